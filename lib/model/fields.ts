@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { CronSchedule } from "./cron.js";
+import { Duration } from "./duration.js";
+
+/**
+ * Small zod building blocks shared by the model's sections: strict objects that name the keys they
+ * accept, DNS names, cron expressions, durations and Secret references.
+ */
+
+/** An object that rejects unknown keys, suggesting the nearest allowed one (`scheduel` → `schedules`). */
+export function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => unknownKeyMessage(key, allowed)).join("\n")
+        : undefined,
+  });
+}
+
+const SECRET_LOOKING_KEY = /(password|passwd|secret|token|apikey|api_key|webhook)$/i;
+
+function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  if (SECRET_LOOKING_KEY.test(key)) {
+    return `unknown key \`${key}\`: secrets never go in a stack file; reference a Kubernetes Secret instead (e.g. \`${key}Secret: { name, key }\`)`;
+  }
+  const nearest = closest(key, allowed);
+  const hint = nearest ? ` (did you mean \`${nearest}\`?)` : "";
+  return `unknown key \`${key}\`${hint}; allowed here: ${allowed.join(", ")}`;
+}
+
+/** The allowed key within edit distance 3 of `key`, if there is one. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  const scored = allowed.map((candidate) => ({
+    candidate,
+    distance: editDistance(key, candidate),
+  }));
+  scored.sort((a, b) => a.distance - b.distance);
+  const best = scored[0];
+  return best && best.distance <= 3 ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** A DNS-1123 label: Kubernetes object names, namespaces, and our own names that end up in them. */
+export const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    error: (issue) =>
+      `expected a lowercase DNS label (a-z, 0-9, "-"; starts and ends alphanumeric), got "${String(issue.input)}"`,
+  })
+  .max(40, { error: "must be at most 40 characters (it becomes part of Kubernetes names)" });
+
+/** A five-field cron expression, checked by cron-parser. */
+export const cron = z.string().superRefine((expression, ctx) => {
+  const problem = CronSchedule.problem(expression);
+  if (problem)
+    ctx.addIssue({ code: "custom", message: `invalid cron "${expression}": ${problem}` });
+});
+
+/** A Prometheus duration such as "15m". */
+export const duration = z.string().superRefine((text, ctx) => {
+  const problem = Duration.problem(text);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** A reference to one key of a Kubernetes Secret in the stack's namespace. */
+export const secretRef = strictObject({
+  /** Secret name. */
+  name: dnsLabel,
+  /** Key inside the Secret's data. */
+  key: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]+$/, { error: "expected a Secret data key ([-._a-zA-Z0-9]+)" }),
+  /** Environment variable that holds the value when a runbook runs outside the cluster. */
+  env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, { error: "expected an environment variable name (A-Z, 0-9, _)" })
+    .optional(),
+});
+export type SecretRef = z.infer<typeof secretRef>;
+
+/** A fraction in (0, 1): availability targets such as 0.995. */
+export const ratio = z
+  .number()
+  .gt(0, { error: "must be greater than 0 (a fraction such as 0.995)" })
+  .lt(1, {
+    error: "must be less than 1 (a fraction such as 0.995; 1 would leave no error budget)",
+  });
+
+export const positiveInt = (what: string) =>
+  z
+    .number()
+    .int({ error: `${what} must be a whole number` })
+    .min(1, { error: (issue) => `${what} (${String(issue.input)}) must be at least 1` });
+
+export const priority = z.enum(["P1", "P2", "P3", "P4"]);
+export type Priority = z.infer<typeof priority>;
+
+export const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: (issue) => `expected an http(s) URL, got ${JSON.stringify(issue.input)}`,
+});

@@ -1,0 +1,172 @@
+import type { CronSchedule } from "./cron.js";
+import type { Duration } from "./duration.js";
+import type { Priority, SecretRef } from "./fields.js";
+import type { Environment, ReceiverInput } from "./schema.js";
+
+/**
+ * The resolved environment model: what both infra/ and runbooks/ read. Every default is filled in,
+ * so consumers never repeat a fallback. Built by `resolvePlatform` from a validated stack file.
+ */
+export interface Platform {
+  readonly name: string;
+  readonly environment: Environment;
+  readonly namespace: string;
+  readonly runtime: "kubernetes" | "local";
+  readonly services: readonly Service[];
+  readonly databases: readonly Database[];
+  readonly backups: Backups | undefined;
+  readonly logs: readonly LogFiles[];
+  readonly externalDependencies: readonly ExternalDependency[];
+  readonly alerting: Alerting;
+  readonly monitoring: Monitoring;
+  readonly collections: Collections | undefined;
+  readonly tokens: TokenPolicy | undefined;
+  readonly jobs: Jobs;
+  readonly aws: Aws | undefined;
+}
+
+export interface Workload {
+  readonly kind: "deployment" | "statefulset" | "daemonset";
+  readonly name: string;
+  /** As written in the stack and as kubectl takes it: "deployment/nocobase". */
+  readonly ref: string;
+}
+
+export interface HealthEndpoint {
+  readonly url: string;
+  readonly expectStatus: number;
+  readonly timeoutMs: number;
+  readonly public: boolean;
+}
+
+export interface Slo {
+  readonly availability: number;
+  readonly latencyAvgMs: number;
+  readonly latencyP95Ms: number;
+}
+
+export interface Service {
+  readonly name: string;
+  readonly workload: Workload | undefined;
+  readonly container: string | undefined;
+  readonly health: readonly HealthEndpoint[];
+  readonly slo: Slo;
+  readonly priority: Priority;
+  readonly diagnostics: {
+    readonly django?: { readonly manage: string; readonly python: string };
+    readonly celery?: {
+      readonly app: string;
+      readonly workload: Workload | undefined;
+      readonly timeoutSeconds: number;
+      readonly workers: readonly string[];
+    };
+  };
+  readonly local: { readonly cwd: string; readonly restart: string | undefined } | undefined;
+}
+
+export interface Database {
+  readonly name: string;
+  readonly engine: "postgres";
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly passwordSecret: SecretRef | undefined;
+  readonly usedBy: readonly string[];
+  readonly criticalTables: readonly string[];
+  readonly exporterJob: string | undefined;
+}
+
+export type Destination =
+  | {
+      readonly kind: "s3";
+      readonly url: string;
+      readonly bucket: string;
+      /** Key prefix without leading or trailing slash; "" for the bucket root. */
+      readonly prefix: string;
+      readonly endpoint: string | undefined;
+      readonly forcePathStyle: boolean;
+      readonly region: string | undefined;
+      readonly objectLockDays: number | undefined;
+    }
+  | {
+      readonly kind: "file";
+      readonly url: string;
+      /** Absolute directory. */
+      readonly path: string;
+      readonly volumeSize: string;
+      readonly storageClass: string | undefined;
+    };
+
+export interface BackupSchedule {
+  readonly name: string;
+  readonly cron: CronSchedule;
+  readonly keepDays: number;
+}
+
+export interface Backups {
+  readonly destination: Destination;
+  readonly schedules: readonly BackupSchedule[];
+  readonly restoreDrill: { readonly cron: CronSchedule } | undefined;
+}
+
+export interface LogFiles {
+  readonly name: string;
+  readonly paths: readonly string[];
+  readonly maxSize: string;
+  readonly compressAfterDays: number;
+  readonly deleteAfterDays: number;
+  readonly claim: string | undefined;
+}
+
+export interface ExternalDependency {
+  readonly name: string;
+  readonly url: string;
+  readonly availability: number;
+  readonly interval: Duration;
+  readonly priority: Priority;
+  readonly description: string | undefined;
+}
+
+export type Receiver = ReceiverInput;
+
+export interface Alerting {
+  readonly receivers: readonly Receiver[];
+  /** Receiver names per priority; every priority is present (possibly empty). */
+  readonly routes: Readonly<Record<Priority, readonly string[]>>;
+  readonly repeatInterval: Readonly<Record<Priority, Duration>>;
+}
+
+export interface Monitoring {
+  readonly probeInterval: Duration;
+  readonly deployBlackboxExporter: boolean;
+  /** host:port of the blackbox exporter probes go through. */
+  readonly blackboxExporterAddress: string;
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  readonly alertmanagerUrl: string;
+  readonly runbookBaseUrl: string;
+  readonly externalUptimeChecks: boolean;
+}
+
+export interface Collections {
+  readonly apiUrl: string;
+  readonly tokenSecret: SecretRef;
+  readonly include: readonly string[] | undefined;
+}
+
+export interface TokenPolicy {
+  readonly service: string;
+  readonly maxAgeDays: number;
+}
+
+export interface Jobs {
+  readonly image: string;
+  readonly timeZone: string;
+}
+
+export interface Aws {
+  readonly region: string;
+  readonly oidcProviderArn: string | undefined;
+}
+
+export type { Environment, Priority, SecretRef };

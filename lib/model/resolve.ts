@@ -1,0 +1,228 @@
+import { GUARDIA_VERSION } from "../version.js";
+import { CronSchedule } from "./cron.js";
+import {
+  DEFAULT_ALERTMANAGER_URL,
+  DEFAULT_IMAGE_REPOSITORY,
+  DEFAULT_RUNBOOK_BASE_URL,
+  DEFAULT_SELECTOR_LABELS,
+  ENVIRONMENT_DEFAULTS,
+  REPEAT_INTERVAL,
+  SEED_EXTERNAL_DEPENDENCY,
+  SEED_SLO,
+} from "./defaults.js";
+import { Duration } from "./duration.js";
+import type { Priority } from "./fields.js";
+import type {
+  Alerting,
+  Backups,
+  Destination,
+  Platform,
+  Receiver,
+  Service,
+  Workload,
+} from "./platform.js";
+import type { PlatformInput } from "./schema.js";
+
+/** A problem found in a stack, at a path inside `guardia:platform`. */
+export interface ModelIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+type ServiceInput = NonNullable<PlatformInput["services"]>[number];
+type BackupsInput = NonNullable<PlatformInput["backups"]>;
+
+const PRIORITIES: readonly Priority[] = ["P1", "P2", "P3", "P4"];
+const CLUSTER_HOST =
+  /(\.svc(\.cluster\.local)?|\.cluster\.local|^localhost|^127\.\d+\.\d+\.\d+|^\[::1\])$/;
+
+/** Turns a schema-valid stack into the resolved model, filling in the environment's defaults. */
+export function resolvePlatform(input: PlatformInput): Platform {
+  const defaults = ENVIRONMENT_DEFAULTS[input.environment];
+  const services = (input.services ?? []).map(resolveService);
+  return {
+    name: input.name,
+    environment: input.environment,
+    namespace: input.namespace,
+    runtime: input.runtime ?? "kubernetes",
+    services,
+    databases: (input.databases ?? []).map((db) => ({
+      ...db,
+      port: db.port ?? 5432,
+      passwordSecret: db.passwordSecret,
+      usedBy: db.usedBy ?? [],
+      criticalTables: db.criticalTables ?? [],
+      exporterJob: db.exporterJob,
+    })),
+    backups: input.backups ? resolveBackups(input, input.backups) : undefined,
+    logs: (input.logs ?? []).map((log) => ({
+      name: log.name,
+      paths: log.paths,
+      maxSize: log.maxSize ?? defaults.logs.maxSize,
+      compressAfterDays: log.compressAfterDays ?? defaults.logs.compressAfterDays,
+      deleteAfterDays: log.deleteAfterDays ?? defaults.logs.deleteAfterDays,
+      claim: log.claim,
+    })),
+    externalDependencies: (input.externalDependencies ?? []).map((dep) => ({
+      name: dep.name,
+      url: dep.url,
+      availability: dep.availability ?? SEED_EXTERNAL_DEPENDENCY.availability,
+      interval: Duration.parse(dep.interval ?? SEED_EXTERNAL_DEPENDENCY.interval),
+      priority: dep.priority ?? SEED_EXTERNAL_DEPENDENCY.priority,
+      description: dep.description,
+    })),
+    alerting: resolveAlerting(input),
+    monitoring: resolveMonitoring(input),
+    collections: input.collections
+      ? { ...input.collections, include: input.collections.include }
+      : undefined,
+    tokens: input.tokens
+      ? {
+          service: input.tokens.service,
+          maxAgeDays: input.tokens.maxAgeDays ?? defaults.tokenMaxAgeDays,
+        }
+      : undefined,
+    jobs: {
+      image: input.jobs?.image ?? `${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`,
+      timeZone: input.jobs?.timeZone ?? "UTC",
+    },
+    aws: input.aws,
+  };
+}
+
+export function parseWorkload(ref: string): Workload {
+  const [kind, name] = ref.split("/") as [Workload["kind"], string];
+  return { kind, name, ref };
+}
+
+function resolveService(svc: ServiceInput): Service {
+  const workload = svc.workload ? parseWorkload(svc.workload) : undefined;
+  const celery = svc.diagnostics?.celery;
+  return {
+    name: svc.name,
+    workload,
+    container: svc.container,
+    health: (svc.health ?? []).map((endpoint) => ({
+      url: endpoint.url,
+      expectStatus: endpoint.expectStatus ?? 200,
+      timeoutMs: endpoint.timeoutMs ?? 5000,
+      public: endpoint.public ?? isPublicUrl(endpoint.url),
+    })),
+    slo: { ...SEED_SLO, ...svc.slo },
+    priority: svc.priority ?? "P1",
+    diagnostics: {
+      ...(svc.diagnostics?.django && {
+        django: {
+          manage: svc.diagnostics.django.manage ?? "manage.py",
+          python: svc.diagnostics.django.python ?? "python",
+        },
+      }),
+      ...(celery && {
+        celery: {
+          app: celery.app,
+          workload: celery.workload ? parseWorkload(celery.workload) : workload,
+          timeoutSeconds: celery.timeoutSeconds ?? 3,
+          workers: celery.workers ?? [],
+        },
+      }),
+    },
+    local: svc.local ? { cwd: svc.local.cwd, restart: svc.local.restart } : undefined,
+  };
+}
+
+function isPublicUrl(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "https:" && !CLUSTER_HOST.test(hostname);
+}
+
+function resolveBackups(input: PlatformInput, backups: BackupsInput): Backups {
+  const defaults = ENVIRONMENT_DEFAULTS[input.environment];
+  const drillCron =
+    backups.restoreDrill === null
+      ? undefined
+      : (backups.restoreDrill?.cron ?? defaults.restoreDrillCron);
+  return {
+    destination: resolveDestination(input, backups.destination),
+    schedules: (backups.schedules ?? defaults.schedules).map((s) => ({
+      name: s.name,
+      cron: CronSchedule.parse(s.cron),
+      keepDays: s.keepDays,
+    })),
+    restoreDrill: drillCron ? { cron: CronSchedule.parse(drillCron) } : undefined,
+  };
+}
+
+function resolveDestination(
+  input: PlatformInput,
+  destination: BackupsInput["destination"],
+): Destination {
+  const url = new URL(destination.url);
+  if (url.protocol === "file:") {
+    return {
+      kind: "file",
+      url: destination.url,
+      path: decodeURIComponent(url.pathname).replace(/\/+$/, "") || "/",
+      volumeSize: destination.volumeSize ?? "50Gi",
+      storageClass: destination.storageClass,
+    };
+  }
+  return {
+    kind: "s3",
+    url: destination.url,
+    bucket: url.hostname,
+    prefix: url.pathname.replace(/^\/+|\/+$/g, ""),
+    endpoint: destination.endpoint,
+    forcePathStyle: destination.forcePathStyle ?? false,
+    region: destination.region ?? input.aws?.region,
+    objectLockDays: destination.objectLock?.days,
+  };
+}
+
+const CHAT_TYPES: ReadonlySet<Receiver["type"]> = new Set(["slack", "teams", "webhook"]);
+
+/**
+ * Issue 5's routing when a stack names no routes: P1 pages (SNS/email) and chat, P2 chat and
+ * email, P3 chat, P4 a daily email digest (chat when there is no email); dev and testing chat only.
+ */
+function resolveAlerting(input: PlatformInput): Alerting {
+  const receivers = input.alerting?.receivers ?? [];
+  const names = (keep: (r: Receiver) => boolean) => receivers.filter(keep).map((r) => r.name);
+  const chat = names((r) => CHAT_TYPES.has(r.type));
+  const email = names((r) => r.type === "email");
+  const pages = ENVIRONMENT_DEFAULTS[input.environment].pages;
+  const defaults: Record<Priority, string[]> = pages
+    ? {
+        P1: receivers.map((r) => r.name),
+        P2: [...chat, ...email],
+        P3: chat,
+        P4: email.length > 0 ? email : chat,
+      }
+    : { P1: chat, P2: chat, P3: chat, P4: chat };
+  const routes = Object.fromEntries(
+    PRIORITIES.map((p) => [p, input.alerting?.routes?.[p] ?? defaults[p]]),
+  ) as Record<Priority, string[]>;
+  const repeatInterval = Object.fromEntries(
+    PRIORITIES.map((p) => [p, Duration.parse(REPEAT_INTERVAL[p])]),
+  ) as Record<Priority, Duration>;
+  return { receivers, routes, repeatInterval };
+}
+
+function resolveMonitoring(input: PlatformInput): Platform["monitoring"] {
+  const given = input.monitoring ?? {};
+  const defaults = ENVIRONMENT_DEFAULTS[input.environment];
+  const deploy = given.deployBlackboxExporter ?? true;
+  return {
+    probeInterval: Duration.parse(given.probeInterval ?? defaults.probeInterval),
+    deployBlackboxExporter: deploy,
+    blackboxExporterAddress:
+      given.blackboxExporterAddress ??
+      (deploy
+        ? `${input.name}-blackbox-exporter.${input.namespace}.svc:9115`
+        : "blackbox-exporter.monitoring.svc:9115"),
+    selectorLabels: given.selectorLabels ?? DEFAULT_SELECTOR_LABELS,
+    alertmanagerUrl: given.alertmanagerUrl ?? DEFAULT_ALERTMANAGER_URL,
+    runbookBaseUrl: (given.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),
+    externalUptimeChecks:
+      given.externalUptimeChecks ?? (defaults.externalUptimeChecks && input.aws !== undefined),
+  };
+}
