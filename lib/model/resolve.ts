@@ -86,7 +86,9 @@ export function resolvePlatform(input: PlatformInput): Platform {
       image: input.jobs?.image ?? `${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`,
       timeZone: input.jobs?.timeZone ?? "UTC",
     },
-    aws: input.aws,
+    aws: input.aws
+      ? { region: input.aws.region, oidcProviderArn: input.aws.oidcProviderArn }
+      : undefined,
   };
 }
 

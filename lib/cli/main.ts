@@ -1,0 +1,65 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { EXIT, RefusedError, UsageError } from "../errors.js";
+import { GUARDIA_VERSION } from "../version.js";
+
+/**
+ * guardia's command line. Heavy modules (the Pulumi SDK, the AWS SDK, pg) load only inside the
+ * command that needs them: during an incident `guardia --help` and a dry-run must start fast.
+ */
+
+const USAGE = `guardia ${GUARDIA_VERSION}: operations as code for one platform environment
+
+Usage:
+  guardia render   --stack <s> [--out <dir>]   offline picture of a stack (default out/<s>/)
+  guardia validate [--stack <s>]               validate stack files (all in stacks/ when no --stack)
+  guardia --version
+
+--stack takes a stack name (stacks/Pulumi.<s>.yaml) or a path to a stack file.
+Exit codes: 0 done, 1 failed, 2 bad input, 3 refused.`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  render: async (args) => (await import("./render-command.js")).renderCommand(args),
+  validate: async (args) => (await import("./render-command.js")).validateCommand(args),
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === "--help" || command === "-h" || command === "help") {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (command === "--version") {
+      process.stdout.write(`${GUARDIA_VERSION}\n`);
+      return EXIT.ok;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}"; see guardia --help`);
+    return await run(rest);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  const error = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`guardia: ${error.message}\n`);
+  if (process.env.GUARDIA_DEBUG && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (error instanceof UsageError || error.name === "StackError") return EXIT.usage;
+  if (error instanceof RefusedError) return EXIT.refused;
+  return EXIT.failed;
+}
+
+/** node:util parseArgs, with its errors turned into UsageError (exit 2). */
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}

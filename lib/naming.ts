@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import type { Platform } from "./model/index.js";
+
+/**
+ * Names and labels every guardia object shares, so that `kubectl get all -l
+ * app.kubernetes.io/managed-by=guardia` finds them and runbooks can find what infra created.
+ */
+
+export const MANAGED_BY = "guardia";
+
+/** Where in-cluster jobs find the stack's model (the ConfigMap is mounted here). */
+export const STACK_MOUNT_DIR = "/etc/guardia";
+export const STACK_FILE_IN_CLUSTER = `${STACK_MOUNT_DIR}/stack.yaml`;
+
+/** Kubernetes names are DNS labels (63); CronJob names leave 11 characters for the Job suffix. */
+export const MAX_NAME = 63;
+export const MAX_CRONJOB_NAME = 52;
+
+export type Component =
+  | "foundation"
+  | "backup"
+  | "restore-drill"
+  | "monitoring"
+  | "alerting"
+  | "log-rotation"
+  | "blackbox-exporter";
+
+export function standardLabels(platform: Platform, component: Component): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+    "app.kubernetes.io/part-of": platform.name,
+    "app.kubernetes.io/component": component,
+    "guardia.io/environment": platform.environment,
+  };
+}
+
+/**
+ * `<platform>-<part>-<part>`, shortened to `max` with a stable hash suffix when too long, so two
+ * long names never collide and a render is byte-identical every time.
+ */
+export function objectName(platform: Platform, parts: readonly string[], max = MAX_NAME): string {
+  const full = [platform.name, ...parts].join("-").toLowerCase();
+  if (full.length <= max) return full;
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, 6);
+  return `${full.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}
+
+/** The one ServiceAccount that every guardia job in the namespace runs as. */
+export function jobServiceAccountName(platform: Platform): string {
+  return objectName(platform, ["guardia"]);
+}
+
+/** The ConfigMap carrying the stack's model into the cluster. */
+export function stackConfigMapName(platform: Platform): string {
+  return objectName(platform, ["guardia", "stack"]);
+}
+
+/** Quotes an argument for display in a shell command line only when it needs it. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The exact command line an engineer (or a CronJob) runs, as one string for alerts and plans. */
+export function commandLine(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(" ");
+}

@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { stringify } from "yaml";
+import program from "../../infra/index.js";
+import { loadStack, PLATFORM_KEY, type LoadedStack } from "../model/index.js";
+import {
+  runWithFakePulumiEngine,
+  PULUMI_SECRET_SIG,
+  type RecordedResource,
+} from "./fake-pulumi-engine.js";
+import { summarize } from "./summary.js";
+import { validateManifest } from "./validate-k8s.js";
+
+/** Written into every render directory, so a later render knows it may replace the directory. */
+const MARKER = ".guardia-render";
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface RenderedFile {
+  /** Path inside the render directory, with "/" separators. */
+  readonly path: string;
+  readonly resource: RecordedResource;
+  /** What the file holds: the manifest for Kubernetes, { type, name, inputs } otherwise. */
+  readonly content: Record<string, unknown>;
+}
+
+export interface Render {
+  readonly stack: LoadedStack;
+  readonly files: readonly RenderedFile[];
+  /** Component resources (guardia:*), listed in the summary but not written. */
+  readonly components: readonly RecordedResource[];
+  readonly summary: string;
+}
+
+/** Thrown when rendered objects would not pass the Kubernetes schemas; lists each object's problems. */
+export class InvalidManifestError extends Error {
+  constructor(readonly problems: readonly { file: string; problems: readonly string[] }[]) {
+    const lines = problems.flatMap((p) => p.problems.map((problem) => `  ${p.file}: ${problem}`));
+    super(`render produced ${problems.length} invalid Kubernetes object(s):\n${lines.join("\n")}`);
+    this.name = "InvalidManifestError";
+  }
+}
+
+/** Runs the stack's Pulumi program under the fake engine and returns what it would create. */
+export async function renderStack(ref: string, cwd = process.cwd()): Promise<Render> {
+  const stack = loadStack(ref, cwd);
+  const run = await runWithFakePulumiEngine({
+    project: "guardia",
+    stack: stack.name,
+    config: { [PLATFORM_KEY]: JSON.stringify(stack.input) },
+    program,
+  });
+  const components = run.resources.filter((r) => !isProviderResource(r));
+  const files = run.resources.filter(isProviderResource).map(toFile);
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  assertUniquePaths(files);
+  await assertValidManifests(files);
+  return { stack, files, components, summary: summarize(stack, files, components) };
+}
+
+function isProviderResource(resource: RecordedResource): boolean {
+  return /^(kubernetes|aws):/.test(resource.type);
+}
+
+function toFile(resource: RecordedResource): RenderedFile {
+  const inputs = redactSecrets(resource.inputs) as Record<string, unknown>;
+  if (resource.type.startsWith("kubernetes:")) {
+    const manifest =
+      resource.type === "kubernetes:core/v1:Secret" ? redactSecretData(inputs) : inputs;
+    const kind = String(manifest.kind);
+    const name = String(
+      (manifest.metadata as { name?: string } | undefined)?.name ?? resource.name,
+    );
+    return { path: `kubernetes/${kind}/${name}.yaml`, resource, content: manifest };
+  }
+  // "aws:s3/bucketPolicy:BucketPolicy" → aws/s3.BucketPolicy/<name>.yaml
+  const [, module, type] = /^aws:([^/]+)\/[^:]+:(.+)$/.exec(resource.type) ?? [];
+  return {
+    path: `aws/${module}.${type}/${resource.name}.yaml`,
+    resource,
+    content: { type: resource.type, name: resource.name, inputs: expandJsonDocuments(inputs) },
+  };
+}
+
+function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value === null || typeof value !== "object") return value;
+  if (PULUMI_SECRET_SIG in value) return SECRET_PLACEHOLDER;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+}
+
+function redactSecretData(manifest: Record<string, unknown>): Record<string, unknown> {
+  const hide = (data: unknown) =>
+    data && typeof data === "object"
+      ? Object.fromEntries(Object.keys(data).map((k) => [k, SECRET_PLACEHOLDER]))
+      : data;
+  return { ...manifest, data: hide(manifest.data), stringData: hide(manifest.stringData) };
+}
+
+/** IAM and bucket policies are JSON strings; reviewers read them better as YAML. */
+function expandJsonDocuments(value: unknown): unknown {
+  if (typeof value === "string" && value.startsWith("{")) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) return value.map(expandJsonDocuments);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandJsonDocuments(v)]));
+}
+
+function assertUniquePaths(files: readonly RenderedFile[]): void {
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(file.path))
+      throw new Error(`two resources render to ${file.path}: object names must be unique`);
+    seen.add(file.path);
+  }
+}
+
+async function assertValidManifests(files: readonly RenderedFile[]): Promise<void> {
+  const checked = await Promise.all(
+    files
+      .filter((f) => f.path.startsWith("kubernetes/"))
+      .map(async (f) => ({ file: f.path, problems: await validateManifest(f.content) })),
+  );
+  const invalid = checked.filter((c) => c.problems.length > 0);
+  if (invalid.length > 0) throw new InvalidManifestError(invalid);
+}
+
+/**
+ * Writes the render to `outDir`, replacing an earlier render there but refusing to touch a
+ * directory guardia did not write. The new tree is built beside it and swapped in at the end.
+ */
+export function writeRender(render: Render, outDir: string): void {
+  if (
+    existsSync(outDir) &&
+    readdirSync(outDir).length > 0 &&
+    !existsSync(path.join(outDir, MARKER))
+  ) {
+    throw new Error(`${outDir} exists and was not written by guardia render; choose another --out`);
+  }
+  const staging = `${outDir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  for (const file of render.files) {
+    const target = path.join(staging, file.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, stringify(file.content, { lineWidth: 0, sortMapEntries: false }));
+  }
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(path.join(staging, "SUMMARY.md"), render.summary);
+  writeFileSync(path.join(staging, MARKER), `${render.stack.name}\n`);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  renameSync(staging, outDir);
+}
