@@ -85,6 +85,8 @@ export type Destination =
       /** Key prefix without leading or trailing slash; "" for the bucket root. */
       readonly prefix: string;
       readonly endpoint: string | undefined;
+      /** Secret holding AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for S3-compatible stores. */
+      readonly credentialsSecret: string | undefined;
       readonly forcePathStyle: boolean;
       readonly region: string | undefined;
       readonly objectLockDays: number | undefined;

@@ -174,6 +174,7 @@ function resolveDestination(
     bucket: url.hostname,
     prefix: url.pathname.replace(/^\/+|\/+$/g, ""),
     endpoint: destination.endpoint,
+    credentialsSecret: destination.credentialsSecret,
     forcePathStyle: destination.forcePathStyle ?? false,
     region: destination.region ?? input.aws?.region,
     objectLockDays: destination.objectLock?.days,

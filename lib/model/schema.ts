@@ -132,6 +132,8 @@ const destination = strictObject({
   }),
   /** S3-compatible endpoint (MinIO, Ceph...). */
   endpoint: httpUrl.optional(),
+  /** Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for S3-compatible stores without IRSA. */
+  credentialsSecret: dnsLabel.optional(),
   /** Path-style addressing, which most S3-compatible stores need. @default false */
   forcePathStyle: z.boolean().optional(),
   /** AWS region of the bucket. @default the stack's aws.region */

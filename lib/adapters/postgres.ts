@@ -1,0 +1,81 @@
+import type { ClientBase, ClientConfig } from "pg";
+import type { Database, Platform } from "../model/index.js";
+import { Secret } from "../secret.js";
+import { resolveSecret, type SecretSources } from "../secrets.js";
+
+/**
+ * How guardia reaches a stack's PostgreSQL: one target (database + password) turned into either a
+ * `pg` client config or the PG* environment of a child process (pg_dump, pg_restore, psql). The
+ * password travels in PGPASSWORD, never on a command line where `ps` would show it.
+ */
+export interface PgTarget {
+  readonly database: Database;
+  readonly password: Secret | undefined;
+}
+
+/** The password from the Secret reference, PGPASSWORD, or none (socket or trust authentication). */
+export async function pgTarget(
+  database: Database,
+  platform: Platform,
+  sources: SecretSources = {},
+): Promise<PgTarget> {
+  const label = `password of database ${database.name}`;
+  if (database.passwordSecret) {
+    const password = await resolveSecret(database.passwordSecret, platform, label, {
+      ...sources,
+      fallbackEnv: ["PGPASSWORD", ...(sources.fallbackEnv ?? [])],
+    });
+    return { database, password };
+  }
+  const env = (sources.env ?? process.env).PGPASSWORD;
+  return { database, password: env ? new Secret(env, label) : undefined };
+}
+
+/** Environment for libpq tools. `databaseName` overrides the target's (a scratch restore database). */
+export function pgEnv(target: PgTarget, databaseName?: string): Record<string, string> {
+  const { database } = target;
+  return {
+    PGHOST: database.host,
+    PGPORT: String(database.port),
+    PGUSER: database.user,
+    PGDATABASE: databaseName ?? database.database,
+    PGAPPNAME: "guardia",
+    PGCONNECT_TIMEOUT: "10",
+    ...(target.password && { PGPASSWORD: target.password.reveal() }),
+  };
+}
+
+export function pgClientConfig(target: PgTarget, databaseName?: string): ClientConfig {
+  const { database } = target;
+  return {
+    host: database.host,
+    port: database.port,
+    user: database.user,
+    database: databaseName ?? database.database,
+    password: target.password?.reveal(),
+    application_name: "guardia",
+    connectionTimeoutMillis: 10_000,
+  };
+}
+
+/** Opens a client, runs `work`, and always closes it. */
+export async function withPgClient<T>(
+  target: PgTarget,
+  work: (client: ClientBase) => Promise<T>,
+  databaseName?: string,
+): Promise<T> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client(pgClientConfig(target, databaseName));
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Where a target points, for plans and messages (never the password). */
+export function describeTarget(target: PgTarget, databaseName?: string): string {
+  const { database } = target;
+  return `postgres://${database.user}@${database.host}:${database.port}/${databaseName ?? database.database}`;
+}

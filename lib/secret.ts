@@ -1,0 +1,64 @@
+import { inspect } from "node:util";
+
+/**
+ * A secret value that cannot be printed by accident: String(), JSON.stringify and console.log
+ * all show "[secret:<label>]". Every value ever wrapped is remembered so that `maskSecrets` can
+ * scrub it (and its base64 form, as Kubernetes stores it) from any text before it is written.
+ */
+const knownValues = new Set<string>();
+
+/** Shorter values would turn masking into noise ("a" everywhere); such secrets are too weak anyway. */
+const MIN_MASKED_LENGTH = 4;
+export const MASK = "********";
+
+export class Secret {
+  readonly #value: string;
+
+  constructor(
+    value: string,
+    /** What it is, for messages: "password of database mira". */
+    readonly label: string,
+  ) {
+    this.#value = value;
+    remember(value);
+  }
+
+  /** The plain value: only for a child process's environment or a client library's config. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return `[secret:${this.label}]`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+function remember(value: string): void {
+  if (value.length < MIN_MASKED_LENGTH) return;
+  knownValues.add(value);
+  knownValues.add(Buffer.from(value).toString("base64"));
+  knownValues.add(encodeURIComponent(value));
+}
+
+/** Replaces every known secret value in `text`, longest first so no fragment survives. */
+export function maskSecrets(text: string): string {
+  if (knownValues.size === 0) return text;
+  let masked = text;
+  for (const value of [...knownValues].sort((a, b) => b.length - a.length)) {
+    if (masked.includes(value)) masked = masked.split(value).join(MASK);
+  }
+  return masked;
+}
+
+/** Masks secrets inside any JSON-able value (audit records, --json results). */
+export function maskDeep<T>(value: T): T {
+  return JSON.parse(maskSecrets(JSON.stringify(value) ?? "null")) as T;
+}
