@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.js", "eslint.config.js", "vitest.config.ts"],
+    files: ["bin/**/*.js", "test/fakes/*.mjs", "eslint.config.js", "vitest.config.ts"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );

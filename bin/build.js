@@ -1,5 +1,6 @@
-// Transpiles lib/, infra/ and runbooks/ to dist/ with esbuild, file by file (no bundling), only
-// when a source is newer than the last build. It takes ~0.3 s, once; later starts only stat files.
+// Bundles the CLI into dist/ with esbuild when a source (or the lock file) is newer than the last
+// build. One bundle with lazily loaded chunks starts in about half the time of hundreds of
+// separate modules, which matters when a runbook is started during an incident.
 import {
   existsSync,
   readdirSync,
@@ -16,10 +17,21 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_DIRS = ["lib", "infra", "runbooks"];
 const OUT = path.join(ROOT, "dist");
 const STAMP = path.join(OUT, ".sources");
-const ENTRY = path.join(OUT, "lib", "cli", "main.js");
+const ENTRY = path.join(OUT, "main.js");
+
+/** Large SDKs and packages that load their own files at run time stay in node_modules. */
+const EXTERNAL = [
+  "@pulumi/*",
+  "@aws-sdk/*",
+  "@smithy/*",
+  "pg",
+  "kubernetes-models",
+  "@kubernetes-models/*",
+  "esbuild",
+];
 
 function sources() {
-  const found = [];
+  const found = [path.join(ROOT, "package-lock.json")];
   const walk = (dir) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -29,12 +41,12 @@ function sources() {
     }
   };
   SOURCE_DIRS.forEach((dir) => walk(path.join(ROOT, dir)));
-  return found.sort();
+  return found.filter((file) => existsSync(file)).sort();
 }
 
 /** Fresh when the same set of sources was built and none changed since. */
 function isFresh(files) {
-  if (!existsSync(STAMP)) return false;
+  if (!existsSync(STAMP) || !existsSync(ENTRY)) return false;
   if (readFileSync(STAMP, "utf8") !== files.join("\n")) return false;
   const built = statSync(STAMP).mtimeMs;
   return files.every((file) => statSync(file).mtimeMs <= built);
@@ -45,13 +57,19 @@ export async function build(files = sources()) {
   const staging = `${OUT}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   await esbuild({
-    entryPoints: files,
+    entryPoints: { main: path.join(ROOT, "lib/cli/main.ts") },
     outdir: staging,
-    outbase: ROOT,
+    bundle: true,
+    splitting: true,
     format: "esm",
     platform: "node",
     target: "node20",
-    sourcemap: "inline",
+    external: EXTERNAL,
+    sourcemap: "linked",
+    // CommonJS dependencies inside the bundle still call require().
+    banner: {
+      js: "import { createRequire as __guardiaRequire } from 'node:module'; const require = __guardiaRequire(import.meta.url);",
+    },
     logLevel: "error",
   });
   writeFileSync(path.join(staging, ".sources"), files.join("\n"));

@@ -62,3 +62,9 @@ export function maskSecrets(text: string): string {
 export function maskDeep<T>(value: T): T {
   return JSON.parse(maskSecrets(JSON.stringify(value) ?? "null")) as T;
 }
+
+/** True when `text` contains a known secret value: such text must never become a command argument. */
+export function containsSecret(text: string): boolean {
+  for (const value of knownValues) if (text.includes(value)) return true;
+  return false;
+}

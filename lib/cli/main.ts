@@ -12,32 +12,38 @@ const USAGE = `guardia ${GUARDIA_VERSION}: operations as code for one platform e
 Usage:
   guardia render   --stack <s> [--out <dir>]   offline picture of a stack (default out/<s>/)
   guardia validate [--stack <s>]               validate stack files (all in stacks/ when no --stack)
+  guardia list                                 runbooks with one-line summaries
+  guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>]
+  guardia <runbook> --help                     params, defaults and what each step does
   guardia --version
 
 --stack takes a stack name (stacks/Pulumi.<s>.yaml) or a path to a stack file.
-Exit codes: 0 done, 1 failed, 2 bad input, 3 refused.`;
+Exit codes: 0 done, 1 failed, 2 bad input, 3 refused (lock held or not confirmed).`;
 
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   render: async (args) => (await import("./render-command.js")).renderCommand(args),
   validate: async (args) => (await import("./render-command.js")).validateCommand(args),
+  list: async () => (await import("./runbook-command.js")).listCommand(),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === "--help" || command === "-h" || command === "help") {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
+      process.stdout.write(`${USAGE}\n\nRunbooks:\n`);
+      return await (await import("./runbook-command.js")).listCommand();
     }
     if (command === "--version") {
       process.stdout.write(`${GUARDIA_VERSION}\n`);
       return EXIT.ok;
     }
     const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command "${command}"; see guardia --help`);
-    return await run(rest);
+    if (run) return await run(rest);
+    const runbooks = await import("./runbook-command.js");
+    if (runbooks.isRunbook(command)) return await runbooks.runbookCommand(command, rest);
+    throw new UsageError(`unknown command "${command}"; see guardia --help`);
   } catch (err) {
     return reportError(err);
   }

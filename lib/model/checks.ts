@@ -12,6 +12,7 @@ export function crossCheck(input: PlatformInput): ModelIssue[] {
     ...backupRules(input),
     ...awsRules(input),
     ...productionRules(input),
+    ...backupPasswordRules(input),
   ];
 }
 
@@ -146,4 +147,19 @@ function productionRules(input: PlatformInput): ModelIssue[] {
     });
   }
   return issues;
+}
+
+/** In a cluster the backup CronJobs read each password from its Secret; there is no PGPASSWORD. */
+function backupPasswordRules(input: PlatformInput): ModelIssue[] {
+  if ((input.runtime ?? "kubernetes") !== "kubernetes" || !input.backups) return [];
+  return (input.databases ?? []).flatMap((db, i) =>
+    db.passwordSecret
+      ? []
+      : [
+          {
+            path: ["databases", i, "passwordSecret"],
+            message: `required when runtime is kubernetes and backups are configured: the backup CronJobs of "${db.name}" read the password from this Secret`,
+          },
+        ],
+  );
 }

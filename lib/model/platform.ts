@@ -56,6 +56,7 @@ export interface Service {
     readonly django?: { readonly manage: string; readonly python: string };
     readonly celery?: {
       readonly app: string;
+      readonly python: string;
       readonly workload: Workload | undefined;
       readonly timeoutSeconds: number;
       readonly workers: readonly string[];

@@ -122,6 +122,7 @@ function resolveService(svc: ServiceInput): Service {
       ...(celery && {
         celery: {
           app: celery.app,
+          python: celery.python ?? "python",
           workload: celery.workload ? parseWorkload(celery.workload) : workload,
           timeoutSeconds: celery.timeoutSeconds ?? 3,
           workers: celery.workers ?? [],

@@ -58,6 +58,8 @@ const djangoDiagnostics = strictObject({
 const celeryDiagnostics = strictObject({
   /** Celery application (`celery -A <app>`). */
   app: z.string().min(1),
+  /** Python interpreter that runs `-m celery`. @default "python" */
+  python: z.string().optional(),
   /** Workload whose pods run the worker (kubectl exec target). @default the service's workload */
   workload: workload.optional(),
   /** Seconds the ping waits for replies. @default 3 */

@@ -1,0 +1,40 @@
+import type { HealthEndpoint } from "../model/index.js";
+
+/** One HTTP health probe: status as expected within the timeout, and how long it took. */
+export interface ProbeResult {
+  readonly name: string;
+  readonly url: string;
+  readonly ok: boolean;
+  readonly status: number | undefined;
+  readonly latencyMs: number;
+  readonly detail: string;
+}
+
+export async function probeUrl(
+  name: string,
+  endpoint: Pick<HealthEndpoint, "url" | "expectStatus" | "timeoutMs">,
+  outerSignal?: AbortSignal,
+): Promise<ProbeResult> {
+  const started = performance.now();
+  const signals = [AbortSignal.timeout(endpoint.timeoutMs), ...(outerSignal ? [outerSignal] : [])];
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(endpoint.url, {
+      signal: AbortSignal.any(signals),
+      redirect: "manual",
+    });
+    await response.body?.cancel();
+    const ok = response.status === endpoint.expectStatus;
+    const detail = ok
+      ? `HTTP ${response.status}`
+      : `HTTP ${response.status}, expected ${endpoint.expectStatus}`;
+    return { name, url: endpoint.url, ok, status: response.status, latencyMs: elapsed(), detail };
+  } catch (err) {
+    const error = err as Error & { cause?: { code?: string } };
+    const detail =
+      error.name === "TimeoutError" || error.name === "AbortError"
+        ? `no answer within ${endpoint.timeoutMs} ms`
+        : (error.cause?.code ?? error.message);
+    return { name, url: endpoint.url, ok: false, status: undefined, latencyMs: elapsed(), detail };
+  }
+}

@@ -1,0 +1,85 @@
+import { appendFileSync, mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { maskDeep } from "../secret.js";
+import type { RunRecord } from "./record.js";
+import { stateDir } from "./state-dir.js";
+
+/**
+ * One JSON Lines record per run (dry runs and refusals too): who, which stack and runbook, the
+ * params, every step with its start, duration and outcome, the exit code and guardia's version.
+ * Seed 000 §4.2 asks to "record date, time and who" for every backup. In a cluster job
+ * (GUARDIA_AUDIT_STDOUT=1) the record also goes to stdout, where the cluster's log pipeline keeps it.
+ */
+export interface AuditRecord {
+  readonly type: "guardia.audit.v1";
+  readonly time: string;
+  readonly host: string;
+  readonly operator: string;
+  readonly stack: string;
+  readonly stackFile: string;
+  readonly runbook: string;
+  readonly params: Record<string, unknown>;
+  readonly dryRun: boolean;
+  readonly outcome: string | undefined;
+  readonly exitCode: number | undefined;
+  readonly error: string | undefined;
+  readonly lock: string | undefined;
+  readonly steps: readonly {
+    title: string;
+    kind: string;
+    status: string;
+    startedAt: string | undefined;
+    durationMs: number;
+    commands: readonly { command: string; code: number }[];
+    error: string | undefined;
+  }[];
+  readonly rollback: RunRecord["rollback"];
+  readonly durationMs: number | undefined;
+  readonly guardiaVersion: string;
+}
+
+export function auditFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GUARDIA_AUDIT_FILE || path.join(stateDir(env), "audit.jsonl");
+}
+
+export function toAuditRecord(run: RunRecord): AuditRecord {
+  return maskDeep({
+    type: "guardia.audit.v1",
+    time: run.startedAt,
+    host: hostname(),
+    operator: run.operator,
+    stack: run.stack,
+    stackFile: run.stackFile,
+    runbook: run.runbook,
+    params: run.params,
+    dryRun: run.dryRun,
+    outcome: run.outcome,
+    exitCode: run.exitCode,
+    error: run.error,
+    lock: run.lock,
+    steps: run.steps.map((s) => ({
+      title: s.title,
+      kind: s.kind,
+      status: s.status,
+      startedAt: s.startedAt,
+      durationMs: s.durationMs,
+      commands: s.commands.map(({ command, code }) => ({ command, code })),
+      error: s.error,
+    })),
+    rollback: run.rollback,
+    durationMs: run.durationMs,
+    guardiaVersion: run.guardiaVersion,
+  });
+}
+
+/** Appends the record; returns the file, or throws with the reason (the caller warns). */
+export function writeAudit(run: RunRecord, env: NodeJS.ProcessEnv = process.env): string {
+  const record = toAuditRecord(run);
+  const line = `${JSON.stringify(record)}\n`;
+  if (env.GUARDIA_AUDIT_STDOUT === "1") process.stdout.write(line);
+  const file = auditFile(env);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  appendFileSync(file, line, { mode: 0o600 });
+  return file;
+}

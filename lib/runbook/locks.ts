@@ -1,0 +1,62 @@
+import type { PgTarget } from "../adapters/postgres.js";
+import type { Kubectl } from "../adapters/kubectl.js";
+import { RefusedError } from "../errors.js";
+
+/**
+ * Locks per target, so two operators never restart or restore the same thing at once. Database
+ * runbooks lock on the PostgreSQL server itself (seen from every laptop and every CronJob),
+ * cluster runbooks with a Kubernetes Lease, and only local stacks fall back to a file lock.
+ */
+export type LockSpec =
+  | { readonly kind: "postgres"; readonly name: string; readonly target: PgTarget }
+  | { readonly kind: "lease"; readonly name: string; readonly namespace: string }
+  | { readonly kind: "file"; readonly name: string };
+
+export interface LockHolder {
+  readonly operator: string;
+  readonly runbook: string;
+  readonly stack: string;
+}
+
+export interface HeldLock {
+  /** "advisory lock db-mira-prod-mira on mira-pg.mira.svc:5432" */
+  readonly description: string;
+  release(): Promise<void>;
+}
+
+/** Refused because someone else holds the lock (exit 3); names who and since when. */
+export class LockHeldError extends RefusedError {
+  constructor(
+    readonly lockName: string,
+    readonly holder: string,
+    readonly since: string | undefined,
+  ) {
+    super(
+      `lock "${lockName}" is held by ${holder}${since ? ` since ${since}` : ""}; try again when it is done`,
+    );
+    this.name = "LockHeldError";
+  }
+}
+
+export function holderIdentity(holder: LockHolder): string {
+  return `${holder.operator} (${holder.runbook} on ${holder.stack})`;
+}
+
+export async function acquireLock(
+  spec: LockSpec,
+  holder: LockHolder,
+  kubectl: Kubectl,
+): Promise<HeldLock> {
+  switch (spec.kind) {
+    case "postgres":
+      return (await import("./lock-postgres.js")).acquireAdvisoryLock(
+        spec.name,
+        spec.target,
+        holder,
+      );
+    case "lease":
+      return (await import("./lock-lease.js")).acquireLease(spec.name, kubectl, holder);
+    case "file":
+      return (await import("./lock-file.js")).acquireFileLock(spec.name, holder);
+  }
+}

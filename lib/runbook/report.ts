@@ -1,0 +1,134 @@
+import { commandLine } from "../naming.js";
+import { maskSecrets } from "../secret.js";
+import { seconds } from "./progress.js";
+import type { RunRecord, StepRecord } from "./record.js";
+import type { PlannedAction } from "./types.js";
+
+/**
+ * The run record as text: a terminal plan for --dry-run, a Markdown plan for a ticket or PR
+ * (--plan), and an evidence report to attach to the incident ticket (--report; seed 002 closes
+ * tickets "adjuntando evidencia"). All masked.
+ */
+
+export function planText(run: RunRecord): string {
+  const lines = [
+    `Plan: ${run.runbook} on ${run.stack} (${run.environment})${run.dryRun ? " — dry run, nothing was changed" : ""}`,
+  ];
+  for (const step of run.steps) {
+    const status = step.status === "ok" ? "ran" : step.status;
+    lines.push(
+      `  ${step.index}. [${step.kind}] ${step.title} — ${status}${step.summary ? `: ${step.summary}` : ""}`,
+    );
+    if (step.error) lines.push(`       error: ${step.error.split("\n")[0]}`);
+    lines.push(...actionLines(step.action).map((l) => `       ${l}`));
+  }
+  if (run.lock) lines.push(`Lock: ${run.lock}`);
+  return maskSecrets(lines.join("\n"));
+}
+
+function actionLines(action: PlannedAction | undefined): string[] {
+  if (!action) return [];
+  const lines: string[] = [];
+  if (action.command) lines.push(`$ ${commandLine(action.command)}`);
+  if (action.call) lines.push(`→ ${action.call}`);
+  if (action.target) lines.push(`target: ${targetText(action.target)}`);
+  return lines;
+}
+
+function targetText(target: Readonly<Record<string, string>>): string {
+  return Object.entries(target)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+}
+
+export function planMarkdown(run: RunRecord): string {
+  return maskSecrets(
+    [
+      `# Plan: \`${run.runbook}\` on \`${run.stack}\``,
+      "",
+      ...header(run),
+      "",
+      ...stepTable(run.steps),
+      ...run.steps.flatMap((step) => stepSection(step, false)),
+    ].join("\n"),
+  );
+}
+
+export function reportMarkdown(run: RunRecord): string {
+  const outcome = run.outcome === "done" ? "succeeded" : (run.outcome ?? "unknown");
+  return maskSecrets(
+    [
+      `# Evidence: \`${run.runbook}\` on \`${run.stack}\` — ${outcome}`,
+      "",
+      ...header(run),
+      `- Finished: ${run.finishedAt ?? "—"} (${seconds(run.durationMs ?? 0)}), exit code ${run.exitCode ?? "—"}`,
+      ...(run.error ? [`- Error: ${run.error.split("\n")[0]}`] : []),
+      "",
+      ...stepTable(run.steps),
+      ...run.steps.flatMap((step) => stepSection(step, true)),
+      ...rollbackSection(run),
+      ...(run.result === undefined
+        ? []
+        : ["## Result", "", "```json", JSON.stringify(run.result, null, 2), "```", ""]),
+    ].join("\n"),
+  );
+}
+
+function header(run: RunRecord): string[] {
+  const params = Object.entries(run.params)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(", ");
+  return [
+    `- Stack: \`${run.stack}\` (${run.stackFile}), environment **${run.environment}**`,
+    `- Operator: ${run.operator}; started ${run.startedAt}; guardia ${run.guardiaVersion}`,
+    `- Parameters: ${params || "none"}`,
+    `- Mode: ${run.dryRun ? "dry run (read-only steps ran; nothing was changed)" : "execution"}`,
+    ...(run.lock ? [`- Lock: ${run.lock}`] : []),
+  ];
+}
+
+function stepTable(steps: readonly StepRecord[]): string[] {
+  return [
+    "| # | step | kind | status | time | summary |",
+    "|---|---|---|---|---|---|",
+    ...steps.map(
+      (s) =>
+        `| ${s.index} | ${s.title} | ${s.kind} | ${s.status} | ${s.startedAt ? seconds(s.durationMs) : ""} | ${cell(s.error ?? s.summary ?? "")} |`,
+    ),
+    "",
+  ];
+}
+
+function cell(text: string): string {
+  return text.split("\n")[0]!.replace(/\|/g, "\\|");
+}
+
+function stepSection(step: StepRecord, withEvidence: boolean): string[] {
+  const body: string[] = [];
+  if (step.action?.command) body.push("```sh", commandLine(step.action.command), "```");
+  if (step.action?.call) body.push(`API call: \`${step.action.call}\``);
+  if (step.action?.target) body.push(`Target: ${targetText(step.action.target)}`);
+  if (withEvidence) {
+    if (step.check)
+      body.push(
+        `Check: ${step.check.ok ? "passed" : "FAILED"}${step.check.message ? ` — ${step.check.message}` : ""}`,
+      );
+    for (const c of step.commands)
+      body.push(`- \`${c.command}\` → exit ${c.code} (${seconds(c.durationMs)})`);
+    if (step.error) body.push("", "Error:", "```", step.error, "```");
+    if (step.evidence) body.push("", "```", step.evidence, "```");
+  }
+  return body.length === 0
+    ? []
+    : [`### ${step.index}. ${step.title} (${step.kind}, ${step.status})`, "", ...body, ""];
+}
+
+function rollbackSection(run: RunRecord): string[] {
+  if (run.rollback.length === 0) return [];
+  return [
+    "## Rollback",
+    "",
+    ...run.rollback.map((r) => `- ${r.step}: ${r.status}${r.detail ? ` — ${r.detail}` : ""}`),
+    "",
+  ];
+}

@@ -1,0 +1,11 @@
+import type { RunbookDefinition } from "../lib/runbook/types.js";
+
+/**
+ * Every runbook by CLI name (DESIGN.md contract). Each loads on demand, so starting one runbook
+ * does not parse the others.
+ */
+export const RUNBOOKS: Readonly<Record<string, () => Promise<RunbookDefinition>>> = {
+  "health-check": async () => (await import("./health-check.js")).default as RunbookDefinition,
+  "restart-service": async () =>
+    (await import("./restart-service.js")).default as RunbookDefinition,
+};

@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { probeUrl } from "../lib/checks/http-probe.js";
+import { UsageError } from "../lib/errors.js";
+import type { Service, Workload } from "../lib/model/index.js";
+import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+
+const params = z.object({
+  service: z.string().describe("service to restart (a services[].name of the stack)"),
+  timeout: z.number().int().positive().default(300).describe("seconds to wait for the rollout"),
+});
+
+type Params = z.infer<typeof params>;
+
+interface WorkloadStatus {
+  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  status?: { readyReplicas?: number; updatedReplicas?: number };
+}
+
+export default defineRunbook({
+  name: "restart-service",
+  summary: "Restart a service, wait for it to come back, and health-check it",
+  description: `
+Seed 004 "API No Responde → systemctl restart nocobase" and seed 002 level 2 "restaura servicios
+Docker o workers Celery", made safe: on a cluster stack a \`kubectl rollout restart\` of the
+service's workload (pods are replaced one by one, so a healthy Deployment keeps serving), a wait
+for the rollout with a timeout, then a health check of that service. When the rollout or the
+health check fails it shows the pods' status, recent events and the last log lines, and exits 1.
+On a local stack it runs the service's \`local.restart\` command (no shell) and health-checks it.
+A Lease per workload (a lock file on local stacks) keeps two operators from restarting the same
+service at once.`,
+  outline: [
+    "Read the workload: replicas ready, pod selector",
+    "kubectl rollout restart <workload> (local stacks: the service's restart command)",
+    "kubectl rollout status <workload> --timeout=<timeout>s",
+    "Health-check the service's endpoints",
+    "On failure: pod status, recent events, last log lines",
+  ],
+  params,
+  plan: (ctx) => {
+    const service = ctx.service(ctx.params.service);
+    return ctx.platform.runtime === "local" ? localPlan(ctx, service) : clusterPlan(ctx, service);
+  },
+});
+
+function clusterPlan(ctx: RunContext<Params>, service: Service) {
+  if (!service.workload)
+    throw new UsageError(`--service: ${service.name} has no \`workload\` to restart in this stack`);
+  const workload = service.workload;
+  const facts: { selector?: string } = {};
+  const diagnose = (step: RunContext) => diagnostics(step, workload, facts.selector);
+  const steps: Step[] = [
+    {
+      title: `Read ${workload.ref}`,
+      kind: "read",
+      action: () => ({ command: ctx.kubectl.command(["get", workload.ref, "-o", "json"]) }),
+      run: async (step) => {
+        const status = await step.kubectl.json<WorkloadStatus>(["get", workload.ref]);
+        const labels = status.spec?.selector?.matchLabels ?? {};
+        facts.selector =
+          Object.entries(labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(",") || undefined;
+        const ready = `${status.status?.readyReplicas ?? 0}/${status.spec?.replicas ?? "?"} ready`;
+        return { summary: ready, data: { selector: facts.selector } };
+      },
+    },
+    {
+      title: `Restart ${workload.ref}`,
+      kind: "change",
+      action: () => ({
+        command: ctx.kubectl.command(["rollout", "restart", workload.ref]),
+        target: target(ctx, workload),
+      }),
+      run: async (step) => {
+        await step.kubectl.run(["rollout", "restart", workload.ref]);
+        return { summary: "restart requested" };
+      },
+      manualUndo:
+        "a rollout restart replaces the pods with the same spec; there is nothing to undo",
+    },
+    {
+      title: `Wait for the rollout of ${workload.ref}`,
+      kind: "verify",
+      timeoutMs: (ctx.params.timeout + 30) * 1000,
+      action: () => ({
+        command: ctx.kubectl.command([
+          "rollout",
+          "status",
+          workload.ref,
+          `--timeout=${ctx.params.timeout}s`,
+        ]),
+      }),
+      run: async (step) => {
+        const rollout = await step.kubectl.run(
+          ["rollout", "status", workload.ref, `--timeout=${ctx.params.timeout}s`],
+          { allowFailure: true },
+        );
+        if (rollout.code !== 0)
+          throw new Error(
+            `the rollout did not finish: ${rollout.stderr.trim() || rollout.stdout.trim()}\n${await diagnose(step)}`,
+          );
+        return { summary: rollout.stdout.trim().split("\n").at(-1) };
+      },
+    },
+    healthStep(service, diagnose),
+  ];
+  return {
+    steps,
+    lock: {
+      kind: "lease" as const,
+      name: `${ctx.platform.name}-${workload.name}`,
+      namespace: ctx.platform.namespace,
+    },
+    confirmTarget: workload.ref,
+  };
+}
+
+function localPlan(ctx: RunContext<Params>, service: Service) {
+  const restart = service.local?.restart?.split(/\s+/).filter(Boolean);
+  if (!restart?.length)
+    throw new UsageError(
+      `--service: ${service.name} has no \`local.restart\` command in this local stack`,
+    );
+  const cwd = service.local!.cwd;
+  const steps: Step[] = [
+    {
+      title: `Restart ${service.name}`,
+      kind: "change",
+      action: () => ({ command: restart, target: { cwd } }),
+      run: async (step) => {
+        await step.exec(restart, { cwd, signal: step.signal });
+        return { summary: "restart command succeeded" };
+      },
+      manualUndo: "a restart cannot be undone; start the service by hand if it stays down",
+    },
+    healthStep(service, async () => ""),
+  ];
+  return {
+    steps,
+    lock: { kind: "file" as const, name: `${ctx.platform.name}-${service.name}` },
+    confirmTarget: service.name,
+  };
+}
+
+/** Retried for a minute: a restarted service needs a moment before it answers. */
+function healthStep(service: Service, diagnose: (ctx: RunContext) => Promise<string>): Step {
+  return {
+    title: `Health-check ${service.name}`,
+    kind: "verify",
+    retries: 5,
+    retryDelayMs: 10_000,
+    action: () => ({
+      call: service.health.map((h) => `GET ${h.url}`).join(", ") || "no health endpoints declared",
+    }),
+    run: async (step) => {
+      const results = await Promise.all(
+        service.health.map((h) => probeUrl(service.name, h, step.signal)),
+      );
+      const failed = results.filter((r) => !r.ok);
+      if (failed.length > 0) {
+        throw new Error(
+          `${failed.map((r) => `${r.url}: ${r.detail}`).join("; ")}\n${await diagnose(step)}`,
+        );
+      }
+      return {
+        summary:
+          results.map((r) => `${r.detail} in ${r.latencyMs} ms`).join(", ") ||
+          "no endpoints to check",
+      };
+    },
+  };
+}
+
+function target(ctx: RunContext, workload: Workload): Record<string, string> {
+  return { stack: ctx.stack.name, namespace: ctx.platform.namespace, workload: workload.ref };
+}
+
+/** Pod status, recent events and the last log lines: what an engineer looks at next. */
+async function diagnostics(
+  ctx: RunContext,
+  workload: Workload,
+  selector: string | undefined,
+): Promise<string> {
+  const selectorArgs = selector ? ["-l", selector] : [];
+  const sections: [string, string[]][] = [
+    ["Pods", ["get", "pods", ...selectorArgs, "-o", "wide"]],
+    ["Recent events", ["get", "events", "--sort-by=.lastTimestamp"]],
+    ["Last log lines", ["logs", workload.ref, "--all-containers", "--tail=30"]],
+  ];
+  const parts = await Promise.all(
+    sections.map(async ([title, args]) => {
+      const result = await ctx.kubectl.run(args, { allowFailure: true });
+      const text = (result.stdout || result.stderr).trim().split("\n").slice(-30).join("\n");
+      return `--- ${title} (kubectl ${args.join(" ")}) ---\n${text}`;
+    }),
+  );
+  return parts.join("\n");
+}

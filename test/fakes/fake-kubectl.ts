@@ -1,0 +1,77 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Installs the recording kubectl fake (kubectl-fake.mjs) as `kubectl` in a temp bin dir. Put
+ * `env()` into the CLI's environment; read `calls()` to see every kubectl invocation.
+ */
+export interface FakeKubectlResponse {
+  /** Leading arguments to match, after --namespace is dropped (e.g. ["rollout", "status"]). */
+  readonly match: readonly string[];
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly code?: number;
+}
+
+export interface FakeKubectlCall {
+  readonly argv: string[];
+  readonly stdin?: string;
+}
+
+export interface FakeKubectl {
+  readonly dir: string;
+  env(): Record<string, string>;
+  respond(responses: readonly FakeKubectlResponse[]): void;
+  calls(): FakeKubectlCall[];
+  /** Plants a Lease as if another operator held it. */
+  holdLease(name: string, holderIdentity: string, acquireTime?: string): void;
+  leaseExists(name: string): boolean;
+  cleanup(): void;
+}
+
+const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), "kubectl-fake.mjs");
+
+export function installFakeKubectl(): FakeKubectl {
+  const dir = mkdtempSync(path.join(tmpdir(), "guardia-fake-kubectl-"));
+  mkdirSync(path.join(dir, "leases"));
+  writeFileSync(path.join(dir, "calls.jsonl"), "");
+  writeFileSync(path.join(dir, "responses.json"), "[]");
+  // The wrapper is named kubectl and sits first on PATH, as the real binary would.
+  writeFileSync(path.join(dir, "kubectl"), `#!/bin/sh\nexec node ${JSON.stringify(FAKE)} "$@"\n`);
+  chmodSync(path.join(dir, "kubectl"), 0o755);
+  return {
+    dir,
+    env: () => ({
+      FAKE_KUBECTL_DIR: dir,
+      PATH: `${dir}:${process.env.PATH ?? ""}`,
+      KUBECTL: "kubectl",
+    }),
+    respond: (responses) =>
+      writeFileSync(path.join(dir, "responses.json"), JSON.stringify(responses)),
+    calls: () =>
+      readFileSync(path.join(dir, "calls.jsonl"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as FakeKubectlCall),
+    holdLease: (name, holderIdentity, acquireTime = new Date().toISOString()) =>
+      writeFileSync(
+        path.join(dir, "leases", `${name}.json`),
+        JSON.stringify({
+          metadata: { name },
+          spec: { holderIdentity, acquireTime, renewTime: acquireTime, leaseDurationSeconds: 7200 },
+        }),
+      ),
+    leaseExists: (name) => existsSync(path.join(dir, "leases", `${name}.json`)),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
