@@ -5,6 +5,7 @@ import {
   type Platform,
   type PlatformInput,
 } from "../lib/model/index.js";
+import { backupOutputs, backupStorageFor, databaseBackupsFor } from "./backup/index.js";
 import { Foundation } from "./foundation.js";
 
 /**
@@ -16,10 +17,18 @@ export function composeStack(
   input: PlatformInput,
 ): Record<string, pulumi.Output<unknown>> {
   if (platform.runtime === "local") return {};
-  const foundation = new Foundation(platform.name, { platform, input });
+  // Before the Foundation: its ServiceAccount carries the backup role's ARN (IRSA).
+  const backupStorage = backupStorageFor(platform);
+  const foundation = new Foundation(platform.name, {
+    platform,
+    input,
+    serviceAccountAnnotations: backupStorage?.serviceAccountAnnotations,
+  });
+  const databaseBackups = databaseBackupsFor(platform, foundation, backupStorage);
   return {
     serviceAccountName: foundation.serviceAccountName,
     stackConfigMapName: foundation.stackConfigMapName,
+    ...backupOutputs(backupStorage, databaseBackups),
   };
 }
 

@@ -1,0 +1,181 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { CronSchedule, Platform } from "../../lib/model/index.js";
+import { STACK_MOUNT_DIR, standardLabels, type Component } from "../../lib/naming.js";
+import {
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchEnv,
+  scratchMount,
+  scratchVolume,
+} from "../pod-security.js";
+
+type Container = k8s.types.input.core.v1.Container;
+type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+type CronJobSpec = k8s.types.input.batch.v1.CronJobSpec;
+type JobSpec = k8s.types.input.batch.v1.JobSpec;
+
+/** A volume and where the guardia container mounts it. */
+export interface JobMount {
+  readonly volume: Volume;
+  readonly mount: VolumeMount;
+}
+
+export interface GuardiaCronJobArgs {
+  /** The resolved model: namespace, image, time zone and standard labels come from it. */
+  readonly platform: Platform;
+  /** The CronJob's metadata.name (at most MAX_CRONJOB_NAME characters). */
+  readonly cronJobName: string;
+  /** `app.kubernetes.io/component` of the CronJob, its Jobs and pods. */
+  readonly component: Component;
+  readonly schedule: CronSchedule;
+  /** The runbook's argv after `guardia`, e.g. ["backup-db", "--stack", ...]. */
+  readonly args: readonly string[];
+  /** The Foundation's job ServiceAccount. */
+  readonly serviceAccountName: pulumi.Input<string>;
+  /** The Foundation's stack ConfigMap, mounted read-only at /etc/guardia. */
+  readonly stackConfigMapName: pulumi.Input<string>;
+  /** Labels added to the standard ones on the CronJob, its Jobs and pods. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Environment beyond the operator, audit and scratch variables. @default [] */
+  readonly env?: readonly EnvVar[];
+  /** Whole Secrets or ConfigMaps as environment. @default [] */
+  readonly envFrom?: readonly EnvFromSource[];
+  /** Volumes beyond the stack ConfigMap and the scratch emptyDir. @default [] */
+  readonly mounts?: readonly JobMount[];
+  /** How long a Job may run, retries included, before Kubernetes stops it. @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+  /** How late a run may still start (controller down, previous run still going). @default 3600 */
+  readonly startingDeadlineSeconds?: number;
+  /** Pods retried after a failed one. @default 1 */
+  readonly backoffLimit?: number;
+  /** How long a finished Job and its pod's logs stay. @default 604800 (7 days) */
+  readonly ttlSecondsAfterFinished?: number;
+  /** Container requests and limits. @default DEFAULT_JOB_RESOURCES */
+  readonly resources?: ResourceRequirements;
+  /** Size limit of the scratch emptyDir behind HOME and TMPDIR. @default "1Gi" */
+  readonly scratchSize?: string;
+}
+
+/** A runbook that mostly waits on other programs: Node and a small child process. */
+export const DEFAULT_JOB_RESOURCES: ResourceRequirements = {
+  requests: { cpu: "50m", memory: "128Mi" },
+  limits: { cpu: "500m", memory: "256Mi" },
+};
+
+/** Seven days: the pod of a run that failed on Friday night still has its logs on Monday. */
+export const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Exit codes of the guardia CLI (DESIGN.md) that another attempt cannot fix. */
+const BAD_INPUT = 2;
+const REFUSED = 3;
+
+/**
+ * A CronJob that runs one guardia runbook in the guardia image, the way an engineer runs it:
+ * `guardia <runbook> --stack /etc/guardia/stack.yaml ... --yes --json`, as the Foundation's
+ * ServiceAccount, in a pod that passes Pod Security "restricted".
+ */
+export function guardiaCronJob(
+  name: string,
+  args: GuardiaCronJobArgs,
+  opts?: pulumi.CustomResourceOptions,
+): k8s.batch.v1.CronJob {
+  const { platform, cronJobName } = args;
+  const labels = { ...standardLabels(platform, args.component), ...args.labels };
+  return new k8s.batch.v1.CronJob(
+    name,
+    {
+      metadata: { name: cronJobName, namespace: platform.namespace, labels },
+      spec: cronJobSpec(args, labels),
+    },
+    opts,
+  );
+}
+
+function cronJobSpec(args: GuardiaCronJobArgs, labels: Record<string, string>): CronJobSpec {
+  return {
+    schedule: args.schedule.expression,
+    timeZone: args.platform.jobs.timeZone,
+    // A backup still running when the next one is due is left alone; two dumps of one database
+    // at once only double the load and race for the same lock.
+    concurrencyPolicy: "Forbid",
+    startingDeadlineSeconds: args.startingDeadlineSeconds ?? 3600,
+    successfulJobsHistoryLimit: 3,
+    failedJobsHistoryLimit: 1,
+    jobTemplate: { metadata: { labels }, spec: jobSpec(args, labels) },
+  };
+}
+
+function jobSpec(args: GuardiaCronJobArgs, labels: Record<string, string>): JobSpec {
+  return {
+    backoffLimit: args.backoffLimit ?? 1,
+    activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
+    ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
+    podFailurePolicy: {
+      rules: [
+        // Bad input and "refused" (a lock held by another run) fail the same way every time.
+        { action: "FailJob", onExitCodes: { operator: "In", values: [BAD_INPUT, REFUSED] } },
+        // A drained or preempted node is not the job's fault: it does not use up the retry.
+        { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+      ],
+    },
+    template: { metadata: { labels }, spec: podSpec(args) },
+  };
+}
+
+function podSpec(args: GuardiaCronJobArgs): PodSpec {
+  const mounts = args.mounts ?? [];
+  return {
+    serviceAccountName: args.serviceAccountName,
+    // Jobs never call the Kubernetes API. The IRSA web identity token is a projected volume the
+    // EKS webhook adds on its own, so it does not need the API token either.
+    automountServiceAccountToken: false,
+    // podFailurePolicy needs Never, and a failed pod must stay for its logs anyway.
+    restartPolicy: "Never",
+    // Without OnRootMismatch the kubelet re-chowns every file of a mounted backup volume at
+    // each start, which on a volume of dumps takes long enough to matter.
+    securityContext: { ...restrictedPodSecurityContext, fsGroupChangePolicy: "OnRootMismatch" },
+    containers: [container(args)],
+    volumes: [
+      {
+        name: "stack",
+        configMap: {
+          name: args.stackConfigMapName,
+          items: [{ key: "stack.yaml", path: "stack.yaml" }],
+        },
+      },
+      scratchVolume(args.scratchSize ?? "1Gi"),
+      ...mounts.map((m) => m.volume),
+    ],
+  };
+}
+
+function container(args: GuardiaCronJobArgs): Container {
+  return {
+    name: "guardia",
+    image: args.platform.jobs.image,
+    command: ["guardia"],
+    args: [...args.args],
+    env: [
+      { name: "GUARDIA_OPERATOR", value: `cronjob/${args.cronJobName}` },
+      { name: "GUARDIA_AUDIT_STDOUT", value: "1" },
+      ...scratchEnv,
+      ...(args.env ?? []),
+    ],
+    ...(args.envFrom?.length && { envFrom: [...args.envFrom] }),
+    resources: args.resources ?? DEFAULT_JOB_RESOURCES,
+    securityContext: restrictedContainerSecurityContext,
+    // The last lines of the log become the Job's failure message in `kubectl describe`.
+    terminationMessagePolicy: "FallbackToLogsOnError",
+    volumeMounts: [
+      { name: "stack", mountPath: STACK_MOUNT_DIR, readOnly: true },
+      scratchMount,
+      ...(args.mounts ?? []).map((m) => m.mount),
+    ],
+  };
+}

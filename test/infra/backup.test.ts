@@ -1,0 +1,665 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { readdirSync } from "node:fs";
+import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
+import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  BackupStorage,
+  backupCronJobNames,
+  DatabaseBackups,
+  IRSA_ROLE_ANNOTATION,
+  SCHEDULE_TAG,
+} from "../../infra/backup/index.js";
+import { databaseBackupProblem } from "../../infra/backup/cronjobs.js";
+import { stackKeyPrefix } from "../../infra/backup/names.js";
+import { oidcIssuer } from "../../infra/backup/storage-s3.js";
+import { composeStack } from "../../infra/stack.js";
+import { loadStack, StackError, type Platform } from "../../lib/model/index.js";
+import { runWithFakePulumiEngine } from "../../lib/render/fake-pulumi-engine.js";
+import { renderStack, type Render } from "../../lib/render/render.js";
+import {
+  argvOf,
+  asList,
+  awsResources,
+  containerOf,
+  cronJob,
+  cronJobs,
+  dangerousGrants,
+  envOf,
+  onlyResource,
+  parsePolicy,
+  podOf,
+  renderInline,
+  resourcesOfType,
+  restrictedProblems,
+} from "./helpers.js";
+
+const CRONJOB = "kubernetes:batch/v1:CronJob";
+const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+const SA = "kubernetes:core/v1:ServiceAccount";
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+function serviceAccount(render: Render): IServiceAccount {
+  return onlyResource(render, SA).inputs as unknown as IServiceAccount;
+}
+
+/** Every CronJob a stack renders passes these, whatever its destination. */
+function expectHardenedBackupJob(job: ICronJob, platform: Platform): void {
+  const name = job.metadata?.name ?? "";
+  expect(job.spec).toMatchObject({
+    timeZone: platform.jobs.timeZone,
+    concurrencyPolicy: "Forbid",
+    startingDeadlineSeconds: HOUR,
+    successfulJobsHistoryLimit: 3,
+    failedJobsHistoryLimit: 1,
+  });
+  expect(job.spec.jobTemplate.spec).toMatchObject({
+    backoffLimit: 1,
+    ttlSecondsAfterFinished: 7 * DAY,
+  });
+  const pod = podOf(job);
+  expect(pod).toMatchObject({
+    restartPolicy: "Never",
+    automountServiceAccountToken: false,
+    serviceAccountName: `${platform.name}-guardia`,
+  });
+  expect(restrictedProblems(pod)).toEqual([]);
+  const container = containerOf(job);
+  expect(container.image).toBe(platform.jobs.image);
+  expect(container.securityContext).toMatchObject({
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+  });
+  expect(container.resources).toEqual({
+    requests: { cpu: "100m", memory: "200Mi" },
+    limits: { cpu: "1", memory: "512Mi" },
+  });
+  expect(container.volumeMounts).toEqual(
+    expect.arrayContaining([
+      { name: "stack", mountPath: "/etc/guardia", readOnly: true },
+      { name: "scratch", mountPath: "/scratch" },
+    ]),
+  );
+  expect(pod.volumes).toEqual(
+    expect.arrayContaining([
+      {
+        name: "stack",
+        configMap: {
+          name: `${platform.name}-guardia-stack`,
+          items: [{ key: "stack.yaml", path: "stack.yaml" }],
+        },
+      },
+      { name: "scratch", emptyDir: { sizeLimit: "1Gi" } },
+    ]),
+  );
+  const env = envOf(job);
+  expect(env).toMatchObject({
+    GUARDIA_OPERATOR: `cronjob/${name}`,
+    GUARDIA_AUDIT_STDOUT: "1",
+    HOME: "/scratch",
+    TMPDIR: "/scratch",
+  });
+}
+
+describe("mira-prod: file:// destination (on premises)", () => {
+  let render: Render;
+  let platform: Platform;
+  beforeAll(async () => {
+    render = await renderStack("mira-prod");
+    platform = render.stack.platform;
+  });
+
+  it("creates one CronJob per schedule and a restore drill, named as backupCronJobNames says", () => {
+    const names = cronJobs(render).map((j) => j.metadata?.name);
+    expect(names.sort()).toEqual([
+      "mira-backup-mira-daily",
+      "mira-backup-mira-weekly",
+      "mira-restore-drill-mira",
+    ]);
+    expect(backupCronJobNames(platform)).toEqual([
+      {
+        database: "mira",
+        schedule: "daily",
+        cronJob: "mira-backup-mira-daily",
+        kind: "backup",
+        cron: "0 2 * * *",
+        maxIntervalSeconds: DAY,
+      },
+      {
+        database: "mira",
+        schedule: "weekly",
+        cronJob: "mira-backup-mira-weekly",
+        kind: "backup",
+        cron: "0 3 * * 0",
+        maxIntervalSeconds: 7 * DAY,
+      },
+      {
+        database: "mira",
+        schedule: "restore-drill",
+        cronJob: "mira-restore-drill-mira",
+        kind: "restore-drill",
+        cron: "0 5 * * 1",
+        maxIntervalSeconds: 7 * DAY,
+      },
+    ]);
+  });
+
+  it("runs backup-db with exactly the contract's arguments, on the schedule's cron", () => {
+    const daily = cronJob(render, "mira-backup-mira-daily");
+    expect(daily.spec.schedule).toBe("0 2 * * *");
+    expect(daily.spec.timeZone).toBe("America/Santiago");
+    expect(argvOf(daily)).toEqual([
+      "guardia",
+      "backup-db",
+      "--stack",
+      "/etc/guardia/stack.yaml",
+      "--database",
+      "mira",
+      "--schedule",
+      "daily",
+      "--yes",
+      "--json",
+    ]);
+    expect(daily.spec.jobTemplate.spec?.activeDeadlineSeconds).toBe(6 * HOUR);
+    expect(cronJob(render, "mira-backup-mira-weekly").spec.schedule).toBe("0 3 * * 0");
+  });
+
+  it("runs verify-backup of the latest backup as the restore drill", () => {
+    const drill = cronJob(render, "mira-restore-drill-mira");
+    expect(drill.spec.schedule).toBe("0 5 * * 1");
+    expect(argvOf(drill)).toEqual([
+      "guardia",
+      "verify-backup",
+      "--stack",
+      "/etc/guardia/stack.yaml",
+      "--database",
+      "mira",
+      "--backup",
+      "latest",
+      "--yes",
+      "--json",
+    ]);
+    expect(drill.spec.jobTemplate.spec?.activeDeadlineSeconds).toBe(4 * HOUR);
+    expect(drill.metadata?.labels?.["app.kubernetes.io/component"]).toBe("restore-drill");
+  });
+
+  it("hardens every CronJob: deadlines, history, TTL, resources, Pod Security restricted", () => {
+    expect(cronJobs(render)).toHaveLength(3);
+    for (const job of cronJobs(render)) expectHardenedBackupJob(job, platform);
+  });
+
+  it("gives the password from the Secret (secretKeyRef), never as a value", () => {
+    for (const job of cronJobs(render)) {
+      const password = containerOf(job).env?.find(
+        (e) => e.name === "GUARDIA_SECRET_MIRA_DB_PASSWORD",
+      );
+      expect(password).toEqual({
+        name: "GUARDIA_SECRET_MIRA_DB_PASSWORD",
+        valueFrom: { secretKeyRef: { name: "mira-db", key: "password" } },
+      });
+      const plainValues = (containerOf(job).env ?? []).filter((e) => e.value !== undefined);
+      expect(plainValues.map((e) => e.name).sort()).toEqual([
+        "GUARDIA_AUDIT_STDOUT",
+        "GUARDIA_OPERATOR",
+        "HOME",
+        "TMPDIR",
+      ]);
+    }
+  });
+
+  it("labels pods with the database and schedule for monitoring", () => {
+    const labels = cronJob(render, "mira-backup-mira-weekly").spec.jobTemplate.spec?.template
+      .metadata?.labels;
+    expect(labels).toEqual({
+      "app.kubernetes.io/managed-by": "guardia",
+      "app.kubernetes.io/part-of": "mira",
+      "app.kubernetes.io/component": "backup",
+      "guardia.io/environment": "prod",
+      "guardia.io/database": "mira",
+      "guardia.io/schedule": "weekly",
+    });
+  });
+
+  it("claims one volume for the stack and mounts it at the destination path", () => {
+    const claim = onlyResource(render, PVC).inputs as unknown as IPersistentVolumeClaim;
+    expect(claim.metadata?.name).toBe("mira-backups");
+    expect(claim.spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "200Gi" } },
+    });
+    const daily = cronJob(render, "mira-backup-mira-daily");
+    expect(podOf(daily).volumes).toContainEqual({
+      name: "backups",
+      persistentVolumeClaim: { claimName: "mira-backups" },
+    });
+    expect(containerOf(daily).volumeMounts).toContainEqual({
+      name: "backups",
+      mountPath: "/backups/mira",
+    });
+  });
+
+  it("mounts the backups read-only in the restore drill", () => {
+    const drill = cronJob(render, "mira-restore-drill-mira");
+    expect(containerOf(drill).volumeMounts).toContainEqual({
+      name: "backups",
+      mountPath: "/backups/mira",
+      readOnly: true,
+    });
+  });
+
+  it("creates no AWS resources and no role annotation", () => {
+    expect(awsResources(render)).toEqual([]);
+    expect(serviceAccount(render).metadata?.annotations).toEqual({});
+  });
+});
+
+describe("logistica-prod: s3:// on AWS with Object Lock", () => {
+  let render: Render;
+  beforeAll(async () => {
+    render = await renderStack("logistica-prod");
+  });
+  const inputs = (type: string) => onlyResource(render, type).inputs;
+
+  it("creates the bucket named in the URL, with Object Lock enabled", () => {
+    expect(inputs("aws:s3/bucket:Bucket")).toMatchObject({
+      bucket: "logistica-backups-prod",
+      objectLockEnabled: true,
+      region: "us-east-1",
+    });
+  });
+
+  it("versions, encrypts and closes the bucket to the public", () => {
+    expect(inputs("aws:s3/bucketVersioning:BucketVersioning")).toMatchObject({
+      bucket: "logistica-backups-prod",
+      versioningConfiguration: { status: "Enabled" },
+    });
+    expect(
+      inputs(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      ),
+    ).toMatchObject({
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+    expect(inputs("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")).toMatchObject({
+      bucket: "logistica-backups-prod",
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+  });
+
+  it("denies every request without TLS in the bucket policy", () => {
+    const policy = parsePolicy(inputs("aws:s3/bucketPolicy:BucketPolicy").policy);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: ["arn:aws:s3:::logistica-backups-prod", "arn:aws:s3:::logistica-backups-prod/*"],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
+  it("expires each schedule's backups after keepDays, selected by prefix and schedule tag", () => {
+    const { rules } = inputs("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+    expect(rules).toEqual([
+      {
+        id: "expire-daily",
+        status: "Enabled",
+        filter: { and: { prefix: "db/logistica/prod/", tags: { [SCHEDULE_TAG]: "daily" } } },
+        expiration: { days: 30 },
+      },
+      {
+        id: "expire-weekly",
+        status: "Enabled",
+        filter: { and: { prefix: "db/logistica/prod/", tags: { [SCHEDULE_TAG]: "weekly" } } },
+        expiration: { days: 90 },
+      },
+      {
+        id: "noncurrent-versions",
+        status: "Enabled",
+        filter: { prefix: "db/logistica/prod/" },
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        expiration: { expiredObjectDeleteMarker: true },
+      },
+      {
+        id: "abort-incomplete-uploads",
+        status: "Enabled",
+        filter: { prefix: "db/logistica/prod/" },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      },
+    ]);
+    expect(SCHEDULE_TAG).toBe("guardia-schedule");
+  });
+
+  it("locks objects in governance mode for the stack's days", () => {
+    expect(
+      inputs("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").rule,
+    ).toEqual({ defaultRetention: { mode: "GOVERNANCE", days: 7 } });
+  });
+
+  it("lets only the stack's job ServiceAccount assume the role, through the OIDC provider", () => {
+    const role = inputs("aws:iam/role:Role");
+    expect(role.name).toBe("logistica-prod-guardia-backup");
+    const issuer = "oidc.eks.us-east-1.amazonaws.com/id/5C3D2E1F0A9B8C7D6E5F4A3B2C1D0E9F";
+    expect(parsePolicy(role.assumeRolePolicy).Statement).toEqual([
+      {
+        Sid: "JobServiceAccount",
+        Effect: "Allow",
+        Principal: { Federated: `arn:aws:iam::444455556666:oidc-provider/${issuer}` },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: "system:serviceaccount:logistica:logistica-guardia",
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ]);
+  });
+
+  it("grants put, tag, get and list under the stack's prefix only: no delete, no wildcard", () => {
+    const rolePolicy = inputs("aws:iam/rolePolicy:RolePolicy");
+    expect(rolePolicy.role).toBe("logistica-prod-guardia-backup");
+    const policy = parsePolicy(rolePolicy.policy);
+    expect(dangerousGrants(policy)).toEqual([]);
+    const actions = policy.Statement.flatMap((s) => asList(s.Action));
+    expect(actions.sort()).toEqual([
+      "s3:AbortMultipartUpload",
+      "s3:GetObject",
+      "s3:ListBucket",
+      "s3:ListMultipartUploadParts",
+      "s3:PutObject",
+      "s3:PutObjectTagging",
+    ]);
+    expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+    const [objects, list] = policy.Statement;
+    expect(asList(objects?.Resource)).toEqual([
+      "arn:aws:s3:::logistica-backups-prod/db/logistica/prod/*",
+    ]);
+    expect(list).toMatchObject({
+      Action: "s3:ListBucket",
+      Resource: "arn:aws:s3:::logistica-backups-prod",
+      Condition: { StringLike: { "s3:prefix": ["db/logistica/prod/*"] } },
+    });
+  });
+
+  it("exports the CronJob names, the bucket and the role as stack outputs", async () => {
+    const { platform, input } = render.stack;
+    const run = await runWithFakePulumiEngine({
+      project: "guardia",
+      stack: "logistica-prod",
+      config: {},
+      program: () => composeStack(platform, input),
+    });
+    expect(run.outputs).toMatchObject({
+      backupCronJobs: backupCronJobNames(platform).map((j) => j.cronJob),
+      backupBucket: "logistica-backups-prod",
+      backupRoleArn: "arn:aws:iam::000000000000:role/logistica-prod-guardia-backup",
+    });
+  });
+
+  it("annotates the job ServiceAccount with the role (IRSA)", () => {
+    expect(serviceAccount(render).metadata?.annotations).toEqual({
+      [IRSA_ROLE_ANNOTATION]: "arn:aws:iam::000000000000:role/logistica-prod-guardia-backup",
+    });
+  });
+
+  it("runs hardened CronJobs with no volume or static credentials for the destination", () => {
+    expect(
+      cronJobs(render)
+        .map((j) => j.metadata?.name)
+        .sort(),
+    ).toEqual([
+      "logistica-backup-logistica-daily",
+      "logistica-backup-logistica-weekly",
+      "logistica-restore-drill-logistica",
+    ]);
+    for (const job of cronJobs(render)) {
+      expectHardenedBackupJob(job, render.stack.platform);
+      expect(containerOf(job).envFrom).toBeUndefined();
+      expect(podOf(job).volumes?.map((v) => v.name)).toEqual(["stack", "scratch"]);
+    }
+    expect(resourcesOfType(render, PVC)).toEqual([]);
+  });
+});
+
+describe("logistica-dev: S3-compatible endpoint", () => {
+  let render: Render;
+  beforeAll(async () => {
+    render = await renderStack("logistica-dev");
+  });
+
+  it("creates no bucket and no role: the store is not AWS", () => {
+    expect(awsResources(render)).toEqual([]);
+    expect(serviceAccount(render).metadata?.annotations).toEqual({});
+    expect(resourcesOfType(render, PVC)).toEqual([]);
+  });
+
+  it("gives the jobs the store's credentials from credentialsSecret", () => {
+    const daily = cronJob(render, "logistica-backup-logistica-daily");
+    expect(containerOf(daily).envFrom).toEqual([{ secretRef: { name: "logistica-minio" } }]);
+    expectHardenedBackupJob(daily, render.stack.platform);
+  });
+
+  it("has no restore drill in dev, where the defaults turn it off", () => {
+    expect(cronJobs(render).map((j) => j.metadata?.name)).toEqual([
+      "logistica-backup-logistica-daily",
+    ]);
+  });
+});
+
+const STAGING = {
+  name: "shop",
+  environment: "staging",
+  namespace: "shop",
+  databases: [
+    {
+      name: "orders",
+      engine: "postgres",
+      host: "orders-pg.shop.svc",
+      database: "orders",
+      user: "shop",
+      passwordSecret: { name: "orders-db", key: "password" },
+    },
+  ],
+};
+const AWS = {
+  region: "eu-west-1",
+  oidcProviderArn:
+    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+};
+
+describe("inline stacks", () => {
+  it("keys an s3:// destination without prefix at <platform>/<env>/, without Object Lock", async () => {
+    const render = await renderInline({
+      ...STAGING,
+      backups: { destination: { url: "s3://shop-backups" } },
+      aws: AWS,
+    });
+    expect(onlyResource(render, "aws:s3/bucket:Bucket").inputs).toMatchObject({
+      bucket: "shop-backups",
+      objectLockEnabled: false,
+      region: "eu-west-1",
+    });
+    expect(
+      resourcesOfType(render, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"),
+    ).toEqual([]);
+    const policy = parsePolicy(onlyResource(render, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    expect(asList(policy.Statement[0]?.Resource)).toEqual([
+      "arn:aws:s3:::shop-backups/shop/staging/*",
+    ]);
+    const { rules } = onlyResource(
+      render,
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    ).inputs as { rules: { id: string; filter: unknown }[] };
+    expect(rules.map((r) => r.id)).toEqual([
+      "expire-daily",
+      "expire-weekly",
+      "noncurrent-versions",
+      "abort-incomplete-uploads",
+    ]);
+    expect(rules[0]?.filter).toEqual({
+      and: { prefix: "shop/staging/", tags: { "guardia-schedule": "daily" } },
+    });
+  });
+
+  it("creates a CronJob per database and schedule, and a drill per database", async () => {
+    const second = {
+      ...STAGING.databases[0],
+      name: "inventory-with-a-rather-long-name",
+      passwordSecret: { name: "inventory-db", key: "pw", env: "INVENTORY_PASSWORD" },
+    };
+    const render = await renderInline({
+      ...STAGING,
+      databases: [...STAGING.databases, second],
+      backups: {
+        destination: { url: "file:///srv/backups", volumeSize: "20Gi", storageClass: "nfs" },
+        schedules: [
+          { name: "hourly", cron: "15 * * * *", keepDays: 2 },
+          { name: "monthly", cron: "0 4 1 * *", keepDays: 365 },
+        ],
+      },
+    });
+    const expected = backupCronJobNames(render.stack.platform);
+    expect(expected).toHaveLength(6);
+    expect(
+      cronJobs(render)
+        .map((j) => j.metadata?.name)
+        .sort(),
+    ).toEqual(expected.map((e) => e.cronJob).sort());
+    for (const name of expected.map((e) => e.cronJob)) expect(name.length).toBeLessThanOrEqual(52);
+    const hourly = expected.find((e) => e.schedule === "hourly" && e.database === "orders");
+    expect(hourly?.maxIntervalSeconds).toBe(HOUR);
+    const longJob = cronJob(render, expected.find((e) => e.database === second.name)!.cronJob);
+    expect(envOf(longJob).INVENTORY_PASSWORD).toEqual({
+      secretKeyRef: { name: "inventory-db", key: "pw" },
+    });
+    expect(onlyResource(render, PVC).inputs).toMatchObject({
+      metadata: { name: "shop-backups" },
+      spec: { storageClassName: "nfs", resources: { requests: { storage: "20Gi" } } },
+    });
+  });
+
+  it("creates no backup objects for a stack without backups", async () => {
+    const render = await renderInline({ ...STAGING, environment: "dev" });
+    expect(cronJobs(render)).toEqual([]);
+    expect(resourcesOfType(render, PVC)).toEqual([]);
+    expect(awsResources(render)).toEqual([]);
+  });
+
+  it("refuses a kubernetes stack whose database has no passwordSecret, naming the field", async () => {
+    const withoutSecret = { ...STAGING.databases[0], passwordSecret: undefined };
+    const stack = {
+      ...STAGING,
+      databases: [withoutSecret],
+      backups: { destination: { url: "file:///b" } },
+    };
+    const error = await renderInline(stack).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(StackError);
+    expect((error as StackError).problems).toEqual([
+      expect.objectContaining({
+        path: "guardia:platform.databases[0].passwordSecret",
+        message:
+          'required when runtime is kubernetes and backups are configured: the backup CronJobs of "orders" read the password from this Secret',
+      }),
+    ]);
+    // A laptop stack takes PGPASSWORD instead.
+    await expect(renderInline({ ...stack, runtime: "local" })).resolves.toBeDefined();
+  });
+});
+
+describe("safety nets outside the model", () => {
+  const platform = loadStack("mira-prod").platform;
+  const noSecret = { ...platform.databases[0]!, passwordSecret: undefined };
+
+  it("DatabaseBackups refuses a database without passwordSecret with a clear message", async () => {
+    const message =
+      'database "mira" of stack mira-prod: `passwordSecret` is required, because the backup CronJobs read the password from that Secret';
+    expect(databaseBackupProblem(platform, noSecret)).toBe(message);
+    const run = runWithFakePulumiEngine({
+      project: "guardia",
+      stack: "test",
+      config: {},
+      program: () =>
+        new DatabaseBackups("x", {
+          platform,
+          backups: platform.backups!,
+          database: noSecret,
+          serviceAccountName: "sa",
+          stackConfigMapName: "cm",
+          storage: {},
+        }),
+    });
+    await expect(run).rejects.toThrow(message);
+  });
+
+  it("keeps the claim and the bucket when the stack is destroyed (retainOnDelete)", async () => {
+    const logistica = loadStack("logistica-prod").platform;
+    const retained: string[] = [];
+    // Transformations see every child's resource options, which the mock engine does not record.
+    const record: pulumi.ResourceTransformation = (args) => {
+      if (args.opts.retainOnDelete) retained.push(args.type);
+      return undefined;
+    };
+    await runWithFakePulumiEngine({
+      project: "guardia",
+      stack: "test",
+      config: {},
+      program: () =>
+        [platform, logistica].map(
+          (p) =>
+            new BackupStorage(
+              p.name,
+              { platform: p, backups: p.backups! },
+              {
+                transformations: [record],
+              },
+            ),
+        ),
+    });
+    expect(retained.sort()).toEqual([
+      "aws:s3/bucket:Bucket",
+      "kubernetes:core/v1:PersistentVolumeClaim",
+    ]);
+  });
+
+  it("rejects an OIDC provider ARN it cannot take the issuer from", () => {
+    expect(oidcIssuer("arn:aws:iam::123456789012:oidc-provider/oidc.example/id/1")).toBe(
+      "oidc.example/id/1",
+    );
+    expect(() => oidcIssuer("arn:aws:iam::123456789012:role/x")).toThrow(
+      "`aws.oidcProviderArn` (arn:aws:iam::123456789012:role/x) is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<issuer>)",
+    );
+  });
+
+  it("builds the key prefix of the backup layout", () => {
+    expect(stackKeyPrefix(platform, "")).toBe("mira/prod/");
+    expect(stackKeyPrefix(platform, "db/x")).toBe("db/x/mira/prod/");
+  });
+});
+
+describe("every example stack", () => {
+  const stacks = readdirSync("stacks")
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined);
+
+  it("finds the examples", () => {
+    expect(stacks.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(stacks)("%s renders valid objects with its backup CronJobs", async (stack) => {
+    const render = await renderStack(stack);
+    const { platform } = render.stack;
+    const expected = platform.runtime === "kubernetes" ? backupCronJobNames(platform) : [];
+    expect(resourcesOfType(render, CRONJOB).length).toBe(expected.length);
+    if (platform.runtime === "kubernetes" && platform.backups)
+      expect(expected.length).toBeGreaterThan(0);
+  });
+});
