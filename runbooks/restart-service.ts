@@ -142,31 +142,30 @@ function localPlan(ctx: RunContext<Params>, service: Service) {
   };
 }
 
-/** Retried for a minute: a restarted service needs a moment before it answers. */
+/** Health attempts after a restart: a restarted service needs a moment before it answers. */
+const HEALTH_ATTEMPTS = 6;
+const HEALTH_DELAY_MS = 10_000;
+
 function healthStep(service: Service, diagnose: (ctx: RunContext) => Promise<string>): Step {
   return {
     title: `Health-check ${service.name}`,
     kind: "verify",
-    retries: 5,
-    retryDelayMs: 10_000,
-    action: () => ({
-      call: service.health.map((h) => `GET ${h.url}`).join(", ") || "no health endpoints declared",
-    }),
+    timeoutMs: HEALTH_ATTEMPTS * (HEALTH_DELAY_MS + 10_000),
+    action: () => ({ call: service.health.map((h) => `GET ${h.url}`).join(", ") || "no health endpoints declared" }),
     run: async (step) => {
-      const results = await Promise.all(
-        service.health.map((h) => probeUrl(service.name, h, step.signal)),
-      );
-      const failed = results.filter((r) => !r.ok);
-      if (failed.length > 0) {
-        throw new Error(
-          `${failed.map((r) => `${r.url}: ${r.detail}`).join("; ")}\n${await diagnose(step)}`,
-        );
+      let failed: string[] = [];
+      for (let attempt = 1; attempt <= HEALTH_ATTEMPTS; attempt++) {
+        const results = await Promise.all(service.health.map((h) => probeUrl(service.name, h, step.signal)));
+        failed = results.filter((r) => !r.ok).map((r) => `${r.url}: ${r.detail}`);
+        if (failed.length === 0) {
+          return { summary: results.map((r) => `${r.detail} in ${r.latencyMs} ms`).join(", ") || "no endpoints to check" };
+        }
+        if (attempt < HEALTH_ATTEMPTS) {
+          step.log(`attempt ${attempt}: ${failed.join("; ")}; next in ${HEALTH_DELAY_MS / 1000} s`);
+          await new Promise((resolve) => setTimeout(resolve, HEALTH_DELAY_MS));
+        }
       }
-      return {
-        summary:
-          results.map((r) => `${r.detail} in ${r.latencyMs} ms`).join(", ") ||
-          "no endpoints to check",
-      };
+      throw new Error(`${failed.join("; ")}\n${await diagnose(step)}`);
     },
   };
 }

@@ -8,7 +8,7 @@ import { GUARDIA_VERSION } from "../version.js";
 import { assertConfirmable, confirmChanges, type ConfirmIO } from "./confirm.js";
 import { createExec, type ExecRecord } from "./exec.js";
 import { acquireLock, type HeldLock } from "./locks.js";
-import type { Progress } from "./progress.js";
+import { seconds, type Progress } from "./progress.js";
 import type { RunRecord, StepRecord } from "./record.js";
 import type { RunbookDefinition, RunbookPlan, RunContext, Step } from "./types.js";
 
@@ -269,8 +269,9 @@ async function attemptStep(step: Step, record: StepRecord, context: ContextFacto
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      // Reject before aborting: a step that settles when its signal aborts must not win the race.
+      reject(new Error(`timed out after ${seconds(timeoutMs)}`));
       controller.abort();
-      reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`));
     }, timeoutMs);
   });
   try {

@@ -17,13 +17,17 @@ export interface CliOptions {
   readonly timeoutMs?: number;
   /** Wrap the process, e.g. ["strace", "-f", ...] to see every child's arguments. */
   readonly wrapper?: readonly string[];
+  /** Run `wrapper` alone: it already names the guardia command (e.g. `script -c "..."`). */
+  readonly direct?: boolean;
 }
 
 export const GUARDIA_BIN = path.join(repoRoot, "bin", "guardia.js");
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const started = Date.now();
-  const argv = [...(options.wrapper ?? []), process.execPath, GUARDIA_BIN, ...args];
+  const argv = options.direct
+    ? [...(options.wrapper ?? [])]
+    : [...(options.wrapper ?? []), process.execPath, GUARDIA_BIN, ...args];
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, NO_COLOR: "1", ...options.env },
