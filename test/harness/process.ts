@@ -73,6 +73,7 @@ export interface StartOptions {
   cmd: string;
   args: string[];
   cwd?: string;
+  env?: NodeJS.ProcessEnv;
   ready: () => Promise<boolean>;
   timeoutMs?: number;
 }
@@ -97,9 +98,9 @@ function exited(child: ChildProcess): boolean {
 
 /** Spawns a server in its own process group and waits until `ready()` says it serves. */
 export async function startProcess(opts: StartOptions): Promise<LongRunning> {
-  const { name, cmd, args, cwd, ready, timeoutMs = 15_000 } = opts;
+  const { name, cmd, args, cwd, env, ready, timeoutMs = 15_000 } = opts;
   const commandLine = [cmd, ...args].join(" ");
-  const child = spawn(cmd, args, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS);
