@@ -66,6 +66,8 @@ export async function withPgClient<T>(
 ): Promise<T> {
   const { default: pg } = await import("pg");
   const client = new pg.Client(pgClientConfig(target, databaseName));
+  // A dropped connection also rejects the running query; the event alone must not crash guardia.
+  client.on("error", () => {});
   await client.connect();
   try {
     return await work(client);

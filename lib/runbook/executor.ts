@@ -76,6 +76,11 @@ export async function executeRunbook(
         plannedStep(step, record, context, options.progress, position(i, plan));
         continue;
       }
+      const lost = step.kind === "change" ? held?.lost() : undefined;
+      if (lost) {
+        await rollback(done, run, context, options.progress);
+        throw new Error(`stopped before "${step.title}": ${lost}`);
+      }
       if (step.kind === "change" && !confirmed) {
         await confirmChanges({
           io: options.confirmIO,

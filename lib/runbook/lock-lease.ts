@@ -32,6 +32,7 @@ export async function acquireLease(
     if (created.code === 0) {
       return {
         description: `Lease ${leaseName}`,
+        lost: () => undefined,
         release: async () => {
           await kubectl.run(["delete", "lease", leaseName, "--ignore-not-found"], {
             allowFailure: true,

@@ -24,6 +24,10 @@ export async function acquireAdvisoryLock(
     ...pgClientConfig(target, target.database.database),
     application_name: applicationName(holder, since),
   });
+  let lost: string | undefined;
+  // Without a listener a dropped session would crash the process; instead the run learns the
+  // lock is gone and stops before its next change.
+  client.on("error", (err) => (lost = `the session holding ${name} ended: ${err.message}`));
   await client.connect();
   const key = lockKey(name);
   const { rows } = await client.query<{ locked: boolean }>(
@@ -38,6 +42,7 @@ export async function acquireAdvisoryLock(
   const where = `${target.database.host}:${target.database.port}`;
   return {
     description: `advisory lock ${name} on ${where}`,
+    lost: () => lost,
     release: async () => {
       await client
         .query("SELECT pg_advisory_unlock($1, $2)", [GUARDIA_LOCK_CLASS, key])

@@ -21,6 +21,8 @@ export interface LockHolder {
 export interface HeldLock {
   /** "advisory lock db-mira-prod-mira on mira-pg.mira.svc:5432" */
   readonly description: string;
+  /** Why the lock was lost mid-run (its database session died), or undefined while it is held. */
+  lost(): string | undefined;
   release(): Promise<void>;
 }
 
