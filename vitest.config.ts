@@ -2,7 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "lib/**/*.test.ts", "infra/**/*.test.ts", "runbooks/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "lib/**/*.test.ts",
+      "infra/**/*.test.ts",
+      "runbooks/**/*.test.ts",
+    ],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Real PostgreSQL, Prometheus and Alertmanager processes per file: two cores, two forks.

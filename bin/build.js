@@ -1,23 +1,18 @@
-// Bundles the CLI into dist/ with esbuild when a source (or the lock file) is newer than the last
-// build. One bundle with lazily loaded chunks starts in about half the time of hundreds of
-// separate modules, which matters when a runbook is started during an incident.
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+// Bundles the CLI with esbuild into dist/<state>/, where <state> hashes the sources (paths and
+// modification times) and the lock file. A process keeps loading chunks from its own directory
+// while a newer build appears beside it, so an edit or a parallel first run never pulls files
+// from under a running command. One bundle with lazy chunks starts in about half the time of
+// hundreds of separate modules, which matters when a runbook is started during an incident.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_DIRS = ["lib", "infra", "runbooks"];
-const OUT = path.join(ROOT, "dist");
-const STAMP = path.join(OUT, ".sources");
-const ENTRY = path.join(OUT, "main.js");
+const DIST = path.join(ROOT, "dist");
+/** Older builds are removed once no command could still be running from them. */
+const STALE_BUILD_MS = 24 * 3600 * 1000;
 
 /** Large SDKs and packages that load their own files at run time stay in node_modules. */
 const EXTERNAL = [
@@ -44,17 +39,17 @@ function sources() {
   return found.filter((file) => existsSync(file)).sort();
 }
 
-/** Fresh when the same set of sources was built and none changed since. */
-function isFresh(files) {
-  if (!existsSync(STAMP) || !existsSync(ENTRY)) return false;
-  if (readFileSync(STAMP, "utf8") !== files.join("\n")) return false;
-  const built = statSync(STAMP).mtimeMs;
-  return files.every((file) => statSync(file).mtimeMs <= built);
+function stateOf(files) {
+  const hash = createHash("sha256");
+  for (const file of files) hash.update(`${path.relative(ROOT, file)}:${statSync(file).mtimeMs}\n`);
+  return hash.digest("hex").slice(0, 16);
 }
 
 export async function build(files = sources()) {
+  const target = path.join(DIST, stateOf(files));
+  if (existsSync(path.join(target, "main.js"))) return target;
   const { build: esbuild } = await import("esbuild");
-  const staging = `${OUT}.tmp-${process.pid}`;
+  const staging = `${target}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   await esbuild({
     entryPoints: { main: path.join(ROOT, "lib/cli/main.ts") },
@@ -72,21 +67,33 @@ export async function build(files = sources()) {
     },
     logLevel: "error",
   });
-  writeFileSync(path.join(staging, ".sources"), files.join("\n"));
-  rmSync(OUT, { recursive: true, force: true });
   try {
-    renameSync(staging, OUT);
+    renameSync(staging, target);
   } catch (err) {
-    // Another guardia process built at the same moment; its dist/ is as good as ours.
+    // Another process built the same state at the same moment; its copy is identical.
     rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(ENTRY)) throw err;
+    if (!existsSync(path.join(target, "main.js"))) throw err;
+  }
+  removeStaleBuilds(target);
+  return target;
+}
+
+function removeStaleBuilds(current) {
+  for (const entry of readdirSync(DIST)) {
+    const dir = path.join(DIST, entry);
+    if (dir === current) continue;
+    try {
+      if (Date.now() - statSync(dir).mtimeMs > STALE_BUILD_MS)
+        rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Removed by another process meanwhile.
+    }
   }
 }
 
 export async function ensureBuilt() {
-  const files = sources();
-  if (!isFresh(files)) await build(files);
-  return pathToFileURL(ENTRY).href;
+  mkdirSync(DIST, { recursive: true });
+  return pathToFileURL(path.join(await build(), "main.js")).href;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await build();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await ensureBuilt();

@@ -24,7 +24,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   render: async (args) => (await import("./render-command.js")).renderCommand(args),
-  validate: async (args) => (await import("./render-command.js")).validateCommand(args),
+  validate: async (args) => (await import("./validate-command.js")).validateCommand(args),
   list: async () => (await import("./runbook-command.js")).listCommand(),
 };
 

@@ -98,20 +98,25 @@ export function parseStackText(text: string, file: string, name?: string): Loade
       file,
       doc.errors.map((e) => ({
         path: "(yaml)",
-        line: e.linePos?.[0]?.line,
+        // linePos is only filled in with prettyErrors, which also rewrites the message.
+        line: lineCounter.linePos(e.pos[0]).line,
         message: e.message.split("\n")[0]!,
       })),
     );
   }
   const raw: unknown = doc.toJS();
   const issues = [...stackShapeIssues(raw)];
-  const config = (raw as { config?: Record<string, unknown> } | null)?.config;
-  const { platform, input, issues: modelIssues } = validatePlatform(config?.[PLATFORM_KEY]);
-  issues.push(...modelIssues.map((i) => ({ ...i, path: ["config", PLATFORM_KEY, ...i.path] })));
+  const config = (raw as { config?: unknown } | null)?.config;
+  // Without a `config:` map the shape issue already says so; "platform required" would repeat it.
+  const checked: ReturnType<typeof validatePlatform> = isRecord(config)
+    ? validatePlatform(config[PLATFORM_KEY])
+    : { issues: [] };
+  const { platform, input } = checked;
+  issues.push(...checked.issues.map((i) => ({ ...i, path: ["config", PLATFORM_KEY, ...i.path] })));
   if (issues.length > 0 || !platform || !input) {
     const locate = locator(doc, lineCounter);
     const problems = issues.map((i) => ({
-      path: displayPath(i.path.slice(1)),
+      path: stackDisplayPath(i.path),
       line: locate(i.path),
       message: i.message,
     }));
@@ -121,6 +126,16 @@ export function parseStackText(text: string, file: string, name?: string): Loade
     );
   }
   return { name: name ?? `${platform.name}-${platform.environment}`, file, platform, input };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `guardia:platform.backups` for paths under `config:`; top-level keys keep their own name. */
+function stackDisplayPath(segments: readonly (string | number)[]): string {
+  const shown = segments[0] === "config" && segments.length > 1 ? segments.slice(1) : segments;
+  return shown.length > 0 ? displayPath(shown) : "(file)";
 }
 
 function stackShapeIssues(raw: unknown): ModelIssue[] {
@@ -134,7 +149,7 @@ function stackShapeIssues(raw: unknown): ModelIssue[] {
       message: `unknown top-level key \`${key}\` (Pulumi stack files have: ${PULUMI_STACK_KEYS.join(", ")})`,
     }));
   const config = (raw as { config?: unknown }).config;
-  if (typeof config !== "object" || config === null) {
+  if (!isRecord(config)) {
     return [
       ...issues,
       { path: ["config"], message: `required: a map holding \`${PLATFORM_KEY}\`` },

@@ -61,7 +61,8 @@ function isProviderResource(resource: RecordedResource): boolean {
   return /^(kubernetes|aws):/.test(resource.type);
 }
 
-function toFile(resource: RecordedResource): RenderedFile {
+/** One recorded resource as the file a reviewer reads: secrets redacted, JSON policies as YAML. */
+export function toFile(resource: RecordedResource): RenderedFile {
   const inputs = redactSecrets(resource.inputs) as Record<string, unknown>;
   if (resource.type.startsWith("kubernetes:")) {
     const manifest =
@@ -130,10 +131,12 @@ async function assertValidManifests(files: readonly RenderedFile[]): Promise<voi
 }
 
 /**
- * Writes the render to `outDir`, replacing an earlier render there but refusing to touch a
+ * Writes the render to `out`, replacing an earlier render there but refusing to touch a
  * directory guardia did not write. The new tree is built beside it and swapped in at the end.
  */
-export function writeRender(render: Render, outDir: string): void {
+export function writeRender(render: Render, out: string): void {
+  // Without a trailing "/": `out/.tmp-<pid>` would be staged inside the directory it replaces.
+  const outDir = path.resolve(out);
   if (
     existsSync(outDir) &&
     readdirSync(outDir).length > 0 &&

@@ -32,6 +32,7 @@ export async function acquireFileLock(name: string, holder: LockHolder): Promise
       closeSync(fd);
       return {
         description: `lock file ${file}`,
+        lost: () => undefined,
         release: async () => rmSync(file, { force: true }),
       };
     } catch (err) {

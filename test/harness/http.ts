@@ -9,7 +9,8 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-export type Behaviour = "ok" | "error" | "hang" | ((req: IncomingMessage, res: ServerResponse) => void);
+export type Behaviour =
+  "ok" | "error" | "hang" | ((req: IncomingMessage, res: ServerResponse) => void);
 
 export async function startHttpServer(behaviour: Behaviour): Promise<HttpServer> {
   const requests: string[] = [];

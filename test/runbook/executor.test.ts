@@ -33,7 +33,10 @@ function runbookOf(steps: (log: string[]) => Step[], log: string[] = []) {
   });
 }
 
-const run = (definition: ReturnType<typeof runbookOf>, options: Partial<Parameters<typeof executeRunbook>[1]> = {}) =>
+const run = (
+  definition: ReturnType<typeof runbookOf>,
+  options: Partial<Parameters<typeof executeRunbook>[1]> = {},
+) =>
   executeRunbook(definition, {
     stack,
     params: {},
@@ -45,7 +48,12 @@ const run = (definition: ReturnType<typeof runbookOf>, options: Partial<Paramete
     ...options,
   });
 
-const step = (title: string, kind: Step["kind"], log: string[], extra: Partial<Step> = {}): Step => ({
+const step = (
+  title: string,
+  kind: Step["kind"],
+  log: string[],
+  extra: Partial<Step> = {},
+): Step => ({
   title,
   kind,
   run: async () => void log.push(`run ${title}`),
@@ -56,7 +64,14 @@ const step = (title: string, kind: Step["kind"], log: string[], extra: Partial<S
 describe("executeRunbook", () => {
   it("a dry run runs read steps only and plans the rest", async () => {
     const log: string[] = [];
-    const definition = runbookOf((l) => [step("read", "read", l), step("change", "change", l, { action: () => ({ command: ["do", "it"] }) }), step("verify", "verify", l)], log);
+    const definition = runbookOf(
+      (l) => [
+        step("read", "read", l),
+        step("change", "change", l, { action: () => ({ command: ["do", "it"] }) }),
+        step("verify", "verify", l),
+      ],
+      log,
+    );
     const record = await run(definition, { dryRun: true, yes: false });
     expect(log).toEqual(["run read"]);
     expect(record.steps.map((s) => s.status)).toEqual(["ok", "planned", "planned"]);
@@ -72,7 +87,11 @@ describe("executeRunbook", () => {
         step("first", "change", l),
         step("second", "change", l, { rollback: undefined, manualUndo: "restore it by hand" }),
         step("third", "change", l),
-        step("fails", "verify", l, { run: async () => { throw new Error("boom"); } }),
+        step("fails", "verify", l, {
+          run: async () => {
+            throw new Error("boom");
+          },
+        }),
       ],
       log,
     );
@@ -86,13 +105,26 @@ describe("executeRunbook", () => {
     ]);
     expect(record.error).toContain('step 4 "fails" failed: boom');
     expect(record.error).toContain("left as is: second (to undo: restore it by hand)");
-    expect(record.steps.map((s) => s.status)).toEqual(["rolled-back", "ok", "rolled-back", "failed"]);
+    expect(record.steps.map((s) => s.status)).toEqual([
+      "rolled-back",
+      "ok",
+      "rolled-back",
+      "failed",
+    ]);
   });
 
   it("retries a failing step and succeeds on a later attempt", async () => {
     let attempts = 0;
     const definition = runbookOf(() => [
-      { title: "flaky", kind: "read", retries: 2, retryDelayMs: 1, run: async () => { if (++attempts < 3) throw new Error(`attempt ${attempts}`); } },
+      {
+        title: "flaky",
+        kind: "read",
+        retries: 2,
+        retryDelayMs: 1,
+        run: async () => {
+          if (++attempts < 3) throw new Error(`attempt ${attempts}`);
+        },
+      },
     ]);
     const record = await run(definition);
     expect(attempts).toBe(3);
@@ -103,7 +135,18 @@ describe("executeRunbook", () => {
   it("times a step out, aborting its signal", async () => {
     let aborted = false;
     const definition = runbookOf(() => [
-      { title: "slow", kind: "read", timeoutMs: 50, run: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => { aborted = true; resolve(); })) },
+      {
+        title: "slow",
+        kind: "read",
+        timeoutMs: 50,
+        run: (ctx) =>
+          new Promise<void>((resolve) =>
+            ctx.signal.addEventListener("abort", () => {
+              aborted = true;
+              resolve();
+            }),
+          ),
+      },
     ]);
     const record = await run(definition);
     expect(aborted).toBe(true);
@@ -113,7 +156,14 @@ describe("executeRunbook", () => {
 
   it("fails a step whose check fails, recording the check", async () => {
     const definition = runbookOf(() => [
-      { title: "checked", kind: "read", run: async () => ({ summary: "ran" }), check: async () => { throw new Error("counts differ"); } },
+      {
+        title: "checked",
+        kind: "read",
+        run: async () => ({ summary: "ran" }),
+        check: async () => {
+          throw new Error("counts differ");
+        },
+      },
     ]);
     const record = await run(definition);
     expect(record.steps[0]!.check).toEqual({ ok: false, message: "counts differ" });
@@ -122,7 +172,10 @@ describe("executeRunbook", () => {
 
   it("refuses a mutating run with no terminal and no --yes before running anything", async () => {
     const log: string[] = [];
-    const definition = runbookOf((l) => [step("read", "read", l), step("change", "change", l)], log);
+    const definition = runbookOf(
+      (l) => [step("read", "read", l), step("change", "change", l)],
+      log,
+    );
     const record = await run(definition, { yes: false });
     expect(log).toEqual([]);
     expect(record.outcome).toBe("refused");
@@ -132,7 +185,10 @@ describe("executeRunbook", () => {
   it("asks once before the first change, after the read steps", async () => {
     const log: string[] = [];
     const asked: string[] = [];
-    const definition = runbookOf((l) => [step("read", "read", l), step("a", "change", l), step("b", "change", l)], log);
+    const definition = runbookOf(
+      (l) => [step("read", "read", l), step("a", "change", l), step("b", "change", l)],
+      log,
+    );
     const record = await run(definition, { yes: false, confirmIO: answering("y", asked) });
     expect(asked).toHaveLength(1);
     expect(asked[0]).toContain("  - a\n  - b");
@@ -143,12 +199,19 @@ describe("executeRunbook", () => {
   it("in prod the operator must type the target's name; anything else changes nothing", async () => {
     const prod = loadStack("mira-prod");
     const log: string[] = [];
-    const definition = runbookOf((l) => [step("read", "read", l), step("change", "change", l)], log);
+    const definition = runbookOf(
+      (l) => [step("read", "read", l), step("change", "change", l)],
+      log,
+    );
     const refused = await run(definition, { stack: prod, yes: false, confirmIO: answering("y") });
     expect(refused.exitCode).toBe(EXIT.refused);
     expect(refused.error).toBe('not confirmed ("y" is not "the-target"); nothing was changed');
     expect(log).toEqual(["run read"]);
-    const confirmed = await run(definition, { stack: prod, yes: false, confirmIO: answering("the-target") });
+    const confirmed = await run(definition, {
+      stack: prod,
+      yes: false,
+      confirmIO: answering("the-target"),
+    });
     expect(confirmed.exitCode).toBe(EXIT.ok);
     expect(log).toEqual(["run read", "run read", "run change"]);
   });

@@ -17,7 +17,10 @@ let kubectl: FakeKubectl;
 let stackFile: string;
 let work: string;
 
-const DEPLOYMENT = { spec: { replicas: 2, selector: { matchLabels: { app: "web" } } }, status: { readyReplicas: 2 } };
+const DEPLOYMENT = {
+  spec: { replicas: 2, selector: { matchLabels: { app: "web" } } },
+  status: { readyReplicas: 2 },
+};
 const HEALTHY_ROLLOUT = [
   { match: ["get", "deployment/web"], stdout: JSON.stringify(DEPLOYMENT) },
   { match: ["rollout", "restart"], stdout: "deployment.apps/web restarted\n" },
@@ -32,8 +35,12 @@ beforeAll(async () => {
       name: "shop",
       environment: "prod",
       namespace: "shop",
-      services: [{ name: "web", workload: "deployment/web", health: [{ url: `${web.url}/health` }] }],
-      alerting: { receivers: [{ name: "chat", type: "webhook", urlSecret: { name: "alerting", key: "url" } }] },
+      services: [
+        { name: "web", workload: "deployment/web", health: [{ url: `${web.url}/health` }] },
+      ],
+      alerting: {
+        receivers: [{ name: "chat", type: "webhook", urlSecret: { name: "alerting", key: "url" } }],
+      },
     },
     "shop-prod",
   );
@@ -53,7 +60,10 @@ beforeEach(() => {
 const env = () => ({ ...kubectl.env(), GUARDIA_AUDIT_FILE: path.join(work, "audit.jsonl") });
 const calls = () => kubectl.calls().map((c) => c.argv.join(" "));
 const restart = (...extra: string[]) =>
-  runCli(["restart-service", "--stack", stackFile, "--service", "web", "--timeout", "5", ...extra], { env: env() });
+  runCli(
+    ["restart-service", "--stack", stackFile, "--service", "web", "--timeout", "5", ...extra],
+    { env: env() },
+  );
 
 describe("restart-service", () => {
   it("--dry-run runs no mutating command and names the exact kubectl command and target", async () => {
@@ -61,17 +71,38 @@ describe("restart-service", () => {
     expect(result.code).toBe(0);
     expect(calls()).toEqual(["--namespace shop get deployment/web -o json"]);
     expect(result.stdout).toContain("$ kubectl --namespace shop rollout restart deployment/web");
-    expect(result.stdout).toContain("target: stack=shop-prod, namespace=shop, workload=deployment/web");
-    expect(result.stdout).toContain("$ kubectl --namespace shop rollout status deployment/web --timeout=5s");
-    expect(readFileSync(path.join(work, "plan.md"), "utf8")).toContain("kubectl --namespace shop rollout restart deployment/web");
+    expect(result.stdout).toContain(
+      "target: stack=shop-prod, namespace=shop, workload=deployment/web",
+    );
+    expect(result.stdout).toContain(
+      "$ kubectl --namespace shop rollout status deployment/web --timeout=5s",
+    );
+    expect(readFileSync(path.join(work, "plan.md"), "utf8")).toContain(
+      "kubectl --namespace shop rollout restart deployment/web",
+    );
   });
 
   it("--dry-run --json gives the plan as data", async () => {
     const result = await restart("--dry-run", "--json");
-    const plan = JSON.parse(result.stdout) as { dryRun: boolean; steps: { kind: string; status: string; action?: { command?: string[] } }[] };
+    const plan = JSON.parse(result.stdout) as {
+      dryRun: boolean;
+      steps: { kind: string; status: string; action?: { command?: string[] } }[];
+    };
     expect(plan.dryRun).toBe(true);
-    expect(plan.steps.map((s) => [s.kind, s.status])).toEqual([["read", "ok"], ["change", "planned"], ["verify", "planned"], ["verify", "planned"]]);
-    expect(plan.steps[1]!.action?.command).toEqual(["kubectl", "--namespace", "shop", "rollout", "restart", "deployment/web"]);
+    expect(plan.steps.map((s) => [s.kind, s.status])).toEqual([
+      ["read", "ok"],
+      ["change", "planned"],
+      ["verify", "planned"],
+      ["verify", "planned"],
+    ]);
+    expect(plan.steps[1]!.action?.command).toEqual([
+      "kubectl",
+      "--namespace",
+      "shop",
+      "rollout",
+      "restart",
+      "deployment/web",
+    ]);
   });
 
   it("with no terminal and no --yes it refuses (exit 3) and changes nothing", async () => {
@@ -83,16 +114,26 @@ describe("restart-service", () => {
 
   it("refuses (exit 3) while another operator holds the workload's Lease, naming the holder", async () => {
     const since = new Date(Date.now() - 60_000).toISOString();
-    kubectl.holdLease("guardia-lock-shop-web", "alice@example.org (restart-service on shop-prod)", since);
+    kubectl.holdLease(
+      "guardia-lock-shop-web",
+      "alice@example.org (restart-service on shop-prod)",
+      since,
+    );
     const result = await restart("--yes");
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`lock "shop-web" is held by alice@example.org (restart-service on shop-prod) since ${since}`);
+    expect(result.stderr).toContain(
+      `lock "shop-web" is held by alice@example.org (restart-service on shop-prod) since ${since}`,
+    );
     expect(calls().some((c) => c.includes("rollout restart"))).toBe(false);
     expect(kubectl.leaseExists("guardia-lock-shop-web")).toBe(true);
   });
 
   it("takes over a Lease that lapsed (its holder crashed more than two hours ago)", async () => {
-    kubectl.holdLease("guardia-lock-shop-web", "bob (restart-service on shop-prod)", new Date(Date.now() - 3 * 3600_000).toISOString());
+    kubectl.holdLease(
+      "guardia-lock-shop-web",
+      "bob (restart-service on shop-prod)",
+      new Date(Date.now() - 3 * 3600_000).toISOString(),
+    );
     const result = await restart("--yes");
     expect(result.code).toBe(0);
     expect(calls()).toContain("--namespace shop rollout restart deployment/web");
@@ -112,7 +153,10 @@ describe("restart-service", () => {
     const report = readFileSync(path.join(work, "report.md"), "utf8");
     expect(report).toContain("# Evidence: `restart-service` on `shop-prod` — succeeded");
     expect(report).toContain("`kubectl --namespace shop rollout restart deployment/web` → exit 0");
-    const audit = JSON.parse(readFileSync(path.join(work, "audit.jsonl"), "utf8").trim()) as { outcome: string; steps: { status: string }[] };
+    const audit = JSON.parse(readFileSync(path.join(work, "audit.jsonl"), "utf8").trim()) as {
+      outcome: string;
+      steps: { status: string }[];
+    };
     expect(audit.outcome).toBe("done");
     expect(audit.steps.map((s) => s.status)).toEqual(["ok", "ok", "ok", "ok"]);
   });
@@ -120,14 +164,26 @@ describe("restart-service", () => {
   it("when the rollout fails it shows pods, events and logs, exits 1 and releases the Lease", async () => {
     kubectl.respond([
       ...HEALTHY_ROLLOUT.filter((r) => r.match[1] !== "status"),
-      { match: ["rollout", "status"], stderr: "error: timed out waiting for the condition\n", code: 1 },
+      {
+        match: ["rollout", "status"],
+        stderr: "error: timed out waiting for the condition\n",
+        code: 1,
+      },
       { match: ["get", "pods"], stdout: "web-7c9f   0/1   CrashLoopBackOff   5   3m\n" },
-      { match: ["get", "events"], stdout: "Warning  BackOff  pod/web-7c9f  Back-off restarting failed container\n" },
-      { match: ["logs"], stdout: "django.db.utils.OperationalError: could not connect to server\n" },
+      {
+        match: ["get", "events"],
+        stdout: "Warning  BackOff  pod/web-7c9f  Back-off restarting failed container\n",
+      },
+      {
+        match: ["logs"],
+        stdout: "django.db.utils.OperationalError: could not connect to server\n",
+      },
     ]);
     const result = await restart("--yes");
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("the rollout did not finish: error: timed out waiting for the condition");
+    expect(result.stderr).toContain(
+      "the rollout did not finish: error: timed out waiting for the condition",
+    );
     expect(result.stderr).toContain("web-7c9f   0/1   CrashLoopBackOff");
     expect(result.stderr).toContain("Back-off restarting failed container");
     expect(result.stderr).toContain("OperationalError: could not connect to server");
@@ -142,12 +198,19 @@ describe("restart-service", () => {
       runCli([], {
         env: env(),
         input: `${answer}\n`,
-        wrapper: ["script", "-qfec", `${process.execPath} ${GUARDIA_BIN} restart-service --stack ${stackFile} --service web --timeout 5`, "/dev/null"],
+        wrapper: [
+          "script",
+          "-qfec",
+          `${process.execPath} ${GUARDIA_BIN} restart-service --stack ${stackFile} --service web --timeout 5`,
+          "/dev/null",
+        ],
         direct: true,
       });
     const refused = await viaTerminal("web");
     expect(refused.code).toBe(3);
-    expect(refused.stdout).toContain("This is PRODUCTION. Type the target's name (deployment/web) to continue:");
+    expect(refused.stdout).toContain(
+      "This is PRODUCTION. Type the target's name (deployment/web) to continue:",
+    );
     expect(calls().some((c) => c.includes("rollout restart"))).toBe(false);
     const confirmed = await viaTerminal("deployment/web");
     expect(confirmed.code).toBe(0);
@@ -161,11 +224,20 @@ describe("restart-service", () => {
       environment: "dev",
       namespace: "shop",
       runtime: "local",
-      services: [{ name: "web", health: [{ url: `${web.url}/health` }], local: { cwd: work, restart: `touch ${marker}` } }],
+      services: [
+        {
+          name: "web",
+          health: [{ url: `${web.url}/health` }],
+          local: { cwd: work, restart: `touch ${marker}` },
+        },
+      ],
     });
-    const result = await runCli(["restart-service", "--stack", localStack, "--service", "web", "--yes"], {
-      env: { GUARDIA_AUDIT_FILE: path.join(work, "audit.jsonl"), XDG_STATE_HOME: work },
-    });
+    const result = await runCli(
+      ["restart-service", "--stack", localStack, "--service", "web", "--yes"],
+      {
+        env: { GUARDIA_AUDIT_FILE: path.join(work, "audit.jsonl"), XDG_STATE_HOME: work },
+      },
+    );
     expect(result.code).toBe(0);
     expect(existsSync(marker)).toBe(true);
   });
