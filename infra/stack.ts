@@ -7,6 +7,8 @@ import {
 } from "../lib/model/index.js";
 import { backupOutputs, backupStorageFor, databaseBackupsFor } from "./backup/index.js";
 import { Foundation } from "./foundation.js";
+import { backupCronJobNames } from "./backup/names.js";
+import { Monitoring } from "./monitoring/index.js";
 
 /**
  * Composes one stack: one component per capability, all reading the same resolved model.
@@ -25,10 +27,18 @@ export function composeStack(
     serviceAccountAnnotations: backupStorage?.serviceAccountAnnotations,
   });
   const databaseBackups = databaseBackupsFor(platform, foundation, backupStorage);
+  const monitoring = new Monitoring(`${platform.name}-monitoring`, {
+    platform,
+    stack: pulumi.getStack(),
+    backupJobs: backupCronJobNames(platform),
+    // Off until `guardia render` can show a Secret created with the SDK: it redacts the
+    // SDK-wrapped stringData to one string, which then fails the Secret schema (lib/render).
+  });
   return {
     serviceAccountName: foundation.serviceAccountName,
     stackConfigMapName: foundation.stackConfigMapName,
     ...backupOutputs(backupStorage, databaseBackups),
+    ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };
 }
 

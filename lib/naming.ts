@@ -45,6 +45,12 @@ export function objectName(platform: Platform, parts: readonly string[], max = M
   return `${full.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
 }
 
+/**
+ * Marks a Secret whose values are not secret, so renders show them (the Alertmanager configuration
+ * holds file paths only; it is a Secret because prometheus-operator's `configSecret` reads one).
+ */
+export const HOLDS_NO_SECRET_VALUES = "guardia.io/holds-no-secret-values";
+
 /** The one ServiceAccount that every guardia job in the namespace runs as. */
 export function jobServiceAccountName(platform: Platform): string {
   return objectName(platform, ["guardia"]);

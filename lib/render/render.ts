@@ -3,6 +3,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import program from "../../infra/index.js";
 import { loadStack, PLATFORM_KEY, type LoadedStack } from "../model/index.js";
+import { HOLDS_NO_SECRET_VALUES } from "../naming.js";
 import {
   runWithFakePulumiEngine,
   PULUMI_SECRET_SIG,
@@ -63,10 +64,12 @@ function isProviderResource(resource: RecordedResource): boolean {
 
 /** One recorded resource as the file a reviewer reads: secrets redacted, JSON policies as YAML. */
 export function toFile(resource: RecordedResource): RenderedFile {
-  const inputs = redactSecrets(resource.inputs) as Record<string, unknown>;
+  const isSecret = resource.type === "kubernetes:core/v1:Secret";
+  const inputs = redactSecrets(
+    isSecret ? secretManifest(resource.inputs) : resource.inputs,
+  ) as Record<string, unknown>;
   if (resource.type.startsWith("kubernetes:")) {
-    const manifest =
-      resource.type === "kubernetes:core/v1:Secret" ? redactSecretData(inputs) : inputs;
+    const manifest = inputs;
     const kind = String(manifest.kind);
     const name = String(
       (manifest.metadata as { name?: string } | undefined)?.name ?? resource.name,
@@ -89,12 +92,30 @@ function redactSecrets(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
 }
 
-function redactSecretData(manifest: Record<string, unknown>): Record<string, unknown> {
-  const hide = (data: unknown) =>
-    data && typeof data === "object"
-      ? Object.fromEntries(Object.keys(data).map((k) => [k, SECRET_PLACEHOLDER]))
-      : data;
-  return { ...manifest, data: hide(manifest.data), stringData: hide(manifest.stringData) };
+/**
+ * A Secret keeps its keys and shows `[secret]` for each value. The Kubernetes SDK marks the whole
+ * `data`/`stringData` map as one secret, so it is unwrapped first; collapsing the map into one
+ * string would also make the object fail its schema.
+ */
+function secretManifest(inputs: Record<string, unknown>): Record<string, unknown> {
+  const metadata = inputs.metadata as { annotations?: Record<string, string> } | undefined;
+  const plain = metadata?.annotations?.[HOLDS_NO_SECRET_VALUES] === "true";
+  const values = (data: unknown) => {
+    const map = unwrapSecret(data);
+    if (!map || typeof map !== "object") return map;
+    return plain ? map : Object.fromEntries(Object.keys(map).map((k) => [k, SECRET_PLACEHOLDER]));
+  };
+  return {
+    ...inputs,
+    ...(inputs.data !== undefined && { data: values(inputs.data) }),
+    ...(inputs.stringData !== undefined && { stringData: values(inputs.stringData) }),
+  };
+}
+
+function unwrapSecret(value: unknown): unknown {
+  return value !== null && typeof value === "object" && PULUMI_SECRET_SIG in value
+    ? (value as unknown as { value: unknown }).value
+    : value;
 }
 
 /** IAM and bucket policies are JSON strings; reviewers read them better as YAML. */

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../lib/model/index.js";
+import { HOLDS_NO_SECRET_VALUES } from "../../lib/naming.js";
 import { runWithFakePulumiEngine } from "../../lib/render/fake-pulumi-engine.js";
 import {
   InvalidManifestError,
@@ -55,7 +56,7 @@ describe("secrets in a render", () => {
           apiVersion: "v1",
           kind: "Secret",
           metadata: { name: "db" },
-          stringData: SECRET_PLACEHOLDER,
+          stringData: { pw: SECRET_PLACEHOLDER },
         },
       ],
     ]);
@@ -100,6 +101,32 @@ describe("secrets in a render", () => {
       data: { password: SECRET_PLACEHOLDER },
       stringData: { user: SECRET_PLACEHOLDER },
     });
+  });
+
+  it("unwraps a Secret map the Kubernetes SDK marked secret: keys stay, each value is hidden", async () => {
+    const run = await runWithFakePulumiEngine({
+      project: "guardia",
+      stack: "secret-map",
+      config: {},
+      program: () => {
+        new k8s.core.v1.Secret("db", {
+          metadata: { name: "db" },
+          stringData: { password: "hunter2", user: "mira" },
+        });
+        new k8s.core.v1.Secret("routing", {
+          metadata: { name: "routing", annotations: { [HOLDS_NO_SECRET_VALUES]: "true" } },
+          stringData: { "alertmanager.yaml": "route: {}" },
+        });
+      },
+    });
+    const byName = (name: string) => toFile(run.resources.find((r) => r.name === name)!);
+    const [db, routing] = [byName("db"), byName("routing")];
+    expect(db!.content.stringData).toEqual({
+      password: SECRET_PLACEHOLDER,
+      user: SECRET_PLACEHOLDER,
+    });
+    expect(await validateManifest(db!.content)).toEqual([]);
+    expect(routing!.content.stringData).toEqual({ "alertmanager.yaml": "route: {}" });
   });
 });
 

@@ -1,0 +1,240 @@
+import { stringify } from "yaml";
+import type { Platform, Priority, Receiver, SecretRef } from "../model/index.js";
+import { WATCHDOG_ALERT } from "./alerts/cluster.js";
+import { PRIORITIES, stackLabels } from "./contract.js";
+import { alertTiming } from "./timing.js";
+
+/**
+ * The stack's Alertmanager configuration as a plain object (→ YAML). Receivers' URLs and passwords
+ * are never in it: each points with a `*_file` field at the file where prometheus-operator mounts
+ * a Secret listed in the Alertmanager's `spec.secrets`, `/etc/alertmanager/secrets/<name>/<key>`.
+ *
+ * Routing (issue 5): one route per receiver of each priority (with `continue`, so a P1 reaches
+ * every one of its receivers), each priority with its own repeat interval; P4 is a daily digest;
+ * the watchdog goes to its own receiver; a critical alert inhibits the warnings of the same alert,
+ * service or database. Which receivers a priority gets (dev: chat only) is the model's decision
+ * (`alerting.routes`, resolved in lib/model/resolve.ts).
+ */
+
+/** Where prometheus-operator mounts `spec.secrets` in the Alertmanager pod. */
+export const OPERATOR_SECRETS_DIR = "/etc/alertmanager/secrets";
+/** Receives what nobody should hear: alerts of other stacks and priorities routed to nobody. */
+export const BLACKHOLE = "blackhole";
+/**
+ * The watchdog's receiver. It has no configuration yet (the model has no dead man's switch
+ * receiver): wire it to one (healthchecks.io, Dead Man's Snitch) for the watchdog to mean anything.
+ */
+export const WATCHDOG_RECEIVER = "watchdog";
+
+export interface AlertmanagerConfigOptions {
+  /** Base directory of the mounted Secrets. @default OPERATOR_SECRETS_DIR */
+  readonly secretsDir?: string;
+}
+
+type Config = Record<string, unknown>;
+type Route = Record<string, unknown>;
+
+export function alertmanagerConfig(
+  platform: Platform,
+  options: AlertmanagerConfigOptions = {},
+): Config {
+  const secretsDir = options.secretsDir ?? OPERATOR_SECRETS_DIR;
+  const timing = alertTiming(platform.monitoring.probeInterval);
+  return {
+    global: { resolve_timeout: "5m" },
+    route: {
+      receiver: BLACKHOLE,
+      group_by: [
+        "alertname",
+        "platform",
+        "environment",
+        "priority",
+        "service",
+        "database",
+        "dependency",
+        "schedule",
+      ],
+      group_wait: String(timing.groupWait),
+      group_interval: String(timing.groupInterval),
+      repeat_interval: "4h",
+      routes: [stackRoute(platform)],
+    },
+    inhibit_rules: inhibitRules(),
+    receivers: [
+      { name: BLACKHOLE },
+      { name: WATCHDOG_RECEIVER },
+      ...platform.alerting.receivers.map((r) => receiver(r, secretsDir)),
+    ],
+  };
+}
+
+export function alertmanagerConfigYaml(
+  platform: Platform,
+  options: AlertmanagerConfigOptions = {},
+): string {
+  // No YAML anchors: routes share matcher arrays, and a reviewer reads each route in full.
+  return stringify(alertmanagerConfig(platform, options), {
+    lineWidth: 0,
+    aliasDuplicateObjects: false,
+  });
+}
+
+/** Secrets the receivers read, to list in the Alertmanager's `spec.secrets`. */
+export function receiverSecrets(platform: Platform): string[] {
+  const refs = platform.alerting.receivers.flatMap((r) => {
+    const ref = secretOf(r);
+    return ref ? [ref.name] : [];
+  });
+  return [...new Set(refs)].sort();
+}
+
+function secretOf(r: Receiver): SecretRef | undefined {
+  switch (r.type) {
+    case "slack":
+    case "teams":
+      return r.webhookSecret;
+    case "webhook":
+      return r.urlSecret;
+    case "email":
+      return r.authPasswordSecret;
+    case "sns":
+      return undefined;
+  }
+}
+
+function matchers(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+}
+
+function stackRoute(platform: Platform): Route {
+  return {
+    matchers: matchers(stackLabels(platform)),
+    // Every guardia alert has a priority (the contract); anything else is not ours to route.
+    receiver: BLACKHOLE,
+    routes: [
+      {
+        matchers: matchers({ alertname: WATCHDOG_ALERT }),
+        receiver: WATCHDOG_RECEIVER,
+        repeat_interval: "5m",
+      },
+      ...PRIORITIES.flatMap((p) => priorityRoutes(platform, p)),
+    ],
+  };
+}
+
+function priorityRoutes(platform: Platform, priority: Priority): Route[] {
+  const names = platform.alerting.routes[priority];
+  const common = {
+    matchers: matchers({ priority }),
+    repeat_interval: String(platform.alerting.repeatInterval[priority]),
+    // P4 is a daily digest: one group per stack, new alerts joined into it once a day.
+    ...(priority === "P4" && {
+      group_by: ["platform", "environment", "priority"],
+      group_interval: "24h",
+    }),
+  };
+  if (names.length === 0) return [{ ...common, receiver: BLACKHOLE }];
+  return names.map((name) => ({ ...common, receiver: name, continue: true }));
+}
+
+/**
+ * kube-prometheus' rule (a critical alert mutes the warnings of the same alert), plus the same
+ * for one service or one database: when nocobase is down, its latency warnings say nothing new.
+ */
+function inhibitRules(): Config[] {
+  const rule = (equal: string[], extra: Record<string, string> = {}) => ({
+    source_matchers: [`severity="critical"`, ...matchersRe(extra)],
+    target_matchers: [`severity=~"warning|info"`, ...matchersRe(extra)],
+    equal: ["platform", "environment", "namespace", ...equal],
+  });
+  return [
+    rule(["alertname"]),
+    rule(["service"], { service: ".+" }),
+    rule(["database"], { database: ".+" }),
+  ];
+}
+
+function matchersRe(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=~${JSON.stringify(v)}`);
+}
+
+// ASCII only: SNS rejects other characters in a subject.
+const TITLE =
+  "[{{ .Status | toUpper }}] {{ .CommonLabels.priority }} {{ .CommonLabels.alertname }} - {{ .CommonLabels.platform }} {{ .CommonLabels.environment }}";
+const TEXT = [
+  "{{ range .Alerts }}*{{ .Annotations.summary }}*",
+  "{{ .Annotations.description }}",
+  "Run first: `{{ .Annotations.guardia_command }}`",
+  "Runbook: {{ .Annotations.runbook_url }}",
+  "{{ end }}",
+].join("\n");
+
+function secretFile(dir: string, ref: SecretRef): string {
+  return `${dir}/${ref.name}/${ref.key}`;
+}
+
+function receiver(r: Receiver, secretsDir: string): Config {
+  const common = { send_resolved: true };
+  switch (r.type) {
+    case "slack":
+      return {
+        name: r.name,
+        slack_configs: [
+          {
+            ...common,
+            api_url_file: secretFile(secretsDir, r.webhookSecret),
+            channel: r.channel,
+            title: TITLE,
+            text: TEXT,
+          },
+        ],
+      };
+    case "teams":
+      return {
+        name: r.name,
+        msteams_configs: [
+          {
+            ...common,
+            webhook_url_file: secretFile(secretsDir, r.webhookSecret),
+            title: TITLE,
+            text: TEXT,
+          },
+        ],
+      };
+    case "webhook":
+      return {
+        name: r.name,
+        webhook_configs: [{ ...common, url_file: secretFile(secretsDir, r.urlSecret) }],
+      };
+    case "email":
+      return { name: r.name, email_configs: [emailConfig(r, secretsDir)] };
+    case "sns":
+      return {
+        name: r.name,
+        sns_configs: [
+          // Credentials from the Alertmanager pod's environment (IRSA); the region is the topic's.
+          {
+            ...common,
+            topic_arn: r.topicArn,
+            sigv4: { region: r.topicArn.split(":")[3] },
+            subject: TITLE,
+            message: TEXT,
+          },
+        ],
+      };
+  }
+}
+
+function emailConfig(r: Extract<Receiver, { type: "email" }>, secretsDir: string): Config {
+  return {
+    send_resolved: true,
+    to: r.to.join(", "),
+    from: r.from,
+    smarthost: r.smarthost,
+    ...(r.authUsername !== undefined && { auth_username: r.authUsername }),
+    ...(r.authPasswordSecret && {
+      auth_password_file: secretFile(secretsDir, r.authPasswordSecret),
+    }),
+    headers: { Subject: TITLE },
+  };
+}
