@@ -6,6 +6,8 @@ import type { RunbookDefinition } from "../lib/runbook/types.js";
  */
 export const RUNBOOKS: Readonly<Record<string, () => Promise<RunbookDefinition>>> = {
   "health-check": async () => (await import("./health-check.js")).default as RunbookDefinition,
+  "maintenance-window": async () =>
+    (await import("./maintenance-window.js")).default as RunbookDefinition,
   "restart-service": async () =>
     (await import("./restart-service.js")).default as RunbookDefinition,
 };

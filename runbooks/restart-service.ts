@@ -151,14 +151,22 @@ function healthStep(service: Service, diagnose: (ctx: RunContext) => Promise<str
     title: `Health-check ${service.name}`,
     kind: "verify",
     timeoutMs: HEALTH_ATTEMPTS * (HEALTH_DELAY_MS + 10_000),
-    action: () => ({ call: service.health.map((h) => `GET ${h.url}`).join(", ") || "no health endpoints declared" }),
+    action: () => ({
+      call: service.health.map((h) => `GET ${h.url}`).join(", ") || "no health endpoints declared",
+    }),
     run: async (step) => {
       let failed: string[] = [];
       for (let attempt = 1; attempt <= HEALTH_ATTEMPTS; attempt++) {
-        const results = await Promise.all(service.health.map((h) => probeUrl(service.name, h, step.signal)));
+        const results = await Promise.all(
+          service.health.map((h) => probeUrl(service.name, h, step.signal)),
+        );
         failed = results.filter((r) => !r.ok).map((r) => `${r.url}: ${r.detail}`);
         if (failed.length === 0) {
-          return { summary: results.map((r) => `${r.detail} in ${r.latencyMs} ms`).join(", ") || "no endpoints to check" };
+          return {
+            summary:
+              results.map((r) => `${r.detail} in ${r.latencyMs} ms`).join(", ") ||
+              "no endpoints to check",
+          };
         }
         if (attempt < HEALTH_ATTEMPTS) {
           step.log(`attempt ${attempt}: ${failed.join("; ")}; next in ${HEALTH_DELAY_MS / 1000} s`);

@@ -10,9 +10,14 @@ export interface ProbeResult {
   readonly detail: string;
 }
 
+export interface ProbeTarget extends Pick<HealthEndpoint, "url" | "expectStatus" | "timeoutMs"> {
+  /** Text the body must contain; without it the body is not read. */
+  readonly contains?: string | undefined;
+}
+
 export async function probeUrl(
   name: string,
-  endpoint: Pick<HealthEndpoint, "url" | "expectStatus" | "timeoutMs">,
+  endpoint: ProbeTarget,
   outerSignal?: AbortSignal,
 ): Promise<ProbeResult> {
   const started = performance.now();
@@ -23,11 +28,16 @@ export async function probeUrl(
       signal: AbortSignal.any(signals),
       redirect: "manual",
     });
-    await response.body?.cancel();
-    const ok = response.status === endpoint.expectStatus;
-    const detail = ok
-      ? `HTTP ${response.status}`
-      : `HTTP ${response.status}, expected ${endpoint.expectStatus}`;
+    const body = endpoint.contains === undefined ? undefined : await response.text();
+    if (body === undefined) await response.body?.cancel();
+    const statusOk = response.status === endpoint.expectStatus;
+    const bodyOk = body === undefined || body.includes(endpoint.contains!);
+    const ok = statusOk && bodyOk;
+    const detail = !statusOk
+      ? `HTTP ${response.status}, expected ${endpoint.expectStatus}`
+      : bodyOk
+        ? `HTTP ${response.status}`
+        : `HTTP ${response.status} without "${endpoint.contains}" in the body`;
     return { name, url: endpoint.url, ok, status: response.status, latencyMs: elapsed(), detail };
   } catch (err) {
     const error = err as Error & { cause?: { code?: string } };

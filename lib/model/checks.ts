@@ -22,6 +22,7 @@ function uniqueNames(input: PlatformInput): ModelIssue[] {
     ["databases", input.databases],
     ["logs", input.logs],
     ["externalDependencies", input.externalDependencies],
+    ["smokeChecks", input.smokeChecks],
     ["alerting.receivers", input.alerting?.receivers],
   ];
   const issues = lists.flatMap(([where, items]) => duplicates(where.split("."), items ?? []));

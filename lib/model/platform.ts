@@ -17,6 +17,7 @@ export interface Platform {
   readonly backups: Backups | undefined;
   readonly logs: readonly LogFiles[];
   readonly externalDependencies: readonly ExternalDependency[];
+  readonly smokeChecks: readonly SmokeCheck[];
   readonly alerting: Alerting;
   readonly monitoring: Monitoring;
   readonly collections: Collections | undefined;
@@ -129,6 +130,14 @@ export interface ExternalDependency {
   readonly interval: Duration;
   readonly priority: Priority;
   readonly description: string | undefined;
+}
+
+export interface SmokeCheck {
+  readonly name: string;
+  readonly url: string;
+  readonly expectStatus: number;
+  readonly contains: string | undefined;
+  readonly timeoutMs: number;
 }
 
 export type Receiver = ReceiverInput;

@@ -71,6 +71,13 @@ export function resolvePlatform(input: PlatformInput): Platform {
       priority: dep.priority ?? SEED_EXTERNAL_DEPENDENCY.priority,
       description: dep.description,
     })),
+    smokeChecks: (input.smokeChecks ?? []).map((check) => ({
+      name: check.name,
+      url: check.url,
+      expectStatus: check.expectStatus ?? 200,
+      contains: check.contains,
+      timeoutMs: check.timeoutMs ?? 10_000,
+    })),
     alerting: resolveAlerting(input),
     monitoring: resolveMonitoring(input),
     collections: input.collections

@@ -176,6 +176,18 @@ const logFiles = strictObject({
   claim: dnsLabel.optional(),
 });
 
+const smokeCheck = strictObject({
+  name: dnsLabel,
+  /** A page or API call of the minimal business flow, read without side effects. */
+  url: httpUrl,
+  /** @default 200 */
+  expectStatus: z.number().int().min(100).max(599).optional(),
+  /** Text the response body must contain (a title, a JSON field). */
+  contains: z.string().min(1).optional(),
+  /** @default 10000 */
+  timeoutMs: positiveInt("timeoutMs").optional(),
+});
+
 const externalDependency = strictObject({
   name: dnsLabel,
   /** URL probed to tell whether the dependency answers. */
@@ -303,6 +315,8 @@ export const platformInput = strictObject({
   backups: backups.optional(),
   logs: z.array(logFiles).optional(),
   externalDependencies: z.array(externalDependency).optional(),
+  /** Seed 000 §3.3 smoke tests, run as a maintenance window's success criteria. */
+  smokeChecks: z.array(smokeCheck).optional(),
   alerting: alerting.optional(),
   monitoring: monitoring.optional(),
   collections: collections.optional(),

@@ -172,3 +172,34 @@ function coversStack(silence: Silence, platform: Platform): boolean {
     ),
   );
 }
+
+/** What GET /api/v2/alerts returns (gettableAlert), the fields guardia reads. */
+export interface FiringAlert {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: string;
+  readonly status: { readonly state: "active" | "suppressed" | "unprocessed" };
+}
+
+/** The stack's alerts Alertmanager holds now, silenced ones included (a window silences them). */
+export async function listStackAlerts(
+  api: AlertmanagerApi,
+  platform: Platform,
+): Promise<FiringAlert[]> {
+  const filters = stackMatchers(platform).map(
+    (m) => `filter=${encodeURIComponent(`${m.name}="${m.value}"`)}`,
+  );
+  const query = [
+    "active=true",
+    "silenced=true",
+    "inhibited=true",
+    "unprocessed=true",
+    ...filters,
+  ].join("&");
+  const res = await call(
+    api,
+    `/alerts?${query}`,
+    `listing alerts of ${platform.name} ${platform.environment}`,
+  );
+  return (await res.json()) as FiringAlert[];
+}

@@ -264,6 +264,8 @@ async function runStep(
   record.status = lastError ? "failed" : "ok";
   if (lastError) record.error = maskSecrets(lastError.message);
   progress.stepFinished(at, record);
+  // A refusal or bad input found by a step keeps its exit code (3 or 2), not "failed".
+  if (lastError instanceof RefusedError || lastError instanceof UsageError) throw lastError;
   if (lastError)
     throw new StepFailure(`step ${record.index} "${step.title}" failed: ${record.error}`);
 }

@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Platform } from "../../lib/model/index.js";
 import { alertmanagerConfigYaml } from "../../lib/monitoring/alertmanager-config.js";
-import { createSilence, expireSilence, silencePlan } from "../../lib/monitoring/silences.js";
 import type { Render } from "../../lib/render/render.js";
 import { startAlertmanager, type AlertmanagerServer } from "../harness/alertmanager.js";
+import { runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
 import { freePort } from "../harness/ports.js";
 import { waitUntil } from "../harness/process.js";
@@ -17,13 +16,15 @@ import {
   type PrometheusServer,
 } from "./helpers/servers.js";
 import { manifestsOfKind, renderInline, tempDir } from "./helpers/stacks.js";
+import { writeStackFile } from "../runbook/stack-files.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook.js";
 
 /**
  * The whole alerting path on loopback, with real programs: a local HTTP service goes down → the
  * blackbox exporter's probe fails → Prometheus, loaded with the rendered rules and scraping what
  * the rendered Probe describes, fires EndpointDown after its `for` → Alertmanager, running the
- * stack's routing, notifies a local webhook — but only once the stack's silence is expired.
+ * stack's routing, notifies a local webhook — but not while the stack's maintenance window
+ * (`guardia maintenance-window`) silences it, and as soon as the window closes.
  *
  * The stack probes every 2 seconds, so EndpointDown's `for` is 10 s and Alertmanager's
  * group_interval 10 s (timing.ts).
@@ -38,6 +39,7 @@ let am: AlertmanagerServer;
 let prometheus: PrometheusServer;
 let render: Render;
 let secrets: ReturnType<typeof tempDir>;
+let blackboxPort: number;
 
 function stackInput(serviceUrl: string, blackboxPort: number) {
   return {
@@ -71,7 +73,7 @@ function stackInput(serviceUrl: string, blackboxPort: number) {
 beforeAll(async () => {
   service = await startHttpServer((_req, res) => res.writeHead(healthy ? 200 : 503).end());
   webhook = await startWebhookReceiver();
-  const blackboxPort = await freePort();
+  blackboxPort = await freePort();
   render = await renderInline(stackInput(service.url, blackboxPort), STACK);
   const [blackboxConfig] = manifestsOfKind<{ data: Record<string, string> }>(
     render,
@@ -137,17 +139,30 @@ describe("a service that goes down reaches the on-call webhook", () => {
     });
   });
 
-  it("fires EndpointDown after its `for`, silenced while the stack's silence lasts", async () => {
-    const platform: Platform = render.stack.platform;
-    const id = await createSilence(
-      { url: am.url },
-      silencePlan({
-        platform,
-        createdBy: "e2e",
-        comment: "maintenance window",
-        durationSeconds: 600,
-      }),
-    );
+  it("maintenance-window mutes EndpointDown during the window and expires the silence at its end", async () => {
+    const stackFile = writeStackFile(stackInput(service.url, blackboxPort), STACK);
+    const window = (...args: string[]) =>
+      runCli(
+        [
+          "maintenance-window",
+          "--stack",
+          stackFile,
+          "--alertmanager-url",
+          am.url,
+          "--yes",
+          ...args,
+        ],
+        {
+          cwd: secrets.dir,
+          env: {
+            GUARDIA_AUDIT_FILE: path.join(secrets.dir, "audit.jsonl"),
+            GUARDIA_OPERATOR: "e2e",
+          },
+        },
+      );
+    const opened = await window("--objective", "replace the web pods", "--duration", "10m");
+    expect(opened.code).toBe(0);
+    const [silence] = (await am.silences()).filter((s) => s.status.state === "active");
     const downAt = Date.now();
     healthy = false;
     await waitUntil(
@@ -161,16 +176,21 @@ describe("a service that goes down reaches the on-call webhook", () => {
     // Not before its `for` (10 s), counted from the first failed probe.
     expect(Date.now() - downAt).toBeGreaterThanOrEqual(10_000);
     const [silenced] = (await am.alerts()).filter((a) => a.labels.alertname === "EndpointDown");
-    expect(silenced?.status.silencedBy).toEqual([id]);
+    expect(silenced?.status.silencedBy).toEqual([silence!.id]);
     // Longer than group_wait (1 s): a notification would have left by now.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(endpointDown()).toEqual([]);
 
-    await expireSilence({ url: am.url }, id);
+    // The work failed: closing reports the unmet criteria, and still hands the alert to people.
+    const closed = await window("--close");
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toContain("the window closed, but its success criteria failed");
+    expect(closed.stderr).toMatch(/alert EndpointDown \(P1\) since/);
+    expect((await am.silences()).find((s) => s.id === silence!.id)?.status.state).toBe("expired");
     await waitUntil(
       async () => endpointDown().length > 0,
       20_000,
-      () => "no notification after the silence expired",
+      () => "no notification after the window closed",
     );
   });
 

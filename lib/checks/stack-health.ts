@@ -1,0 +1,141 @@
+import type { PgTarget } from "../adapters/postgres.js";
+import type { Database, Platform, Service } from "../model/index.js";
+import type { PlannedAction } from "../runbook/types.js";
+import { checkDatabase } from "./database-check.js";
+import { probeUrl, type ProbeTarget } from "./http-probe.js";
+
+/**
+ * A stack's health as one table: every health URL, external dependency and database (and, when
+ * asked, the smoke checks), all probed at once so the whole check takes about one timeout.
+ * health-check prints it; maintenance-window uses it before and after the work.
+ */
+
+export interface CheckRow {
+  readonly kind: "endpoint" | "dependency" | "database" | "smoke" | "diagnostic";
+  readonly name: string;
+  readonly ok: boolean;
+  readonly latencyMs?: number;
+  readonly detail: string;
+}
+
+export interface HealthScope {
+  readonly probes: readonly { kind: CheckRow["kind"]; name: string; target: ProbeTarget }[];
+  readonly databases: readonly Database[];
+}
+
+export interface ScopeOptions {
+  /** Only this service and the databases it uses (no external dependencies). */
+  readonly service?: Service;
+  /** Overrides every probe's timeout (ms). */
+  readonly timeoutMs?: number;
+  /** Adds the stack's smoke checks. @default false */
+  readonly smoke?: boolean;
+}
+
+export function healthScope(platform: Platform, options: ScopeOptions = {}): HealthScope {
+  const { service, timeoutMs, smoke } = options;
+  const services = service ? [service] : platform.services;
+  const endpoints = services.flatMap((svc) =>
+    svc.health.map((h) => ({
+      kind: "endpoint" as const,
+      name: svc.name,
+      target: { ...h, timeoutMs: timeoutMs ?? h.timeoutMs },
+    })),
+  );
+  const dependencies = service
+    ? []
+    : platform.externalDependencies.map((dep) => ({
+        kind: "dependency" as const,
+        name: dep.name,
+        target: { url: dep.url, expectStatus: 200, timeoutMs: timeoutMs ?? 10_000 },
+      }));
+  const smokeChecks = smoke
+    ? platform.smokeChecks.map((check) => ({
+        kind: "smoke" as const,
+        name: check.name,
+        target: { ...check, timeoutMs: timeoutMs ?? check.timeoutMs },
+      }))
+    : [];
+  const databases = service
+    ? platform.databases.filter((db) => db.usedBy.includes(service.name))
+    : platform.databases;
+  return { probes: [...endpoints, ...dependencies, ...smokeChecks], databases };
+}
+
+export function describeScope(scope: HealthScope): { title: string; action: PlannedAction } {
+  return {
+    title: `Probe ${scope.probes.length} endpoint(s) and ${scope.databases.length} database(s)`,
+    action: {
+      call: scope.probes.map((p) => `GET ${p.target.url}`).join(", ") || "no HTTP endpoints",
+      target: Object.fromEntries(
+        scope.databases.map((db) => [db.name, `${db.host}:${db.port}/${db.database}`]),
+      ),
+    },
+  };
+}
+
+/** Runs every check of the scope concurrently; a database whose password cannot be found is a failed row. */
+export async function checkHealth(
+  scope: HealthScope,
+  pg: (database: Database) => Promise<PgTarget>,
+  signal: AbortSignal,
+  databaseTimeoutMs = 5000,
+): Promise<CheckRow[]> {
+  const [probes, databases] = await Promise.all([
+    Promise.all(
+      scope.probes.map(async (p): Promise<CheckRow> => {
+        const result = await probeUrl(p.name, p.target, signal);
+        return {
+          kind: p.kind,
+          name: `${p.name} ${result.url}`,
+          ok: result.ok,
+          latencyMs: result.latencyMs,
+          detail: result.detail,
+        };
+      }),
+    ),
+    Promise.all(
+      scope.databases.map(async (db): Promise<CheckRow> => {
+        try {
+          return { kind: "database", ...(await checkDatabase(await pg(db), databaseTimeoutMs)) };
+        } catch (err) {
+          return {
+            kind: "database",
+            name: db.name,
+            ok: false,
+            latencyMs: 0,
+            detail: (err as Error).message,
+          };
+        }
+      }),
+    ),
+  ]);
+  return [...probes, ...databases];
+}
+
+export function countSummary(rows: readonly { ok: boolean }[]): string {
+  const failed = rows.filter((r) => !r.ok).length;
+  return failed === 0 ? `${rows.length} ok` : `${failed} of ${rows.length} failing`;
+}
+
+/** One line per check: UP/DOWN, kind, name, latency, detail; columns aligned. */
+export function healthTable(rows: readonly CheckRow[]): string {
+  const lines = rows.map((r) => [
+    r.ok ? "UP" : "DOWN",
+    r.kind,
+    r.name,
+    r.latencyMs === undefined ? "" : `${r.latencyMs} ms`,
+    r.detail,
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...lines.map((l) => l[i]!.length)));
+  return lines
+    .map((l) => l.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join("  "))
+    .join("\n");
+}
+
+export function failedChecks(rows: readonly CheckRow[]): string {
+  return rows
+    .filter((r) => !r.ok)
+    .map((r) => `${r.name} (${r.detail})`)
+    .join("; ");
+}

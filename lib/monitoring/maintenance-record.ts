@@ -1,0 +1,83 @@
+import { describeSilence, type SilencePlan } from "./silences.js";
+
+/**
+ * The maintenance window record in seed 000's format (objective, affected services, start and
+ * end, steps, rollback, success criteria), written when the window opens and completed when it
+ * closes. It is the document the team attaches to the change ticket.
+ */
+export interface WindowRecord {
+  readonly id: string;
+  readonly stack: string;
+  readonly objective: string;
+  readonly ticket: string | undefined;
+  readonly services: readonly string[];
+  readonly silence: SilencePlan;
+  readonly steps: readonly string[];
+  readonly rollback: readonly string[];
+  readonly smokeChecks: readonly string[];
+  readonly openedBy: string;
+}
+
+function numbered(items: readonly string[], empty: string): string[] {
+  return items.length === 0 ? [`_${empty}_`] : items.map((item, i) => `${i + 1}. ${item}`);
+}
+
+export function windowHeader(record: WindowRecord, silenceId: string, preChecks: string): string {
+  const smoke =
+    record.smokeChecks.length > 0 ? record.smokeChecks.join(", ") : "none declared in the stack";
+  return [
+    `# Maintenance window ${record.id} — ${record.stack}`,
+    "",
+    `- Objective: ${record.objective}`,
+    ...(record.ticket ? [`- Ticket: ${record.ticket}`] : []),
+    `- Affected services: ${record.services.join(", ") || "none"}`,
+    `- Window: ${record.silence.startsAt} → ${record.silence.endsAt}`,
+    `- Opened by: ${record.openedBy} at ${new Date().toISOString()}`,
+    `- Silence ${silenceId}: ${describeSilence(record.silence)}`,
+    "",
+    "## Steps",
+    "",
+    ...numbered(record.steps, "not given (--steps)"),
+    "",
+    "## Rollback",
+    "",
+    ...numbered(record.rollback, "not given (--rollback)"),
+    "",
+    "## Success criteria",
+    "",
+    "- Every health endpoint, external dependency and database answers (health-check green)",
+    `- Smoke checks pass: ${smoke}`,
+    "- No critical or warning alert started during the window",
+    "",
+    "## Pre-checks at opening",
+    "",
+    "```",
+    preChecks || "(nothing to check)",
+    "```",
+    "",
+  ].join("\n");
+}
+
+export function windowClosing(closing: {
+  readonly closedBy: string;
+  readonly health: string;
+  readonly newAlerts: readonly string[];
+  readonly failed: readonly string[];
+}): string {
+  const verdict =
+    closing.failed.length === 0
+      ? "**SUCCESS**: every criterion passed"
+      : `**FAILED**: ${closing.failed.join("; ")}`;
+  return [
+    `## Closing (${new Date().toISOString()}, by ${closing.closedBy})`,
+    "",
+    "```",
+    closing.health || "(nothing to check)",
+    "```",
+    "",
+    `New critical or warning alerts: ${closing.newAlerts.length === 0 ? "none" : closing.newAlerts.join("; ")}`,
+    "",
+    `Verdict: ${verdict}. The silence was expired: alerts reach people again.`,
+    "",
+  ].join("\n");
+}

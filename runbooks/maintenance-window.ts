@@ -1,0 +1,362 @@
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import {
+  checkHealth,
+  countSummary,
+  failedChecks,
+  healthScope,
+  healthTable,
+  type CheckRow,
+} from "../lib/checks/stack-health.js";
+import { RefusedError, UsageError } from "../lib/errors.js";
+import { Duration } from "../lib/model/index.js";
+import {
+  createSilence,
+  describeSilence,
+  expireSilence,
+  listSilences,
+  listStackAlerts,
+  silencePlan,
+  type AlertmanagerApi,
+  type Silence,
+  type SilencePlan,
+} from "../lib/monitoring/silences.js";
+import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { windowHeader, windowClosing, type WindowRecord } from "../lib/monitoring/maintenance-record.js";
+
+const params = z.object({
+  close: z
+    .boolean()
+    .default(false)
+    .describe("close the open window: success criteria, expire the silence, complete the record"),
+  objective: z.string().min(1).optional().describe("what the window is for (required to open one)"),
+  duration: z
+    .string()
+    .default("2h")
+    .describe("length of the window and of its silence (30m, 2h, 1d)"),
+  start: z
+    .string()
+    .optional()
+    .describe("when it starts, ISO 8601 (default now); seed 002 announces windows 48 h ahead"),
+  services: z.string().optional().describe("affected services, comma-separated (default: all)"),
+  steps: z.string().optional().describe("the work, steps separated by ';'"),
+  rollback: z.string().optional().describe("how to undo the work, steps separated by ';'"),
+  ticket: z.string().optional().describe("change or incident ticket"),
+  record: z
+    .string()
+    .optional()
+    .describe("window record file (default: maintenance/<stack>-<window>.md)"),
+  alertmanagerUrl: z
+    .string()
+    .url()
+    .optional()
+    .describe("Alertmanager API (default: the stack's monitoring.alertmanagerUrl)"),
+});
+
+type Params = z.infer<typeof params>;
+
+/** Every window's silence comment starts with this, which is how `--close` finds the window. */
+const COMMENT_PREFIX = "guardia maintenance-window ";
+
+export default defineRunbook({
+  name: "maintenance-window",
+  summary: "Open or close a maintenance window: pre-checks, silence, success criteria, record",
+  description: `
+Seed 000 §3 (planned windows documented in the maintenance-window format, success criteria:
+health endpoints green, smoke tests passed, no new critical errors) and seed 002 (windows
+announced ahead). Opening records the objective, affected services, start and end, steps,
+rollback and success criteria; runs the stack's health checks as the baseline; and creates an
+Alertmanager silence scoped to the stack for the window. Closing (--close) finds the open
+window from its silence, runs the success criteria (health-check green, the stack's smoke
+checks, no critical or warning alert that started during the window), expires the silence even
+when a criterion fails so alerts reach people again, completes the record, and exits 1 if a
+criterion failed. The window's state lives in Alertmanager, so any engineer can close it.`,
+  outline: [
+    "open: refuse when the stack already has an open window",
+    "open: pre-checks — every health URL, dependency, database and smoke check",
+    "open: POST an Alertmanager silence on the stack's labels for the window",
+    "open: write the window record (Markdown)",
+    "close: find the window; run the success criteria; list new critical/warning alerts",
+    "close: expire the silence; complete the record; fail if a criterion failed",
+  ],
+  params,
+  plan: (ctx) => (ctx.params.close ? closePlan(ctx) : openPlan(ctx)),
+});
+
+function api(ctx: RunContext<Params>): AlertmanagerApi {
+  return { url: ctx.params.alertmanagerUrl ?? ctx.platform.monitoring.alertmanagerUrl };
+}
+
+function windowId(start: Date): string {
+  return `mw-${start
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")}`;
+}
+
+function recordFile(ctx: RunContext<Params>, id: string): string {
+  return path.resolve(ctx.params.record ?? path.join("maintenance", `${ctx.stack.name}-${id}.md`));
+}
+
+function parseStart(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const start = new Date(text);
+  if (Number.isNaN(start.getTime()))
+    throw new UsageError(
+      `--start: expected an ISO 8601 time such as 2026-11-25T02:00:00Z, got "${text}"`,
+    );
+  return start;
+}
+
+function openPlan(ctx: RunContext<Params>) {
+  const { params, platform } = ctx;
+  if (!params.objective)
+    throw new UsageError("--objective: required to open a window (or pass --close)");
+  const problem = Duration.problem(params.duration);
+  if (problem) throw new UsageError(`--duration: ${problem}`);
+  const affected = (
+    params.services
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean) ?? platform.services.map((s) => s.name)
+  ).map((name) => ctx.service(name).name);
+  const start = parseStart(params.start);
+  const id = windowId(start);
+  const silence: SilencePlan = silencePlan({
+    platform,
+    createdBy: ctx.operator,
+    comment: `${COMMENT_PREFIX}${id}: ${params.objective}${params.ticket ? ` (${params.ticket})` : ""}`,
+    startsAt: start,
+    durationSeconds: Duration.parse(params.duration).seconds,
+  });
+  const record: WindowRecord = {
+    id,
+    stack: ctx.stack.name,
+    objective: params.objective,
+    ticket: params.ticket,
+    services: affected,
+    silence,
+    steps: splitSteps(params.steps),
+    rollback: splitSteps(params.rollback),
+    smokeChecks: platform.smokeChecks.map((c) => c.name),
+    openedBy: ctx.operator,
+  };
+  const file = recordFile(ctx, id);
+  const facts: { silenceId?: string; preChecks: CheckRow[] } = { preChecks: [] };
+  const steps: Step[] = [
+    {
+      title: "Look for an open maintenance window",
+      kind: "read",
+      action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
+      run: async () => {
+        const open = await openWindows(api(ctx), ctx);
+        if (open[0])
+          throw new RefusedError(
+            `${ctx.stack.name} already has an open window: ${open[0].comment} (silence ${open[0].id} by ${open[0].createdBy} until ${open[0].endsAt}); close it first with --close`,
+          );
+        return { summary: "none open" };
+      },
+    },
+    healthStep("Pre-checks: the stack's health before the work", ctx, facts.preChecks, false),
+    {
+      title: `Silence ${ctx.stack.name}'s alerts from ${silence.startsAt} to ${silence.endsAt}`,
+      kind: "change",
+      action: () => ({
+        call: `POST ${api(ctx).url}/api/v2/silences`,
+        target: { silence: describeSilence(silence) },
+      }),
+      run: async () => {
+        facts.silenceId = await createSilence(api(ctx), silence);
+        return { summary: `silence ${facts.silenceId}`, data: { silenceId: facts.silenceId } };
+      },
+      rollback: {
+        action: () => ({
+          call: `DELETE ${api(ctx).url}/api/v2/silence/${facts.silenceId ?? "<id>"}`,
+        }),
+        run: async () => {
+          if (facts.silenceId) await expireSilence(api(ctx), facts.silenceId);
+        },
+      },
+    },
+    {
+      title: `Write the window record ${path.relative(process.cwd(), file)}`,
+      kind: "change",
+      action: () => ({ target: { file } }),
+      run: async () => {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(
+          file,
+          windowHeader(record, facts.silenceId ?? "", healthTable(facts.preChecks)),
+        );
+        return { summary: file };
+      },
+      manualUndo: `delete ${file}`,
+    },
+  ];
+  return {
+    steps,
+    confirmTarget: ctx.stack.name,
+    result: () => ({
+      window: id,
+      silenceId: facts.silenceId,
+      startsAt: silence.startsAt,
+      endsAt: silence.endsAt,
+      record: file,
+      preChecks: facts.preChecks,
+    }),
+    output: () =>
+      `Maintenance window ${id} open until ${silence.endsAt} (silence ${facts.silenceId}).\nRecord: ${file}\nClose it with: guardia maintenance-window --stack ${ctx.stack.name} --close`,
+  };
+}
+
+function closePlan(ctx: RunContext<Params>) {
+  const facts: {
+    window?: Silence;
+    id?: string;
+    health: CheckRow[];
+    newAlerts: string[];
+    file?: string;
+  } = { health: [], newAlerts: [] };
+  const failed = () => [
+    ...facts.health.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`),
+    ...facts.newAlerts,
+  ];
+  const steps: Step[] = [
+    {
+      title: "Find the open maintenance window",
+      kind: "read",
+      action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
+      run: async () => {
+        const [window] = await openWindows(api(ctx), ctx);
+        if (!window)
+          throw new Error(
+            `${ctx.stack.name} has no open maintenance window (no active or pending guardia silence)`,
+          );
+        facts.window = window;
+        facts.id = window.comment.slice(COMMENT_PREFIX.length).split(":")[0]!;
+        facts.file = recordFile(ctx, facts.id);
+        return {
+          summary: `${facts.id}: silence ${window.id} since ${window.startsAt} by ${window.createdBy}`,
+        };
+      },
+    },
+    healthStep("Success criteria: health and smoke checks", ctx, facts.health, true),
+    {
+      title: "Success criteria: no new critical or warning alerts",
+      kind: "read",
+      action: () => ({ call: `GET ${api(ctx).url}/api/v2/alerts` }),
+      run: async () => {
+        const since = facts.window!.startsAt;
+        const alerts = await listStackAlerts(api(ctx), ctx.platform);
+        facts.newAlerts = alerts
+          .filter(
+            (a) =>
+              ["critical", "warning"].includes(a.labels.severity ?? "") &&
+              a.labels.alertname !== "GuardiaWatchdog" &&
+              a.startsAt >= since,
+          )
+          .map(
+            (a) => `alert ${a.labels.alertname} (${a.labels.priority ?? "?"}) since ${a.startsAt}`,
+          );
+        return { summary: facts.newAlerts.length === 0 ? "none" : facts.newAlerts.join("; ") };
+      },
+    },
+    {
+      title: "Expire the window's silence",
+      kind: "change",
+      action: () => ({
+        call: `DELETE ${api(ctx).url}/api/v2/silence/${facts.window?.id ?? "<id>"}`,
+      }),
+      run: async () => {
+        await expireSilence(api(ctx), facts.window!.id);
+        return { summary: `silence ${facts.window!.id} expired: alerts reach people again` };
+      },
+      manualUndo: "create a new window if the work goes on",
+    },
+    {
+      title: "Complete the window record",
+      kind: "change",
+      action: () => ({ target: { file: facts.file ?? "maintenance/<stack>-<window>.md" } }),
+      run: async () => {
+        const closing = windowClosing({
+          closedBy: ctx.operator,
+          health: healthTable(facts.health),
+          newAlerts: facts.newAlerts,
+          failed: failed(),
+        });
+        mkdirSync(path.dirname(facts.file!), { recursive: true });
+        if (existsSync(facts.file!)) appendFileSync(facts.file!, closing);
+        else
+          writeFileSync(
+            facts.file!,
+            `# Maintenance window ${facts.id} — ${ctx.stack.name}\n\n- Silence: ${facts.window!.comment}\n${closing}`,
+          );
+        return { summary: facts.file };
+      },
+    },
+    {
+      title: "Verdict",
+      kind: "verify",
+      run: async () => {
+        if (failed().length > 0)
+          throw new Error(
+            `the window closed, but its success criteria failed: ${failed().join("; ")}`,
+          );
+        return { summary: "every success criterion passed" };
+      },
+    },
+  ];
+  return {
+    steps,
+    confirmTarget: ctx.stack.name,
+    result: () => ({
+      window: facts.id,
+      silenceId: facts.window?.id,
+      record: facts.file,
+      criteria: facts.health,
+      newAlerts: facts.newAlerts,
+      succeeded: failed().length === 0,
+    }),
+  };
+}
+
+/** The stack's active or pending guardia window silences, newest first. */
+async function openWindows(am: AlertmanagerApi, ctx: RunContext<Params>): Promise<Silence[]> {
+  const silences = await listSilences(am, ctx.platform, ["active", "pending"]);
+  return silences.filter((s) => s.comment.startsWith(COMMENT_PREFIX));
+}
+
+/** The stack's health as a record: it never fails the step (a criterion fails the verdict instead). */
+function healthStep(
+  title: string,
+  ctx: RunContext<Params>,
+  rows: CheckRow[],
+  smoke: boolean,
+): Step {
+  const scope = healthScope(ctx.platform, { smoke });
+  return {
+    title,
+    kind: "read",
+    action: () => ({
+      call: scope.probes.map((p) => `GET ${p.target.url}`).join(", ") || "no HTTP checks",
+    }),
+    run: async (step) => {
+      rows.push(...(await checkHealth(scope, step.pg, step.signal)));
+      const failures = failedChecks(rows);
+      return {
+        summary: `${countSummary(rows)}${failures ? `: ${failures}` : ""}`,
+        evidence: healthTable(rows),
+      };
+    },
+  };
+}
+
+function splitSteps(text: string | undefined): string[] {
+  return (
+    text
+      ?.split(";")
+      .map((s) => s.trim())
+      .filter(Boolean) ?? []
+  );
+}
