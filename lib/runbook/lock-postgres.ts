@@ -17,7 +17,9 @@ export async function acquireAdvisoryLock(
   name: string,
   target: PgTarget,
   holder: LockHolder,
+  mode: "shared" | "exclusive" = "exclusive",
 ): Promise<HeldLock> {
+  const shared = mode === "shared";
   const { default: pg } = await import("pg");
   const since = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const client = new pg.Client({
@@ -31,7 +33,7 @@ export async function acquireAdvisoryLock(
   await client.connect();
   const key = lockKey(name);
   const { rows } = await client.query<{ locked: boolean }>(
-    "SELECT pg_try_advisory_lock($1, $2) AS locked",
+    `SELECT ${shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock"}($1, $2) AS locked`,
     [GUARDIA_LOCK_CLASS, key],
   );
   if (!rows[0]?.locked) {
@@ -41,11 +43,14 @@ export async function acquireAdvisoryLock(
   }
   const where = `${target.database.host}:${target.database.port}`;
   return {
-    description: `advisory lock ${name} on ${where}`,
+    description: `${shared ? "shared " : ""}advisory lock ${name} on ${where}`,
     lost: () => lost,
     release: async () => {
       await client
-        .query("SELECT pg_advisory_unlock($1, $2)", [GUARDIA_LOCK_CLASS, key])
+        .query(`SELECT ${shared ? "pg_advisory_unlock_shared" : "pg_advisory_unlock"}($1, $2)`, [
+          GUARDIA_LOCK_CLASS,
+          key,
+        ])
         .catch(() => {});
       await client.end().catch(() => {});
     },
@@ -74,7 +79,12 @@ async function currentHolder(
       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 2`,
     [GUARDIA_LOCK_CLASS, key],
   );
-  const [, since, runbook, operator] = rows[0]?.application_name?.split("|") ?? [];
-  if (!operator) return undefined;
-  return { holder: `${operator} (${runbook})`, since };
+  const holders = rows
+    .map((row) => row.application_name?.split("|") ?? [])
+    .filter((parts) => parts[3] !== undefined)
+    .map(([, since, runbook, operator]) => ({ who: `${operator} (${runbook})`, since }));
+  if (holders.length === 0) return undefined;
+  // Several shared holders can block an exclusive request: name them all, since the earliest.
+  const since = holders.map((h) => h.since ?? "").sort()[0] || undefined;
+  return { holder: holders.map((h) => h.who).join(", "), since };
 }

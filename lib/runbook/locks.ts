@@ -8,7 +8,16 @@ import { RefusedError } from "../errors.js";
  * cluster runbooks with a Kubernetes Lease, and only local stacks fall back to a file lock.
  */
 export type LockSpec =
-  | { readonly kind: "postgres"; readonly name: string; readonly target: PgTarget }
+  | {
+      readonly kind: "postgres";
+      readonly name: string;
+      readonly target: PgTarget;
+      /**
+       * Shared locks coexist (a daily and a weekly backup of one database, or a backup and a
+       * restore drill); an exclusive one (a restore) excludes every other. @default "exclusive"
+       */
+      readonly mode?: "shared" | "exclusive";
+    }
   | { readonly kind: "lease"; readonly name: string; readonly namespace: string }
   | { readonly kind: "file"; readonly name: string };
 

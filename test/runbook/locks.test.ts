@@ -87,6 +87,37 @@ describe("PostgreSQL advisory lock", () => {
     await next.release();
   });
 
+  it("shared locks coexist (two backups); an exclusive one (a restore) excludes them, both ways", async () => {
+    const daily = await acquireAdvisoryLock(
+      "db-modes",
+      target("ops_alice", "alice-pass-1"),
+      alice,
+      "shared",
+    );
+    const weekly = await acquireAdvisoryLock(
+      "db-modes",
+      target("ops_bob", "bob-pass-22"),
+      bob,
+      "shared",
+    );
+    await expect(
+      acquireAdvisoryLock("db-modes", target("ops_bob", "bob-pass-22"), bob, "exclusive"),
+    ).rejects.toThrow(
+      /is held by (alice@example\.org \(restore-db\), bob@example\.org \(backup-db\)|bob@example\.org \(backup-db\), alice@example\.org \(restore-db\)) since /,
+    );
+    await Promise.all([daily.release(), weekly.release()]);
+    const restore = await acquireAdvisoryLock(
+      "db-modes",
+      target("ops_alice", "alice-pass-1"),
+      alice,
+      "exclusive",
+    );
+    await expect(
+      acquireAdvisoryLock("db-modes", target("ops_bob", "bob-pass-22"), bob, "shared"),
+    ).rejects.toThrow(/is held by alice@example\.org \(restore-db\) since /);
+    await restore.release();
+  });
+
   it("locks per target: another database's lock does not block", async () => {
     const one = await acquireAdvisoryLock("db-one", target("ops_alice", "alice-pass-1"), alice);
     const two = await acquireAdvisoryLock("db-two", target("ops_bob", "bob-pass-22"), bob);
