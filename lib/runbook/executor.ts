@@ -63,7 +63,7 @@ export async function executeRunbook(
         held = await acquireLock(
           plan.lock,
           { operator: options.operator, runbook: definition.name, stack: options.stack.name },
-          kubectl,
+          { kubectl, pg: context(new AbortController().signal).pg },
         );
       run.lock = held?.description;
     }

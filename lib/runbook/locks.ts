@@ -1,5 +1,6 @@
 import type { PgTarget } from "../adapters/postgres.js";
 import type { Kubectl } from "../adapters/kubectl.js";
+import type { Database } from "../model/index.js";
 import { RefusedError } from "../errors.js";
 
 /**
@@ -11,7 +12,8 @@ export type LockSpec =
   | {
       readonly kind: "postgres";
       readonly name: string;
-      readonly target: PgTarget;
+      /** The lock is taken on this database's server, with the runbook's credentials. */
+      readonly database: Database;
       /**
        * Shared locks coexist (a daily and a weekly backup of one database, or a backup and a
        * restore drill); an exclusive one (a restore) excludes every other. @default "exclusive"
@@ -53,20 +55,24 @@ export function holderIdentity(holder: LockHolder): string {
   return `${holder.operator} (${holder.runbook} on ${holder.stack})`;
 }
 
+export interface LockDeps {
+  readonly kubectl: Kubectl;
+  readonly pg: (database: Database) => Promise<PgTarget>;
+}
+
 export async function acquireLock(
   spec: LockSpec,
   holder: LockHolder,
-  kubectl: Kubectl,
+  deps: LockDeps,
 ): Promise<HeldLock> {
   switch (spec.kind) {
-    case "postgres":
-      return (await import("./lock-postgres.js")).acquireAdvisoryLock(
-        spec.name,
-        spec.target,
-        holder,
-      );
+    case "postgres": {
+      const { acquireAdvisoryLock } = await import("./lock-postgres.js");
+      const target = await deps.pg(spec.database);
+      return acquireAdvisoryLock(spec.name, target, holder, spec.mode ?? "exclusive");
+    }
     case "lease":
-      return (await import("./lock-lease.js")).acquireLease(spec.name, kubectl, holder);
+      return (await import("./lock-lease.js")).acquireLease(spec.name, deps.kubectl, holder);
     case "file":
       return (await import("./lock-file.js")).acquireFileLock(spec.name, holder);
   }

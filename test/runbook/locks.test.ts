@@ -128,7 +128,7 @@ describe("PostgreSQL advisory lock", () => {
 describe("a run that loses its lock", () => {
   it("stops before its next change and rolls back what it did", async () => {
     const log: string[] = [];
-    const lockTarget = target("ops_alice", "alice-pass-1");
+    const { database } = target("ops_alice", "alice-pass-1");
     const definition = defineRunbook({
       name: "two-changes",
       summary: "",
@@ -136,7 +136,7 @@ describe("a run that loses its lock", () => {
       outline: [],
       params: z.object({}),
       plan: () => ({
-        lock: { kind: "postgres", name: "db-lost", target: lockTarget },
+        lock: { kind: "postgres", name: "db-lost", database },
         steps: [
           {
             title: "first change",
@@ -171,6 +171,8 @@ describe("a run that loses its lock", () => {
         stream: { write: () => true } as unknown as NodeJS.WritableStream,
       }),
       confirmIO: { interactive: false, ask: async () => "" },
+      // The database has no Secret reference: the password comes from PGPASSWORD, as on a laptop.
+      env: { PGPASSWORD: "alice-pass-1" },
     });
     expect(log).toEqual(["first", "undo first"]);
     expect(record.exitCode).toBe(1);
