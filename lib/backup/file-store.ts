@@ -1,0 +1,116 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, open, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+import { HashingStream, ObjectNotFoundError } from "./store.js";
+import type { ListedObject, ObjectStore, StoredObject } from "./store.js";
+
+/**
+ * A file:// destination: a directory (often a PersistentVolume). Objects are written beside their
+ * final name as `<name>.partial-<pid>`, fsynced, renamed into place and the directory fsynced, so
+ * after a crash or power loss a name either holds the complete object or does not exist.
+ */
+export class FileStore implements ObjectStore {
+  constructor(
+    /** Absolute directory: the destination's root. */
+    readonly root: string,
+    readonly url: string = pathToFileURL(root).href,
+  ) {}
+
+  describe(key: string): string {
+    // Prefixes ("<...>/<id>/") keep their slash: it says "a directory".
+    return key.endsWith("/") ? `${this.#path(key.slice(0, -1))}/` : this.#path(key);
+  }
+
+  async putStream(key: string, body: Readable): Promise<StoredObject> {
+    const final = this.#path(key);
+    await mkdir(dirname(final), { recursive: true });
+    const partial = `${final}.partial-${process.pid}`;
+    const hasher = new HashingStream();
+    try {
+      await pipeline(body, hasher, createWriteStream(partial));
+      await fsync(partial);
+      await rename(partial, final);
+      await fsync(dirname(final));
+    } catch (err) {
+      await rm(partial, { force: true });
+      // A failed backup leaves no empty directory that looks like a backup id.
+      await rmdir(dirname(final)).catch(() => undefined);
+      throw err;
+    }
+    return hasher.result();
+  }
+
+  putSmall(key: string, text: string): Promise<StoredObject> {
+    return this.putStream(key, Readable.from([Buffer.from(text, "utf8")]));
+  }
+
+  async get(key: string): Promise<Readable> {
+    const path = this.#path(key);
+    try {
+      // Opening first turns a missing file into an error here, not a late stream error.
+      const handle = await open(path, "r");
+      return handle.createReadStream();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new ObjectNotFoundError(key, path);
+      }
+      throw err;
+    }
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    // Walk the deepest directory the prefix names completely; filter the rest by prefix.
+    const dir = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+    const base = dir ? this.#path(dir) : this.root;
+    let names: string[];
+    try {
+      names = await readdir(base, { recursive: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
+    const objects: ListedObject[] = [];
+    for (const name of names) {
+      const path = join(base, name);
+      const info = await stat(path).catch(() => undefined); // deleted meanwhile
+      if (!info?.isFile()) continue;
+      const key = relative(this.root, path).split(sep).join("/");
+      if (key.startsWith(prefix)) objects.push({ key, bytes: info.size });
+    }
+    return objects;
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.#path(key);
+    await rm(path, { force: true });
+    // The backup's directory goes with its last object; rmdir refuses while anything is left.
+    await rmdir(dirname(path)).catch(() => undefined);
+  }
+
+  close(): void {
+    // Nothing held open between calls.
+  }
+
+  #path(key: string): string {
+    const parts = key.split("/");
+    if (parts.some((p) => p === "" || p === "." || p === "..")) {
+      throw new Error(
+        `object key ${JSON.stringify(key)} is not a relative path inside ${this.root}`,
+      );
+    }
+    return join(this.root, ...parts);
+  }
+}
+
+/** fsync a file or a directory (Linux syncs a directory's entries through a read-only handle). */
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,41 @@
+/** Database backups (issue 4): back up, list, verify (restore drill) and file:// retention. */
+export {
+  backupDatabase,
+  DEFAULT_ZSTD_LEVEL,
+  type BackupOptions,
+  type BackupResult,
+} from "./dump.js";
+export {
+  backupId,
+  databasePrefix,
+  DUMP_OBJECT,
+  locationOf,
+  MANIFEST_OBJECT,
+  parseBackupId,
+  type BackupLocation,
+} from "./layout.js";
+export {
+  formatAge,
+  listBackups,
+  scanBackups,
+  type BackupEntry,
+  type BackupStatus,
+  type ScannedBackup,
+} from "./list.js";
+export { ManifestError, manifestSchema, readManifest, type Manifest } from "./manifest.js";
+export {
+  checkPgDumpAgainstServer,
+  checkPgDumpVersion,
+  findPgDump,
+  PgDumpTooOldError,
+} from "./pg-version.js";
+export {
+  applyRetention,
+  planRetention,
+  type RetentionItem,
+  type RetentionPlan,
+  type RetentionResult,
+} from "./retention.js";
+export { formatBytes, ObjectNotFoundError, openStore, type ObjectStore } from "./store.js";
+export { BackupVerificationError, checkObjects, type Mismatch } from "./integrity.js";
+export { verifyBackup, type TableCheck, type VerifyOptions, type VerifyReport } from "./verify.js";

@@ -1,0 +1,101 @@
+import type { Database, Platform } from "../model/index.js";
+
+/**
+ * Where backups live under a destination (DESIGN.md "Backups"):
+ * `<platform>/<env>/<database>/<backup-id>/{dump.pgcustom.zst,manifest.json}`. The id starts with
+ * the UTC start time, so sorting ids sorts backups by time, in any object store's listing.
+ */
+
+export const DUMP_OBJECT = "dump.pgcustom.zst";
+export const MANIFEST_OBJECT = "manifest.json";
+
+/** Which database's backups: the platform, its environment and the database's logical name. */
+export interface BackupLocation {
+  readonly platform: string;
+  readonly environment: string;
+  /** The logical name from the stack (`--database mira`), not the PostgreSQL database name. */
+  readonly database: string;
+}
+
+export function locationOf(platform: Platform, database: Database): BackupLocation {
+  return { platform: platform.name, environment: platform.environment, database: database.name };
+}
+
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+const SCHEDULE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
+
+/** `mira/prod/mira/`: the key prefix of one database's backups, with the trailing slash. */
+export function databasePrefix(location: BackupLocation): string {
+  for (const [field, value] of Object.entries(location)) {
+    if (!SEGMENT.test(value)) {
+      throw new Error(
+        `backup location: ${field} ${JSON.stringify(value)} is not a safe path segment`,
+      );
+    }
+  }
+  return `${location.platform}/${location.environment}/${location.database}/`;
+}
+
+/** `mira/prod/mira/20261123T020000Z-daily/`. */
+export function backupPrefix(location: BackupLocation, id: string): string {
+  parseBackupId(id);
+  return `${databasePrefix(location)}${id}/`;
+}
+
+export function objectKey(location: BackupLocation, id: string, object: string): string {
+  return `${backupPrefix(location, id)}${object}`;
+}
+
+/** `20261123T020000Z-daily` from the start time (whole seconds, UTC) and the schedule name. */
+export function backupId(startedAt: Date, schedule: string): string {
+  if (!SCHEDULE.test(schedule)) {
+    throw new Error(
+      `schedule name ${JSON.stringify(schedule)} cannot go into a backup id: use lowercase letters, digits and "-"`,
+    );
+  }
+  const stamp = startedAt
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
+  return `${stamp}-${schedule}`;
+}
+
+export interface ParsedBackupId {
+  readonly id: string;
+  readonly startedAt: Date;
+  readonly schedule: string;
+}
+
+/** The start time and schedule inside an id; throws on anything that is not one. */
+export function parseBackupId(id: string): ParsedBackupId {
+  const parsed = tryParseBackupId(id);
+  if (!parsed) {
+    throw new Error(
+      `${JSON.stringify(id)} is not a backup id (expected e.g. 20261123T020000Z-daily)`,
+    );
+  }
+  return parsed;
+}
+
+export function tryParseBackupId(id: string): ParsedBackupId | undefined {
+  const m = ID.exec(id);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const startedAt = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls 20261340 over into the next year; a real id round-trips.
+  if (backupId(startedAt, m[7]!) !== id) return undefined;
+  return { id, startedAt, schedule: m[7]! };
+}
+
+/** Newest first: ids start with the UTC time, so the reverse string order is the time order. */
+export function newestFirst<T extends { readonly id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}

@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { MANIFEST_OBJECT, objectKey, tryParseBackupId } from "./layout.js";
+import type { BackupLocation } from "./layout.js";
+import { ObjectNotFoundError } from "./store.js";
+import type { ObjectStore, StoredObject } from "./store.js";
+
+/**
+ * manifest.json: what a backup holds and how to check it. Written last, so its presence marks a
+ * complete backup. Parsed strictly: a manifest this version does not fully understand is not
+ * trusted for a restore.
+ */
+
+export const MANIFEST_FORMAT_VERSION = 1;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected 64 lowercase hex digits" });
+const count = z.number().int().nonnegative();
+
+const storedObject = z.strictObject({
+  /** File name inside the backup's directory: "dump.pgcustom.zst". */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  bytes: count,
+  sha256,
+});
+
+export const manifestSchema = z
+  .strictObject({
+    formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+    id: z.string(),
+    platform: z.string().min(1),
+    environment: z.string().min(1),
+    /** Logical name from the stack. */
+    database: z.string().min(1),
+    /** Where it was dumped from: postgres://user@host:port/dbname (no password). */
+    source: z.string().min(1),
+    /** `SHOW server_version` of the dumped server, e.g. "15.18 (Debian 15.18-0+deb12u1)". */
+    serverVersion: z.string().min(1),
+    /** "15.18": the pg_dump that wrote the dump; pg_restore must be at least as new. */
+    pgDumpVersion: z.string().min(1),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    operator: z.string().min(1),
+    schedule: z.string().min(1),
+    format: z.literal("pg_dump custom"),
+    compression: z.literal("zstd"),
+    compressionLevel: z.number().int(),
+    objects: z.array(storedObject).min(1),
+    /** Exact row counts of the stack's criticalTables, from the dump's own snapshot. */
+    criticalTables: z.record(z.string(), count),
+    guardiaVersion: z.string().min(1),
+  })
+  .superRefine((m, ctx) => {
+    const parsed = tryParseBackupId(m.id);
+    if (!parsed) {
+      ctx.addIssue({ code: "custom", path: ["id"], message: `not a backup id: ${m.id}` });
+    } else if (parsed.schedule !== m.schedule) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["schedule"],
+        message: `"${m.schedule}" differs from the id's "${parsed.schedule}"`,
+      });
+    }
+  });
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestObject = z.infer<typeof storedObject>;
+
+/** A manifest that is missing, unreadable or not valid: the backup is not restorable. */
+export class ManifestError extends Error {
+  override name = "ManifestError";
+  constructor(
+    readonly key: string,
+    readonly reason: "missing" | "invalid",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function writeManifest(
+  store: ObjectStore,
+  location: BackupLocation,
+  manifest: Manifest,
+): Promise<StoredObject> {
+  const text = `${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`;
+  return store.putSmall(objectKey(location, manifest.id, MANIFEST_OBJECT), text);
+}
+
+/** Reads and strictly parses a backup's manifest; checks it describes this location and id. */
+export async function readManifest(
+  store: ObjectStore,
+  location: BackupLocation,
+  id: string,
+): Promise<Manifest> {
+  const key = objectKey(location, id, MANIFEST_OBJECT);
+  const where = store.describe(key);
+  let text: string;
+  try {
+    text = await readText(await store.get(key));
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) {
+      throw new ManifestError(
+        key,
+        "missing",
+        `backup ${id} is incomplete: ${where} does not exist`,
+      );
+    }
+    throw err;
+  }
+  return parseManifest(text, key, where, location, id);
+}
+
+export function parseManifest(
+  text: string,
+  key: string,
+  where: string,
+  location: BackupLocation,
+  id: string,
+): Manifest {
+  const invalid = (why: string) =>
+    new ManifestError(key, "invalid", `manifest ${where} cannot be trusted: ${why}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw invalid(`not JSON (${(err as Error).message})`);
+  }
+  const result = manifestSchema.safeParse(json);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw invalid(issues.join("; "));
+  }
+  const m = result.data;
+  const expected = { ...location, id };
+  const actual = {
+    platform: m.platform,
+    environment: m.environment,
+    database: m.database,
+    id: m.id,
+  };
+  for (const field of Object.keys(expected) as (keyof typeof expected)[]) {
+    if (actual[field] !== expected[field]) {
+      throw invalid(`${field} is "${actual[field]}", but it is stored under "${expected[field]}"`);
+    }
+  }
+  return m;
+}
+
+async function readText(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}

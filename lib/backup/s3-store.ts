@@ -1,0 +1,171 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Destination } from "../model/index.js";
+import { HashingStream, ObjectNotFoundError } from "./store.js";
+import type { ListedObject, ObjectStore, StoredObject } from "./store.js";
+
+type S3Destination = Extract<Destination, { kind: "s3" }>;
+
+/** Extra S3Client settings (credentials, a request handler); the destination's own come first. */
+export type S3StoreOptions = Partial<S3ClientConfig>;
+
+/** 8 MiB parts, at most 4 in flight: memory stays near 40 MiB whatever the dump's size. */
+export const PART_SIZE = 8 * 1024 * 1024;
+export const QUEUE_SIZE = 4;
+
+/**
+ * The S3Client for a destination. For an S3-compatible store (an `endpoint` is set) checksums are
+ * sent only where an operation requires them: MinIO, Ceph and s3rver releases that predate the
+ * SDK's flexible checksums store a streamed body's aws-chunked framing as the object's bytes.
+ * Credentials come from the default chain (IRSA in the cluster, AWS_* variables from the
+ * destination's credentialsSecret), unless `options` gives them.
+ */
+export function s3ClientConfig(destination: S3Destination, options: S3StoreOptions = {}) {
+  const compat = destination.endpoint !== undefined;
+  const config: S3ClientConfig = {
+    // S3-compatible stores ignore the region but the SDK signs with one.
+    region: destination.region ?? (compat ? "us-east-1" : undefined),
+    endpoint: destination.endpoint,
+    forcePathStyle: destination.forcePathStyle,
+    ...(compat && {
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    }),
+    ...options,
+  };
+  return config;
+}
+
+export class S3Store implements ObjectStore {
+  readonly url: string;
+  /** The SDK client, for callers that add middleware (tests record the requests sent). */
+  readonly client: S3Client;
+  readonly #bucket: string;
+  readonly #prefix: string;
+  /** Uploads in progress by full key: how to stop each one's input when one of its parts fails. */
+  readonly #failFast = new Map<string, (err: Error) => void>();
+
+  constructor(destination: S3Destination, options: S3StoreOptions = {}) {
+    this.url = destination.url;
+    this.client = new S3Client(s3ClientConfig(destination, options));
+    this.#bucket = destination.bucket;
+    this.#prefix = destination.prefix ? `${destination.prefix}/` : "";
+    // Upload reports a failed part only after its other uploaders have read the rest of the
+    // input, which for a dump means finishing pg_dump and sending every remaining part for
+    // nothing. Seeing the failure here (after the SDK's retries) lets us stop the input at once.
+    this.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          if (context.commandName === "UploadPartCommand") {
+            const key = (args.input as { Key?: string }).Key;
+            if (key) this.#failFast.get(key)?.(err as Error);
+          }
+          throw err;
+        }
+      },
+      { step: "initialize", name: "guardiaFailFastOnPartError" },
+    );
+  }
+
+  describe(key: string): string {
+    return `s3://${this.#bucket}/${this.#prefix}${key}`;
+  }
+
+  async putStream(key: string, body: Readable): Promise<StoredObject> {
+    const hasher = new HashingStream();
+    const fullKey = this.#prefix + key;
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.#bucket, Key: fullKey, Body: hasher },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      // Parts of a failed upload are deleted (AbortMultipartUpload), never completed.
+      leavePartsOnError: false,
+    });
+    // An error in `body` destroys `hasher`, which ends the Upload's read loop with that error;
+    // with leavePartsOnError false, done() then sends AbortMultipartUpload before it rejects. So
+    // waiting for done() to settle is what guarantees the parts are gone. (Upload.abort() would
+    // make done() reject at once, before that cleanup request has been sent.)
+    const done = upload.done().catch((err: unknown) => {
+      // The upload failed first: stop reading, so the producer upstream sees EPIPE and stops.
+      hasher.destroy(err as Error);
+      throw err;
+    });
+    const feeding = pipeline(body, hasher);
+    this.#failFast.set(fullKey, (err) => hasher.destroy(err));
+    const [uploaded, fed] = await Promise.allSettled([done, feeding]).finally(() =>
+      this.#failFast.delete(fullKey),
+    );
+    if (fed.status === "rejected") throw fed.reason;
+    if (uploaded.status === "rejected") throw uploaded.reason;
+    return hasher.result();
+  }
+
+  async putSmall(key: string, text: string): Promise<StoredObject> {
+    const body = Buffer.from(text, "utf8");
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.#bucket,
+        Key: this.#prefix + key,
+        Body: body,
+        ContentType: "application/json",
+      }),
+    );
+    return { bytes: body.length, sha256: createHash("sha256").update(body).digest("hex") };
+  }
+
+  async get(key: string): Promise<Readable> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+      );
+      // In Node the SDK's body is an http.IncomingMessage, a Readable.
+      return out.Body as Readable;
+    } catch (err) {
+      if (err instanceof NoSuchKey) throw new ObjectNotFoundError(key, this.describe(key));
+      throw err;
+    }
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    const objects: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.#bucket,
+          Prefix: this.#prefix + prefix,
+          ContinuationToken: token,
+        }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (o.Key) objects.push({ key: o.Key.slice(this.#prefix.length), bytes: o.Size ?? 0 });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return objects;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+    );
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

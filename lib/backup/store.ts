@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import { Transform } from "node:stream";
+import type { Readable, TransformCallback } from "node:stream";
+import type { Destination } from "../model/index.js";
+import type { S3StoreOptions } from "./s3-store.js";
+
+/**
+ * The few operations backups need from a destination, so the pipeline, listing, verification and
+ * retention are written once for file:// and s3://. Keys are relative to the destination's root
+ * (its directory, or its bucket + key prefix) and use "/" as separator.
+ */
+export interface ObjectStore {
+  /** The destination as the stack names it, for messages: "s3://mira-backups/prod". */
+  readonly url: string;
+  /**
+   * Streams `body` into `key`, hashing on the way. The object appears only once `body` ended
+   * without error and is durable; if `body` or the write fails, nothing is left under `key`.
+   */
+  putStream(key: string, body: Readable): Promise<StoredObject>;
+  /** Small text objects (the manifest), with the same all-or-nothing guarantee. */
+  putSmall(key: string, text: string): Promise<StoredObject>;
+  /** Rejects with an error naming the object when it does not exist. */
+  get(key: string): Promise<Readable>;
+  /** Every object whose key starts with `prefix`, in no particular order. */
+  list(prefix: string): Promise<ListedObject[]>;
+  delete(key: string): Promise<void>;
+  /** Where a key is, for messages: "s3://bucket/prefix/key" or the file's path. */
+  describe(key: string): string;
+  /** Releases connections (S3 keep-alive sockets) so a short-lived process exits at once. */
+  close(): void;
+}
+
+export interface StoredObject {
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+export interface OpenStoreOptions {
+  /** S3 client settings on top of those taken from the destination (credentials in tests). */
+  readonly s3?: S3StoreOptions;
+}
+
+/** `get` of a key that is not there: a backup that is incomplete or was deleted meanwhile. */
+export class ObjectNotFoundError extends Error {
+  override name = "ObjectNotFoundError";
+  constructor(
+    readonly key: string,
+    where: string,
+  ) {
+    super(`${where} does not exist`);
+  }
+}
+
+/** The store for a stack's backup destination. The AWS SDK loads only for s3:// destinations. */
+export async function openStore(
+  destination: Destination,
+  options: OpenStoreOptions = {},
+): Promise<ObjectStore> {
+  if (destination.kind === "file") {
+    const { FileStore } = await import("./file-store.js");
+    return new FileStore(destination.path, destination.url);
+  }
+  const { S3Store } = await import("./s3-store.js");
+  return new S3Store(destination, options.s3);
+}
+
+/**
+ * A pass-through that counts bytes and computes sha256 of what flows through it, so the digest
+ * describes exactly the bytes handed to the store, without a second read.
+ */
+export class HashingStream extends Transform {
+  #hash = createHash("sha256");
+  #bytes = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    this.#hash.update(chunk);
+    this.#bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  /** Call once the stream has ended. */
+  result(): StoredObject {
+    return { bytes: this.#bytes, sha256: this.#hash.digest("hex") };
+  }
+}
+
+/** sha256 and size of a stream, read to the end (verification and retention checks). */
+export async function hashStream(body: Readable): Promise<StoredObject> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { bytes, sha256: hash.digest("hex") };
+}
+
+/** "1.2 GiB": sizes in messages and listings. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,229 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backupDatabase } from "../../lib/backup/dump.js";
+import { backupPrefix, DUMP_OBJECT } from "../../lib/backup/layout.js";
+import { listBackups, scanBackups } from "../../lib/backup/list.js";
+import { ManifestError } from "../../lib/backup/manifest.js";
+import type { S3Store } from "../../lib/backup/s3-store.js";
+import type { ObjectStore } from "../../lib/backup/store.js";
+import { verifyBackup } from "../../lib/backup/verify.js";
+import type { Destination } from "../../lib/model/index.js";
+import { startPostgres } from "../harness/postgres.js";
+import type { PgServer } from "../harness/postgres.js";
+import { waitUntil } from "../harness/process.js";
+import { startS3 } from "../harness/s3.js";
+import type { S3Server } from "../harness/s3.js";
+import type { BackupChildInput } from "./fixtures/backup-child.js";
+import {
+  createMiraDatabase,
+  fileDestination,
+  LOCATION,
+  removeTempDirs,
+  s3Destination,
+  storeFor,
+  targetFor,
+} from "./helpers.js";
+
+/**
+ * Every way a backup can die mid-stream must leave nothing restorable behind: no manifest, no
+ * half-written object under its final name, no multipart upload completed.
+ */
+
+let pg: PgServer;
+let s3: S3Server;
+const DB = "mira_big";
+const SMALL_DB = "mira_small";
+const MiB = 1 << 20;
+
+beforeAll(async () => {
+  [pg, s3] = await Promise.all([startPostgres(), startS3()]);
+  await createMiraDatabase(pg, DB, 500);
+  await createMiraDatabase(pg, SMALL_DB, 50);
+  // ~80 MiB compressed (md5 hex does not compress much): pg_dump needs a couple of seconds.
+  await pg.query(
+    `CREATE TABLE adjuntos AS
+       SELECT g AS id, (SELECT string_agg(md5((g * 16 + k)::text), '') FROM generate_series(1, 16) k) AS contenido
+       FROM generate_series(1, 300000) g`,
+    DB,
+  );
+});
+afterAll(async () => {
+  await Promise.all([pg?.stop(), s3?.stop()]);
+  removeTempDirs();
+});
+
+/** Backends pg_dump opened ("guardia" is the application name pgEnv sets) that are copying. */
+async function dumpBackends(): Promise<number> {
+  const rows = await pg.query<{ n: string }>(
+    `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'guardia' AND query LIKE 'COPY %'`,
+  );
+  return Number(rows[0]!.n);
+}
+
+async function noDumpRunning(): Promise<void> {
+  await waitUntil(
+    async () => (await dumpBackends()) === 0,
+    10_000,
+    () => "pg_dump still runs",
+  );
+}
+
+/** Records the S3 commands a store sends; `fail` may throw to inject an error below the SDK's retries. */
+function recordCommands(store: ObjectStore, fail?: (command: string, input: object) => void) {
+  const sent: string[] = [];
+  (store as S3Store).client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? "?";
+      sent.push(command);
+      fail?.(command, args.input as object);
+      return next(args);
+    },
+    { step: "build", name: "testRecorder" },
+  );
+  return sent;
+}
+
+describe.each(["file", "s3"] as const)("on %s://", (kind) => {
+  let destination: Destination;
+  let store: ObjectStore;
+  beforeAll(async () => {
+    destination = kind === "file" ? fileDestination() : await s3Destination(s3, `fail-${kind}`);
+    store = await storeFor(destination, s3);
+  });
+  afterAll(() => store?.close());
+
+  it("a pg_dump that dies mid-stream leaves no object and no manifest", async () => {
+    const sent = kind === "s3" ? recordCommands(store) : [];
+    let terminated: Promise<unknown> | undefined;
+    const at = new Date("2026-02-01T02:00:00Z");
+    const failing = backupDatabase({
+      ...{ store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
+      operator: "test",
+      now: () => at,
+      onProgress: (bytes) => {
+        // Past the first 8 MiB part, so on S3 a multipart upload is under way.
+        if (bytes > 9 * MiB && !terminated) {
+          terminated = pg.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = 'guardia' AND query LIKE 'COPY %'`,
+          );
+        }
+      },
+    });
+    await expect(failing).rejects.toThrow(
+      /pg_dump exited 1:[\s\S]*(terminating connection|server closed the connection)/,
+    );
+    await terminated;
+    const id = "20260201T020000Z-daily";
+    expect(await store.list(backupPrefix(LOCATION, id))).toEqual([]);
+    if (destination.kind === "file") {
+      // Not even the .partial-<pid> file, nor the backup's directory, is left.
+      expect(existsSync(join(destination.path, backupPrefix(LOCATION, id)))).toBe(false);
+    } else {
+      expect(sent).toContain("UploadPartCommand");
+      expect(sent).toContain("AbortMultipartUploadCommand");
+      expect(sent).not.toContain("CompleteMultipartUploadCommand");
+    }
+    await noDumpRunning();
+  });
+
+  it("a backup process killed with SIGKILL mid-stream is never listed nor restored", async () => {
+    // An earlier complete backup, from a small database so that restoring it is quick.
+    const target = targetFor(pg, SMALL_DB);
+    const good = await backupDatabase({
+      ...{ store, location: LOCATION, target, schedule: "weekly", operator: "test" },
+      now: () => new Date("2026-03-01T03:00:00Z"),
+    });
+
+    const child = await killMidStream(destination, kind === "s3");
+    expect(child.lines.some((l) => l.startsWith("done"))).toBe(false);
+    expect(child.signal).toBe("SIGKILL");
+    await noDumpRunning();
+
+    expect(child.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
+    const killed = (await scanBackups(store, LOCATION)).filter((b) => b.id === child.id);
+    if (kind === "file") {
+      // The killed run's partial dump is there, its manifest is not.
+      expect(killed).toHaveLength(1);
+      expect(killed[0]).toMatchObject({ status: "incomplete", manifest: undefined });
+      expect(killed[0]!.keys).toEqual([
+        `${backupPrefix(LOCATION, child.id)}${DUMP_OBJECT}.partial-${child.pid}`,
+      ]);
+    } else {
+      // The multipart upload was never completed: no object exists at all.
+      expect(killed).toEqual([]);
+    }
+    expect((await listBackups(store, LOCATION)).map((b) => b.id)).not.toContain(child.id);
+    const report = await verifyBackup({ store, location: LOCATION, target, backup: "latest" });
+    expect(report.id).toBe(good.id);
+    const restoringKilled = verifyBackup({ store, location: LOCATION, target, backup: child.id });
+    await expect(restoringKilled).rejects.toThrow(ManifestError);
+    await expect(restoringKilled).rejects.toThrow(`backup ${child.id} is incomplete`);
+  });
+});
+
+describe("on s3://, an upload failure", () => {
+  it("stops pg_dump at once, aborts the multipart upload and writes no manifest", async () => {
+    const destination = await s3Destination(s3, "fail-upload");
+    const store = await storeFor(destination, s3);
+    const sent = recordCommands(store, (command, input) => {
+      if (command === "UploadPartCommand" && (input as { PartNumber?: number }).PartNumber === 2) {
+        throw new Error("injected: connection reset by peer");
+      }
+    });
+    let stored = 0;
+    const failing = backupDatabase({
+      ...{ store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
+      operator: "test",
+      onProgress: (bytes) => (stored = bytes),
+    });
+    await expect(failing).rejects.toThrow(/failed: injected: connection reset by peer/);
+    // The dump is ~80 MiB compressed; it stopped soon after part 2 (16 MiB) failed, instead of
+    // running to the end while Upload's other uploaders kept sending parts.
+    expect(stored).toBeLessThan(40 * MiB);
+    expect(sent).toContain("AbortMultipartUploadCommand");
+    expect(sent).not.toContain("CompleteMultipartUploadCommand");
+    expect(await store.list("")).toEqual([]);
+    await noDumpRunning();
+    store.close();
+  });
+});
+
+/**
+ * Starts the backup in a child node process (tsx), SIGKILLs it once 9 MiB are stored, and returns
+ * what it printed.
+ */
+async function killMidStream(destination: Destination, withS3: boolean) {
+  const input: BackupChildInput = {
+    destination,
+    ...(withS3 && { s3Credentials: s3.credentials }),
+    database: targetFor(pg, DB).database,
+    location: LOCATION,
+    schedule: "daily",
+  };
+  const fixture = fileURLToPath(new URL("./fixtures/backup-child.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", fixture], {
+    env: { ...process.env, GUARDIA_TEST_BACKUP: JSON.stringify(input), PGPASSWORD: pg.password },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines: string[] = [];
+  let id = "";
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (_code, signal) => resolve(signal)),
+  );
+  for await (const line of createInterface({ input: child.stdout })) {
+    lines.push(line);
+    const [word, value] = line.split(" ");
+    if (word === "id") id = value!;
+    if (word === "progress" && Number(value) > 9 * MiB) {
+      child.kill("SIGKILL");
+      break;
+    }
+  }
+  const signal = await exited;
+  return { pid: child.pid!, lines, signal, id };
+}

@@ -1,0 +1,176 @@
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backupDatabase } from "../../lib/backup/dump.js";
+import { backupId, DUMP_OBJECT, MANIFEST_OBJECT, objectKey } from "../../lib/backup/layout.js";
+import type { BackupLocation } from "../../lib/backup/layout.js";
+import { listBackups, scanBackups } from "../../lib/backup/list.js";
+import { applyRetention, planRetention } from "../../lib/backup/retention.js";
+import type { ObjectStore } from "../../lib/backup/store.js";
+import { startPostgres } from "../harness/postgres.js";
+import type { PgServer } from "../harness/postgres.js";
+import {
+  createMiraDatabase,
+  fileDestination,
+  LOCATION,
+  removeTempDirs,
+  storeFor,
+  targetFor,
+} from "./helpers.js";
+
+let server: PgServer;
+let root: string;
+let store: ObjectStore;
+const DB = "mira_production";
+const NOW = new Date("2026-06-01T12:00:00Z");
+const DAY = 86_400_000;
+const SCHEDULES = [
+  { name: "daily", keepDays: 30 },
+  { name: "weekly", keepDays: 90 },
+];
+
+beforeAll(async () => {
+  server = await startPostgres();
+  await createMiraDatabase(server, DB, 200);
+  const destination = fileDestination();
+  root = destination.path;
+  store = await storeFor(destination);
+});
+afterAll(async () => {
+  await server?.stop();
+  removeTempDirs();
+});
+
+/** Each scenario gets its own database name under the destination. */
+function location(database: string): BackupLocation {
+  return { ...LOCATION, database };
+}
+
+async function take(where: BackupLocation, schedule: string, daysAgo: number): Promise<string> {
+  const backup = await backupDatabase({
+    ...{ store, location: where, target: targetFor(server, DB), schedule, operator: "cron" },
+    now: () => new Date(NOW.getTime() - daysAgo * DAY),
+  });
+  return backup.id;
+}
+
+/** What a run killed mid-dump leaves: a partial dump and no manifest. */
+async function killedRun(where: BackupLocation, schedule: string, daysAgo: number) {
+  const id = backupId(new Date(NOW.getTime() - daysAgo * DAY), schedule);
+  await store.putSmall(objectKey(where, id, `${DUMP_OBJECT}.partial-4242`), "PGDMP half");
+  return id;
+}
+
+const ids = (items: readonly { id: string }[]) => items.map((i) => i.id).sort();
+
+describe("retention on file://", () => {
+  it("deletes exactly the expired backups, incomplete ones too, and keeps what is in keepDays", async () => {
+    const where = location("expired");
+    const daily100 = await take(where, "daily", 100);
+    const daily40 = await take(where, "daily", 40);
+    const killed50 = await killedRun(where, "daily", 50);
+    const daily10 = await take(where, "daily", 10);
+    const daily1 = await take(where, "daily", 1);
+    const weekly95 = await take(where, "weekly", 95);
+    const weekly60 = await take(where, "weekly", 60);
+    const manual200 = await take(where, "manual", 200);
+
+    const plan = await planRetention({ store, location: where, schedules: SCHEDULES, now: NOW });
+    expect(plan.blocked).toBeUndefined();
+    expect(ids(plan.delete)).toEqual([daily100, daily40, killed50, weekly95].sort());
+    expect(ids(plan.keep)).toEqual([daily10, daily1, weekly60, manual200].sort());
+    const reasons = Object.fromEntries([...plan.delete, ...plan.keep].map((i) => [i.id, i.reason]));
+    expect(reasons).toMatchObject({
+      [daily40]: "older than keepDays 30 of schedule daily",
+      [killed50]: "incomplete and older than keepDays 30 of schedule daily",
+      [daily10]: "within keepDays 30 of schedule daily",
+      [manual200]: 'schedule "manual" is not in the stack, so it has no keepDays',
+    });
+    // The manifest goes first, so a half-deleted backup reads as incomplete.
+    const first = plan.delete.find((i) => i.id === daily40)!;
+    expect(first.keys[0]).toBe(objectKey(where, daily40, MANIFEST_OBJECT));
+    // Planning deleted nothing.
+    expect(await scanBackups(store, where)).toHaveLength(8);
+
+    const result = await applyRetention(store, plan);
+    expect([...result.deleted].sort()).toEqual(ids(plan.delete));
+    expect(ids(await scanBackups(store, where))).toEqual(ids(plan.keep));
+    expect(ids(await listBackups(store, where))).toEqual(ids(plan.keep));
+  });
+
+  it("keeps the newest complete backup of each schedule even when all are expired", async () => {
+    const where = location("all-old");
+    const daily100 = await take(where, "daily", 100);
+    const daily50 = await take(where, "daily", 50);
+    const weekly300 = await take(where, "weekly", 300);
+    const weekly200 = await take(where, "weekly", 200);
+
+    const plan = await planRetention({ store, location: where, schedules: SCHEDULES, now: NOW });
+    expect(ids(plan.delete)).toEqual([daily100, weekly300].sort());
+    expect(plan.keep.map((i) => [i.id, i.reason])).toEqual([
+      [daily50, "older than 30 days, but the newest complete daily backup"],
+      [weekly200, "older than 90 days, but the newest complete weekly backup"],
+    ]);
+    await applyRetention(store, plan);
+    expect(ids(await listBackups(store, where))).toEqual([daily50, weekly200].sort());
+  });
+
+  describe("deletes nothing while the newest backup cannot be trusted", () => {
+    async function expiredPlusNewest(name: string) {
+      const where = location(name);
+      const old = [await take(where, "daily", 100), await take(where, "daily", 50)];
+      return { where, old };
+    }
+
+    async function expectBlocked(where: BackupLocation, reason: RegExp) {
+      const before = (await store.list("")).map((o) => o.key).sort();
+      const plan = await planRetention({ store, location: where, schedules: SCHEDULES, now: NOW });
+      expect(plan.blocked).toMatch(reason);
+      expect(plan.delete).toEqual([]);
+      expect(await applyRetention(store, plan)).toEqual({ deleted: [], keys: 0 });
+      expect((await store.list("")).map((o) => o.key).sort()).toEqual(before);
+    }
+
+    it("when it is incomplete (the run was killed)", async () => {
+      const { where } = await expiredPlusNewest("newest-killed");
+      const killed = await killedRun(where, "daily", 1);
+      await expectBlocked(
+        where,
+        new RegExp(`^newest backup ${killed} is incomplete \\(incomplete: no manifest.json`),
+      );
+    });
+
+    it("when its dump fails its checksum", async () => {
+      const { where } = await expiredPlusNewest("newest-corrupt");
+      const newest = await take(where, "daily", 1);
+      flipByte(join(root, objectKey(where, newest, DUMP_OBJECT)));
+      await expectBlocked(
+        where,
+        new RegExp(
+          `^newest backup ${newest} fails its checksum: object ${DUMP_OBJECT}: sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}`,
+        ),
+      );
+    });
+
+    it("when its manifest does not parse", async () => {
+      const { where } = await expiredPlusNewest("newest-garbled");
+      const newest = await take(where, "daily", 1);
+      await store.putSmall(objectKey(where, newest, MANIFEST_OBJECT), '{"formatVersion": 1,');
+      await expectBlocked(
+        where,
+        new RegExp(
+          `^newest backup ${newest} is damaged \\(manifest .* cannot be trusted: not JSON`,
+        ),
+      );
+    });
+  });
+});
+
+function flipByte(path: string): void {
+  const fd = openSync(path, "r+");
+  const byte = Buffer.alloc(1);
+  readSync(fd, byte, 0, 1, 500);
+  byte[0] = byte[0]! ^ 0x80;
+  writeSync(fd, byte, 0, 1, 500);
+  closeSync(fd);
+}
