@@ -5,9 +5,12 @@ import type { RunbookDefinition } from "../lib/runbook/types.js";
  * does not parse the others.
  */
 export const RUNBOOKS: Readonly<Record<string, () => Promise<RunbookDefinition>>> = {
+  "backup-db": async () => (await import("./backup-db.js")).default as RunbookDefinition,
   "health-check": async () => (await import("./health-check.js")).default as RunbookDefinition,
+  "list-backups": async () => (await import("./list-backups.js")).default as RunbookDefinition,
   "maintenance-window": async () =>
     (await import("./maintenance-window.js")).default as RunbookDefinition,
   "restart-service": async () =>
     (await import("./restart-service.js")).default as RunbookDefinition,
+  "verify-backup": async () => (await import("./verify-backup.js")).default as RunbookDefinition,
 };

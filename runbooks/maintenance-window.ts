@@ -23,7 +23,11 @@ import {
   type SilencePlan,
 } from "../lib/monitoring/silences.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
-import { windowHeader, windowClosing, type WindowRecord } from "../lib/monitoring/maintenance-record.js";
+import {
+  windowHeader,
+  windowClosing,
+  type WindowRecord,
+} from "../lib/monitoring/maintenance-record.js";
 
 const params = z.object({
   close: z

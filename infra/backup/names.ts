@@ -6,13 +6,7 @@ import { MAX_CRONJOB_NAME, objectName, STACK_FILE_IN_CLUSTER } from "../../lib/n
  * ("backup too old", "job failed") and runbooks can use them without loading the Pulumi program.
  */
 
-/**
- * The object tag every backup object carries (`guardia-schedule=<schedule>`). The schedule is the
- * end of the backup id (`20261123T020000Z-daily`), so a key prefix cannot select one schedule's
- * backups; S3 lifecycle rules select them by this tag instead. The backup writer must tag every
- * object of a backup with it, the manifest included, or the object never expires.
- */
-export const SCHEDULE_TAG = "guardia-schedule";
+export { SCHEDULE_TAG } from "../../lib/backup/layout.js";
 
 /** The `schedule` of a restore drill in `backupCronJobNames` and in the pod's labels. */
 export const RESTORE_DRILL = "restore-drill";

@@ -4,7 +4,14 @@ import type { ClientBase } from "pg";
 import { describeTarget, pgEnv, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
 import { GUARDIA_VERSION } from "../version.js";
-import { backupId, backupPrefix, DUMP_OBJECT, MANIFEST_OBJECT, objectKey } from "./layout.js";
+import {
+  backupId,
+  backupPrefix,
+  DUMP_OBJECT,
+  MANIFEST_OBJECT,
+  objectKey,
+  SCHEDULE_TAG,
+} from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { MANIFEST_FORMAT_VERSION, writeManifest } from "./manifest.js";
 import type { Manifest } from "./manifest.js";
@@ -202,7 +209,9 @@ async function dumpAndCount(
   });
   const stages = [dump, zstd];
   const body = Readable.from(gated(zstd.stdout, stages, opts.onProgress), { objectMode: false });
-  const storing = opts.store.putStream(objectKey(opts.location, id, DUMP_OBJECT), body);
+  const storing = opts.store.putStream(objectKey(opts.location, id, DUMP_OBJECT), body, {
+    [SCHEDULE_TAG]: opts.schedule,
+  });
   const { database } = opts.target;
   const counting = countRows(client, database.criticalTables, `${database.database} (snapshot)`);
   // A count that fails (a critical table is missing) stops the dump: no point finishing it.

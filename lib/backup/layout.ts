@@ -7,6 +7,13 @@ import type { Database, Platform } from "../model/index.js";
  */
 
 export const DUMP_OBJECT = "dump.pgcustom.zst";
+
+/**
+ * Object tag naming the schedule of a backup's objects. Backup ids end with the schedule, so an
+ * S3 key prefix cannot select one schedule; the bucket's lifecycle rules match this tag instead
+ * (infra/backup/storage-s3.ts) to expire each schedule after its keepDays.
+ */
+export const SCHEDULE_TAG = "guardia-schedule";
 export const MANIFEST_OBJECT = "manifest.json";
 
 /** Which database's backups: the platform, its environment and the database's logical name. */

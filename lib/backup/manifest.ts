@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MANIFEST_OBJECT, objectKey, tryParseBackupId } from "./layout.js";
+import { MANIFEST_OBJECT, objectKey, SCHEDULE_TAG, tryParseBackupId } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { ObjectNotFoundError } from "./store.js";
 import type { ObjectStore, StoredObject } from "./store.js";
@@ -82,7 +82,9 @@ export async function writeManifest(
   manifest: Manifest,
 ): Promise<StoredObject> {
   const text = `${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`;
-  return store.putSmall(objectKey(location, manifest.id, MANIFEST_OBJECT), text);
+  return store.putSmall(objectKey(location, manifest.id, MANIFEST_OBJECT), text, {
+    [SCHEDULE_TAG]: manifest.schedule,
+  });
 }
 
 /** Reads and strictly parses a backup's manifest; checks it describes this location and id. */

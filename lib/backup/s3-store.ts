@@ -4,6 +4,7 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
@@ -13,7 +14,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Destination } from "../model/index.js";
 import { HashingStream, ObjectNotFoundError } from "./store.js";
-import type { ListedObject, ObjectStore, StoredObject } from "./store.js";
+import type { ListedObject, ObjectStore, ObjectTags, StoredObject } from "./store.js";
 
 type S3Destination = Extract<Destination, { kind: "s3" }>;
 
@@ -84,12 +85,12 @@ export class S3Store implements ObjectStore {
     return `s3://${this.#bucket}/${this.#prefix}${key}`;
   }
 
-  async putStream(key: string, body: Readable): Promise<StoredObject> {
+  async putStream(key: string, body: Readable, tags?: ObjectTags): Promise<StoredObject> {
     const hasher = new HashingStream();
     const fullKey = this.#prefix + key;
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.#bucket, Key: fullKey, Body: hasher },
+      params: { Bucket: this.#bucket, Key: fullKey, Body: hasher, Tagging: taggingHeader(tags) },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
       // Parts of a failed upload are deleted (AbortMultipartUpload), never completed.
@@ -111,10 +112,11 @@ export class S3Store implements ObjectStore {
     );
     if (fed.status === "rejected") throw fed.reason;
     if (uploaded.status === "rejected") throw uploaded.reason;
+    await this.#tag(fullKey, tags);
     return hasher.result();
   }
 
-  async putSmall(key: string, text: string): Promise<StoredObject> {
+  async putSmall(key: string, text: string, tags?: ObjectTags): Promise<StoredObject> {
     const body = Buffer.from(text, "utf8");
     await this.client.send(
       new PutObjectCommand({
@@ -122,9 +124,28 @@ export class S3Store implements ObjectStore {
         Key: this.#prefix + key,
         Body: body,
         ContentType: "application/json",
+        Tagging: taggingHeader(tags),
       }),
     );
+    await this.#tag(this.#prefix + key, tags);
     return { bytes: body.length, sha256: createHash("sha256").update(body).digest("hex") };
+  }
+
+  /**
+   * Tags again after the write: AWS applies the upload's Tagging header atomically, but some
+   * S3-compatible stores ignore it. One that does not implement tagging at all has no guardia
+   * lifecycle rules either (those are created for AWS buckets only), so that answer is fine.
+   */
+  async #tag(fullKey: string, tags: ObjectTags | undefined): Promise<void> {
+    if (!tags || Object.keys(tags).length === 0) return;
+    const TagSet = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    try {
+      await this.client.send(
+        new PutObjectTaggingCommand({ Bucket: this.#bucket, Key: fullKey, Tagging: { TagSet } }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name !== "NotImplemented") throw err;
+    }
   }
 
   async get(key: string): Promise<Readable> {
@@ -168,4 +189,10 @@ export class S3Store implements ObjectStore {
   close(): void {
     this.client.destroy();
   }
+}
+
+/** `k=v&k2=v2`, as the x-amz-tagging header takes tags. */
+function taggingHeader(tags: ObjectTags | undefined): string | undefined {
+  if (!tags || Object.keys(tags).length === 0) return undefined;
+  return new URLSearchParams(Object.entries(tags)).toString();
 }

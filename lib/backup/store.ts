@@ -16,9 +16,9 @@ export interface ObjectStore {
    * Streams `body` into `key`, hashing on the way. The object appears only once `body` ended
    * without error and is durable; if `body` or the write fails, nothing is left under `key`.
    */
-  putStream(key: string, body: Readable): Promise<StoredObject>;
+  putStream(key: string, body: Readable, tags?: ObjectTags): Promise<StoredObject>;
   /** Small text objects (the manifest), with the same all-or-nothing guarantee. */
-  putSmall(key: string, text: string): Promise<StoredObject>;
+  putSmall(key: string, text: string, tags?: ObjectTags): Promise<StoredObject>;
   /** Rejects with an error naming the object when it does not exist. */
   get(key: string): Promise<Readable>;
   /** Every object whose key starts with `prefix`, in no particular order. */
@@ -29,6 +29,9 @@ export interface ObjectStore {
   /** Releases connections (S3 keep-alive sockets) so a short-lived process exits at once. */
   close(): void;
 }
+
+/** Object tags (S3 lifecycle rules select by them; a directory has none). */
+export type ObjectTags = Readonly<Record<string, string>>;
 
 export interface StoredObject {
   readonly bytes: number;

@@ -112,6 +112,7 @@ export async function executeRunbook(
   } finally {
     options.progress.stop();
     await held?.release().catch(() => {});
+    await Promise.resolve(plan?.cleanup?.()).catch(() => {});
   }
   describeResult(run, plan);
   run.durationMs = Date.now() - started;

@@ -94,6 +94,8 @@ export interface RunbookPlan {
   readonly lock?: LockSpec;
   /** What a prod operator must type to confirm (the database or workload name). */
   readonly confirmTarget?: string;
+  /** Runs after the steps whatever happened (closes connections the steps opened). */
+  readonly cleanup?: () => void | Promise<void>;
 }
 
 export interface RunbookDefinition<S extends z.ZodObject = z.ZodObject> {

@@ -118,6 +118,34 @@ describe("secrets", () => {
     expectNoSecret(run);
   }, 90_000);
 
+  it("backup-db hands the password to pg_dump in its environment, never in its arguments", async () => {
+    await pg.query(
+      "CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1), (2)",
+      "shop",
+    );
+    await pg.query("GRANT SELECT ON orders TO shop_app", "shop");
+    const stack = writeStackFile({
+      name: "shop",
+      environment: "dev",
+      namespace: "shop",
+      runtime: "local",
+      databases: [{ ...database(), criticalTables: ["orders"] }],
+      backups: { destination: { url: `file://${path.join(work, "backups")}` } },
+    });
+    const run = await tracedRun(
+      "backup",
+      ["backup-db", "--stack", stack, "--database", "shop", "--yes"],
+      {
+        GUARDIA_SECRET_SHOP_DB_PASSWORD: SECRET,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(
+      run.execs.some((line) => /pg_dump", \["[^"]*pg_dump", "--format=custom"/.test(line)),
+    ).toBe(true);
+    expectNoSecret(run);
+  }, 90_000);
+
   it("a password read from the Kubernetes Secret (kubectl) is masked the same way", async () => {
     kubectl.respond([
       { match: ["get", "secret", "shop-db"], stdout: Buffer.from(SECRET).toString("base64") },

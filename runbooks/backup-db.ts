@@ -1,0 +1,272 @@
+import { existsSync } from "node:fs";
+import { statfs } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { pgDumpCommand } from "../lib/backup/dump.js";
+import {
+  applyRetention,
+  backupDatabase,
+  checkObjects,
+  locationOf,
+  listBackups,
+  openStore,
+  planRetention,
+  type BackupEntry,
+  type BackupResult,
+  type ObjectStore,
+  type RetentionPlan,
+} from "../lib/backup/index.js";
+import { formatBytes } from "../lib/backup/store.js";
+import { checkPgDumpAgainstServer } from "../lib/backup/pg-version.js";
+import { UsageError } from "../lib/errors.js";
+import type { Backups, Database } from "../lib/model/index.js";
+import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+
+const params = z.object({
+  database: z.string().describe("database to back up (a databases[].name of the stack)"),
+  schedule: z
+    .string()
+    .default("manual")
+    .describe(
+      "schedule the backup belongs to (sets its retention); 'manual' is never deleted by retention",
+    ),
+});
+
+type Params = z.infer<typeof params>;
+
+/** Free space the destination needs beyond the last backup's size: dumps grow between runs. */
+const SPACE_MARGIN = 1.5;
+
+export default defineRunbook({
+  name: "backup-db",
+  summary: "Back up a database to the stack's destination, verify it, apply retention",
+  description: `
+Seed 000 §4.2 (check the destination's space, back up, verify that it completed, record date,
+time and who) and seed 004's backup_database.sh (pg_dump, keep 90 days), made safe: a
+custom-format pg_dump streamed through zstd to s3:// (multipart upload) or file:// (fsync, atomic
+rename) with sha256 computed on the way, never buffered in memory or on local disk; exact row
+counts of the critical tables from the dump's own snapshot; manifest.json written last, so a
+backup without one is never restorable. The new dump is read back and its checksum compared.
+On file:// destinations, backups older than their schedule's keepDays are then deleted, but
+never the newest complete one of a schedule, and nothing while the newest backup is incomplete
+or damaged (S3 buckets expire backups with lifecycle rules). The CronJobs run exactly this.`,
+  outline: [
+    "Check the destination (free space on file://) and list the latest backups",
+    "Check that pg_dump is not older than the server",
+    "Plan retention (file://): what would be deleted, and why",
+    "pg_dump --format=custom | zstd → destination, sha256 on the way, row counts from the same snapshot, manifest last",
+    "Read the new dump back and compare its sha256 with the manifest",
+    "Delete the expired backups (file://)",
+  ],
+  params,
+  plan: (ctx) => {
+    const database = ctx.database(ctx.params.database);
+    const backups = requireBackups(ctx);
+    const schedule = ctx.params.schedule;
+    if (schedule !== "manual" && !backups.schedules.some((s) => s.name === schedule)) {
+      throw new UsageError(
+        `--schedule: no schedule "${schedule}" in this stack (schedules: ${backups.schedules.map((s) => s.name).join(", ")}, or manual)`,
+      );
+    }
+    const facts: {
+      store?: ObjectStore;
+      latest?: BackupEntry;
+      retention?: RetentionPlan;
+      result?: BackupResult;
+      deleted: string[];
+    } = { deleted: [] };
+    const location = locationOf(ctx.platform, database);
+    const store = async () => (facts.store ??= await openStore(backups.destination));
+    const steps: Step[] = [
+      destinationStep(ctx, backups, location, store, facts),
+      versionStep(ctx, database),
+      ...(backups.destination.kind === "file"
+        ? [retentionPlanStep(backups, location, store, facts)]
+        : []),
+      {
+        title: `Back up ${database.name} (${database.database} on ${database.host})`,
+        kind: "change",
+        timeoutMs: 6 * 3600_000,
+        action: () => ({
+          command: pgDumpCommand(),
+          target: {
+            database: `${database.host}:${database.port}/${database.database}`,
+            destination: `${backups.destination.url}/${location.platform}/${location.environment}/${location.database}/<id>-${schedule}/`,
+            schedule,
+          },
+        }),
+        run: async (step) => {
+          facts.result = await backupDatabase({
+            store: await store(),
+            location,
+            target: await step.pg(database),
+            schedule,
+            operator: ctx.operator,
+          });
+          const { id, size, sha256 } = facts.result;
+          return {
+            summary: `${id}: ${formatBytes(size)}, sha256 ${sha256.slice(0, 12)}…`,
+            data: facts.result,
+          };
+        },
+        manualUndo: "nothing to undo: a backup only adds objects to the destination",
+      },
+      {
+        title: "Read the new backup back and compare its sha256",
+        kind: "verify",
+        run: async () => {
+          const mismatches = await checkObjects(await store(), location, facts.result!.manifest);
+          if (mismatches.length > 0)
+            throw new Error(
+              `the stored backup does not match its manifest: ${JSON.stringify(mismatches)}`,
+            );
+          return { summary: "every object matches the manifest" };
+        },
+      },
+      ...(backups.destination.kind === "file"
+        ? [retentionApplyStep(backups, location, store, facts)]
+        : []),
+    ];
+    return {
+      steps,
+      lock: databaseLock(ctx, database, "shared"),
+      confirmTarget: database.database,
+      cleanup: () => facts.store?.close(),
+      result: () =>
+        facts.result && { ...facts.result, manifest: undefined, deleted: facts.deleted },
+      output: () =>
+        facts.result
+          ? `backup ${facts.result.id} of ${database.name}: ${formatBytes(facts.result.size)} in ${(facts.result.durationMs / 1000).toFixed(1)} s → ${facts.result.url}`
+          : "",
+    };
+  },
+});
+
+/** One lock per database of a stack; backups and drills share it, a restore takes it alone. */
+export function databaseLock(ctx: RunContext, database: Database, mode: "shared" | "exclusive") {
+  const name = `db-${ctx.platform.name}-${ctx.platform.environment}-${database.name}`;
+  return { kind: "postgres" as const, name, database, mode };
+}
+
+export function requireBackups(ctx: RunContext): Backups {
+  if (!ctx.platform.backups) throw new UsageError(`${ctx.stack.name} has no \`backups\` section`);
+  return ctx.platform.backups;
+}
+
+function destinationStep(
+  ctx: RunContext<Params>,
+  backups: Backups,
+  location: ReturnType<typeof locationOf>,
+  store: () => Promise<ObjectStore>,
+  facts: { latest?: BackupEntry },
+): Step {
+  const { destination } = backups;
+  return {
+    title: `Check the destination ${destination.url}`,
+    kind: "read",
+    run: async () => {
+      const backupsNow = await listBackups(await store(), location);
+      facts.latest = backupsNow[0];
+      const latest = facts.latest
+        ? `latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
+        : "no backup yet";
+      if (destination.kind !== "file")
+        return { summary: `${backupsNow.length} backup(s); ${latest}` };
+      const { bavail, bsize } = await statfs(existingAncestor(destination.path));
+      const free = Number(bavail) * Number(bsize);
+      const needed = (facts.latest?.size ?? 0) * SPACE_MARGIN;
+      if (free < needed) {
+        throw new Error(
+          `only ${formatBytes(free)} free at ${destination.path}; the last backup took ${facts.latest!.sizeText} (${SPACE_MARGIN}× needed)`,
+        );
+      }
+      return { summary: `${formatBytes(free)} free; ${backupsNow.length} backup(s); ${latest}` };
+    },
+  };
+}
+
+/** The directory itself, or the nearest parent that exists (the store creates the rest). */
+function existingAncestor(dir: string): string {
+  let current = dir;
+  while (!existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
+}
+
+function versionStep(ctx: RunContext<Params>, database: Database): Step {
+  return {
+    title: "Check that pg_dump is not older than the server",
+    kind: "read",
+    run: async (step) => ({ summary: await checkPgDumpAgainstServer(await step.pg(database)) }),
+  };
+}
+
+function retentionPlanStep(
+  backups: Backups,
+  location: ReturnType<typeof locationOf>,
+  store: () => Promise<ObjectStore>,
+  facts: { retention?: RetentionPlan },
+): Step {
+  return {
+    title: "Plan retention",
+    kind: "read",
+    run: async () => {
+      facts.retention = await planRetention({
+        store: await store(),
+        location,
+        schedules: backups.schedules,
+      });
+      return {
+        summary: retentionSummary(facts.retention),
+        evidence: retentionEvidence(facts.retention),
+      };
+    },
+  };
+}
+
+function retentionApplyStep(
+  backups: Backups,
+  location: ReturnType<typeof locationOf>,
+  store: () => Promise<ObjectStore>,
+  facts: { retention?: RetentionPlan; deleted: string[] },
+): Step {
+  return {
+    title: "Delete expired backups",
+    kind: "change",
+    action: () => ({
+      target: {
+        delete: facts.retention?.delete.map((d) => d.id).join(", ") || "nothing",
+        destination: backups.destination.url,
+      },
+    }),
+    run: async () => {
+      // Planned again now: the new backup exists, and another run may have deleted some.
+      const plan = await planRetention({
+        store: await store(),
+        location,
+        schedules: backups.schedules,
+      });
+      const result = await applyRetention(await store(), plan);
+      facts.deleted = [...result.deleted];
+      return { summary: retentionSummary(plan), evidence: retentionEvidence(plan) };
+    },
+    manualUndo:
+      "deleted backups are gone; only expired ones whose newer backups are complete are deleted",
+  };
+}
+
+function retentionSummary(plan: RetentionPlan): string {
+  if (plan.blocked) return `nothing deleted: ${plan.blocked}`;
+  return plan.delete.length === 0
+    ? `nothing expired; ${plan.keep.length} kept`
+    : `${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${plan.keep.length} kept`;
+}
+
+function retentionEvidence(plan: RetentionPlan): string {
+  const lines = [
+    ...plan.delete.map((d) => `delete ${d.id}: ${d.reason}`),
+    ...plan.keep.map((k) => `keep   ${k.id}: ${k.reason}`),
+  ];
+  return [plan.blocked ? `blocked: ${plan.blocked}` : undefined, ...lines]
+    .filter(Boolean)
+    .join("\n");
+}
