@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "out/", ".bench/"] },
+  { ignores: ["node_modules/", "dist/", "out/", ".bench/", ".scratch/", ".tools/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -254,14 +254,12 @@ describe("backup-db → verify-backup on s3://", () => {
     const { id, url } = (JSON.parse(run.stdout) as BackupJson).result;
     expect(url).toBe(`s3://mira-backups/prod/mira/prod/mira/${id}/`);
     for (const object of ["dump.pgcustom.zst", "manifest.json"]) {
-      const tags = await s3
-        .client()
-        .send(
-          new GetObjectTaggingCommand({
-            Bucket: "mira-backups",
-            Key: `prod/mira/prod/mira/${id}/${object}`,
-          }),
-        );
+      const tags = await s3.client().send(
+        new GetObjectTaggingCommand({
+          Bucket: "mira-backups",
+          Key: `prod/mira/prod/mira/${id}/${object}`,
+        }),
+      );
       expect(tags.TagSet).toEqual([{ Key: "guardia-schedule", Value: "weekly" }]);
     }
     const verify = await guardia(
