@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+export { renderInline } from "../harness/stacks.js";
 import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
-import { stringify } from "yaml";
 import type { RecordedResource } from "../../lib/render/fake-pulumi-engine.js";
-import { renderStack, type Render } from "../../lib/render/render.js";
+import type { Render } from "../../lib/render/render.js";
 
 /**
  * Helpers for the infra tests: render a stack (an example or one written inline) through
@@ -15,19 +12,6 @@ import { renderStack, type Render } from "../../lib/render/render.js";
  */
 
 /** Renders a `guardia:platform` object written inline, as `Pulumi.<stack>.yaml` in a temp dir. */
-export async function renderInline(
-  platform: Record<string, unknown>,
-  stack = "inline",
-): Promise<Render> {
-  const dir = mkdtempSync(path.join(tmpdir(), "guardia-infra-"));
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  try {
-    writeFileSync(file, stringify({ config: { "guardia:platform": platform } }));
-    return await renderStack(file, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 export function resourcesOfType(render: Render, type: string): RecordedResource[] {
   return render.files.filter((f) => f.resource.type === type).map((f) => f.resource);

@@ -16,7 +16,7 @@ import {
   type PrometheusServer,
 } from "./helpers/servers.js";
 import { manifestsOfKind, renderInline, tempDir } from "./helpers/stacks.js";
-import { writeStackFile } from "../runbook/stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook.js";
 
 /**

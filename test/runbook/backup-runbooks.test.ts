@@ -9,7 +9,7 @@ import { createMiraDatabase, CRITICAL_TABLES, targetFor } from "../backup/helper
 import { runCli } from "../harness/cli.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
 import { startS3, type S3Server } from "../harness/s3.js";
-import { writeStackFile } from "./stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * backup-db, verify-backup and list-backups as the CronJobs and engineers run them, against a
@@ -93,6 +93,8 @@ const env = () => ({
   GUARDIA_OPERATOR: "cronjob/mira-backup-mira-daily",
 });
 const guardia = (...args: string[]) => runCli(args, { env: env(), timeoutMs: 120_000 });
+const backupDb = (stack: string, ...extra: string[]) =>
+  guardia("backup-db", "--stack", stack, "--database", "mira", ...extra);
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 const dbDir = () => path.join(backupDir, "mira", "prod", "mira");
 
@@ -100,17 +102,7 @@ describe("backup-db → verify-backup on file://", () => {
   let backup: BackupJson["result"];
 
   it("backs up: the manifest's sha256 and counts match the stored dump and the tables", async () => {
-    const run = await guardia(
-      "backup-db",
-      "--stack",
-      fileStack,
-      "--database",
-      "mira",
-      "--schedule",
-      "daily",
-      "--yes",
-      "--json",
-    );
+    const run = await backupDb(fileStack, "--schedule", "daily", "--yes", "--json");
     expect(run.code).toBe(0);
     backup = (JSON.parse(run.stdout) as BackupJson).result;
     expect(backup.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
@@ -175,16 +167,7 @@ describe("backup-db → verify-backup on file://", () => {
   it("--dry-run lists the expired backups it would delete and backs up nothing", async () => {
     planOldBackup(backup.id, "20250101T020000Z-daily");
     const before = readdirSync(dbDir()).sort();
-    const run = await guardia(
-      "backup-db",
-      "--stack",
-      fileStack,
-      "--database",
-      "mira",
-      "--schedule",
-      "daily",
-      "--dry-run",
-    );
+    const run = await backupDb(fileStack, "--schedule", "daily", "--dry-run");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
       /Plan retention — ran: 1 expired \(20250101T020000Z-daily\); 1 kept/,
@@ -194,17 +177,7 @@ describe("backup-db → verify-backup on file://", () => {
   });
 
   it("a real run deletes exactly the expired backup and keeps the rest", async () => {
-    const run = await guardia(
-      "backup-db",
-      "--stack",
-      fileStack,
-      "--database",
-      "mira",
-      "--schedule",
-      "daily",
-      "--yes",
-      "--json",
-    );
+    const run = await backupDb(fileStack, "--schedule", "daily", "--yes", "--json");
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as BackupJson).result.deleted).toEqual([
       "20250101T020000Z-daily",
@@ -239,17 +212,7 @@ describe("backup-db → verify-backup on file://", () => {
 
 describe("backup-db → verify-backup on s3://", () => {
   it("round-trips through the S3 API and tags every object with its schedule for the lifecycle rules", async () => {
-    const run = await guardia(
-      "backup-db",
-      "--stack",
-      s3Stack,
-      "--database",
-      "mira",
-      "--schedule",
-      "weekly",
-      "--yes",
-      "--json",
-    );
+    const run = await backupDb(s3Stack, "--schedule", "weekly", "--yes", "--json");
     expect(run.code).toBe(0);
     const { id, url } = (JSON.parse(run.stdout) as BackupJson).result;
     expect(url).toBe(`s3://mira-backups/prod/mira/prod/mira/${id}/`);
@@ -293,7 +256,7 @@ describe("locks", () => {
       "exclusive",
     );
     try {
-      const run = await guardia("backup-db", "--stack", fileStack, "--database", "mira", "--yes");
+      const run = await backupDb(fileStack, "--yes");
       expect(run.code).toBe(3);
       expect(run.stderr).toMatch(
         /lock "db-mira-prod-mira" is held by alice@hospital\.cl \(restore-db\) since \S+Z/,
@@ -311,7 +274,7 @@ describe("locks", () => {
       "shared",
     );
     try {
-      const run = await guardia("backup-db", "--stack", fileStack, "--database", "mira", "--yes");
+      const run = await backupDb(fileStack, "--yes");
       expect(run.code).toBe(0);
     } finally {
       await weekly.release();

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
-import { writeStackFile } from "./stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 
 /** The runbook CLI surface: list, help, flag errors, and who the audit log says ran it. */
 

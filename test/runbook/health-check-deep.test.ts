@@ -13,7 +13,7 @@ import {
 } from "../harness/django.js";
 import type { LongRunning } from "../harness/process.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
-import { writeStackFile } from "./stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * health-check --deep runs seed 002's diagnostic script for real: Django's `manage.py check` and

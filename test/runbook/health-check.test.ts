@@ -6,7 +6,7 @@ import { runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
 import { freePort } from "../harness/ports.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
-import { writeStackFile } from "./stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 
 /** health-check against real HTTP services on loopback and a real PostgreSQL. */
 

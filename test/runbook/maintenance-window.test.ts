@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAlertmanager, type AlertmanagerServer } from "../harness/alertmanager.js";
 import { runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
-import { writeStackFile } from "./stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * maintenance-window against a real Alertmanager (0.28) and real HTTP services: the silence it

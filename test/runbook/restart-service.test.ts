@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { installFakeKubectl, type FakeKubectl } from "../fakes/fake-kubectl.js";
 import { GUARDIA_BIN, runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
-import { writeStackFile } from "./stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * restart-service as an engineer runs it, on a cluster stack whose kubectl is the recording

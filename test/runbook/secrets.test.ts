@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeKubectl, type FakeKubectl } from "../fakes/fake-kubectl.js";
 import { runCli, type CliResult } from "../harness/cli.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
-import { writeStackFile } from "./stack-files.js";
+import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * A database password given to guardia must never come out again: not on stdout or stderr, not

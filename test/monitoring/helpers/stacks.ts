@@ -1,8 +1,8 @@
+export { renderInline } from "../../harness/stacks.js";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { stringify } from "yaml";
 import { backupCronJobNames } from "../../../infra/backup/names.js";
 import { loadStack, type LoadedStack, type Platform } from "../../../lib/model/index.js";
 import { monitoringContext, type MonitoringContext } from "../../../lib/monitoring/catalogue.js";
@@ -13,7 +13,7 @@ import {
   type RecordedResource,
 } from "../../../lib/render/fake-pulumi-engine.js";
 import { Monitoring } from "../../../infra/monitoring/index.js";
-import { renderStack, type Render } from "../../../lib/render/render.js";
+import type { Render } from "../../../lib/render/render.js";
 import { repoRoot, toolPath, type ToolName } from "../../harness/tools.js";
 
 /** The example stacks in stacks/, and those that run in a cluster (the others render nothing). */
@@ -32,18 +32,6 @@ export function exampleContext(name: string): { stack: LoadedStack; ctx: Monitor
     stack,
     ctx: monitoringContext(stack.platform, stack.name, backupCronJobNames(stack.platform)),
   };
-}
-
-/** Renders a `guardia:platform` object written inline, as `Pulumi.<stack>.yaml` in a temp dir. */
-export async function renderInline(platform: object, stack: string): Promise<Render> {
-  const dir = mkdtempSync(path.join(tmpdir(), "guardia-monitoring-"));
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  try {
-    writeFileSync(file, stringify({ config: { "guardia:platform": platform } }));
-    return await renderStack(file, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export function manifestsOfKind<T = Record<string, unknown>>(render: Render, kind: string): T[] {
