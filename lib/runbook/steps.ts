@@ -1,0 +1,140 @@
+import { RefusedError, UsageError } from "../errors.js";
+import { maskSecrets } from "../secret.js";
+import { seconds, type Progress } from "./progress.js";
+import type { RunRecord, StepRecord } from "./record.js";
+import type { RunContext, Step } from "./types.js";
+
+/**
+ * One step, run as the executor runs it: attempts with retries, a timeout that aborts the step's
+ * signal, the check after it; and, when a later step fails, the rollback of finished changes,
+ * newest first, with what could not be undone recorded next to how to undo it by hand.
+ */
+
+export type ContextFactory = (signal: AbortSignal) => RunContext;
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_RETRY_DELAY_MS = 2000;
+
+class StepFailure extends Error {}
+
+export async function runStep(
+  step: Step,
+  record: StepRecord,
+  context: ContextFactory,
+  progress: Progress,
+  at: string,
+): Promise<void> {
+  const started = Date.now();
+  record.startedAt = new Date(started).toISOString();
+  progress.stepStarted(at, step.title);
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt <= (step.retries ?? 0); attempt++) {
+    record.attempts = attempt + 1;
+    if (attempt > 0) {
+      progress.log(`attempt ${attempt} failed: ${lastError?.message.split("\n")[0]}; retrying`);
+      await new Promise((resolve) =>
+        setTimeout(resolve, step.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
+      );
+    }
+    try {
+      await attemptStep(step, record, context);
+      lastError = undefined;
+      break;
+    } catch (err) {
+      lastError = err as Error;
+    }
+  }
+  record.durationMs = Date.now() - started;
+  record.status = lastError ? "failed" : "ok";
+  if (lastError) record.error = maskSecrets(lastError.message);
+  progress.stepFinished(at, record);
+  // A refusal or bad input found by a step keeps its exit code (3 or 2), not "failed".
+  if (lastError instanceof RefusedError || lastError instanceof UsageError) throw lastError;
+  if (lastError)
+    throw new StepFailure(`step ${record.index} "${step.title}" failed: ${record.error}`);
+}
+
+async function attemptStep(step: Step, record: StepRecord, context: ContextFactory): Promise<void> {
+  const controller = new AbortController();
+  const timeoutMs = step.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Reject before aborting: a step that settles when its signal aborts must not win the race.
+      reject(new Error(`timed out after ${seconds(timeoutMs)}`));
+      controller.abort();
+    }, timeoutMs);
+  });
+  try {
+    const ctx = context(controller.signal);
+    record.action = step.action?.(ctx);
+    const outcome = await Promise.race([step.run(ctx), timedOut]);
+    if (outcome) Object.assign(record, pick(outcome));
+    if (step.check) {
+      try {
+        const message = await Promise.race([step.check(ctx), timedOut]);
+        record.check = { ok: true, ...(message && { message }) };
+      } catch (err) {
+        record.check = { ok: false, message: maskSecrets((err as Error).message) };
+        throw new Error(`check failed: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pick(outcome: { summary?: string; evidence?: string; data?: unknown }) {
+  return {
+    ...(outcome.summary !== undefined && { summary: maskSecrets(outcome.summary) }),
+    ...(outcome.evidence !== undefined && { evidence: maskSecrets(outcome.evidence) }),
+    ...(outcome.data !== undefined && { data: outcome.data }),
+  };
+}
+
+/** Undoes completed changes, newest first; what cannot be undone is recorded with how to undo it. */
+export async function rollback(
+  done: readonly Step[],
+  run: RunRecord,
+  context: ContextFactory,
+  progress: Progress,
+): Promise<void> {
+  for (const step of [...done].reverse()) {
+    const record = run.steps.find((r) => r.title === step.title && r.status === "ok");
+    if (!step.rollback) {
+      run.rollback.push({
+        step: step.title,
+        status: "manual",
+        detail: step.manualUndo ?? "no automatic rollback",
+      });
+      continue;
+    }
+    const ctx = context(AbortSignal.timeout(step.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    const action = step.rollback.action?.(ctx);
+    progress.line(`↺ rolling back: ${step.title}`);
+    try {
+      await step.rollback.run(ctx);
+      if (record) record.status = "rolled-back";
+      run.rollback.push({ step: step.title, status: "rolled-back", ...(action && { action }) });
+    } catch (err) {
+      run.rollback.push({
+        step: step.title,
+        status: "rollback-failed",
+        detail: maskSecrets((err as Error).message),
+        ...(action && { action }),
+      });
+    }
+  }
+}
+
+export function failureMessage(error: Error, run: RunRecord): string {
+  if (run.rollback.length === 0) return error.message;
+  const lines = run.rollback.map((r) =>
+    r.status === "rolled-back"
+      ? `  rolled back: ${r.step}`
+      : r.status === "rollback-failed"
+        ? `  ROLLBACK FAILED: ${r.step}: ${r.detail}`
+        : `  left as is: ${r.step} (to undo: ${r.detail})`,
+  );
+  return `${error.message}\nState after the failure:\n${lines.join("\n")}`;
+}
