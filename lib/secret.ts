@@ -58,9 +58,20 @@ export function maskSecrets(text: string): string {
   return masked;
 }
 
-/** Masks secrets inside any JSON-able value (audit records, --json results). */
+/**
+ * Masks secrets inside any JSON-able value (audit records, --json results), string by string:
+ * masking the serialized text instead would miss a password with quotes or backslashes (JSON
+ * escapes them) and could corrupt numbers that happen to contain a short secret.
+ */
 export function maskDeep<T>(value: T): T {
-  return JSON.parse(maskSecrets(JSON.stringify(value) ?? "null")) as T;
+  return maskValue(JSON.parse(JSON.stringify(value) ?? "null")) as T;
+}
+
+function maskValue(value: unknown): unknown {
+  if (typeof value === "string") return maskSecrets(value);
+  if (Array.isArray(value)) return value.map(maskValue);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [maskSecrets(k), maskValue(v)]));
 }
 
 /** True when `text` contains a known secret value: such text must never become a command argument. */

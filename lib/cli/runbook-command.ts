@@ -1,9 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { accessSync, constants, writeFileSync } from "node:fs";
+import path from "node:path";
 import { RUNBOOKS } from "../../runbooks/index.js";
 import { EXIT, UsageError } from "../errors.js";
 import { loadStack } from "../model/index.js";
 import { terminalConfirmIO } from "../runbook/confirm.js";
-import { writeAudit } from "../runbook/audit.js";
+import { toAuditRecord, writeAudit } from "../runbook/audit.js";
 import { executeRunbook } from "../runbook/executor.js";
 import { resolveOperator } from "../runbook/operator.js";
 import {
@@ -68,32 +69,89 @@ export async function runbookCommand(name: string, args: string[]): Promise<numb
   if (typeof flags.stack !== "string") throw new UsageError(`${name} needs --stack <name or path>`);
   const stack = loadStack(flags.stack);
   const params = parseParams(definition.params, specs, flags);
-  const run = await executeRunbook(definition, {
-    stack,
-    params,
-    dryRun: flags["dry-run"] === true,
-    yes: flags.yes === true,
-    operator: resolveOperator(flags.operator as string | undefined),
-    progress: createProgress(),
-    confirmIO: terminalConfirmIO(),
-  });
-  publish(run, flags);
-  return run.exitCode ?? EXIT.failed;
+  assertWritable(flags.plan, "--plan");
+  assertWritable(flags.report, "--report");
+  const interrupt = new AbortController();
+  const stopHandlers = onInterrupt(interrupt);
+  try {
+    const run = await executeRunbook(definition, {
+      stack,
+      params,
+      dryRun: flags["dry-run"] === true,
+      yes: flags.yes === true,
+      operator: resolveOperator(flags.operator as string | undefined),
+      progress: createProgress(),
+      confirmIO: terminalConfirmIO(),
+      interrupt: interrupt.signal,
+    });
+    publish(run, flags);
+    return run.exitCode ?? EXIT.failed;
+  } finally {
+    stopHandlers();
+  }
+}
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM (Kubernetes at a Job's deadline; Node as PID 1 would otherwise
+ * ignore it) stop the current step and let the run roll back, release its lock and write its
+ * audit record. A second signal exits at once.
+ */
+function onInterrupt(controller: AbortController): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(EXIT.failed);
+    process.stderr.write(
+      `guardia: ${signal} received: stopping the current step and rolling back (again to exit at once)\n`,
+    );
+    controller.abort(signal);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
+/** A --plan or --report that cannot be written is bad input, found before anything runs. */
+function assertWritable(file: unknown, flag: string): void {
+  if (typeof file !== "string") return;
+  const dir = path.dirname(path.resolve(file));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `${flag}: cannot write ${file}: directory ${dir} does not exist or is not writable`,
+    );
+  }
+}
+
+/** The run's outcome stands even if a side file cannot be written; the operator is told. */
+function writeSide(file: string, what: string, content: () => string): void {
+  try {
+    writeFileSync(file, content());
+  } catch (err) {
+    process.stderr.write(
+      `guardia: WARNING: the ${what} was not written to ${file}: ${(err as Error).message}\n`,
+    );
+  }
 }
 
 function publish(run: RunRecord, flags: Record<string, unknown>): void {
   try {
-    writeAudit(run);
+    writeAudit(run, process.env, { stdout: !flags.json });
   } catch (err) {
     process.stderr.write(
       `guardia: WARNING: the audit record was not written: ${(err as Error).message}\n`,
     );
   }
-  if (typeof flags.plan === "string") writeFileSync(flags.plan, planMarkdown(run));
-  if (typeof flags.report === "string") writeFileSync(flags.report, reportMarkdown(run));
+  if (typeof flags.plan === "string") writeSide(flags.plan, "plan", () => planMarkdown(run));
+  if (typeof flags.report === "string")
+    writeSide(flags.report, "report", () => reportMarkdown(run));
   if (flags.json) {
-    // `output` is the same result formatted for people; JSON readers get `result`.
-    process.stdout.write(`${JSON.stringify(maskDeep({ ...run, output: undefined }))}\n`);
+    // `output` is the same result formatted for people; JSON readers get `result`. In a cluster
+    // job the audit record rides along, so stdout still carries exactly one JSON object.
+    const audit = process.env.GUARDIA_AUDIT_STDOUT === "1" ? { audit: toAuditRecord(run) } : {};
+    process.stdout.write(`${JSON.stringify(maskDeep({ ...run, output: undefined, ...audit }))}\n`);
   } else if (run.dryRun) {
     process.stdout.write(`${planText(run)}\n`);
   } else if (run.output !== undefined) {

@@ -73,11 +73,19 @@ export function toAuditRecord(run: RunRecord): AuditRecord {
   });
 }
 
-/** Appends the record; returns the file, or throws with the reason (the caller warns). */
-export function writeAudit(run: RunRecord, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Appends the record; returns the file, or throws with the reason (the caller warns). With
+ * GUARDIA_AUDIT_STDOUT=1 it also goes to stdout, unless the caller prints it inside its --json
+ * result (`stdout: false`), so stdout never carries two JSON objects.
+ */
+export function writeAudit(
+  run: RunRecord,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { stdout: boolean } = { stdout: true },
+): string {
   const record = toAuditRecord(run);
   const line = `${JSON.stringify(record)}\n`;
-  if (env.GUARDIA_AUDIT_STDOUT === "1") process.stdout.write(line);
+  if (env.GUARDIA_AUDIT_STDOUT === "1" && options.stdout) process.stdout.write(line);
   const file = auditFile(env);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   appendFileSync(file, line, { mode: 0o600 });

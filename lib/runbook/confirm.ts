@@ -9,16 +9,16 @@ import type { Environment } from "../model/index.js";
  */
 export interface ConfirmIO {
   readonly interactive: boolean;
-  ask(question: string): Promise<string>;
+  ask(question: string, signal?: AbortSignal): Promise<string>;
 }
 
 export function terminalConfirmIO(): ConfirmIO {
   return {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-    ask: async (question) => {
+    ask: async (question, signal) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
-        return await rl.question(question);
+        return await rl.question(question, { signal: signal ?? new AbortController().signal });
       } finally {
         rl.close();
       }
@@ -40,10 +40,18 @@ export async function confirmChanges(options: {
   readonly environment: Environment;
   readonly target: string;
   readonly summary: string;
+  readonly signal?: AbortSignal | undefined;
 }): Promise<void> {
-  const { io, environment, target, summary } = options;
+  const { io, environment, target, summary, signal } = options;
+  const ask = (question: string) =>
+    io.ask(question, signal).catch((err: unknown) => {
+      // Interrupted at the prompt: nothing was confirmed, so nothing was changed.
+      if (signal?.aborted)
+        throw new RefusedError("interrupted before confirmation; nothing was changed");
+      throw err;
+    });
   if (environment === "prod") {
-    const answer = await io.ask(
+    const answer = await ask(
       `${summary}\nThis is PRODUCTION. Type the target's name (${target}) to continue: `,
     );
     if (answer.trim() !== target)
@@ -52,7 +60,7 @@ export async function confirmChanges(options: {
       );
     return;
   }
-  const answer = await io.ask(`${summary}\nProceed? [y/N] `);
+  const answer = await ask(`${summary}\nProceed? [y/N] `);
   if (!/^y(es)?$/i.test(answer.trim()))
     throw new RefusedError("not confirmed; nothing was changed");
 }

@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   readonly progress: Progress;
   readonly confirmIO: ConfirmIO;
   readonly env?: NodeJS.ProcessEnv;
+  /** Aborted when the run is interrupted (SIGINT, SIGTERM): the current step stops, changes roll back. */
+  readonly interrupt?: AbortSignal;
 }
 
 export async function executeRunbook(
@@ -68,6 +70,10 @@ export async function executeRunbook(
     for (const [i, step] of plan.steps.entries()) {
       const record = run.steps[i]!;
       current = record;
+      if (options.interrupt?.aborted) {
+        await rollback(done, run, context, options.progress);
+        throw new Error(`interrupted (${String(options.interrupt.reason)}) before "${step.title}"`);
+      }
       if (options.dryRun && step.kind !== "read") {
         plannedStep(step, record, context, options.progress, position(i, plan));
         continue;
@@ -83,11 +89,19 @@ export async function executeRunbook(
           environment: options.stack.platform.environment,
           target: plan.confirmTarget ?? options.stack.platform.name,
           summary: pendingChanges(plan, i, context),
+          signal: options.interrupt,
         });
         confirmed = true;
       }
       try {
-        await runStep(step, record, context, options.progress, position(i, plan));
+        await runStep(
+          step,
+          record,
+          context,
+          options.progress,
+          position(i, plan),
+          options.interrupt,
+        );
       } catch (err) {
         await rollback(done, run, context, options.progress);
         throw err;
@@ -179,7 +193,16 @@ function contextFactory(
     service: (name: string) => findNamed(platform.services, name, "service", "--service"),
     database: (name: string) => findNamed(platform.databases, name, "database", "--database"),
   };
-  return (signal) => ({ ...base, signal });
+  return (signal) => {
+    // Commands a step runs stop with the step (its timeout, or an interrupted run).
+    const stepExec: RunContext["exec"] = (argv, opts) => exec(argv, { signal, ...opts });
+    return {
+      ...base,
+      signal,
+      exec: stepExec,
+      kubectl: createKubectl(stepExec, platform.namespace),
+    };
+  };
 }
 
 function findNamed<T extends { name: string }>(

@@ -14,6 +14,11 @@ export type ContextFactory = (signal: AbortSignal) => RunContext;
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_RETRY_DELAY_MS = 2000;
+/**
+ * After a timeout or an interruption the step's signal is aborted; it gets this long to stop its
+ * processes before the run rolls back and releases its lock (Kubernetes allows 30 s after SIGTERM).
+ */
+const SETTLE_GRACE_MS = 15_000;
 
 class StepFailure extends Error {}
 
@@ -23,12 +28,13 @@ export async function runStep(
   context: ContextFactory,
   progress: Progress,
   at: string,
+  interrupt?: AbortSignal,
 ): Promise<void> {
   const started = Date.now();
   record.startedAt = new Date(started).toISOString();
   progress.stepStarted(at, step.title);
   let lastError: Error | undefined;
-  for (let attempt = 0; attempt <= (step.retries ?? 0); attempt++) {
+  for (let attempt = 0; attempt <= (step.retries ?? 0) && !interrupt?.aborted; attempt++) {
     record.attempts = attempt + 1;
     if (attempt > 0) {
       progress.log(`attempt ${attempt} failed: ${lastError?.message.split("\n")[0]}; retrying`);
@@ -37,7 +43,7 @@ export async function runStep(
       );
     }
     try {
-      await attemptStep(step, record, context);
+      await attemptStep(step, record, context, interrupt);
       lastError = undefined;
       break;
     } catch (err) {
@@ -54,34 +60,81 @@ export async function runStep(
     throw new StepFailure(`step ${record.index} "${step.title}" failed: ${record.error}`);
 }
 
-async function attemptStep(step: Step, record: StepRecord, context: ContextFactory): Promise<void> {
+async function attemptStep(
+  step: Step,
+  record: StepRecord,
+  context: ContextFactory,
+  interrupt: AbortSignal | undefined,
+): Promise<void> {
   const controller = new AbortController();
   const timeoutMs = step.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // Reject before aborting: a step that settles when its signal aborts must not win the race.
-      reject(new Error(`timed out after ${seconds(timeoutMs)}`));
-      controller.abort();
-    }, timeoutMs);
-  });
+  const stopped = stopSignal(controller, timeoutMs, interrupt);
+  const ctx = context(controller.signal);
+  record.action = step.action?.(ctx);
+  const running = step.run(ctx);
   try {
-    const ctx = context(controller.signal);
-    record.action = step.action?.(ctx);
-    const outcome = await Promise.race([step.run(ctx), timedOut]);
+    const outcome = await Promise.race([running, stopped.promise]);
     if (outcome) Object.assign(record, pick(outcome));
     if (step.check) {
       try {
-        const message = await Promise.race([step.check(ctx), timedOut]);
+        const message = await Promise.race([step.check(ctx), stopped.promise]);
         record.check = { ok: true, ...(message && { message }) };
       } catch (err) {
         record.check = { ok: false, message: maskSecrets((err as Error).message) };
         throw new Error(`check failed: ${(err as Error).message}`, { cause: err });
       }
     }
+  } catch (err) {
+    if (controller.signal.aborted) throw await settled(running, err as Error);
+    throw err;
   } finally {
-    clearTimeout(timer);
+    stopped.dispose();
   }
+}
+
+/**
+ * Rejects on the step's timeout or on the run's interruption, after aborting the step's signal.
+ * It rejects before aborting: a step that settles when its signal aborts must not win the race.
+ */
+function stopSignal(controller: AbortController, timeoutMs: number, interrupt?: AbortSignal) {
+  let reject: (err: Error) => void = () => {};
+  const promise = new Promise<never>((_, r) => (reject = r));
+  promise.catch(() => {});
+  const stop = (reason: string) => {
+    reject(new Error(reason));
+    controller.abort();
+  };
+  const timer = setTimeout(() => stop(`timed out after ${seconds(timeoutMs)}`), timeoutMs);
+  const onInterrupt = () => stop(`interrupted (${String(interrupt?.reason ?? "signal")})`);
+  if (interrupt?.aborted) onInterrupt();
+  interrupt?.addEventListener("abort", onInterrupt);
+  return {
+    promise,
+    dispose: () => {
+      clearTimeout(timer);
+      interrupt?.removeEventListener("abort", onInterrupt);
+    },
+  };
+}
+
+/** Waits for an aborted step to stop, so its lock is not released while it still works. */
+async function settled(running: Promise<unknown>, reason: Error): Promise<Error> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<"still running">((resolve) => {
+    timer = setTimeout(() => resolve("still running"), SETTLE_GRACE_MS);
+  });
+  const result = await Promise.race([
+    running.then(
+      () => "stopped",
+      () => "stopped",
+    ),
+    grace,
+  ]);
+  clearTimeout(timer);
+  if (result === "stopped") return reason;
+  return new Error(
+    `${reason.message}; the step did not stop within ${seconds(SETTLE_GRACE_MS)} and may still be running`,
+  );
 }
 
 function pick(outcome: { summary?: string; evidence?: string; data?: unknown }) {

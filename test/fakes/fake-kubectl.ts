@@ -21,6 +21,8 @@ export interface FakeKubectlResponse {
   readonly stdout?: string;
   readonly stderr?: string;
   readonly code?: number;
+  /** Answer only after this long (a rollout that takes its time). */
+  readonly delayMs?: number;
 }
 
 export interface FakeKubectlCall {
@@ -35,7 +37,8 @@ export interface FakeKubectl {
   calls(): FakeKubectlCall[];
   /** Plants a Lease as if another operator held it. */
   holdLease(name: string, holderIdentity: string, acquireTime?: string): void;
-  leaseExists(name: string): boolean;
+  /** The Lease's current holder; undefined when it is free or does not exist. */
+  leaseHolder(name: string): string | undefined;
   cleanup(): void;
 }
 
@@ -67,11 +70,18 @@ export function installFakeKubectl(): FakeKubectl {
       writeFileSync(
         path.join(dir, "leases", `${name}.json`),
         JSON.stringify({
-          metadata: { name },
+          metadata: { name, resourceVersion: "7" },
           spec: { holderIdentity, acquireTime, renewTime: acquireTime, leaseDurationSeconds: 7200 },
         }),
       ),
-    leaseExists: (name) => existsSync(path.join(dir, "leases", `${name}.json`)),
+    leaseHolder: (name) => {
+      const file = path.join(dir, "leases", `${name}.json`);
+      if (!existsSync(file)) return undefined;
+      const lease = JSON.parse(readFileSync(file, "utf8")) as {
+        spec?: { holderIdentity?: string | null };
+      };
+      return lease.spec?.holderIdentity ?? undefined;
+    },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -2,7 +2,9 @@
 // A recording fake of kubectl for tests: no Kubernetes API server can run on these machines.
 // Every invocation is appended to $FAKE_KUBECTL_DIR/calls.jsonl; Leases are kept as files so
 // locks behave like the real API (create fails with AlreadyExists); other answers come from
-// $FAKE_KUBECTL_DIR/responses.json ({ match: [...args], stdout, stderr, code }, first match wins).
+// $FAKE_KUBECTL_DIR/responses.json ({ match: [...args], stdout, stderr, code, delayMs }, first
+// match wins). Leases carry a resourceVersion and `replace` refuses a stale one with a Conflict, as
+// the API server's optimistic concurrency does.
 import {
   appendFileSync,
   existsSync,
@@ -30,40 +32,75 @@ const args = [...argv];
 const ns = args.indexOf("--namespace");
 if (ns >= 0) args.splice(ns, 2);
 
-function answer({ stdout = "", stderr = "", code = 0 }) {
-  process.stdout.write(stdout);
-  process.stderr.write(stderr);
-  process.exit(code);
+function answer({ stdout = "", stderr = "", code = 0, delayMs = 0 }) {
+  setTimeout(() => {
+    process.stdout.write(stdout);
+    process.stderr.write(stderr);
+    process.exit(code);
+  }, delayMs);
 }
 
 const leases = path.join(dir, "leases");
 mkdirSync(leases, { recursive: true });
 
+const leaseFile = (name) => path.join(leases, `${name}.json`);
+const store = (lease, version) => {
+  lease.metadata = { ...lease.metadata, resourceVersion: String(version) };
+  writeFileSync(leaseFile(lease.metadata.name), JSON.stringify(lease));
+};
+
 if (args[0] === "create" && stdin) {
   const lease = JSON.parse(stdin);
-  const file = path.join(leases, `${lease.metadata.name}.json`);
-  if (existsSync(file)) {
+  if (existsSync(leaseFile(lease.metadata.name))) {
     answer({
       stderr: `Error from server (AlreadyExists): leases.coordination.k8s.io "${lease.metadata.name}" already exists\n`,
       code: 1,
     });
+  } else {
+    store(lease, 1);
+    answer({ stdout: `lease.coordination.k8s.io/${lease.metadata.name} created\n` });
   }
-  writeFileSync(file, stdin);
-  answer({ stdout: `lease.coordination.k8s.io/${lease.metadata.name} created\n` });
-}
-if (args[0] === "get" && args[1] === "lease") {
-  const file = path.join(leases, `${args[2]}.json`);
-  if (!existsSync(file))
+} else if (args[0] === "replace" && stdin) {
+  const lease = JSON.parse(stdin);
+  const file = leaseFile(lease.metadata.name);
+  const current = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+  if (!current) {
+    answer({
+      stderr: `Error from server (NotFound): leases "${lease.metadata.name}" not found\n`,
+      code: 1,
+    });
+  } else if (current.metadata.resourceVersion !== lease.metadata.resourceVersion) {
+    answer({
+      stderr: `Error from server (Conflict): Operation cannot be fulfilled on leases.coordination.k8s.io "${lease.metadata.name}": the object has been modified; please apply your changes to the latest version and try again\n`,
+      code: 1,
+    });
+  } else {
+    store(lease, Number(current.metadata.resourceVersion) + 1);
+    answer({ stdout: `lease.coordination.k8s.io/${lease.metadata.name} replaced\n` });
+  }
+} else if (args[0] === "get" && args[1] === "lease") {
+  if (!existsSync(leaseFile(args[2]))) {
     answer({ stderr: `Error from server (NotFound): leases "${args[2]}" not found\n`, code: 1 });
-  answer({ stdout: readFileSync(file, "utf8") });
-}
-if (args[0] === "delete" && args[1] === "lease") {
-  rmSync(path.join(leases, `${args[2]}.json`), { force: true });
+  } else {
+    answer({ stdout: readFileSync(leaseFile(args[2]), "utf8") });
+  }
+} else if (args[0] === "delete" && args[1] === "lease") {
+  rmSync(leaseFile(args[2]), { force: true });
   answer({ stdout: `lease.coordination.k8s.io "${args[2]}" deleted\n` });
+} else {
+  scripted();
 }
 
-const responsesFile = path.join(dir, "responses.json");
-const responses = existsSync(responsesFile) ? JSON.parse(readFileSync(responsesFile, "utf8")) : [];
-const found = responses.find((r) => r.match.every((word, i) => args[i] === word));
-if (found) answer(found);
-answer({ stderr: `kubectl-fake: no scripted answer for: kubectl ${args.join(" ")}\n`, code: 1 });
+function scripted() {
+  const responsesFile = path.join(dir, "responses.json");
+  const responses = existsSync(responsesFile)
+    ? JSON.parse(readFileSync(responsesFile, "utf8"))
+    : [];
+  const found = responses.find((r) => r.match.every((word, i) => args[i] === word));
+  answer(
+    found ?? {
+      stderr: `kubectl-fake: no scripted answer for: kubectl ${args.join(" ")}\n`,
+      code: 1,
+    },
+  );
+}

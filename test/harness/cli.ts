@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { repoRoot } from "./tools.js";
 
@@ -19,6 +19,8 @@ export interface CliOptions {
   readonly wrapper?: readonly string[];
   /** Run `wrapper` alone: it already names the guardia command (e.g. `script -c "..."`). */
   readonly direct?: boolean;
+  /** Called with the running process (to send it a signal). */
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
 export const GUARDIA_BIN = path.join(repoRoot, "bin", "guardia.js");
@@ -38,6 +40,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.input ?? "");
+  options.onSpawn?.(child);
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
   return new Promise((resolve, reject) => {
     child.on("error", reject);

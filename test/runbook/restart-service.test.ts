@@ -26,7 +26,7 @@ const HEALTHY_ROLLOUT = [
   { match: ["rollout", "restart"], stdout: "deployment.apps/web restarted\n" },
   { match: ["rollout", "status"], stdout: 'deployment "web" successfully rolled out\n' },
 ];
-const MUTATING = /rollout restart|create -f -|delete lease/;
+const MUTATING = /rollout restart|create -f -|replace -f -|delete lease/;
 
 beforeAll(async () => {
   web = await startHttpServer("ok");
@@ -125,7 +125,9 @@ describe("restart-service", () => {
       `lock "shop-web" is held by alice@example.org (restart-service on shop-prod) since ${since}`,
     );
     expect(calls().some((c) => c.includes("rollout restart"))).toBe(false);
-    expect(kubectl.leaseExists("guardia-lock-shop-web")).toBe(true);
+    expect(kubectl.leaseHolder("guardia-lock-shop-web")).toBe(
+      "alice@example.org (restart-service on shop-prod)",
+    );
   });
 
   it("takes over a Lease that lapsed (its holder crashed more than two hours ago)", async () => {
@@ -147,7 +149,8 @@ describe("restart-service", () => {
       "--namespace shop get deployment/web -o json",
       "--namespace shop rollout restart deployment/web",
       "--namespace shop rollout status deployment/web --timeout=5s",
-      "--namespace shop delete lease guardia-lock-shop-web --ignore-not-found",
+      "--namespace shop get lease guardia-lock-shop-web -o json",
+      "--namespace shop replace -f -",
     ]);
     expect(web.requests).toContain("/health");
     const report = readFileSync(path.join(work, "report.md"), "utf8");
@@ -189,7 +192,43 @@ describe("restart-service", () => {
     expect(result.stderr).toContain("OperationalError: could not connect to server");
     expect(result.stderr).toContain("left as is: Restart deployment/web");
     expect(calls()).toContain("--namespace shop get pods -l app=web -o wide");
-    expect(kubectl.leaseExists("guardia-lock-shop-web")).toBe(false);
+    expect(kubectl.leaseHolder("guardia-lock-shop-web")).toBeUndefined();
+  });
+
+  it("SIGTERM mid-rollout stops the step, releases the Lease and records the interruption", async () => {
+    kubectl.respond([
+      ...HEALTHY_ROLLOUT.filter((r) => r.match[1] !== "status"),
+      { match: ["rollout", "status"], stdout: "waiting...\n", delayMs: 60_000 },
+    ]);
+    const result = await runCli(
+      ["restart-service", "--stack", stackFile, "--service", "web", "--timeout", "120", "--yes"],
+      {
+        env: env(),
+        onSpawn: (child) => {
+          const waitForRollout = setInterval(() => {
+            if (calls().some((c) => c.includes("rollout status"))) {
+              clearInterval(waitForRollout);
+              child.kill("SIGTERM");
+            }
+          }, 100);
+        },
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("SIGTERM received: stopping the current step and rolling back");
+    expect(result.stderr).toContain(
+      'step 3 "Wait for the rollout of deployment/web" failed: interrupted (SIGTERM)',
+    );
+    expect(result.durationMs).toBeLessThan(30_000);
+    expect(kubectl.leaseHolder("guardia-lock-shop-web")).toBeUndefined();
+    const audit = readFileSync(path.join(work, "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { outcome: string; error: string });
+    expect(audit.at(-1)).toMatchObject({
+      outcome: "failed",
+      error: expect.stringContaining("interrupted (SIGTERM)") as string,
+    });
   });
 
   it("in prod on a terminal the operator types the workload's name; a wrong name changes nothing", async () => {
