@@ -19,6 +19,6 @@ export default tseslint.config(
   },
   {
     files: ["bin/**/*.js", "test/fakes/*.mjs", "eslint.config.js", "vitest.config.ts"],
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", setTimeout: "readonly" } },
   },
 );
