@@ -4,14 +4,25 @@
 // from under a running command. One bundle with lazy chunks starts in about half the time of
 // hundreds of separate modules, which matters when a runbook is started during an incident.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_DIRS = ["lib", "infra", "runbooks"];
 const DIST = path.join(ROOT, "dist");
-/** Older builds are removed once no command could still be running from them. */
+/**
+ * A build unused for this long is removed: every start marks its build as used (mtime), so a
+ * command still running from an older build — a long restore drill — keeps its chunks.
+ */
 const STALE_BUILD_MS = 24 * 3600 * 1000;
 
 /** Large SDKs and packages that load their own files at run time stay in node_modules. */
@@ -47,7 +58,7 @@ function stateOf(files) {
 
 export async function build(files = sources()) {
   const target = path.join(DIST, stateOf(files));
-  if (existsSync(path.join(target, "main.js"))) return target;
+  if (existsSync(path.join(target, "main.js"))) return markUsed(target);
   const { build: esbuild } = await import("esbuild");
   const staging = `${target}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -76,6 +87,16 @@ export async function build(files = sources()) {
   }
   removeStaleBuilds(target);
   return target;
+}
+
+function markUsed(dir) {
+  try {
+    const now = new Date();
+    utimesSync(dir, now, now);
+  } catch {
+    // A read-only image: nothing else builds there, so nothing removes its build either.
+  }
+  return dir;
 }
 
 function removeStaleBuilds(current) {

@@ -1,12 +1,22 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from "node:fs";
+import {
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { holderIdentity, LockHeldError, type HeldLock, type LockHolder } from "./locks.js";
 import { stateDir } from "./state-dir.js";
 
 /**
- * A lock file created with O_EXCL: only for local stacks, where there is no shared server or
- * cluster to lock on. A lock left by a process that died on this host is taken over.
+ * A lock file, only for local stacks (there is no shared server or cluster to lock on). It is
+ * written whole to a private temp file and linked into place, so nobody ever reads a half-written
+ * lock; a lock left by a process that died on this host is moved aside by exactly one taker (the
+ * rename of that very file, checked by inode) before a new one is linked.
  */
 interface FileLockContent {
   holder: string;
@@ -15,42 +25,92 @@ interface FileLockContent {
   host: string;
 }
 
+const ATTEMPTS = 3;
+
 export async function acquireFileLock(name: string, holder: LockHolder): Promise<HeldLock> {
   const dir = path.join(stateDir(), "locks");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${name.replace(/[^\w.-]/g, "_")}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, "wx", 0o600);
-      const content: FileLockContent = {
-        holder: holderIdentity(holder),
-        since: new Date().toISOString(),
-        pid: process.pid,
-        host: hostname(),
-      };
-      writeSync(fd, JSON.stringify(content));
-      closeSync(fd);
+  const content: FileLockContent = {
+    holder: holderIdentity(holder),
+    since: new Date().toISOString(),
+    pid: process.pid,
+    host: hostname(),
+  };
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (tryCreate(file, content)) {
       return {
         description: `lock file ${file}`,
         lost: () => undefined,
-        release: async () => rmSync(file, { force: true }),
+        release: async () => releaseIfOurs(file, content),
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const existing = readLock(file);
-      if (existing && !isDeadLocalProcess(existing))
-        throw new LockHeldError(name, existing.holder, existing.since);
-      rmSync(file, { force: true });
     }
+    const existing = readLock(file);
+    if (existing === "gone") continue;
+    if (existing === "unreadable") {
+      throw new LockHeldError(
+        name,
+        `an unreadable lock file ${file} (remove it if no guardia run is active)`,
+        undefined,
+      );
+    }
+    if (!isDeadLocalProcess(existing.content))
+      throw new LockHeldError(name, existing.content.holder, existing.content.since);
+    moveAside(file, existing.inode);
   }
-  throw new Error(`could not take lock file ${file}`);
+  throw new Error(`could not take lock file ${file} after ${ATTEMPTS} attempts`);
 }
 
-function readLock(file: string): FileLockContent | undefined {
+function tryCreate(file: string, content: FileLockContent): boolean {
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(temp, JSON.stringify(content), { mode: 0o600 });
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as FileLockContent;
-  } catch {
-    return undefined;
+    linkSync(temp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+function readLock(
+  file: string,
+): { content: FileLockContent; inode: number } | "gone" | "unreadable" {
+  try {
+    const inode = statSync(file).ino;
+    return { content: JSON.parse(readFileSync(file, "utf8")) as FileLockContent, inode };
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ENOENT" ? "gone" : "unreadable";
+  }
+}
+
+/** Renames the dead holder's file away; if another taker replaced it meanwhile, puts theirs back. */
+function moveAside(file: string, inode: number): void {
+  const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(file, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw err;
+  }
+  if (statSync(aside).ino === inode) return rmSync(aside, { force: true });
+  try {
+    linkSync(aside, file);
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+function releaseIfOurs(file: string, content: FileLockContent): void {
+  const current = readLock(file);
+  if (
+    typeof current === "object" &&
+    current.content.pid === content.pid &&
+    current.content.since === content.since
+  ) {
+    rmSync(file, { force: true });
   }
 }
 

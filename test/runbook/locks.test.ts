@@ -195,6 +195,34 @@ describe("file lock (local stacks)", () => {
     await (await acquireFileLock("shop-web", bob)).release();
   });
 
+  it("treats a lock file it cannot read as held, naming the file", async () => {
+    const dir = path.join(state, "guardia", "locks");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "shop-half.lock"), '{"holder":"som');
+    await expect(acquireFileLock("shop-half", bob)).rejects.toThrow(
+      /is held by an unreadable lock file .*shop-half\.lock \(remove it if no guardia run is active\)/,
+    );
+  });
+
+  it("of two processes taking over a dead holder's lock, exactly one wins", async () => {
+    const dir = path.join(state, "guardia", "locks");
+    mkdirSync(dir, { recursive: true });
+    const dead = {
+      holder: "ghost",
+      since: "2026-01-01T00:00:00Z",
+      pid: 2 ** 22 + 999,
+      host: hostname(),
+    };
+    writeFileSync(path.join(dir, "shop-race.lock"), JSON.stringify(dead));
+    const results = await Promise.allSettled([
+      acquireFileLock("shop-race", alice),
+      acquireFileLock("shop-race", bob),
+    ]);
+    // Both run in this one process, so the second sees the first as alive: one wins, one is refused.
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
+  });
+
   it("takes over a lock left by a process that no longer exists", async () => {
     const dir = path.join(state, "guardia", "locks");
     mkdirSync(dir, { recursive: true });
