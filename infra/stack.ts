@@ -8,6 +8,7 @@ import {
 import { backupOutputs, backupStorageFor, databaseBackupsFor } from "./backup/index.js";
 import { Foundation } from "./foundation.js";
 import { backupCronJobNames } from "./backup/names.js";
+import { logRotationFor } from "./log-rotation.js";
 import { Monitoring } from "./monitoring/index.js";
 
 /**
@@ -27,6 +28,7 @@ export function composeStack(
     serviceAccountAnnotations: backupStorage?.serviceAccountAnnotations,
   });
   const databaseBackups = databaseBackupsFor(platform, foundation, backupStorage);
+  const logRotation = logRotationFor(platform, foundation);
   const monitoring = new Monitoring(`${platform.name}-monitoring`, {
     platform,
     stack: pulumi.getStack(),
@@ -38,6 +40,7 @@ export function composeStack(
     serviceAccountName: foundation.serviceAccountName,
     stackConfigMapName: foundation.stackConfigMapName,
     ...backupOutputs(backupStorage, databaseBackups),
+    ...(logRotation && { logRotationCronJobs: pulumi.all(logRotation.cronJobNames) }),
     ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };
 }

@@ -12,5 +12,6 @@ export const RUNBOOKS: Readonly<Record<string, () => Promise<RunbookDefinition>>
     (await import("./maintenance-window.js")).default as RunbookDefinition,
   "restart-service": async () =>
     (await import("./restart-service.js")).default as RunbookDefinition,
+  "rotate-logs": async () => (await import("./rotate-logs.js")).default as RunbookDefinition,
   "verify-backup": async () => (await import("./verify-backup.js")).default as RunbookDefinition,
 };

@@ -83,8 +83,13 @@ function retention(stack: LoadedStack): string[][] {
     ]);
   }
   for (const log of logs) {
+    // The rotation CronJob reaches the files through their claim (infra/log-rotation.ts).
+    const unrotated =
+      stack.platform.runtime === "kubernetes" && log.claim === undefined
+        ? " (not rotated: no claim)"
+        : "";
     rows.push([
-      `log files \`${log.name}\` (${log.paths.join(", ")})`,
+      `log files \`${log.name}\` (${log.paths.join(", ")})${unrotated}`,
       `compressed after ${log.compressAfterDays} days, deleted after ${log.deleteAfterDays} days, rotated at ${log.maxSize}`,
     ]);
   }

@@ -1,0 +1,309 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { formatBytes } from "../lib/backup/store.js";
+import { UsageError } from "../lib/errors.js";
+import { gzipSafely, type Compressed } from "../lib/logs/compress.js";
+import {
+  forecastRun,
+  forecastSummary,
+  forecastTable,
+  type Forecast,
+} from "../lib/logs/forecast.js";
+import {
+  deleteFiles,
+  listLogDirectories,
+  logrotateBinary,
+  type Listing,
+} from "../lib/logs/listing.js";
+import { logrotateArgv, logrotateConfig } from "../lib/logs/logrotate-config.js";
+import { parseLogrotateDebug } from "../lib/logs/logrotate-output.js";
+import { liveNameOf, logPathProblems } from "../lib/logs/patterns.js";
+import { planLogFiles, rotatedChanges } from "../lib/logs/selection.js";
+import type { LogFiles } from "../lib/model/index.js";
+import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { stateDir } from "../lib/runbook/state-dir.js";
+
+const params = z.object({
+  logs: z.string().optional().describe("rotate only this entry (a logs[].name of the stack)"),
+  stateFile: z
+    .string()
+    .optional()
+    .describe(
+      "logrotate's state file (default: <guardia state dir>/logrotate/<platform>-<env>.state; the CronJob keeps it on the log volume)",
+    ),
+});
+
+type Params = z.infer<typeof params>;
+
+/** One entry's run: what the read step found and what the change steps did. */
+interface EntryRun {
+  readonly entry: LogFiles;
+  readonly stateFile: string;
+  readonly configFile: () => string;
+  listing?: Listing;
+  forecast?: Forecast;
+  readonly done: {
+    rotated: { file: string; to: string; bytes: number }[];
+    removedByLogrotate: string[];
+    compressedByLogrotate: string[];
+    compressed: Compressed[];
+    deleted: string[];
+  };
+}
+
+export default defineRunbook({
+  name: "rotate-logs",
+  summary: "Rotate log files with logrotate, gzip old rotations, delete expired ones",
+  description: `
+Seed 000 §2.2 ("logs se rotan adecuadamente, no crecen sin control en disco") and seed 004's
+cleanup_old_logs.sh (gzip after 30 days, delete after 90), per \`logs\` entry of the stack: the
+real logrotate rotates each live file daily and as soon as it passes maxSize (copytruncate: the
+applications keep their files open), then guardia gzips rotated files older than
+compressAfterDays (the original goes only once the .gz is fsynced and reads back identical) and
+deletes rotated files older than deleteAfterDays that logrotate's maxage missed. Only rotated
+names of the entry (<live name>-YYYYMMDD[-HHMMSS][.gz]) are ever compressed or deleted, never a
+live file or another program's file. Run it where the files are; the CronJobs run exactly this.`,
+  outline: [
+    "List each entry's files; ask logrotate --debug which it would rotate; show what happens to every file",
+    "Rotate with logrotate (generated config: daily, maxsize, dateext, copytruncate, maxage)",
+    "Gzip rotated files older than compressAfterDays (fsync, read back, then remove the original)",
+    "Delete rotated files older than deleteAfterDays that logrotate left",
+  ],
+  params,
+  plan: (ctx) => {
+    const entries = selectEntries(ctx);
+    const stateFile = stateFileFor(ctx);
+    let tempDir: string | undefined;
+    const runs: EntryRun[] = entries.map((entry) => ({
+      entry,
+      stateFile,
+      configFile: () => {
+        tempDir ??= mkdtempSync(path.join(tmpdir(), "guardia-logrotate-"));
+        return path.join(tempDir, `${entry.name}.conf`);
+      },
+      done: {
+        rotated: [],
+        removedByLogrotate: [],
+        compressedByLogrotate: [],
+        compressed: [],
+        deleted: [],
+      },
+    }));
+    const binary = findLogrotate();
+    return {
+      steps: runs.flatMap((run) => entrySteps(ctx, run, binary)),
+      lock: { kind: "file", name: `rotate-logs-${ctx.platform.name}-${ctx.platform.environment}` },
+      result: () => ({ logs: runs.map(resultOf) }),
+      output: () => runs.map(outputLine).join("\n"),
+      cleanup: () => {
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+function selectEntries(ctx: RunContext<Params>): readonly LogFiles[] {
+  const { logs } = ctx.platform;
+  if (logs.length === 0) throw new UsageError(`${ctx.stack.name} has no \`logs\` section`);
+  const chosen = ctx.params.logs ? logs.filter((l) => l.name === ctx.params.logs) : logs;
+  if (chosen.length === 0) {
+    const known = logs.map((l) => l.name).join(", ");
+    throw new UsageError(
+      `--logs: no logs entry "${ctx.params.logs}" in this stack (logs: ${known})`,
+    );
+  }
+  const problems = chosen.flatMap((entry) => logPathProblems(entry.name, entry.paths));
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  return chosen;
+}
+
+function stateFileFor(ctx: RunContext<Params>): string {
+  if (ctx.params.stateFile) return path.resolve(ctx.params.stateFile);
+  const { name, environment } = ctx.platform;
+  return path.join(stateDir(), "logrotate", `${name}-${environment}.state`);
+}
+
+/** undefined when absent: the plan still prints, and the first step says what to install. */
+function findLogrotate(): string | undefined {
+  try {
+    return logrotateBinary();
+  } catch {
+    return undefined;
+  }
+}
+
+function entrySteps(ctx: RunContext<Params>, run: EntryRun, binary: string | undefined): Step[] {
+  return [
+    inspectStep(ctx, run, binary),
+    rotateStep(run, binary),
+    ...(run.entry.compressAfterDays > 0 ? [compressStep(run)] : []),
+    deleteStep(run),
+  ];
+}
+
+function inspectStep(ctx: RunContext<Params>, run: EntryRun, binary: string | undefined): Step {
+  const { entry } = run;
+  return {
+    title: `List the "${entry.name}" log files and what will happen to them`,
+    kind: "read",
+    action: () => ({
+      command: logrotateArgv(binary ?? "logrotate", run.stateFile, run.configFile(), "debug"),
+      target: { paths: entry.paths.join(" "), state: run.stateFile },
+    }),
+    run: async (step) => {
+      const config = logrotateConfig(entry, ctx.stack.name);
+      writeFileSync(run.configFile(), config, { mode: 0o600 });
+      run.listing = await listLogDirectories(entry.paths);
+      const argv = logrotateArgv(requireBinary(binary), run.stateFile, run.configFile(), "debug");
+      const debug = await step.exec(argv, { signal: step.signal, allowFailure: true });
+      const logrotate = parseLogrotateDebug(`${debug.stderr}\n${debug.stdout}`);
+      if (debug.code !== 0 || logrotate.errors.length > 0) {
+        const errors =
+          logrotate.errors.length > 0 ? logrotate.errors.join("\n") : debug.stderr.trim();
+        throw new Error(`logrotate refuses the configuration of "${entry.name}":\n${errors}`);
+      }
+      run.forecast = forecastRun(entry, run.listing.files, logrotate, new Date());
+      const missing = run.listing.missing.length
+        ? `; not on this machine: ${run.listing.missing.join(", ")}${entry.claim ? ` (the CronJob mounts claim ${entry.claim})` : ""}`
+        : "";
+      return {
+        summary: `${forecastSummary(run.forecast)}${missing}`,
+        evidence: `${forecastTable(run.listing.files, run.forecast, new Date())}\n\n${config}`,
+        data: run.forecast,
+      };
+    },
+  };
+}
+
+function rotateStep(run: EntryRun, binary: string | undefined): Step {
+  const { entry } = run;
+  return {
+    title: `Rotate the "${entry.name}" log files with logrotate`,
+    kind: "change",
+    action: () => ({
+      command: logrotateArgv(binary ?? "logrotate", run.stateFile, run.configFile(), "run"),
+      target: {
+        rotate: list(run.forecast?.rotate.map((r) => `${r.file} → ${r.to}`)),
+        "logrotate deletes": list(run.forecast?.removeByLogrotate),
+        ...(entry.compressAfterDays === 0 && {
+          "logrotate compresses": list(run.forecast?.compressByLogrotate),
+        }),
+      },
+    }),
+    run: async (step) => {
+      await mkdir(path.dirname(run.stateFile), { recursive: true, mode: 0o700 });
+      const before = await listLogDirectories(entry.paths);
+      const argv = logrotateArgv(requireBinary(binary), run.stateFile, run.configFile(), "run");
+      await step.exec(argv, { signal: step.signal });
+      const after = await listLogDirectories(entry.paths);
+      recordRotation(run, rotatedChanges(entry.paths, before.files, after.files));
+      const { rotated, removedByLogrotate, compressedByLogrotate } = run.done;
+      return {
+        summary:
+          rotated.length === 0
+            ? "nothing was due"
+            : `rotated ${rotated.map((r) => `${path.basename(r.file)} (${formatBytes(r.bytes)})`).join(", ")}; logrotate deleted ${removedByLogrotate.length}, compressed ${compressedByLogrotate.length}`,
+        data: { rotated, removedByLogrotate, compressedByLogrotate },
+      };
+    },
+    manualUndo:
+      "nothing to undo: logrotate copies each file, fsyncs the copy, then truncates the original",
+  };
+}
+
+/** A new uncompressed rotated file is a rotation; a .gz that replaced its original, a compression. */
+function recordRotation(run: EntryRun, changes: ReturnType<typeof rotatedChanges>): void {
+  const created = new Set(changes.created.map((f) => f.path));
+  const compressed = changes.removed.filter((f) => created.has(`${f.path}.gz`)).map((f) => f.path);
+  run.done.compressedByLogrotate = compressed;
+  run.done.removedByLogrotate = changes.removed
+    .map((f) => f.path)
+    .filter((p) => !compressed.includes(p));
+  run.done.rotated = changes.created
+    .filter((f) => !compressed.includes(f.path.replace(/\.gz$/, "")))
+    .map((f) => ({ file: liveNameOf(f.path), to: f.path, bytes: f.size }));
+}
+
+function compressStep(run: EntryRun): Step {
+  const { entry } = run;
+  return {
+    title: `Gzip "${entry.name}" files rotated more than ${entry.compressAfterDays} days ago`,
+    kind: "change",
+    timeoutMs: 3600_000,
+    action: () => ({ target: { gzip: list(run.forecast?.compress) } }),
+    run: async (step) => {
+      // Listed again: logrotate has just run, and another run may have compressed some.
+      const listing = await listLogDirectories(entry.paths);
+      const plan = planLogFiles(entry, listing.files, new Date());
+      for (const file of plan.compress) {
+        step.log(`gzip ${file.path}`);
+        run.done.compressed.push(await gzipSafely(file.path, step.signal));
+      }
+      const { compressed } = run.done;
+      const before = compressed.reduce((n, c) => n + c.bytes, 0);
+      const after = compressed.reduce((n, c) => n + c.compressedBytes, 0);
+      return {
+        summary: compressed.length
+          ? `${compressed.length} file(s): ${formatBytes(before)} → ${formatBytes(after)}`
+          : "nothing old enough",
+        data: compressed,
+      };
+    },
+    manualUndo: "gunzip the .gz files listed in the result (their content is byte-identical)",
+  };
+}
+
+function deleteStep(run: EntryRun): Step {
+  const { entry } = run;
+  return {
+    title: `Delete "${entry.name}" files rotated more than ${entry.deleteAfterDays} days ago`,
+    kind: "change",
+    action: () => ({ target: { delete: list(run.forecast?.delete) } }),
+    run: async () => {
+      const listing = await listLogDirectories(entry.paths);
+      const plan = planLogFiles(entry, listing.files, new Date());
+      run.done.deleted = await deleteFiles(plan.delete.map((f) => f.path));
+      return {
+        summary: run.done.deleted.length
+          ? `deleted ${run.done.deleted.length} file(s) (${formatBytes(plan.delete.reduce((n, f) => n + f.size, 0))})`
+          : "nothing expired",
+        data: run.done.deleted,
+      };
+    },
+    manualUndo: `deleted log files are gone; only rotated files older than ${entry.deleteAfterDays} days are deleted`,
+  };
+}
+
+function requireBinary(binary: string | undefined): string {
+  return binary ?? logrotateBinary();
+}
+
+function list(items: readonly string[] | undefined): string {
+  return items && items.length > 0 ? items.join(", ") : "nothing";
+}
+
+function resultOf(run: EntryRun) {
+  const f = run.forecast;
+  return {
+    name: run.entry.name,
+    paths: run.entry.paths,
+    stateFile: run.stateFile,
+    missing: run.listing?.missing ?? [],
+    planned: f && {
+      rotate: f.rotate,
+      removeByLogrotate: f.removeByLogrotate,
+      compressByLogrotate: f.compressByLogrotate,
+      compress: f.compress,
+      delete: f.delete,
+    },
+    done: run.done,
+  };
+}
+
+function outputLine(run: EntryRun): string {
+  const { rotated, compressed, deleted, removedByLogrotate, compressedByLogrotate } = run.done;
+  return `${run.entry.name}: rotated ${rotated.length}, compressed ${compressed.length + compressedByLogrotate.length}, deleted ${deleted.length + removedByLogrotate.length}`;
+}
