@@ -19,6 +19,8 @@ export default tseslint.config(
   },
   {
     files: ["bin/**/*.js", "test/fakes/*.mjs", "eslint.config.js", "vitest.config.ts"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", setTimeout: "readonly" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", setTimeout: "readonly" },
+    },
   },
 );

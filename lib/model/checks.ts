@@ -13,6 +13,7 @@ export function crossCheck(input: PlatformInput): ModelIssue[] {
     ...awsRules(input),
     ...productionRules(input),
     ...backupPasswordRules(input),
+    ...deadMansSwitchRules(input),
   ];
 }
 
@@ -163,4 +164,40 @@ function backupPasswordRules(input: PlatformInput): ModelIssue[] {
           },
         ],
   );
+}
+
+/**
+ * The dead man's switch names a receiver, and hears the watchdog alone: another alert reaching the
+ * heartbeat service would count as a heartbeat and hide a watchdog that stopped.
+ */
+function deadMansSwitchRules(input: PlatformInput): ModelIssue[] {
+  const name = input.alerting?.deadMansSwitch;
+  if (name === undefined) return [];
+  const receivers = (input.alerting?.receivers ?? []).map((r) => r.name);
+  if (!receivers.includes(name)) {
+    return [
+      {
+        path: ["alerting", "deadMansSwitch"],
+        message: `unknown receiver "${name}" (receivers: ${receivers.join(", ") || "none declared"})`,
+      },
+    ];
+  }
+  const issues: ModelIssue[] = [];
+  for (const [priority, names] of Object.entries(input.alerting?.routes ?? {})) {
+    (names ?? []).forEach((routed, j) => {
+      if (routed === name) {
+        issues.push({
+          path: ["alerting", "routes", priority, j],
+          message: `receiver "${name}" is the dead man's switch: it hears GuardiaWatchdog alone, or other alerts would stand in for a heartbeat that stopped`,
+        });
+      }
+    });
+  }
+  if (input.environment === "prod" && receivers.every((r) => r === name)) {
+    issues.push({
+      path: ["alerting", "receivers"],
+      message: `prod needs a receiver besides the dead man's switch "${name}", or its alerts reach nobody`,
+    });
+  }
+  return issues;
 }

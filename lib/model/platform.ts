@@ -111,7 +111,21 @@ export interface BackupSchedule {
 export interface Backups {
   readonly destination: Destination;
   readonly schedules: readonly BackupSchedule[];
-  readonly restoreDrill: { readonly cron: CronSchedule } | undefined;
+  readonly restoreDrill: RestoreDrill | undefined;
+}
+
+export interface RestoreDrill {
+  readonly cron: CronSchedule;
+  /** Where drills restore; undefined: each database's own server. */
+  readonly server: DrillServer | undefined;
+}
+
+/** A PostgreSQL server set aside for restore drills. */
+export interface DrillServer {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly passwordSecret: SecretRef;
 }
 
 export interface LogFiles {
@@ -147,6 +161,8 @@ export interface Alerting {
   /** Receiver names per priority; every priority is present (possibly empty). */
   readonly routes: Readonly<Record<Priority, readonly string[]>>;
   readonly repeatInterval: Readonly<Record<Priority, Duration>>;
+  /** Receiver of the watchdog's heartbeat, in no priority's routes; undefined: none. */
+  readonly deadMansSwitch: string | undefined;
 }
 
 export interface Monitoring {

@@ -16,6 +16,7 @@ import type {
   Alerting,
   Backups,
   Destination,
+  DrillServer,
   Platform,
   Receiver,
   Service,
@@ -158,8 +159,15 @@ function resolveBackups(input: PlatformInput, backups: BackupsInput): Backups {
       cron: CronSchedule.parse(s.cron),
       keepDays: s.keepDays,
     })),
-    restoreDrill: drillCron ? { cron: CronSchedule.parse(drillCron) } : undefined,
+    restoreDrill: drillCron
+      ? { cron: CronSchedule.parse(drillCron), server: resolveDrillServer(backups) }
+      : undefined,
   };
+}
+
+function resolveDrillServer(backups: BackupsInput): DrillServer | undefined {
+  const server = backups.restoreDrill?.server;
+  return server && { ...server, port: server.port ?? 5432 };
 }
 
 function resolveDestination(
@@ -194,16 +202,19 @@ const CHAT_TYPES: ReadonlySet<Receiver["type"]> = new Set(["slack", "teams", "we
 /**
  * Issue 5's routing when a stack names no routes: P1 pages (SNS/email) and chat, P2 chat and
  * email, P3 chat, P4 a daily email digest (chat when there is no email); dev and testing chat only.
+ * The dead man's switch is in no priority's defaults: it hears the watchdog alone.
  */
 function resolveAlerting(input: PlatformInput): Alerting {
   const receivers = input.alerting?.receivers ?? [];
-  const names = (keep: (r: Receiver) => boolean) => receivers.filter(keep).map((r) => r.name);
+  const deadMansSwitch = input.alerting?.deadMansSwitch;
+  const names = (keep: (r: Receiver) => boolean) =>
+    receivers.filter((r) => r.name !== deadMansSwitch && keep(r)).map((r) => r.name);
   const chat = names((r) => CHAT_TYPES.has(r.type));
   const email = names((r) => r.type === "email");
   const pages = ENVIRONMENT_DEFAULTS[input.environment].pages;
   const defaults: Record<Priority, string[]> = pages
     ? {
-        P1: receivers.map((r) => r.name),
+        P1: names(() => true),
         P2: [...chat, ...email],
         P3: chat,
         P4: email.length > 0 ? email : chat,
@@ -215,7 +226,7 @@ function resolveAlerting(input: PlatformInput): Alerting {
   const repeatInterval = Object.fromEntries(
     PRIORITIES.map((p) => [p, Duration.parse(REPEAT_INTERVAL[p])]),
   ) as Record<Priority, Duration>;
-  return { receivers, routes, repeatInterval };
+  return { receivers, routes, repeatInterval, deadMansSwitch };
 }
 
 function resolveMonitoring(input: PlatformInput): Platform["monitoring"] {

@@ -151,12 +151,36 @@ const destination = strictObject({
   storageClass: z.string().optional(),
 });
 
+/**
+ * A PostgreSQL server set aside for restore drills (seed 000 §4.3: restore in an isolated
+ * environment), with the same field rules as a database. guardia connects to its `postgres`
+ * database and creates the scratch databases there, so `user` needs CREATEDB on this server and
+ * nothing on the production one: the drill then never connects to production (it takes no lock
+ * there), and its CronJob gets this password instead of the database's.
+ */
+const drillServer = strictObject({
+  /** Host name, or a socket directory for local stacks. */
+  host: database.shape.host,
+  /** @default 5432 */
+  port: database.shape.port,
+  /** A user with CREATEDB on this server. */
+  user: database.shape.user,
+  /** Secret holding that user's password; runbooks outside the cluster read its `env`. */
+  passwordSecret: secretRef,
+});
+
+const restoreDrill = strictObject({
+  cron,
+  /** Where the drill restores. @default each database's own server, as its own user (which then needs CREATEDB) */
+  server: drillServer.optional(),
+});
+
 const backups = strictObject({
   destination,
   /** Backup schedules. @default by environment: prod/staging daily 30 d + weekly 90 d, testing 14 d, dev 7 d */
   schedules: z.array(schedule).min(1).optional(),
   /** Restore drill; null turns it off. @default weekly on Monday 05:00 in staging and prod */
-  restoreDrill: strictObject({ cron }).nullable().optional(),
+  restoreDrill: restoreDrill.nullable().optional(),
 });
 
 const logFiles = strictObject({
@@ -246,6 +270,12 @@ const alerting = strictObject({
     P3: z.array(dnsLabel).optional(),
     P4: z.array(dnsLabel).optional(),
   }).optional(),
+  /**
+   * Receiver that gets the always-firing GuardiaWatchdog, and nothing else: a heartbeat service
+   * (a `webhook` to healthchecks.io or an Opsgenie heartbeat) that pages when it stops arriving.
+   * @default none: the watchdog goes to an empty receiver and proves nothing
+   */
+  deadMansSwitch: dnsLabel.optional(),
 });
 
 const monitoring = strictObject({

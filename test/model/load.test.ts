@@ -10,7 +10,11 @@ const P = "guardia:platform";
 const FILE_BACKUPS = "backups:\n  destination: { url: file:///backups/mira }\n";
 const schedule = (fields: string) =>
   `${FILE_BACKUPS}  schedules:\n    - { name: daily, ${fields} }\n`;
+const HEARTBEAT =
+  "- { name: heartbeat, type: webhook, urlSecret: { name: alerting, key: heartbeat-url } }";
 const db = (fields: string) => `databases:\n  - { name: m, engine: postgres, ${fields} }`;
+const drillServer = (fields: string) =>
+  `${FILE_BACKUPS}  restoreDrill:\n    cron: '0 5 * * 1'\n    server: { ${fields} }`;
 
 /** [what, environment, platform body (its first line is line 6), path, line, exact message] */
 type Case = [string, string, string, string, number, string];
@@ -62,6 +66,12 @@ const FIELD_PROBLEMS: Case[] = [
     "must be greater than 0 (a fraction such as 0.995)"],
   ["an unknown receiver type", "dev", "alerting:\n  receivers:\n    - { name: ops, type: pagerduty }", `${P}.alerting.receivers[0].type`, 8,
     'expected `type` to be one of "slack", "teams", "email", "sns", "webhook"'],
+  ["a drill server without its password Secret", "dev", drillServer("host: h, user: u"), `${P}.backups.restoreDrill.server.passwordSecret`, 10,
+    "required (object)"],
+  ["a drill server's port out of range, as for a database", "dev", drillServer("host: h, port: 70000, user: u, passwordSecret: { name: d, key: p }"), `${P}.backups.restoreDrill.server.port`, 10,
+    "expected at most 65535, got 70000"],
+  ["a drill server's password in plain text", "dev", drillServer("host: h, user: u, password: hunter2, passwordSecret: { name: d, key: p }"), `${P}.backups.restoreDrill.server.password`, 10,
+    "unknown key `password`: secrets never go in a stack file; reference a Kubernetes Secret instead (e.g. `passwordSecret: { name, key }`)"],
 ];
 
 // prettier-ignore
@@ -72,6 +82,12 @@ const CROSS_FIELD_PROBLEMS: Case[] = [
     'unknown service "api" (services: web)'],
   ["a route naming an unknown receiver", "dev", `${RECEIVERS.trim()}\n  routes:\n    P1: [ops, pager]`, `${P}.alerting.routes.P1[1]`, 10,
     'unknown receiver "pager" (receivers: ops)'],
+  ["a dead man's switch naming an unknown receiver", "dev", `${RECEIVERS.trim()}\n  deadMansSwitch: heartbeat`, `${P}.alerting.deadMansSwitch`, 9,
+    'unknown receiver "heartbeat" (receivers: ops)'],
+  ["a route naming the dead man's switch", "dev", `${RECEIVERS.trim()}\n    ${HEARTBEAT}\n  deadMansSwitch: heartbeat\n  routes:\n    P1: [ops, heartbeat]`, `${P}.alerting.routes.P1[1]`, 12,
+    'receiver "heartbeat" is the dead man\'s switch: it hears GuardiaWatchdog alone, or other alerts would stand in for a heartbeat that stopped'],
+  ["prod whose only receiver is the dead man's switch", "prod", `${FILE_BACKUPS}alerting:\n  receivers:\n    ${HEARTBEAT}\n  deadMansSwitch: heartbeat`, `${P}.alerting.receivers`, 9,
+    'prod needs a receiver besides the dead man\'s switch "heartbeat", or its alerts reach nobody'],
   ["Object Lock longer than the shortest keepDays", "dev", "backups:\n  destination: { url: s3://mira-backups/prod, endpoint: http://minio:9000, objectLock: { days: 40 } }\n  schedules:\n    - { name: daily, cron: '0 2 * * *', keepDays: 30 }", `${P}.backups.destination.objectLock.days`, 7,
     "Object Lock days (40) must not exceed the shortest keepDays (30): locked backups could not expire on time"],
   ["Object Lock on file://", "dev", "backups:\n  destination: { url: file:///backups/mira, objectLock: { days: 1 } }", `${P}.backups.destination.objectLock`, 7,

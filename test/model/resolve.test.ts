@@ -82,6 +82,20 @@ describe("defaults per environment", () => {
     });
   });
 
+  it("leaves the dead man's switch out of every priority's routes", () => {
+    const body = `${BACKUPS}${ALL_RECEIVERS}  deadMansSwitch: hook\n`;
+    const { routes, deadMansSwitch } = platformOf(body, "prod").alerting;
+    expect(deadMansSwitch).toBe("hook");
+    expect(routes).toEqual({
+      P1: ["chat-slack", "chat-teams", "mail", "pager"],
+      P2: ["chat-slack", "chat-teams", "mail"],
+      P3: ["chat-slack", "chat-teams"],
+      P4: ["mail"],
+    });
+    expect(platformOf(body, "dev").alerting.routes.P4).toEqual(["chat-slack", "chat-teams"]);
+    expect(platformOf(ALL_RECEIVERS, "dev").alerting.deadMansSwitch).toBeUndefined();
+  });
+
   it("keeps routes the stack names", () => {
     const body = `${ALL_RECEIVERS}  routes:\n    P1: [pager]\n`;
     expect(platformOf(body, "dev").alerting.routes.P1).toEqual(["pager"]);
@@ -110,6 +124,34 @@ monitoring: { deployBlackboxExporter: false }
     expect(platform.monitoring.blackboxExporterAddress).toBe(
       "blackbox-exporter.monitoring.svc:9115",
     );
+  });
+});
+
+describe("restore drill server", () => {
+  const drill = (server: string) => `${BACKUPS}  restoreDrill:\n    cron: "0 5 * * 1"\n${server}`;
+
+  it("resolves backups.restoreDrill.server with PostgreSQL's port by default", () => {
+    const server = `    server:
+      host: mira-drill-pg.mira.svc
+      user: guardia_drill
+      passwordSecret: { name: mira-drill-db, key: password }
+`;
+    expect(platformOf(drill(server), "staging").backups!.restoreDrill).toEqual({
+      cron: expect.objectContaining({ expression: "0 5 * * 1" }),
+      server: {
+        host: "mira-drill-pg.mira.svc",
+        port: 5432,
+        user: "guardia_drill",
+        passwordSecret: { name: "mira-drill-db", key: "password" },
+      },
+    });
+  });
+
+  it("restores on each database's own server when the stack names none, as before", () => {
+    expect(platformOf(drill(""), "staging").backups!.restoreDrill?.server).toBeUndefined();
+    expect(
+      platformOf(`${BACKUPS}${RECEIVERS}`, "prod").backups!.restoreDrill?.server,
+    ).toBeUndefined();
   });
 });
 
