@@ -18,6 +18,7 @@ import {
 } from "../lib/backup/index.js";
 import { formatBytes } from "../lib/backup/store.js";
 import { checkPgDumpAgainstServer } from "../lib/backup/pg-version.js";
+import { BACKUP_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
 import { UsageError } from "../lib/errors.js";
 import type { Backups, Database } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
@@ -49,14 +50,17 @@ counts of the critical tables from the dump's own snapshot; manifest.json writte
 backup without one is never restorable. The new dump is read back and its checksum compared.
 On file:// destinations, backups older than their schedule's keepDays are then deleted, but
 never the newest complete one of a schedule, and nothing while the newest backup is incomplete
-or damaged (S3 buckets expire backups with lifecycle rules). The CronJobs run exactly this.`,
+or damaged (S3 buckets expire backups with lifecycle rules). The dump is read once, by the
+read-back: retention trusts it, and its first plan is a preview that checks nothing (a dry run
+does check the newest backup, since nothing else reads it then). A timeout or SIGTERM stops
+pg_dump and discards the partial dump. The CronJobs run exactly this.`,
   outline: [
     "Check the destination (free space on file://) and list the latest backups",
     "Check that pg_dump is not older than the server",
-    "Plan retention (file://): what would be deleted, and why",
+    "Plan retention (file://): what would be deleted, and why (a dry run also checks the newest backup's sha256)",
     "pg_dump --format=custom | zstd → destination, sha256 on the way, row counts from the same snapshot, manifest last",
     "Read the new dump back and compare its sha256 with the manifest",
-    "Delete the expired backups (file://)",
+    "Plan retention again, trusting the backup just read back, and delete the expired backups (file://)",
   ],
   params,
   plan: (ctx) => {
@@ -81,12 +85,12 @@ or damaged (S3 buckets expire backups with lifecycle rules). The CronJobs run ex
       destinationStep(ctx, backups, location, store, facts),
       versionStep(ctx, database),
       ...(backups.destination.kind === "file"
-        ? [retentionPlanStep(backups, location, store, facts)]
+        ? [retentionPlanStep(ctx, backups, location, store, facts)]
         : []),
       {
         title: `Back up ${database.name} (${database.database} on ${database.host})`,
         kind: "change",
-        timeoutMs: 6 * 3600_000,
+        timeoutMs: BACKUP_STEP_TIMEOUT_MS,
         action: () => ({
           command: pgDumpCommand(),
           target: {
@@ -102,6 +106,7 @@ or damaged (S3 buckets expire backups with lifecycle rules). The CronJobs run ex
             target: await step.pg(database),
             schedule,
             operator: ctx.operator,
+            signal: step.signal,
           });
           const { id, size, sha256 } = facts.result;
           return {
@@ -114,8 +119,9 @@ or damaged (S3 buckets expire backups with lifecycle rules). The CronJobs run ex
       {
         title: "Read the new backup back and compare its sha256",
         kind: "verify",
-        run: async () => {
-          const mismatches = await checkObjects(await store(), location, facts.result!.manifest);
+        run: async (step) => {
+          const { manifest } = facts.result!;
+          const mismatches = await checkObjects(await store(), location, manifest, step.signal);
           if (mismatches.length > 0)
             throw new Error(
               `the stored backup does not match its manifest: ${JSON.stringify(mismatches)}`,
@@ -200,7 +206,13 @@ function versionStep(ctx: RunContext<Params>, database: Database): Step {
   };
 }
 
+/**
+ * Before the backup. In a real run only a preview: the apply step plans again once the new backup
+ * exists, so reading the previous newest dump here would be a full read for nothing. In a dry run
+ * nothing else reads it, so the plan checks it as the apply step would.
+ */
 function retentionPlanStep(
+  ctx: RunContext<Params>,
   backups: Backups,
   location: ReturnType<typeof locationOf>,
   store: () => Promise<ObjectStore>,
@@ -214,6 +226,7 @@ function retentionPlanStep(
         store: await store(),
         location,
         schedules: backups.schedules,
+        checksum: ctx.dryRun,
       });
       return {
         summary: retentionSummary(facts.retention),
@@ -227,7 +240,7 @@ function retentionApplyStep(
   backups: Backups,
   location: ReturnType<typeof locationOf>,
   store: () => Promise<ObjectStore>,
-  facts: { retention?: RetentionPlan; deleted: string[] },
+  facts: { retention?: RetentionPlan; result?: BackupResult; deleted: string[] },
 ): Step {
   return {
     title: "Delete expired backups",
@@ -239,11 +252,13 @@ function retentionApplyStep(
       },
     }),
     run: async () => {
-      // Planned again now: the new backup exists, and another run may have deleted some.
+      // Planned again now: the new backup exists, and another run may have deleted some. The
+      // new backup was just read back in full; it is not read a second time.
       const plan = await planRetention({
         store: await store(),
         location,
         schedules: backups.schedules,
+        verified: facts.result?.manifest,
       });
       const result = await applyRetention(await store(), plan);
       facts.deleted = [...result.deleted];
@@ -256,9 +271,11 @@ function retentionApplyStep(
 
 function retentionSummary(plan: RetentionPlan): string {
   if (plan.blocked) return `nothing deleted: ${plan.blocked}`;
+  const preview =
+    plan.newestCheck === "skipped" ? " (preview: checked after the new backup is made)" : "";
   return plan.delete.length === 0
-    ? `nothing expired; ${plan.keep.length} kept`
-    : `${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${plan.keep.length} kept`;
+    ? `nothing expired; ${plan.keep.length} kept${preview}`
+    : `${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${plan.keep.length} kept${preview}`;
 }
 
 function retentionEvidence(plan: RetentionPlan): string {

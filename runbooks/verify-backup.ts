@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PgTarget } from "../lib/adapters/postgres.js";
 import {
   listBackups,
   locationOf,
@@ -8,7 +9,16 @@ import {
   type ObjectStore,
   type VerifyReport,
 } from "../lib/backup/index.js";
-import { defineRunbook, type Step } from "../lib/runbook/define.js";
+import {
+  drillDatabase,
+  dropStaleScratch,
+  surveyScratch,
+  type ScratchSurvey,
+  type StaleDrop,
+} from "../lib/backup/scratch.js";
+import { DRILL_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
+import type { Backups, Database } from "../lib/model/index.js";
+import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { databaseLock, requireBackups } from "./backup-db.js";
 
 const params = z.object({
@@ -27,13 +37,19 @@ export default defineRunbook({
 Seed 000 §4.3 (choose a recent backup, restore it in an isolated environment, verify the table
 structure and that critical data is there, document the results) as a drill that runs every
 week in the cluster. It downloads the backup, checks the sha256 of every object against the
-manifest before any database is created, restores into a scratch database on the same server
-(guardia_drill_<time>; the database user needs CREATEDB), compares the exact row counts of the
-critical tables with the manifest, and drops the scratch database whatever happened. Any
+manifest before any database is created, restores into a scratch database
+(guardia_drill_<time>) on the stack's drill server (backups.restoreDrill.server; its user needs
+CREATEDB there, and the drill never connects to production) or else on the database's own
+server (the database user then needs CREATEDB), compares the exact row counts of the critical
+tables with the manifest, and drops the scratch database whatever happened: also on a timeout
+or SIGTERM. Scratch databases left by drills that were killed outright (older than the drill's
+timeout, nobody connected) are dropped first: each is a full copy of production data. Any
 mismatch fails the run (exit 1) and names the object or table, expected and found. The
 database the backup came from is never touched.`,
   outline: [
     "Find the backup (latest complete, or the given id) and show its manifest",
+    "Find scratch databases left on the drill server by drills that died",
+    "Drop them (never a database in use, nor any name but guardia_drill_<time>_<id>)",
     "Check the sha256 of every object against the manifest, before any database exists",
     "Restore into a scratch database, compare critical-table counts, drop the scratch database",
   ],
@@ -42,8 +58,17 @@ database the backup came from is never touched.`,
     const database = ctx.database(ctx.params.database);
     const backups = requireBackups(ctx);
     const location = locationOf(ctx.platform, database);
-    const facts: { store?: ObjectStore; chosen?: BackupEntry; report?: VerifyReport } = {};
+    const onto = drillDatabase(backups, database);
+    const separate = onto !== database;
+    const facts: {
+      store?: ObjectStore;
+      chosen?: BackupEntry;
+      report?: VerifyReport;
+      survey?: ScratchSurvey;
+      stale?: StaleDrop;
+    } = {};
     const store = async () => (facts.store ??= await openStore(backups.destination));
+    const target = (step: RunContext) => drillTarget(step, backups, onto);
     const steps: Step[] = [
       {
         title: `Find backup ${ctx.params.backup} of ${database.name}`,
@@ -69,10 +94,11 @@ database the backup came from is never touched.`,
           };
         },
       },
+      ...staleScratchSteps(onto, target, facts),
       {
-        title: `Restore drill of ${database.name} on ${database.host}`,
+        title: `Restore drill of ${database.name} on ${onto.host}`,
         kind: "change",
-        timeoutMs: 4 * 3600_000,
+        timeoutMs: DRILL_STEP_TIMEOUT_MS,
         action: () => ({
           command: [
             "zstd",
@@ -87,7 +113,7 @@ database the backup came from is never touched.`,
             "guardia_drill_<time>",
           ],
           target: {
-            server: `${database.host}:${database.port}`,
+            server: `${onto.host}:${onto.port}`,
             backup: facts.chosen?.url ?? ctx.params.backup,
             scratch: "guardia_drill_<time> (dropped at the end)",
           },
@@ -96,9 +122,10 @@ database the backup came from is never touched.`,
           facts.report = await verifyBackup({
             store: await store(),
             location,
-            target: await step.pg(database),
+            target: await target(step),
             backup: facts.chosen!.id,
             log: step.log,
+            signal: step.signal,
           });
           const tables = facts.report.tables
             .map((t) => `${t.table} ${t.restored}/${t.expected}`)
@@ -114,10 +141,17 @@ database the backup came from is never touched.`,
     ];
     return {
       steps,
-      lock: databaseLock(ctx, database, "shared"),
+      // On a separate drill server nothing touches the production server, so there is nothing
+      // to coordinate with its backups and restores, and the drill holds no password for it.
+      lock: separate ? undefined : databaseLock(ctx, database, "shared"),
       confirmTarget: database.database,
       cleanup: () => facts.store?.close(),
-      result: () => facts.report && { ...facts.report, manifest: undefined },
+      result: () =>
+        (facts.report || facts.stale) && {
+          ...facts.report,
+          manifest: undefined,
+          staleScratchDropped: facts.stale?.dropped ?? [],
+        },
       output: () =>
         facts.report
           ? `backup ${facts.report.id} of ${database.name} verified: restored in ${(facts.report.durationMs / 1000).toFixed(1)} s, counts match\n${tableEvidence(facts.report)}`
@@ -125,6 +159,71 @@ database the backup came from is never touched.`,
     };
   },
 });
+
+/** The drill server with its password: the database's own (PGPASSWORD too), or the drill server's. */
+async function drillTarget(step: RunContext, backups: Backups, onto: Database): Promise<PgTarget> {
+  const server = backups.restoreDrill?.server;
+  if (!server) return step.pg(onto);
+  // Only the drill server's own Secret: a PGPASSWORD meant for production must not be sent here.
+  const password = await step.secret(
+    server.passwordSecret,
+    `password of drill server ${server.host}`,
+  );
+  return { database: onto, password };
+}
+
+/**
+ * Scratch databases of drills that were killed before they could drop their own: found by a read
+ * step, so a dry run lists them, and dropped by a change step of their own in the audit record.
+ * Older than the drill step's timeout means its drill is gone (the timeout would have stopped it).
+ */
+function staleScratchSteps(
+  onto: Database,
+  target: (step: RunContext) => Promise<PgTarget>,
+  facts: { survey?: ScratchSurvey; stale?: StaleDrop },
+): Step[] {
+  const server = `${onto.host}:${onto.port}`;
+  const names = () => facts.survey?.stale.map((d) => d.name) ?? [];
+  return [
+    {
+      title: `Find scratch databases left by earlier drills on ${server}`,
+      kind: "read",
+      run: async (step) => {
+        facts.survey = await surveyScratch(await target(step), DRILL_STEP_TIMEOUT_MS);
+        const { stale, kept } = facts.survey;
+        const lines = [
+          ...stale.map((d) => `drop ${d.name}: ${d.reason}`),
+          ...kept.map((d) => `keep ${d.name}: ${d.reason}`),
+        ];
+        return {
+          summary: stale.length === 0 ? "none left" : `${stale.length} left: ${names().join(", ")}`,
+          ...(lines.length > 0 && { evidence: lines.join("\n") }),
+          data: facts.survey,
+        };
+      },
+    },
+    {
+      title: "Drop scratch databases left by earlier drills",
+      kind: "change",
+      action: () => ({ target: { server, drop: names().join(", ") || "nothing" } }),
+      run: async (step) => {
+        facts.stale = await dropStaleScratch(await target(step), names());
+        const { dropped, failed } = facts.stale;
+        // One that cannot be dropped must not stop this week's drill; the evidence names it.
+        const left = failed.map((f) => `left ${f.name}: ${f.error}`);
+        return {
+          summary:
+            dropped.length === 0 && failed.length === 0
+              ? "nothing to drop"
+              : `dropped ${dropped.length}${failed.length > 0 ? `, could not drop ${failed.length}` : ""}`,
+          ...(left.length > 0 && { evidence: left.join("\n") }),
+          data: facts.stale,
+        };
+      },
+      manualUndo: "nothing to undo: they were copies of backups that still exist",
+    },
+  ];
+}
 
 function tableEvidence(report: VerifyReport): string {
   return report.tables

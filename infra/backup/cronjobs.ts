@@ -1,5 +1,10 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { drillDatabase } from "../../lib/backup/scratch.js";
+import {
+  BACKUP_JOB_DEADLINE_SECONDS,
+  DRILL_JOB_DEADLINE_SECONDS,
+} from "../../lib/backup/timeouts.js";
 import type { Backups, Database, Platform } from "../../lib/model/index.js";
 import { secretEnvName } from "../../lib/secrets.js";
 import { guardiaCronJob, type GuardiaCronJobArgs, type JobMount } from "./guardia-job.js";
@@ -35,11 +40,6 @@ export interface BackupCronJobsArgs {
   /** From `BackupStorage.access`. */
   readonly storage: BackupStorageAccess;
 }
-
-/** A dump of a few hundred GB through compression and upload: hours, not minutes. */
-export const BACKUP_ACTIVE_DEADLINE_SECONDS = 6 * 3600;
-/** verify-backup reads the latest backup back in full and checks it: as long as a dump, or so. */
-export const DRILL_ACTIVE_DEADLINE_SECONDS = 4 * 3600;
 
 /**
  * pg_dump's output streams through compression into the destination (S3 multipart parts of a
@@ -81,7 +81,8 @@ export function backupCronJobs(
         schedule: schedule.cron,
         args: backupArgs(database.name, schedule.name),
         labels: { [DATABASE_LABEL]: database.name, [SCHEDULE_LABEL]: schedule.name },
-        activeDeadlineSeconds: BACKUP_ACTIVE_DEADLINE_SECONDS,
+        // The runbook's own step timeout ends earlier (lib/backup/timeouts.ts), so it cleans up.
+        activeDeadlineSeconds: BACKUP_JOB_DEADLINE_SECONDS,
       },
       { parent },
     ),
@@ -97,7 +98,7 @@ export function backupCronJobs(
           schedule: backups.restoreDrill.cron,
           args: restoreDrillArgs(database.name),
           labels: { [DATABASE_LABEL]: database.name, [SCHEDULE_LABEL]: RESTORE_DRILL },
-          activeDeadlineSeconds: DRILL_ACTIVE_DEADLINE_SECONDS,
+          activeDeadlineSeconds: DRILL_JOB_DEADLINE_SECONDS,
         },
         { parent },
       ),
@@ -120,11 +121,15 @@ type SharedJobArgs = Pick<
 
 function common(args: BackupCronJobsArgs, kind: "backup" | "restore-drill"): SharedJobArgs {
   const { storage } = args;
+  // A drill on a separate server gets that server's password only: it never connects to
+  // production, so its pod has no credential for it.
+  const connectsTo =
+    kind === "restore-drill" ? drillDatabase(args.backups, args.database) : args.database;
   return {
     platform: args.platform,
     serviceAccountName: args.serviceAccountName,
     stackConfigMapName: args.stackConfigMapName,
-    env: [passwordEnv(args.platform, args.database)],
+    env: [passwordEnv(args.platform, connectsTo)],
     envFrom: storage.credentialsSecret ? [{ secretRef: { name: storage.credentialsSecret } }] : [],
     // The drill only reads backups: it cannot damage them even when it goes wrong.
     mounts: storage.claim ? [claimMount(storage.claim, kind === "restore-drill")] : [],

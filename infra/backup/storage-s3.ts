@@ -7,7 +7,7 @@ import { backupRoleName, SCHEDULE_TAG, stackKeyPrefix } from "./names.js";
 /**
  * The AWS side of an s3:// destination: a bucket that keeps backups safe from the outside world
  * and from the jobs that write them, and an IRSA role that lets the job ServiceAccount add
- * backups under the stack's prefix and read them back, but never delete one.
+ * backups under the stack's prefix and read them back, but never delete a version of one.
  */
 
 /** What is needed to build the bucket and the role; only plain values, so policies are plain JSON. */
@@ -90,8 +90,15 @@ export function tlsOnlyBucketPolicy(bucket: string): PolicyDocument {
 /**
  * What backup-db and verify-backup need and nothing more: write and tag objects (the schedule
  * tag drives expiry), read them, finish or abandon multipart uploads, and list keys under the
- * stack's prefix. No delete: expiry is the lifecycle rules' job, so a stolen token cannot erase
- * backups. GetObjectTagging is left out: runbooks read the schedule from manifest.json.
+ * stack's prefix. GetObjectTagging is left out: runbooks read the schedule from manifest.json.
+ *
+ * What a stolen token can and cannot do: it cannot delete any object version (no DeleteObject,
+ * DeleteObjectVersion, PutObjectVersionTagging, PutLifecycleConfiguration or PutBucket*), nor
+ * touch other stacks' prefixes. It can overwrite a backup's objects (PutObject) and retag them
+ * (PutObjectTagging: a weekly backup tagged daily expires at 30 days), which hides or ends the
+ * current version early; versioning keeps the displaced version, and `noncurrentVersionDays`
+ * keeps it for at least the longest keepDays, so every backup stays recoverable (by an
+ * administrator, from its noncurrent version) for its whole retention.
  */
 export function backupAccessPolicy(target: S3BackupTarget): PolicyDocument {
   return {
@@ -153,8 +160,20 @@ export function oidcIssuer(providerArn: string): string {
   return issuer;
 }
 
-/** A week to notice and recover a backup that was overwritten, before its old version goes. */
-export const NONCURRENT_VERSION_DAYS = 7;
+/** The least time a displaced version is kept: a week to notice an overwrite and recover. */
+export const MIN_NONCURRENT_VERSION_DAYS = 7;
+
+/**
+ * How long a version stays after it stopped being current (overwritten, or expired into a delete
+ * marker): the longest keepDays of the stack's schedules, at least a week. One value for every
+ * schedule, not each schedule's own: the job role can retag an object, and a version displaced by
+ * a retag would then expire by the forged tag's shorter days. Counted from when the version was
+ * displaced, so an overwritten or early-expired backup is recoverable for its whole retention;
+ * the price is that every expired backup is stored that much longer.
+ */
+export function noncurrentVersionDays(schedules: readonly Pick<BackupSchedule, "keepDays">[]) {
+  return Math.max(MIN_NONCURRENT_VERSION_DAYS, ...schedules.map((s) => s.keepDays));
+}
 /** An upload unfinished after a day belongs to a run that died; its parts only cost money. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 1;
 
@@ -180,7 +199,7 @@ export function lifecycleRules(target: S3BackupTarget): LifecycleRule[] {
       id: "noncurrent-versions",
       status: "Enabled",
       filter: { prefix },
-      noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
+      noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays(target.schedules) },
       expiration: { expiredObjectDeleteMarker: true },
     },
     {

@@ -4,6 +4,7 @@ import type { ClientBase } from "pg";
 import { describeTarget, pgEnv, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
 import { GUARDIA_VERSION } from "../version.js";
+import { cancelledError, onAbort, throwIfCancelled } from "./abort.js";
 import {
   backupId,
   backupPrefix,
@@ -52,6 +53,12 @@ export interface BackupOptions {
   readonly onProgress?: (bytesStored: number) => void;
   /** Called once the snapshot is exported, before pg_dump starts (tests write rows here). */
   readonly afterSnapshot?: (snapshot: string) => Promise<void>;
+  /**
+   * Stops the backup (the runbook step's timeout, SIGTERM): pg_dump and zstd are killed, the
+   * counts cancelled, the partial object discarded, no manifest written; it rejects with
+   * `CancelledError`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface BackupResult {
@@ -93,15 +100,18 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
   const context = `backup ${id} of ${describeTarget(target)} to ${destination}`;
   try {
     zstdArgs(opts.zstdLevel, opts.zstdThreads); // a bad level fails before anything starts
+    throwIfCancelled(opts.signal, `backup ${id}`);
     await refuseExisting(store, location, id);
     const tools = await findTools(opts.pgBinDir);
     const dumped = await withPgClient(target, async (client) => {
       const server = await client.query<{ server_version: string }>("SHOW server_version");
       const serverVersion = server.rows[0]!.server_version;
       checkPgDumpVersion(tools.pgDump, { version: serverVersion, where: describeTarget(target) });
-      return inSnapshot(client, async (snapshot) => {
+      return inSnapshot(client, async (snapshot, pid) => {
         await opts.afterSnapshot?.(snapshot);
-        return { ...(await dumpAndCount(opts, client, snapshot, tools, id)), serverVersion };
+        throwIfCancelled(opts.signal, `backup ${id}`);
+        const dumped = await dumpAndCount(opts, client, { snapshot, pid }, tools, id);
+        return { ...dumped, serverVersion };
       });
     });
     const durationMs = Math.round(performance.now() - clock);
@@ -123,6 +133,13 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
       criticalTables: dumped.counts,
       guardiaVersion: GUARDIA_VERSION,
     };
+    // A run cancelled while the dump was being finished must not leave a backup it then reports
+    // as failed; S3 may refuse the delete (the role has none), which leaves a dump without a
+    // manifest: incomplete, never listed, expired by its schedule's lifecycle rule.
+    if (opts.signal?.aborted) {
+      await store.delete(objectKey(location, id, DUMP_OBJECT)).catch(() => undefined);
+      throwIfCancelled(opts.signal, `backup ${id}`);
+    }
     // Last: from here on the backup is complete and restorable.
     await writeManifest(store, location, manifest);
     return {
@@ -138,6 +155,9 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
     };
   } catch (err) {
     if (err instanceof PgDumpTooOldError) throw err;
+    if (opts.signal?.aborted) {
+      throw cancelledError(`${context}`, opts.signal, err);
+    }
     throw new Error(`${context} failed: ${(err as Error).message}`, { cause: err });
   }
 }
@@ -177,14 +197,19 @@ async function refuseExisting(store: ObjectStore, location: BackupLocation, id: 
  * (--snapshot) and the row counts see exactly the same data. The transaction stays open until
  * `work` ends: an exported snapshot is importable only while its transaction lives.
  */
-async function inSnapshot<T>(client: ClientBase, work: (snapshot: string) => Promise<T>) {
+async function inSnapshot<T>(
+  client: ClientBase,
+  work: (snapshot: string, backendPid: number) => Promise<T>,
+) {
   await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   try {
     // Counting a big table and then idling while pg_dump runs must survive server-wide limits.
     await client.query("SET LOCAL statement_timeout = 0");
     await client.query("SET LOCAL idle_in_transaction_session_timeout = 0");
-    const { rows } = await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id");
-    return await work(rows[0]!.id);
+    const { rows } = await client.query<{ id: string; pid: number }>(
+      "SELECT pg_export_snapshot() AS id, pg_backend_pid() AS pid",
+    );
+    return await work(rows[0]!.id, rows[0]!.pid);
   } finally {
     // Read-only: nothing to commit, and ROLLBACK also ends a transaction that failed.
     await client.query("ROLLBACK").catch(() => undefined);
@@ -194,7 +219,7 @@ async function inSnapshot<T>(client: ClientBase, work: (snapshot: string) => Pro
 async function dumpAndCount(
   opts: BackupOptions,
   client: ClientBase,
-  snapshot: string,
+  { snapshot, pid }: { snapshot: string; pid: number },
   tools: Tools,
   id: string,
 ) {
@@ -216,13 +241,28 @@ async function dumpAndCount(
   const counting = countRows(client, database.criticalTables, `${database.database} (snapshot)`);
   // A count that fails (a critical table is missing) stops the dump: no point finishing it.
   counting.catch(() => stages.forEach((s) => s.kill()));
-  const [stored, counts] = await Promise.allSettled([storing, counting]);
+  // The stream fails at once, even if the store is not reading (a stalled upload), so the store
+  // discards the object as after any failure. A count still running would hold the snapshot's
+  // transaction, and this backup, open until it ends.
+  const unsubscribe = onAbort(opts.signal, () => {
+    stages.forEach((s) => s.kill());
+    body.destroy(new Error("cancelled"));
+    void cancelBackend(opts.target, pid);
+  });
+  const [stored, counts] = await Promise.allSettled([storing, counting]).finally(unsubscribe);
   if (stored.status === "rejected" || counts.status === "rejected") {
     stages.forEach((s) => s.kill());
     await settle(stages);
     throw counts.status === "rejected" ? counts.reason : (stored as PromiseRejectedResult).reason;
   }
   return { stored: stored.value, counts: counts.value };
+}
+
+/** Cancels the running query of backend `pid` (the one counting rows); errors do not matter. */
+async function cancelBackend(target: PgTarget, pid: number): Promise<void> {
+  await withPgClient(target, (c) => c.query("SELECT pg_cancel_backend($1)", [pid])).catch(
+    () => undefined,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Database backups (issue 4): back up, list, verify (restore drill) and file:// retention. */
+export { CancelledError } from "./abort.js";
 export {
   backupDatabase,
   DEFAULT_ZSTD_LEVEL,

@@ -1,3 +1,4 @@
+import { addAbortSignal } from "node:stream";
 import { objectKey } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import type { Manifest } from "./manifest.js";
@@ -36,15 +37,21 @@ export function describeMismatch(m: Mismatch): string {
   return `${m.kind} ${m.name}: ${m.field} expected ${m.expected}, got ${m.got}`;
 }
 
-/** Reads every object of a backup once and compares its size and sha256 with the manifest. */
+/**
+ * Reads every object of a backup once and compares its size and sha256 with the manifest. An
+ * abort of `signal` stops the read (a dump of hundreds of GB takes a while).
+ */
 export async function checkObjects(
   store: ObjectStore,
   location: BackupLocation,
   manifest: Manifest,
+  signal?: AbortSignal,
 ): Promise<Mismatch[]> {
   const mismatches: Mismatch[] = [];
   for (const object of manifest.objects) {
-    const got = await hashStream(await store.get(objectKey(location, manifest.id, object.name)));
+    signal?.throwIfAborted();
+    const body = await store.get(objectKey(location, manifest.id, object.name));
+    const got = await hashStream(signal ? addAbortSignal(signal, body) : body);
     mismatches.push(...objectMismatches(object, got));
   }
   return mismatches;

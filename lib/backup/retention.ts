@@ -4,6 +4,7 @@ import { databasePrefix, DUMP_OBJECT, MANIFEST_OBJECT } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { scanBackups } from "./list.js";
 import type { ScannedBackup } from "./list.js";
+import type { Manifest } from "./manifest.js";
 import type { ObjectStore } from "./store.js";
 
 /**
@@ -12,7 +13,8 @@ import type { ObjectStore } from "./store.js";
  * for a month; this keeps, per schedule, the newest complete backup whatever its age, and deletes
  * nothing at all while the newest backup of the database is incomplete or fails its checksum —
  * that is the moment the old ones may be all there is. Planning is separate from deleting, so a
- * dry run prints the plan.
+ * dry run prints the plan. Proving the newest backup intact means reading its dump in full, so a
+ * caller that has just done so says which one it verified, and a preview may skip it.
  */
 
 export interface RetentionItem {
@@ -32,6 +34,12 @@ export interface RetentionPlan {
   readonly keep: readonly RetentionItem[];
   /** Set when nothing may be deleted, with the reason. */
   readonly blocked: string | undefined;
+  /**
+   * How the newest backup's objects were proven intact: read and hashed now, trusted from the
+   * caller's own verification, or not checked (a preview, which `applyRetention` refuses);
+   * undefined when there is nothing to check (no backup, or the newest is not complete).
+   */
+  readonly newestCheck: "hashed" | "trusted" | "skipped" | undefined;
 }
 
 export interface RetentionOptions {
@@ -41,6 +49,17 @@ export interface RetentionOptions {
   readonly schedules: readonly Pick<BackupSchedule, "name" | "keepDays">[];
   /** @default new Date() */
   readonly now?: Date;
+  /**
+   * The manifest of a backup whose objects the caller has just read and compared with it
+   * (backup-db's verify step). When that is still the newest backup, with the same objects, its
+   * dump is not read again.
+   */
+  readonly verified?: Manifest;
+  /**
+   * false: a preview that does not read the newest dump at all. Its plan says so and
+   * `applyRetention` refuses it; plan again with the check before deleting. @default true
+   */
+  readonly checksum?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -61,10 +80,10 @@ export async function planRetention(opts: RetentionOptions): Promise<RetentionPl
     reason,
     keys: deletionOrder(b.keys),
   });
-  const blocked = await newestProblem(store, location, backups);
+  const { blocked, newestCheck } = await newestProblem(opts, backups);
   if (blocked) {
     const keep = backups.map((b) => item(b, "kept: retention is blocked"));
-    return { ...base, delete: [], keep, blocked };
+    return { ...base, delete: [], keep, blocked, newestCheck };
   }
   const keepDays = new Map(opts.schedules.map((s) => [s.name, s.keepDays]));
   // backups is newest first, so the first complete one seen per schedule is its newest.
@@ -93,30 +112,43 @@ export async function planRetention(opts: RetentionOptions): Promise<RetentionPl
       plan.delete.push(item(b, `${what} than keepDays ${days} of schedule ${b.schedule}`));
     }
   }
-  return { ...base, ...plan, blocked: undefined };
+  return { ...base, ...plan, blocked: undefined, newestCheck };
 }
 
 /**
- * Why the newest backup cannot be trusted, or undefined. Its dump is read in full and hashed: a
- * manifest alone does not prove the bytes beside it are intact.
+ * Why the newest backup cannot be trusted, if it cannot. Its dump is read in full and hashed (a
+ * manifest alone does not prove the bytes beside it are intact), unless the caller verified that
+ * very backup, or asked for a preview.
  */
 async function newestProblem(
-  store: ObjectStore,
-  location: BackupLocation,
+  opts: RetentionOptions,
   backups: readonly ScannedBackup[],
-): Promise<string | undefined> {
+): Promise<Pick<RetentionPlan, "blocked" | "newestCheck">> {
   const newest = backups[0];
-  if (!newest) return undefined;
+  if (!newest) return { blocked: undefined, newestCheck: undefined };
   const blocked = (why: string) =>
     `newest backup ${newest.id} ${why}; nothing is deleted until a newer backup is complete and verified`;
   if (newest.status !== "complete" || !newest.manifest) {
-    return blocked(`is ${newest.status} (${newest.problem})`);
+    return { blocked: blocked(`is ${newest.status} (${newest.problem})`), newestCheck: undefined };
   }
-  const mismatches = await checkObjects(store, location, newest.manifest);
+  if (opts.checksum === false) return { blocked: undefined, newestCheck: "skipped" };
+  if (sameObjects(opts.verified, newest.manifest)) {
+    return { blocked: undefined, newestCheck: "trusted" };
+  }
+  const mismatches = await checkObjects(opts.store, opts.location, newest.manifest);
   if (mismatches.length > 0) {
-    return blocked(`fails its checksum: ${mismatches.map(describeMismatch).join("; ")}`);
+    const why = `fails its checksum: ${mismatches.map(describeMismatch).join("; ")}`;
+    return { blocked: blocked(why), newestCheck: "hashed" };
   }
-  return undefined;
+  return { blocked: undefined, newestCheck: "hashed" };
+}
+
+/** The verified manifest is this backup's, naming the same objects, sizes and digests. */
+function sameObjects(verified: Manifest | undefined, current: Manifest): boolean {
+  if (!verified || verified.id !== current.id) return false;
+  const key = (m: Manifest) =>
+    JSON.stringify(m.objects.map((o) => [o.name, o.bytes, o.sha256]).sort());
+  return key(verified) === key(current);
 }
 
 /** Manifest first: a backup caught half-deleted must read as incomplete, never as restorable. */
@@ -137,6 +169,11 @@ export async function applyRetention(
   plan: RetentionPlan,
 ): Promise<RetentionResult> {
   if (plan.blocked) return { deleted: [], keys: 0 };
+  if (plan.newestCheck === "skipped") {
+    throw new Error(
+      `retention plan of ${plan.url} is a preview that did not check the newest backup's dump; plan again with the checksum before deleting`,
+    );
+  }
   let keys = 0;
   for (const backup of plan.delete) {
     for (const key of backup.keys) {

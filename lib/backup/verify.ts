@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
 import { describeTarget, pgEnv, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
+import { abortable, cancelledError, onAbort, throwIfCancelled } from "./abort.js";
 import { BackupVerificationError, checkObjects, objectMismatches } from "./integrity.js";
 import type { Mismatch } from "./integrity.js";
 import { backupPrefix, databasePrefix, DUMP_OBJECT, objectKey } from "./layout.js";
@@ -11,21 +11,25 @@ import { listBackups } from "./list.js";
 import { readManifest } from "./manifest.js";
 import type { Manifest } from "./manifest.js";
 import { findExecutable, settle, startStage } from "./process.js";
+import { createScratch, dropScratch, scratchName } from "./scratch.js";
 import { HashingStream } from "./store.js";
 import type { ObjectStore } from "./store.js";
 import { countRows } from "./tables.js";
 
 /**
  * The restore drill: prove a backup restores. Every object's sha256 is checked against the manifest
- * before anything touches PostgreSQL; then the dump is restored into a scratch database on the same
- * server, the critical tables are counted and compared with the manifest, and the scratch database
- * is dropped whatever happened.
+ * before anything touches PostgreSQL; then the dump is restored into a scratch database (on the
+ * stack's drill server, or the database's own), the critical tables are counted and compared with
+ * the manifest, and the scratch database is dropped whatever happened.
  */
 
 export interface VerifyOptions {
   readonly store: ObjectStore;
   readonly location: BackupLocation;
-  /** The server to restore on; its user needs CREATEDB. The target database itself is not touched. */
+  /**
+   * The server to restore on (`drillDatabase`), connected to a database that is not the scratch
+   * one; its user needs CREATEDB. The database connected to is not touched.
+   */
   readonly target: PgTarget;
   /** "latest" (newest complete backup) or a backup id. */
   readonly backup: string;
@@ -35,6 +39,11 @@ export interface VerifyOptions {
   readonly now?: () => Date;
   /** Progress lines ("restoring into guardia_drill_…"). */
   readonly log?: (line: string) => void;
+  /**
+   * Stops the drill (the runbook step's timeout, SIGTERM): zstd and pg_restore are killed, the
+   * scratch database dropped; it rejects with `CancelledError`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface TableCheck {
@@ -47,6 +56,8 @@ export interface VerifyReport {
   readonly id: string;
   readonly url: string;
   readonly objects: Manifest["objects"];
+  /** The server restored on: "postgres://guardia_drill@mira-drill-pg.mira.svc:5432". */
+  readonly server: string;
   readonly scratchDatabase: string;
   readonly tables: readonly TableCheck[];
   readonly durationMs: number;
@@ -54,7 +65,7 @@ export interface VerifyReport {
 }
 
 export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
-  const { store, location, target } = opts;
+  const { store, location, target, signal } = opts;
   const log = opts.log ?? (() => undefined);
   const clock = performance.now();
   const manifest = await resolveBackup(opts);
@@ -67,21 +78,31 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
 
   log(`checking sha256 of ${manifest.objects.length} object(s) in ${url}`);
   // Before any database exists: a corrupt backup must not even start a restore.
-  const mismatches = await checkObjects(store, location, manifest);
+  const mismatches = await checkObjects(store, location, manifest, signal).catch((err) => {
+    throw signal?.aborted ? cancelledError(`checking backup ${id}`, signal, err) : err;
+  });
   if (mismatches.length > 0) throw new BackupVerificationError(id, mismatches, url);
 
   const scratch = scratchName((opts.now ?? (() => new Date()))());
+  throwIfCancelled(signal, `restore drill of backup ${id}`);
   log(`restoring ${id} into ${describeTarget(target, scratch)}`);
   await createScratch(target, scratch);
   let tables: TableCheck[];
   try {
-    await restore(store, location, manifest, target, scratch, tools, url);
-    tables = await compareCounts(manifest, target, scratch, url);
+    await restore({ ...opts, manifest, scratch, tools, url });
+    // Counting a big restored table can take minutes; the drop below (FORCE) ends it.
+    tables = await abortable(compareCounts(manifest, target, scratch, url), signal);
   } catch (err) {
-    await dropScratch(target, scratch).catch((dropErr: Error) => {
-      (err as Error).message += `\n(also: ${dropErr.message})`;
-    });
-    throw err;
+    const failure = signal?.aborted
+      ? cancelledError(`restore drill of backup ${id} into ${scratch}`, signal, err)
+      : (err as Error);
+    try {
+      await dropScratch(target, scratch);
+      if (signal?.aborted) failure.message += `; ${scratch} was dropped`;
+    } catch (dropErr) {
+      failure.message += `\n(also: ${(dropErr as Error).message})`;
+    }
+    throw failure;
   }
   await dropScratch(target, scratch);
   const durationMs = Math.round(performance.now() - clock);
@@ -89,6 +110,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
     id,
     url,
     objects: manifest.objects,
+    server: describeTarget(target).replace(/\/[^/]*$/, ""),
     scratchDatabase: scratch,
     tables,
     durationMs,
@@ -107,22 +129,20 @@ async function resolveBackup(opts: VerifyOptions): Promise<Manifest> {
   return latest.manifest;
 }
 
-/** guardia_drill_20261123t050000_1a2b3c4d: unique, recognisable, under PostgreSQL's 63 bytes. */
-function scratchName(now: Date): string {
-  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").toLowerCase();
-  return `guardia_drill_${stamp}_${randomBytes(4).toString("hex")}`;
+interface Restore {
+  readonly store: ObjectStore;
+  readonly location: BackupLocation;
+  readonly manifest: Manifest;
+  readonly target: PgTarget;
+  readonly scratch: string;
+  readonly tools: { zstd: string; pgRestore: string };
+  readonly url: string;
+  readonly signal?: AbortSignal;
 }
 
 /** store → zstd -d → pg_restore, hashing again on the way in case the object changed since. */
-async function restore(
-  store: ObjectStore,
-  location: BackupLocation,
-  manifest: Manifest,
-  target: PgTarget,
-  scratch: string,
-  tools: { zstd: string; pgRestore: string },
-  url: string,
-): Promise<void> {
+async function restore(r: Restore): Promise<void> {
+  const { store, location, manifest, target, scratch, tools, url } = r;
   const dump = manifest.objects.find((o) => o.name === DUMP_OBJECT);
   if (!dump)
     throw new Error(`backup ${manifest.id} (${url}) has no ${DUMP_OBJECT} in its manifest`);
@@ -136,11 +156,17 @@ async function restore(
   );
   const hasher = new HashingStream();
   const feeding = pipeline(body, hasher, unzstd.stdin!);
+  // Fails the pipeline like any other failure, even while the store sends nothing (a stalled
+  // download); the caller then drops the scratch database.
+  const unsubscribe = onAbort(r.signal, () => {
+    [unzstd, pgRestore].forEach((s) => s.kill());
+    body.destroy(new Error("cancelled"));
+  });
   const [fed, unzipped, restored] = await Promise.allSettled([
     feeding,
     unzstd.done,
     pgRestore.done,
-  ]);
+  ]).finally(unsubscribe);
   // The most downstream failure is the cause; upstream ones (EPIPE) are its consequences.
   const failure = [restored, unzipped, fed].find((r) => r.status === "rejected");
   if (failure) {
@@ -183,34 +209,4 @@ async function compareCounts(
     }));
   if (mismatches.length > 0) throw new BackupVerificationError(manifest.id, mismatches, url);
   return tables;
-}
-
-async function createScratch(target: PgTarget, scratch: string): Promise<void> {
-  try {
-    // template0: a restore must start from an empty database, whatever template1 holds.
-    await withPgClient(target, (c) =>
-      c.query(`CREATE DATABASE ${c.escapeIdentifier(scratch)} TEMPLATE template0`),
-    );
-  } catch (err) {
-    throw new Error(
-      `creating scratch database ${scratch} on ${describeTarget(target)} failed: ` +
-        `${(err as Error).message} (the restore drill needs a user with CREATEDB)`,
-      { cause: err },
-    );
-  }
-}
-
-async function dropScratch(target: PgTarget, scratch: string): Promise<void> {
-  try {
-    // FORCE: a connection left over by a failed pg_restore must not keep the database alive.
-    await withPgClient(target, (c) =>
-      c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(scratch)} WITH (FORCE)`),
-    );
-  } catch (err) {
-    throw new Error(
-      `dropping scratch database ${scratch} on ${describeTarget(target)} failed: ` +
-        `${(err as Error).message}; drop it by hand (DROP DATABASE ${scratch})`,
-      { cause: err },
-    );
-  }
 }

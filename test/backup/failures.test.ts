@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CancelledError } from "../../lib/backup/abort.js";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { backupPrefix, DUMP_OBJECT } from "../../lib/backup/layout.js";
 import { listBackups, scanBackups } from "../../lib/backup/list.js";
@@ -20,6 +21,7 @@ import type { S3Server } from "../harness/s3.js";
 import type { BackupChildInput } from "./fixtures/backup-child.js";
 import {
   createMiraDatabase,
+  drillDatabases,
   fileDestination,
   LOCATION,
   removeTempDirs,
@@ -73,6 +75,7 @@ async function noDumpRunning(): Promise<void> {
 }
 
 /** Records the S3 commands a store sends; `fail` may throw to inject an error below the SDK's retries. */
+let recorders = 0;
 function recordCommands(store: ObjectStore, fail?: (command: string, input: object) => void) {
   const sent: string[] = [];
   (store as S3Store).client.middlewareStack.add(
@@ -82,7 +85,8 @@ function recordCommands(store: ObjectStore, fail?: (command: string, input: obje
       fail?.(command, args.input as object);
       return next(args);
     },
-    { step: "build", name: "testRecorder" },
+    // One name per recorder: several tests record on one store.
+    { step: "build", name: `testRecorder${++recorders}` },
   );
   return sent;
 }
@@ -131,6 +135,40 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
     await noDumpRunning();
   });
 
+  it("an abort mid-stream (step timeout, SIGTERM) kills pg_dump, stores nothing and says cancelled", async () => {
+    const sent = kind === "s3" ? recordCommands(store) : [];
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const at = new Date("2026-02-02T02:00:00Z");
+    const cancelled = backupDatabase({
+      ...{ store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
+      operator: "test",
+      now: () => at,
+      signal: controller.signal,
+      onProgress: (bytes) => {
+        if (bytes > 9 * MiB && !abortedAt) {
+          abortedAt = Date.now();
+          controller.abort(new Error("timed out after 5.5 h"));
+        }
+      },
+    });
+    const error = (await cancelled.then(
+      () => new Error("the backup completed"),
+      (err: unknown) => err,
+    )) as Error;
+    expect(Date.now() - abortedAt).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(error.message).toMatch(
+      /^backup 20260202T020000Z-daily of postgres:\/\/\S+ to \S+ was cancelled \(timed out after 5\.5 h\)$/,
+    );
+    expect(await store.list(backupPrefix(LOCATION, "20260202T020000Z-daily"))).toEqual([]);
+    if (kind === "s3") {
+      expect(sent).toContain("AbortMultipartUploadCommand");
+      expect(sent).not.toContain("CompleteMultipartUploadCommand");
+    }
+    await noDumpRunning();
+  });
+
   it("a backup process killed with SIGKILL mid-stream is never listed nor restored", async () => {
     // An earlier complete backup, from a small database so that restoring it is quick.
     const target = targetFor(pg, SMALL_DB);
@@ -165,6 +203,59 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
     await expect(restoringKilled).rejects.toThrow(`backup ${child.id} is incomplete`);
   });
 });
+
+describe("the restore drill, aborted mid-restore", () => {
+  it("kills pg_restore, drops the scratch database and says cancelled, within seconds", async () => {
+    const store = await storeFor(fileDestination());
+    const target = targetFor(pg, DB);
+    const backup = await backupDatabase({
+      ...{ store, location: LOCATION, target, schedule: "daily", operator: "test" },
+    });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    // Abort once pg_restore is copying rows into the scratch database.
+    const restoring = async () => {
+      await waitUntil(
+        async () => (await restoreBackends()) > 0,
+        30_000,
+        () => "pg_restore never started copying",
+      );
+      abortedAt = Date.now();
+      controller.abort(new Error("interrupted (SIGTERM)"));
+    };
+    let watching: Promise<void> | undefined;
+    const drill = verifyBackup({
+      ...{ store, location: LOCATION, target, backup: backup.id },
+      signal: controller.signal,
+      log: (line) => {
+        if (line.startsWith("restoring")) watching = restoring();
+      },
+    });
+    const error = (await drill.then(
+      () => new Error("the drill completed"),
+      (err: unknown) => err,
+    )) as Error;
+    await watching;
+    expect(Date.now() - abortedAt).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^restore drill of backup ${backup.id} into (guardia_drill_\\w+) was cancelled \\(interrupted \\(SIGTERM\\)\\); \\1 was dropped$`,
+      ),
+    );
+    expect(await drillDatabases(pg)).toEqual([]);
+    expect(await restoreBackends()).toBe(0);
+    store.close();
+  });
+});
+
+/** Backends connected to a scratch database (pg_restore's). */
+async function restoreBackends(): Promise<number> {
+  const rows = await pg.query<{ n: string }>(
+    `SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE 'guardia\\_drill\\_%'`,
+  );
+  return Number(rows[0]!.n);
+}
 
 describe("on s3://, an upload failure", () => {
   it("stops pg_dump at once, aborts the multipart upload and writes no manifest", async () => {

@@ -1,10 +1,11 @@
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { backupId, DUMP_OBJECT, MANIFEST_OBJECT, objectKey } from "../../lib/backup/layout.js";
 import type { BackupLocation } from "../../lib/backup/layout.js";
 import { listBackups, scanBackups } from "../../lib/backup/list.js";
+import type { Manifest } from "../../lib/backup/manifest.js";
 import { applyRetention, planRetention } from "../../lib/backup/retention.js";
 import type { ObjectStore } from "../../lib/backup/store.js";
 import { startPostgres } from "../harness/postgres.js";
@@ -163,6 +164,90 @@ describe("retention on file://", () => {
         ),
       );
     });
+  });
+});
+
+describe("reading the newest dump once, not three times (backup-db on file://)", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Keys of dumps read through the store from now on. */
+  function dumpReads(): string[] {
+    const reads: string[] = [];
+    const get = store.get.bind(store);
+    vi.spyOn(store, "get").mockImplementation((key) => {
+      if (key.endsWith(`/${DUMP_OBJECT}`)) reads.push(key);
+      return get(key);
+    });
+    return reads;
+  }
+
+  async function scenario(name: string) {
+    const where = location(name);
+    const expired = await take(where, "daily", 100);
+    const newest = await take(where, "daily", 1);
+    const manifest = (await scanBackups(store, where))[0]!.manifest!;
+    return { where, expired, newest, manifest };
+  }
+
+  const plan = (where: BackupLocation, extra: { verified?: Manifest; checksum?: boolean }) =>
+    planRetention({ store, location: where, schedules: SCHEDULES, now: NOW, ...extra });
+
+  it("by default hashes the newest dump: one read", async () => {
+    const { where, expired, newest } = await scenario("reads-default");
+    const reads = dumpReads();
+    const result = await plan(where, {});
+    expect(reads).toEqual([objectKey(where, newest, DUMP_OBJECT)]);
+    expect(result).toMatchObject({ newestCheck: "hashed", blocked: undefined });
+    expect(ids(result.delete)).toEqual([expired]);
+  });
+
+  it("trusts the backup the caller just verified: no read, same plan, and it applies", async () => {
+    const { where, expired, manifest } = await scenario("reads-verified");
+    const reads = dumpReads();
+    const result = await plan(where, { verified: manifest });
+    expect(reads).toEqual([]);
+    expect(result.newestCheck).toBe("trusted");
+    expect(ids(result.delete)).toEqual([expired]);
+    expect((await applyRetention(store, result)).deleted).toEqual([expired]);
+  });
+
+  it("a preview reads nothing and says so, and applying it is refused", async () => {
+    const { where, expired } = await scenario("reads-preview");
+    const reads = dumpReads();
+    const preview = await plan(where, { checksum: false });
+    expect(reads).toEqual([]);
+    expect(preview.newestCheck).toBe("skipped");
+    expect(ids(preview.delete)).toEqual([expired]);
+    await expect(applyRetention(store, preview)).rejects.toThrow(
+      /is a preview that did not check the newest backup's dump; plan again with the checksum before deleting$/,
+    );
+    expect(ids(await scanBackups(store, where))).toContain(expired);
+  });
+
+  it("hashes anyway when the verified backup is not the newest, or its manifest changed since", async () => {
+    const { where, newest, manifest } = await scenario("reads-other");
+    flipByte(join(root, objectKey(where, newest, DUMP_OBJECT)));
+    const reads = dumpReads();
+    const older = (await scanBackups(store, where))[1]!.manifest!;
+    const notNewest = await plan(where, { verified: older });
+    const changed = { ...manifest, objects: [{ ...manifest.objects[0]!, sha256: "0".repeat(64) }] };
+    const rewritten = await plan(where, { verified: changed });
+    expect(reads).toHaveLength(2);
+    for (const result of [notNewest, rewritten]) {
+      expect(result.newestCheck).toBe("hashed");
+      expect(result.blocked).toMatch(new RegExp(`^newest backup ${newest} fails its checksum`));
+      expect(result.delete).toEqual([]);
+    }
+  });
+
+  it("never trusts nor previews past an incomplete newest backup", async () => {
+    const { where, manifest } = await scenario("reads-killed");
+    const killed = await killedRun(where, "daily", 0.5);
+    for (const extra of [{ verified: manifest }, { checksum: false }]) {
+      const result = await plan(where, extra);
+      expect(result.blocked).toMatch(new RegExp(`^newest backup ${killed} is incomplete`));
+      expect(result.delete).toEqual([]);
+    }
   });
 });
 

@@ -1,13 +1,26 @@
 import { GetObjectTaggingCommand } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { FileStore } from "../../lib/backup/file-store.js";
+import { DUMP_OBJECT } from "../../lib/backup/layout.js";
+import { loadStack } from "../../lib/model/index.js";
+import { executeRunbook } from "../../lib/runbook/executor.js";
 import { acquireAdvisoryLock } from "../../lib/runbook/lock-postgres.js";
-import { createMiraDatabase, CRITICAL_TABLES, targetFor } from "../backup/helpers.js";
-import { runCli } from "../harness/cli.js";
+import { createProgress } from "../../lib/runbook/progress.js";
+import backupDbRunbook from "../../runbooks/backup-db.js";
+import {
+  createMiraDatabase,
+  CRITICAL_TABLES,
+  drillDatabases,
+  targetFor,
+} from "../backup/helpers.js";
+import { GUARDIA_BIN, runCli } from "../harness/cli.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
+import { waitUntil } from "../harness/process.js";
 import { startS3, type S3Server } from "../harness/s3.js";
 import { writeStackFile } from "../harness/stacks.js";
 
@@ -17,9 +30,13 @@ import { writeStackFile } from "../harness/stacks.js";
  */
 
 let pg: PgServer;
+let drillPg: PgServer;
 let s3: S3Server;
 let backupDir: string;
 let fileStack: string;
+let drillStack: string;
+let bigStack: string;
+const DRILL_PASSWORD = "drill-pass-1";
 let s3Stack: string;
 let work: string;
 
@@ -36,12 +53,12 @@ interface BackupJson {
 }
 
 beforeAll(async () => {
-  [pg, s3] = await Promise.all([startPostgres(), startS3()]);
+  [pg, drillPg, s3] = await Promise.all([startPostgres(), startPostgres(), startS3()]);
   await createMiraDatabase(pg, "mira_production", 300);
   await s3.createBucket("mira-backups");
   work = mkdtempSync(path.join(tmpdir(), "guardia-backup-runbooks-"));
   backupDir = path.join(work, "backups");
-  const platform = (destination: object) => ({
+  const platform = (destination: object, restoreDrill?: object, database = "mira_production") => ({
     name: "mira",
     environment: "prod",
     namespace: "mira",
@@ -52,7 +69,7 @@ beforeAll(async () => {
         engine: "postgres",
         host: "127.0.0.1",
         port: pg.port,
-        database: "mira_production",
+        database,
         user: pg.user,
         passwordSecret: { name: "mira-db", key: "password", env: "MIRA_DB_PASSWORD" },
         criticalTables: CRITICAL_TABLES,
@@ -64,12 +81,36 @@ beforeAll(async () => {
         { name: "daily", cron: "0 2 * * *", keepDays: 30 },
         { name: "weekly", cron: "0 3 * * 0", keepDays: 90 },
       ],
+      ...(restoreDrill && { restoreDrill }),
     },
     alerting: {
       receivers: [{ name: "ops", type: "webhook", urlSecret: { name: "alerting", key: "url" } }],
     },
   });
   fileStack = writeStackFile(platform({ url: `file://${backupDir}` }), "mira-file");
+  bigStack = writeStackFile(
+    platform({ url: `file://${path.join(work, "big")}` }, undefined, "mira_big"),
+    "mira-big",
+  );
+  // The drill's own server, as seed 000 §4.3 asks: its user can create databases there and has
+  // no account on the production server at all.
+  await drillPg.createRole("guardia_drill", DRILL_PASSWORD);
+  await drillPg.query("ALTER ROLE guardia_drill CREATEDB");
+  drillStack = writeStackFile(
+    platform(
+      { url: `file://${backupDir}` },
+      {
+        cron: "0 5 * * 1",
+        server: {
+          host: "127.0.0.1",
+          port: drillPg.port,
+          user: "guardia_drill",
+          passwordSecret: { name: "mira-drill-db", key: "password", env: "MIRA_DRILL_PASSWORD" },
+        },
+      },
+    ),
+    "mira-drill",
+  );
   s3Stack = writeStackFile(
     platform({
       url: "s3://mira-backups/prod",
@@ -82,7 +123,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([pg.stop(), s3.stop()]);
+  await Promise.all([pg?.stop(), drillPg?.stop(), s3?.stop()]);
 });
 
 const env = () => ({
@@ -279,6 +320,191 @@ describe("locks", () => {
     } finally {
       await weekly.release();
     }
+  });
+});
+
+describe("backup-db reads a dump once per run (file://)", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Runs backup-db in this process, recording which dumps are read through the store. */
+  async function backupInProcess(dryRun: boolean) {
+    const reads: string[] = [];
+    const get = FileStore.prototype.get;
+    vi.spyOn(FileStore.prototype, "get").mockImplementation(function (this: FileStore, key) {
+      if (key.endsWith(`/${DUMP_OBJECT}`)) reads.push(key.split("/").at(-2)!);
+      return get.call(this, key);
+    });
+    const record = await executeRunbook(backupDbRunbook, {
+      stack: loadStack(fileStack),
+      params: { database: "mira", schedule: "daily" },
+      dryRun,
+      yes: true,
+      operator: "test",
+      progress: createProgress({
+        stream: { write: () => true } as unknown as NodeJS.WritableStream,
+      }),
+      confirmIO: { interactive: false, ask: async () => "" },
+      env: { MIRA_DB_PASSWORD: pg.password },
+    });
+    return { record, reads };
+  }
+
+  it("a dry run reads the newest backup's dump once: its retention plan is the only check", async () => {
+    const newest = readdirSync(dbDir()).sort().at(-1)!;
+    planOldBackup(newest, "20250102T020000Z-daily");
+    const { record, reads } = await backupInProcess(true);
+    expect(record.exitCode).toBe(0);
+    expect(reads).toEqual([newest]);
+    expect(record.steps.find((s) => s.title === "Plan retention")?.summary).toBe(
+      `1 expired (20250102T020000Z-daily); ${readdirSync(dbDir()).length - 1} kept`,
+    );
+  });
+
+  it("a real run reads only the new dump, once, and still deletes exactly the expired backup", async () => {
+    // Ids have whole seconds: made in the same second as the previous backup, the new one could
+    // sort before it, and retention would rightly check that newer-looking one instead.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const { record, reads } = await backupInProcess(false);
+    expect(record.exitCode).toBe(0);
+    const { id, deleted } = record.result as { id: string; deleted: string[] };
+    expect(reads).toEqual([id]);
+    expect(deleted).toEqual(["20250102T020000Z-daily"]);
+    const preview = record.steps.find((s) => s.title === "Plan retention");
+    expect(preview?.summary).toMatch(/\(preview: checked after the new backup is made\)$/);
+  });
+});
+
+describe("verify-backup on a drill server of its own (restoreDrill.server)", () => {
+  const OLD_ON_DRILL = "guardia_drill_20250101t050000_0000000d";
+  const OLD_ON_PRODUCTION = "guardia_drill_20250101t050000_0000000a";
+  const drillEnv = { MIRA_DRILL_PASSWORD: DRILL_PASSWORD, MIRA_DB_PASSWORD: undefined };
+  const verify = (stack: string, extra: Record<string, string | undefined>, ...flags: string[]) =>
+    runCli(["verify-backup", "--stack", stack, "--database", "mira", ...flags], {
+      env: { ...env(), ...extra },
+      timeoutMs: 120_000,
+    });
+
+  beforeAll(async () => {
+    // Left by drills that were SIGKILLed in January 2025, one on each server.
+    await drillPg.createDatabase(OLD_ON_DRILL, "guardia_drill");
+    await pg.createDatabase(OLD_ON_PRODUCTION);
+  });
+
+  it("a dry run lists the stale scratch database on the drill server and drops nothing", async () => {
+    const run = await verify(drillStack, drillEnv, "--dry-run");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `Find scratch databases left by earlier drills on 127.0.0.1:${drillPg.port} — ran: 1 left: ${OLD_ON_DRILL}`,
+    );
+    expect(await drillDatabases(drillPg)).toEqual([OLD_ON_DRILL]);
+  });
+
+  it("restores there with the drill server's password only, and drops the stale scratch there", async () => {
+    const run = await verify(drillStack, drillEnv, "--yes", "--json");
+    expect(run.code).toBe(0);
+    const { result, lock } = JSON.parse(run.stdout) as {
+      lock?: string;
+      result: { server: string; staleScratchDropped: string[]; tables: { restored: number }[] };
+    };
+    expect(result.server).toBe(`postgres://guardia_drill@127.0.0.1:${drillPg.port}`);
+    expect(result.staleScratchDropped).toEqual([OLD_ON_DRILL]);
+    expect(result.tables.map((t) => t.restored)).toEqual([300, 1200]);
+    // Nothing on the production server: no lock taken there, its stale scratch is not ours.
+    expect(lock).toBeUndefined();
+    expect(await drillDatabases(drillPg)).toEqual([]);
+    expect(await drillDatabases(pg)).toEqual([OLD_ON_PRODUCTION]);
+  });
+
+  it("without a drill server, drops the stale scratch on the database's own server", async () => {
+    const run = await verify(fileStack, {}, "--yes", "--json");
+    expect(run.code).toBe(0);
+    const { result, lock } = JSON.parse(run.stdout) as {
+      lock?: string;
+      result: { staleScratchDropped: string[] };
+    };
+    expect(result.staleScratchDropped).toEqual([OLD_ON_PRODUCTION]);
+    expect(lock).toMatch(/^shared advisory lock db-mira-prod-mira on /);
+    expect(await drillDatabases(pg)).toEqual([]);
+  });
+});
+
+describe("SIGTERM mid-run (Kubernetes at the Job's deadline, Ctrl-C)", () => {
+  const bigDir = () => path.join(work, "big");
+
+  beforeAll(async () => {
+    // ~80 MiB of dump (md5 hex compresses little): seconds of pg_dump and of pg_restore.
+    await createMiraDatabase(pg, "mira_big", 300);
+    await pg.query(
+      `CREATE TABLE adjuntos AS
+         SELECT g AS id, (SELECT string_agg(md5((g * 16 + k)::text), '') FROM generate_series(1, 16) k) AS contenido
+         FROM generate_series(1, 300000) g`,
+      "mira_big",
+    );
+  }, 120_000);
+
+  /** Backends of guardia's tools copying rows in `datname` (pg_dump or pg_restore at work). */
+  const copying = async (datname: string) =>
+    (
+      await pg.query(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = 'guardia' AND datname LIKE '${datname}' AND query LIKE 'COPY %'`,
+      )
+    ).length;
+
+  /** Runs guardia, sends it SIGTERM once `busy` holds, and returns how it ended. */
+  async function terminateWhen(args: string[], busy: () => Promise<boolean>) {
+    const child = spawn(process.execPath, [GUARDIA_BIN, ...args], {
+      env: { ...process.env, NO_COLOR: "1", ...env() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
+    await waitUntil(busy, 60_000, () => `never busy:\n${stderr}`);
+    const signalled = Date.now();
+    child.kill("SIGTERM");
+    const code = await exited;
+    return { code, stdout, stderr, stoppedMs: Date.now() - signalled };
+  }
+
+  it("backup-db stops pg_dump, keeps no object and records the interruption", async () => {
+    const run = await terminateWhen(
+      [
+        "backup-db",
+        "--stack",
+        bigStack,
+        "--database",
+        "mira",
+        "--schedule",
+        "daily",
+        "--yes",
+        "--json",
+      ],
+      async () => (await copying("mira_big")) > 0,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stoppedMs).toBeLessThan(10_000);
+    expect(run.stderr).toContain("SIGTERM received");
+    expect((JSON.parse(run.stdout) as { error: string }).error).toMatch(/interrupted \(SIGTERM\)/);
+    expect(await copying("mira_big")).toBe(0);
+    expect(await new FileStore(bigDir()).list("")).toEqual([]);
+  });
+
+  it("verify-backup stops pg_restore and drops its scratch database", async () => {
+    const backup = await backupDb(bigStack, "--schedule", "daily", "--yes", "--json");
+    expect(backup.code).toBe(0);
+    const run = await terminateWhen(
+      ["verify-backup", "--stack", bigStack, "--database", "mira", "--yes", "--json"],
+      async () => (await copying("guardia\\_drill\\_%")) > 0,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stoppedMs).toBeLessThan(10_000);
+    expect((JSON.parse(run.stdout) as { error: string }).error).toMatch(
+      /"Restore drill of mira on 127\.0\.0\.1" failed: interrupted \(SIGTERM\)/,
+    );
+    expect(await drillDatabases(pg)).toEqual([]);
+    expect(await new FileStore(bigDir()).list("")).toHaveLength(2); // the backup is untouched
   });
 });
 
