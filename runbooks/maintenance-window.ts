@@ -28,6 +28,7 @@ import {
   windowClosing,
   type WindowRecord,
 } from "../lib/monitoring/maintenance-record.js";
+import { WATCHDOG_ALERT } from "../lib/monitoring/alerts/cluster.js";
 
 const params = z.object({
   close: z
@@ -71,7 +72,8 @@ Seed 000 §3 (planned windows documented in the maintenance-window format, succe
 health endpoints green, smoke tests passed, no new critical errors) and seed 002 (windows
 announced ahead). Opening records the objective, affected services, start and end, steps,
 rollback and success criteria; runs the stack's health checks as the baseline; and creates an
-Alertmanager silence scoped to the stack for the window. Closing (--close) finds the open
+Alertmanager silence scoped to the stack for the window, which spares the dead man's switch
+(GuardiaWatchdog keeps its heartbeat going). Closing (--close) finds the open
 window from its silence, runs the success criteria (health-check green, the stack's smoke
 checks, no critical or warning alert that started during the window), expires the silence even
 when a criterion fails so alerts reach people again, completes the record, and exits 1 if a
@@ -79,7 +81,7 @@ criterion failed. The window's state lives in Alertmanager, so any engineer can 
   outline: [
     "open: refuse when the stack already has an open window",
     "open: pre-checks — every health URL, dependency, database and smoke check",
-    "open: POST an Alertmanager silence on the stack's labels for the window",
+    "open: POST an Alertmanager silence on the stack's labels for the window (not the watchdog)",
     "open: write the window record (Markdown)",
     "close: find the window; run the success criteria; list new critical/warning alerts",
     "close: expire the silence; complete the record; fail if a criterion failed",
@@ -257,7 +259,7 @@ function closePlan(ctx: RunContext<Params>) {
           .filter(
             (a) =>
               ["critical", "warning"].includes(a.labels.severity ?? "") &&
-              a.labels.alertname !== "GuardiaWatchdog" &&
+              a.labels.alertname !== WATCHDOG_ALERT &&
               a.startsAt >= since,
           )
           .map(

@@ -10,7 +10,7 @@ import {
   createProbe,
   createPrometheusRule,
 } from "./objects.js";
-import { ExternalUptimeChecks, publicEndpoints } from "./uptime.js";
+import { ExternalUptimeChecks, hasExternalUptimeChecks } from "./uptime.js";
 
 export interface MonitoringArgs {
   /** The resolved model. */
@@ -51,7 +51,7 @@ export class Monitoring extends pulumi.ComponentResource {
       createAlertmanagerSecret(`${name}-alertmanager`, platform, this);
     }
     createDashboard(`${name}-dashboard`, { platform, stack, backupJobs }, this);
-    if (platform.monitoring.externalUptimeChecks && publicEndpoints(platform).length > 0) {
+    if (hasExternalUptimeChecks(platform)) {
       this.uptimeTopicArn = new ExternalUptimeChecks(
         `${name}-uptime`,
         { platform, stack },

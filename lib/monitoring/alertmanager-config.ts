@@ -1,5 +1,11 @@
 import { stringify } from "yaml";
-import type { Platform, Priority, Receiver, SecretRef } from "../model/index.js";
+import {
+  Duration,
+  type Platform,
+  type Priority,
+  type Receiver,
+  type SecretRef,
+} from "../model/index.js";
 import { WATCHDOG_ALERT } from "./alerts/cluster.js";
 import { PRIORITIES, stackLabels } from "./contract.js";
 import { alertTiming } from "./timing.js";
@@ -14,6 +20,9 @@ import { alertTiming } from "./timing.js";
  * the watchdog goes to its own receiver; a critical alert inhibits the warnings of the same alert,
  * service or database. Which receivers a priority gets (dev: chat only) is the model's decision
  * (`alerting.routes`, resolved in lib/model/resolve.ts).
+ *
+ * The watchdog (always firing) goes to the stack's dead man's switch (`alerting.deadMansSwitch`),
+ * a heartbeat service that pages when it stops arriving; see `watchdogRoute` for its cadence.
  */
 
 /** Where prometheus-operator mounts `spec.secrets` in the Alertmanager pod. */
@@ -21,8 +30,8 @@ export const OPERATOR_SECRETS_DIR = "/etc/alertmanager/secrets";
 /** Receives what nobody should hear: alerts of other stacks and priorities routed to nobody. */
 export const BLACKHOLE = "blackhole";
 /**
- * The watchdog's receiver. It has no configuration yet (the model has no dead man's switch
- * receiver): wire it to one (healthchecks.io, Dead Man's Snitch) for the watchdog to mean anything.
+ * The watchdog's receiver when the stack names no dead man's switch: it sends nowhere, so the
+ * watchdog proves nothing until `alerting.deadMansSwitch` names a heartbeat receiver.
  */
 export const WATCHDOG_RECEIVER = "watchdog";
 
@@ -40,6 +49,7 @@ export function alertmanagerConfig(
 ): Config {
   const secretsDir = options.secretsDir ?? OPERATOR_SECRETS_DIR;
   const timing = alertTiming(platform.monitoring.probeInterval);
+  const { deadMansSwitch } = platform.alerting;
   return {
     global: { resolve_timeout: "5m" },
     route: {
@@ -62,8 +72,10 @@ export function alertmanagerConfig(
     inhibit_rules: inhibitRules(),
     receivers: [
       { name: BLACKHOLE },
-      { name: WATCHDOG_RECEIVER },
-      ...platform.alerting.receivers.map((r) => receiver(r, secretsDir)),
+      ...(deadMansSwitch === undefined ? [{ name: WATCHDOG_RECEIVER }] : []),
+      // A heartbeat service counts any request as a heartbeat: no "resolved" notification, which
+      // Alertmanager would send once the watchdog stops, may pass for one.
+      ...platform.alerting.receivers.map((r) => receiver(r, secretsDir, r.name !== deadMansSwitch)),
     ],
   };
 }
@@ -111,14 +123,26 @@ function stackRoute(platform: Platform): Route {
     matchers: matchers(stackLabels(platform)),
     // Every guardia alert has a priority (the contract); anything else is not ours to route.
     receiver: BLACKHOLE,
-    routes: [
-      {
-        matchers: matchers({ alertname: WATCHDOG_ALERT }),
-        receiver: WATCHDOG_RECEIVER,
-        repeat_interval: "5m",
-      },
-      ...PRIORITIES.flatMap((p) => priorityRoutes(platform, p)),
-    ],
+    routes: [watchdogRoute(platform), ...PRIORITIES.flatMap((p) => priorityRoutes(platform, p))],
+  };
+}
+
+/**
+ * The watchdog reaches the dead man's switch once per heartbeat interval (timing.ts: 1m in every
+ * environment; heartbeat services count in minutes, so their period can be set to a few of them
+ * and a dead pipeline pages well within P1's 15 minutes). Alertmanager re-sends a firing group
+ * only at a group_interval tick, and only once `repeat_interval` has passed since the last send:
+ * with repeat_interval equal to group_interval the send waits one more tick (measured with 0.28:
+ * 2s/2s sends every 4s), so the repeat interval is half the group interval and every tick sends.
+ * Alertmanager logs a warning at load that repeat_interval is below group_interval: intended.
+ */
+function watchdogRoute(platform: Platform): Route {
+  const every = alertTiming(platform.monitoring.probeInterval).heartbeatInterval;
+  return {
+    matchers: matchers({ alertname: WATCHDOG_ALERT }),
+    receiver: platform.alerting.deadMansSwitch ?? WATCHDOG_RECEIVER,
+    group_interval: String(every),
+    repeat_interval: String(Duration.ofSeconds(Math.max(1, Math.floor(every.seconds / 2)))),
   };
 }
 
@@ -173,8 +197,8 @@ function secretFile(dir: string, ref: SecretRef): string {
   return `${dir}/${ref.name}/${ref.key}`;
 }
 
-function receiver(r: Receiver, secretsDir: string): Config {
-  const common = { send_resolved: true };
+function receiver(r: Receiver, secretsDir: string, sendResolved: boolean): Config {
+  const common = { send_resolved: sendResolved };
   switch (r.type) {
     case "slack":
       return {
@@ -207,7 +231,7 @@ function receiver(r: Receiver, secretsDir: string): Config {
         webhook_configs: [{ ...common, url_file: secretFile(secretsDir, r.urlSecret) }],
       };
     case "email":
-      return { name: r.name, email_configs: [emailConfig(r, secretsDir)] };
+      return { name: r.name, email_configs: [{ ...common, ...emailConfig(r, secretsDir) }] };
     case "sns":
       return {
         name: r.name,
@@ -227,7 +251,6 @@ function receiver(r: Receiver, secretsDir: string): Config {
 
 function emailConfig(r: Extract<Receiver, { type: "email" }>, secretsDir: string): Config {
   return {
-    send_resolved: true,
     to: r.to.join(", "),
     from: r.from,
     smarthost: r.smarthost,

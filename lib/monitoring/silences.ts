@@ -1,10 +1,14 @@
 import type { Platform } from "../model/index.js";
+import { WATCHDOG_ALERT } from "./alerts/cluster.js";
 import { stackLabels } from "./contract.js";
 
 /**
  * Alertmanager v2 silences scoped to one stack: every silence guardia makes matches the stack's
  * `platform`, `environment` and `namespace` labels (which every guardia alert carries), optionally
- * narrowed further (`service="nocobase"`). The maintenance-window runbook builds on this.
+ * narrowed further (`service="nocobase"`), and never the dead man's switch
+ * (`alertname!="GuardiaWatchdog"`): the watchdog carries the stack's labels too, and silencing it
+ * for a window would stop the heartbeat, so the dead man's switch would page for a pipeline that
+ * works. The maintenance-window runbook builds on this.
  *
  * A silence is a plan before it is a request (`silencePlan`), so a dry run can print exactly what
  * would be sent.
@@ -59,6 +63,13 @@ function equal(name: string, value: string): Matcher {
   return { name, value, isRegex: false, isEqual: true };
 }
 
+function notEqual(name: string, value: string): Matcher {
+  return { name, value, isRegex: false, isEqual: false };
+}
+
+/** The matcher that keeps every guardia silence off the dead man's switch. */
+export const SPARE_WATCHDOG: Matcher = notEqual("alertname", WATCHDOG_ALERT);
+
 export function stackMatchers(platform: Platform): Matcher[] {
   return Object.entries(stackLabels(platform)).map(([k, v]) => equal(k, v));
 }
@@ -84,6 +95,7 @@ export function silencePlan(request: SilenceRequest): SilencePlan {
     matchers: [
       ...stackMatchers(request.platform),
       ...Object.entries(request.labels ?? {}).map(([k, v]) => equal(k, v)),
+      SPARE_WATCHDOG,
     ],
     startsAt: starts.toISOString(),
     endsAt: ends.toISOString(),
@@ -148,7 +160,10 @@ export async function getSilence(api: AlertmanagerApi, id: string): Promise<Sile
   return (await res.json()) as Silence;
 }
 
-/** The stack's silences (all of its matchers present), newest first; `states` filters by state. */
+/**
+ * The stack's silences (all of its equality matchers present, whatever else they match: windows
+ * opened before silences spared the watchdog count too), newest first; `states` filters by state.
+ */
 export async function listSilences(
   api: AlertmanagerApi,
   platform: Platform,

@@ -21,6 +21,7 @@ import { Duration } from "../model/index.js";
  * | volume filling window, `for`  | 360 i, 60 i          | 6h, 1h (kube-prometheus' values) |
  * | Alertmanager group_wait       | min(30s, i / 2)      | 30s |
  * | Alertmanager group_interval   | min(5m, 5 i)         | 5m |
+ * | watchdog heartbeat            | min(1m, max(2s, i))  | 1m (alertmanager-config.ts) |
  *
  * External dependencies are probed at their own interval `d` (seed 004: 15m); see
  * `dependencyWindow`.
@@ -41,6 +42,8 @@ export interface AlertTiming {
   readonly volumeFor: Duration;
   readonly groupWait: Duration;
   readonly groupInterval: Duration;
+  /** How often the always-firing watchdog reaches the dead man's switch. */
+  readonly heartbeatInterval: Duration;
 }
 
 /** A multiwindow burn-rate alert (Google SRE workbook, ch. 5): both windows must burn at `factor`. */
@@ -70,6 +73,7 @@ export function alertTiming(probeInterval: Duration): AlertTiming {
     volumeFor: d(60),
     groupWait: Duration.ofSeconds(Math.max(1, Math.min(30, Math.floor(i / 2)))),
     groupInterval: Duration.ofSeconds(Math.min(300, 5 * i)),
+    heartbeatInterval: Duration.ofSeconds(Math.min(60, Math.max(2, i))),
   };
 }
 

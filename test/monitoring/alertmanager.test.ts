@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Priority } from "../../lib/model/index.js";
+import { Duration, type Priority } from "../../lib/model/index.js";
 import {
   alertmanagerConfigYaml,
   OPERATOR_SECRETS_DIR,
@@ -18,6 +18,7 @@ import {
   tempDir,
   tool,
 } from "./helpers/stacks.js";
+import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook.js";
 
 /**
  * The Alertmanager configuration each example stack gets, checked by a current amtool (0.28):
@@ -139,16 +140,49 @@ describe("routing per priority", () => {
     expect(output).toContain("Expected receivers did not match");
   });
 
-  it("routes the watchdog to its own receiver and other stacks' alerts nowhere", async () => {
-    expect(await receiversFor("mira-prod", { alertname: "GuardiaWatchdog", priority: "P4" })).toBe(
-      "watchdog",
-    );
+  const watchdog = { alertname: "GuardiaWatchdog", priority: "P4", severity: "info" };
+
+  it.each(["mira-prod", "logistica-prod"])(
+    "%s sends the watchdog to its dead man's switch, and only there",
+    async (name) => {
+      expect(await receiversFor(name, watchdog)).toBe("heartbeat");
+      const args = ["config", "routes", "test", `--config.file=${files.get(name)}`];
+      await tool("amtool", [...args, "--verify.receivers=heartbeat", ...labelsOf(name, watchdog)]);
+    },
+  );
+
+  it("routes the watchdog to the empty receiver without a dead man's switch, other stacks' alerts nowhere", async () => {
+    expect(await receiversFor("inatrace-prod", watchdog)).toBe("watchdog");
     expect(await receiversFor("mira-prod", { priority: "P1", environment: "staging" })).toBe(
       "blackhole",
     );
     expect(await receiversFor("mira-prod", { priority: "P1", platform: "other" })).toBe(
       "blackhole",
     );
+  });
+
+  it("pings the dead man's switch every minute, and never with a 'resolved'", () => {
+    const config = parse(alertmanagerConfigYaml(exampleContext("mira-prod").stack.platform)) as {
+      route: { routes: { routes: Record<string, unknown>[] }[] };
+      receivers: { name: string; webhook_configs?: Record<string, unknown>[] }[];
+    };
+    expect(config.route.routes[0]!.routes[0]).toEqual({
+      matchers: ['alertname="GuardiaWatchdog"'],
+      receiver: "heartbeat",
+      group_interval: "1m",
+      // Below group_interval, so that every group_interval tick sends (see watchdogRoute).
+      repeat_interval: "30s",
+    });
+    expect(config.receivers.find((r) => r.name === "heartbeat")).toEqual({
+      name: "heartbeat",
+      webhook_configs: [
+        {
+          send_resolved: false,
+          url_file: `${OPERATOR_SECRETS_DIR}/mira-alerting/heartbeat-url`,
+        },
+      ],
+    });
+    expect(config.receivers.map((r) => r.name)).not.toContain("watchdog");
   });
 
   it("repeats per priority (15m, 1h, 4h, 24h) and sends P4 as a daily digest", () => {
@@ -287,5 +321,52 @@ describe("inhibition in a running Alertmanager", () => {
       BackupTooOld: "active",
       VolumeFillingUp: "active",
     });
+  });
+});
+
+describe("the heartbeat in a running Alertmanager", () => {
+  let am: AlertmanagerServer;
+  let heartbeat: WebhookReceiver;
+  let secrets: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    heartbeat = await startWebhookReceiver();
+    secrets = tempDir("heartbeat");
+    mkdirSync(path.join(secrets.dir, "mira-alerting"));
+    writeFileSync(path.join(secrets.dir, "mira-alerting", "heartbeat-url"), heartbeat.url);
+    // mira-prod probing every 2 s: group_wait 1 s and a heartbeat every 2 s (timing.ts).
+    const prod = exampleContext("mira-prod").stack.platform;
+    const fast = {
+      ...prod,
+      monitoring: { ...prod.monitoring, probeInterval: Duration.parse("2s") },
+    };
+    am = await startAlertmanager(alertmanagerConfigYaml(fast, { secretsDir: secrets.dir }));
+  });
+  afterAll(async () => {
+    await Promise.all([am?.stop(), heartbeat?.stop()]);
+    secrets?.remove();
+  });
+
+  it("sends the watchdog to the dead man's switch at every heartbeat interval", async () => {
+    const labels = {
+      alertname: "GuardiaWatchdog",
+      priority: "P4",
+      severity: "info",
+      platform: "mira",
+      environment: "prod",
+      namespace: "mira",
+    };
+    await am.postAlerts([{ labels, endsAt: new Date(Date.now() + 60_000).toISOString() }]);
+    await waitUntil(
+      async () => heartbeat.notifications.length >= 4,
+      15_000,
+      () => `${heartbeat.notifications.length} heartbeats in 15 s`,
+    );
+    expect(new Set(heartbeat.notifications.map((n) => [n.receiver, n.status].join()))).toEqual(
+      new Set(["heartbeat,firing"]),
+    );
+    // Every 2 s; with repeat_interval equal to group_interval it would be every 4 s.
+    const gaps = heartbeat.receivedAt.slice(1, 4).map((t, i) => t - heartbeat.receivedAt[i]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(1_500);
+    for (const gap of gaps) expect(gap).toBeLessThan(3_000);
   });
 });

@@ -24,16 +24,18 @@ import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook.js
  * blackbox exporter's probe fails → Prometheus, loaded with the rendered rules and scraping what
  * the rendered Probe describes, fires EndpointDown after its `for` → Alertmanager, running the
  * stack's routing, notifies a local webhook — but not while the stack's maintenance window
- * (`guardia maintenance-window`) silences it, and as soon as the window closes.
+ * (`guardia maintenance-window`) silences it, and as soon as the window closes. All along, the
+ * watchdog keeps reaching the dead man's switch (a second webhook), the window's silence included.
  *
- * The stack probes every 2 seconds, so EndpointDown's `for` is 10 s and Alertmanager's
- * group_interval 10 s (timing.ts).
+ * The stack probes every 2 seconds, so EndpointDown's `for` is 10 s, Alertmanager's
+ * group_interval 10 s and the heartbeat every 2 s (timing.ts).
  */
 
 const STACK = "shop-e2e";
 let service: HttpServer;
 let healthy = true;
 let webhook: WebhookReceiver;
+let heartbeat: WebhookReceiver;
 let blackbox: BlackboxServer;
 let am: AlertmanagerServer;
 let prometheus: PrometheusServer;
@@ -60,7 +62,13 @@ function stackInput(serviceUrl: string, blackboxPort: number) {
           type: "webhook",
           urlSecret: { name: "shop-alerting", key: "hook-url" },
         },
+        {
+          name: "heartbeat",
+          type: "webhook",
+          urlSecret: { name: "shop-alerting", key: "heartbeat-url" },
+        },
       ],
+      deadMansSwitch: "heartbeat",
     },
     monitoring: {
       probeInterval: "2s",
@@ -73,6 +81,7 @@ function stackInput(serviceUrl: string, blackboxPort: number) {
 beforeAll(async () => {
   service = await startHttpServer((_req, res) => res.writeHead(healthy ? 200 : 503).end());
   webhook = await startWebhookReceiver();
+  heartbeat = await startWebhookReceiver();
   blackboxPort = await freePort();
   render = await renderInline(stackInput(service.url, blackboxPort), STACK);
   const [blackboxConfig] = manifestsOfKind<{ data: Record<string, string> }>(
@@ -85,6 +94,7 @@ beforeAll(async () => {
   secrets = tempDir("e2e-secrets");
   mkdirSync(path.join(secrets.dir, "shop-alerting"));
   writeFileSync(path.join(secrets.dir, "shop-alerting", "hook-url"), webhook.url);
+  writeFileSync(path.join(secrets.dir, "shop-alerting", "heartbeat-url"), heartbeat.url);
   am = await startAlertmanager(
     alertmanagerConfigYaml(render.stack.platform, { secretsDir: secrets.dir }),
   );
@@ -104,6 +114,7 @@ afterAll(async () => {
     am?.stop(),
     blackbox?.stop(),
     webhook?.stop(),
+    heartbeat?.stop(),
     service?.stop(),
   ]);
   secrets?.remove();
@@ -163,6 +174,7 @@ describe("a service that goes down reaches the on-call webhook", () => {
     const opened = await window("--objective", "replace the web pods", "--duration", "10m");
     expect(opened.code).toBe(0);
     const [silence] = (await am.silences()).filter((s) => s.status.state === "active");
+    const beatsAtOpening = heartbeat.notifications.length;
     const downAt = Date.now();
     healthy = false;
     await waitUntil(
@@ -180,6 +192,10 @@ describe("a service that goes down reaches the on-call webhook", () => {
     // Longer than group_wait (1 s): a notification would have left by now.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(endpointDown()).toEqual([]);
+    // Meanwhile the dead man's switch heard the watchdog every 2 s: the window spares it.
+    expect(heartbeat.notifications.length - beatsAtOpening).toBeGreaterThanOrEqual(4);
+    const watchdog = (await am.alerts()).find((a) => a.labels.alertname === "GuardiaWatchdog");
+    expect(watchdog?.status).toMatchObject({ state: "active", silencedBy: [] });
 
     // The work failed: closing reports the unmet criteria, and still hands the alert to people.
     const closed = await window("--close");
@@ -194,7 +210,7 @@ describe("a service that goes down reaches the on-call webhook", () => {
     );
   });
 
-  it("delivers the contract's labels and annotations, and never the watchdog", () => {
+  it("delivers the contract's labels and annotations; the watchdog goes to the dead man's switch", () => {
     const [alert] = endpointDown();
     expect(alert?.labels).toEqual({
       alertname: "EndpointDown",
@@ -218,5 +234,13 @@ describe("a service that goes down reaches the on-call webhook", () => {
     expect(
       webhook.notifications.flatMap((n) => n.alerts.map((a) => a.labels.alertname)),
     ).not.toContain("GuardiaWatchdog");
+    // ... which goes to the dead man's switch alone, firing, never "resolved".
+    expect(
+      new Set(
+        heartbeat.notifications.flatMap((n) =>
+          n.alerts.map((a) => [n.receiver, a.labels.alertname, a.status].join()),
+        ),
+      ),
+    ).toEqual(new Set(["heartbeat,GuardiaWatchdog,firing"]));
   });
 });

@@ -63,6 +63,7 @@ describe("silencePlan", () => {
         { name: "environment", value: "prod", isRegex: false, isEqual: true },
         { name: "namespace", value: "mira", isRegex: false, isEqual: true },
         { name: "service", value: "nocobase", isRegex: false, isEqual: true },
+        { name: "alertname", value: "GuardiaWatchdog", isRegex: false, isEqual: false },
       ],
       startsAt: "2026-11-23T02:00:00.000Z",
       endsAt: "2026-11-23T03:00:00.000Z",
@@ -70,7 +71,7 @@ describe("silencePlan", () => {
       comment: "maintenance window: NocoBase upgrade",
     });
     expect(describeSilence(plan)).toBe(
-      'silence {platform="mira", environment="prod", namespace="mira", service="nocobase"} from 2026-11-23T02:00:00.000Z to 2026-11-23T03:00:00.000Z by ana: maintenance window: NocoBase upgrade',
+      'silence {platform="mira", environment="prod", namespace="mira", service="nocobase", alertname!="GuardiaWatchdog"} from 2026-11-23T02:00:00.000Z to 2026-11-23T03:00:00.000Z by ana: maintenance window: NocoBase upgrade',
     );
   });
 
@@ -117,6 +118,38 @@ describe("silences in a running Alertmanager", () => {
       () => "prod alert still silenced",
     );
     // Expiring again is harmless: a rerun of the maintenance window's last step.
+    await expireSilence(api(), id);
+  });
+
+  it("spares the dead man's switch: the watchdog stays active while the window mutes the rest", async () => {
+    const id = await createSilence(api(), silencePlan(request({ comment: "window" })));
+    try {
+      await am.postAlerts([
+        alertOf(prod, "DatabaseDown", { database: "mira" }),
+        alertOf(prod, "GuardiaWatchdog", { priority: "P4", severity: "info" }),
+      ]);
+      await waitUntil(
+        async () => (await stateOf("DatabaseDown", "prod"))?.state === "suppressed",
+        5_000,
+        () => "DatabaseDown not silenced",
+      );
+      expect((await stateOf("DatabaseDown", "prod"))?.silencedBy).toEqual([id]);
+      expect(await stateOf("GuardiaWatchdog", "prod")).toEqual({
+        state: "active",
+        silencedBy: [],
+        inhibitedBy: [],
+        mutedBy: [],
+      });
+    } finally {
+      await expireSilence(api(), id);
+    }
+  });
+
+  it("still finds a window silence without the watchdog matcher (made before it existed)", async () => {
+    const { matchers, ...rest } = silencePlan(request({ comment: "older window" }));
+    const legacy = { ...rest, matchers: matchers.filter((m) => m.isEqual) };
+    const id = await createSilence(api(), legacy);
+    expect((await listSilences(api(), prod, ["active"])).map((s) => s.id)).toContain(id);
     await expireSilence(api(), id);
   });
 

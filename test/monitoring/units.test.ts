@@ -34,6 +34,12 @@ describe("timing", () => {
     ).toEqual(["10s", "4s", "1s", "10s"]);
   });
 
+  it("beats the watchdog's heart every minute, faster only for test stacks", () => {
+    const heartbeat = (probe: string) =>
+      String(alertTiming(Duration.parse(probe)).heartbeatInterval);
+    expect(["1m", "2m", "5m", "2s", "1s"].map(heartbeat)).toEqual(["1m", "1m", "1m", "2s", "2s"]);
+  });
+
   it("sizes a dependency's window so two failed probes stay within its budget", () => {
     expect(dependencyWindowProbes(0.95)).toBe(40);
     expect(dependencyWindowProbes(0.99)).toBe(200);

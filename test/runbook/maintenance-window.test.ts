@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAlertmanager, type AlertmanagerServer } from "../harness/alertmanager.js";
 import { runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
+import { waitUntil } from "../harness/process.js";
 import { writeStackFile } from "../harness/stacks.js";
 
 /**
@@ -89,7 +90,7 @@ describe("maintenance-window", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`→ POST ${am.url}/api/v2/silences`);
     expect(result.stdout).toMatch(
-      /target: silence=silence \{platform="mira", environment="staging", namespace="mira"\} from (\S+) to (\S+) by ana@hospital\.cl: guardia maintenance-window mw-\d{8}T\d{6}Z: Upgrade NocoBase/,
+      /target: silence=silence \{platform="mira", environment="staging", namespace="mira", alertname!="GuardiaWatchdog"\} from (\S+) to (\S+) by ana@hospital\.cl: guardia maintenance-window mw-\d{8}T\d{6}Z: Upgrade NocoBase/,
     );
     const [, from, to] = /from (\S+) to (\S+) by/.exec(result.stdout)!;
     expect(Date.parse(to!) - Date.parse(from!)).toBe(90 * 60_000);
@@ -104,6 +105,7 @@ describe("maintenance-window", () => {
       { name: "platform", value: "mira", isRegex: false, isEqual: true },
       { name: "environment", value: "staging", isRegex: false, isEqual: true },
       { name: "namespace", value: "mira", isRegex: false, isEqual: true },
+      { name: "alertname", value: "GuardiaWatchdog", isRegex: false, isEqual: false },
     ]);
     expect(silence?.createdBy).toBe("ana@hospital.cl");
     expect(silence?.comment).toMatch(
@@ -117,6 +119,25 @@ describe("maintenance-window", () => {
     expect(record).toContain("## Rollback\n\n1. restore the backup");
     expect(record).toContain("- Smoke checks pass: login");
     expect(record).toMatch(/UP\s+endpoint\s+nocobase/);
+  });
+
+  it("mutes the stack's alerts during the window, but not the dead man's switch", async () => {
+    expect((await open()).code).toBe(0);
+    const [silence] = await activeSilences();
+    const labels = { platform: "mira", environment: "staging", namespace: "mira" };
+    await am.postAlerts([
+      { labels: { ...labels, alertname: "TlsCertificateExpiring", priority: "P3" } },
+      { labels: { ...labels, alertname: "GuardiaWatchdog", priority: "P4", severity: "info" } },
+    ]);
+    const state = async (alertname: string) =>
+      (await am.alerts()).find((a) => a.labels.alertname === alertname)?.status;
+    await waitUntil(
+      async () => (await state("TlsCertificateExpiring"))?.state === "suppressed",
+      5_000,
+      () => "the window's silence did not mute the stack's alert",
+    );
+    expect((await state("TlsCertificateExpiring"))?.silencedBy).toEqual([silence!.id]);
+    expect(await state("GuardiaWatchdog")).toMatchObject({ state: "active", silencedBy: [] });
   });
 
   it("refuses (exit 3) to open a second window while one is open", async () => {

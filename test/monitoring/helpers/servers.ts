@@ -101,6 +101,9 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       `--config.file=${join(dir, "prometheus.yml")}`,
       `--storage.tsdb.path=${join(dir, "data")}`,
       `--web.listen-address=127.0.0.1:${listen}`,
+      // Prometheus drops alerts it fires before it has found the Alertmanager (the watchdog, at
+      // the first evaluation) and re-sends a firing alert only after this delay (default 1m).
+      "--rules.alert.resend-delay=1s",
     ],
     "/-/ready",
   );
