@@ -1,3 +1,4 @@
+import { uptimeAlarmReachesNobody } from "../../infra/monitoring/uptime.js";
 import { CronSchedule, type LoadedStack } from "../model/index.js";
 import { GUARDIA_VERSION } from "../version.js";
 import type { RecordedResource } from "./fake-pulumi-engine.js";
@@ -28,7 +29,25 @@ export function summarize(
     ...section("Schedules", ["object", "cron", "time zone", "in words"], schedules(files)),
     ...section("Retention", ["what", "kept"], retention(stack)),
     ...section("Alerts by priority", ["priority", "rules", "alerts"], alertsByPriority(files)),
+    ...section("Warnings", ["what", "why it matters"], warnings(stack)),
   ].join("\n");
+}
+
+/** What the render cannot fix but a reviewer must know: alerts that would reach nobody. */
+function warnings(stack: LoadedStack): string[][] {
+  const { platform } = stack;
+  if (platform.runtime === "local") return [];
+  const rows: string[][] = [];
+  const uptime = uptimeAlarmReachesNobody(platform, stack.name);
+  if (uptime) rows.push(["outside uptime alarm", uptime]);
+  if (!platform.alerting.deadMansSwitch && platform.alerting.receivers.length > 0) {
+    rows.push([
+      "no dead man's switch",
+      "`alerting.deadMansSwitch` is unset: nothing notices when Prometheus or Alertmanager stops",
+    ]);
+  }
+  if (platform.alerting.receivers.length === 0) rows.push(["no receivers", "alerts reach nobody"]);
+  return rows;
 }
 
 function section(title: string, header: string[], rows: string[][]): string[] {
