@@ -1,5 +1,13 @@
 import { CronExpressionParser } from "cron-parser";
-import cronstrue from "cronstrue";
+import { createRequire } from "node:module";
+import type Cronstrue from "cronstrue";
+
+/**
+ * cronstrue only describes schedules for reviewers (render's SUMMARY.md); loaded on first use, it
+ * stays out of every runbook's start (a module loaded by name at run time is not bundled).
+ */
+const load = createRequire(import.meta.url);
+let cronstrue: typeof Cronstrue | undefined;
 
 const MACRO_FREE_FIELDS = 5;
 /** Enough runs to see a year of a daily schedule; frequent schedules stop earlier at the horizon. */
@@ -35,6 +43,7 @@ export class CronSchedule {
 
   /** "At 02:00", "At 03:00, only on Sunday": what a reviewer reads in SUMMARY.md. */
   describe(): string {
+    cronstrue ??= load("cronstrue") as typeof Cronstrue;
     return cronstrue.toString(this.expression, { use24HourTimeFormat: true, verbose: false });
   }
 
