@@ -1,3 +1,4 @@
+import { compactUtc, parseCompactUtc } from "./stamp.js";
 import type { Database, Platform } from "../model/index.js";
 
 /**
@@ -30,7 +31,7 @@ export function locationOf(platform: Platform, database: Database): BackupLocati
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const SCHEDULE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
+const ID = /^(\d{8}T\d{6}Z)-([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
 
 /** `mira/prod/mira/`: the key prefix of one database's backups, with the trailing slash. */
 export function databasePrefix(location: BackupLocation): string {
@@ -61,11 +62,7 @@ export function backupId(startedAt: Date, schedule: string): string {
       `schedule name ${JSON.stringify(schedule)} cannot go into a backup id: use lowercase letters, digits and "-"`,
     );
   }
-  const stamp = startedAt
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z")
-    .replace(/[-:]/g, "");
-  return `${stamp}-${schedule}`;
+  return `${compactUtc(startedAt)}-${schedule}`;
 }
 
 export interface ParsedBackupId {
@@ -87,19 +84,8 @@ export function parseBackupId(id: string): ParsedBackupId {
 
 export function tryParseBackupId(id: string): ParsedBackupId | undefined {
   const m = ID.exec(id);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const startedAt = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  // Date.UTC rolls 20261340 over into the next year; a real id round-trips.
-  if (backupId(startedAt, m[7]!) !== id) return undefined;
-  return { id, startedAt, schedule: m[7]! };
+  const startedAt = m ? parseCompactUtc(m[1]!) : undefined;
+  return m && startedAt ? { id, startedAt, schedule: m[2]! } : undefined;
 }
 
 /** Newest first: ids start with the UTC time, so the reverse string order is the time order. */

@@ -1,3 +1,4 @@
+import { compactUtc, parseCompactUtc } from "./stamp.js";
 import { randomBytes } from "node:crypto";
 import { describeTarget, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
@@ -34,11 +35,11 @@ export function drillDatabase(backups: Backups | undefined, database: Database):
 
 const PREFIX = "guardia_drill_";
 /** Exactly what `scratchName` makes; nothing else on a server is ever dropped as stale. */
-const SCRATCH = /^guardia_drill_((\d{4})(\d{2})(\d{2})t(\d{2})(\d{2})(\d{2}))_[0-9a-f]{8}$/;
+const SCRATCH = /^guardia_drill_(\d{8}t\d{6})_[0-9a-f]{8}$/;
 
 /** "20261123t050000": the UTC time in a scratch database's name (lowercase: no quoting needed). */
 function stampOf(time: Date): string {
-  return time.toISOString().slice(0, 19).replace(/[-:]/g, "").toLowerCase();
+  return compactUtc(time).slice(0, -1).toLowerCase();
 }
 
 /** guardia_drill_20261123t050000_1a2b3c4d: unique, recognisable, under PostgreSQL's 63 bytes. */
@@ -49,18 +50,7 @@ export function scratchName(now: Date): string {
 /** When a scratch database was created (UTC, from its name), or undefined for any other name. */
 export function scratchCreatedAt(name: string): Date | undefined {
   const m = SCRATCH.exec(name);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(2, 8).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  // Date.UTC rolls month 13 into the next year; a real name round-trips.
-  return stampOf(at) === m[1] ? at : undefined;
+  return m ? parseCompactUtc(`${m[1]}z`) : undefined;
 }
 
 export async function createScratch(target: PgTarget, scratch: string): Promise<void> {
