@@ -28,6 +28,7 @@ import {
   s3Destination,
   storeFor,
   targetFor,
+  useDestination,
 } from "./helpers.js";
 
 /**
@@ -92,20 +93,14 @@ function recordCommands(store: ObjectStore, fail?: (command: string, input: obje
 }
 
 describe.each(["file", "s3"] as const)("on %s://", (kind) => {
-  let destination: Destination;
-  let store: ObjectStore;
-  beforeAll(async () => {
-    destination = kind === "file" ? fileDestination() : await s3Destination(s3, `fail-${kind}`);
-    store = await storeFor(destination, s3);
-  });
-  afterAll(() => store?.close());
+  const dest = useDestination(kind, () => s3, `fail-${kind}`);
 
   it("a pg_dump that dies mid-stream leaves no object and no manifest", async () => {
-    const sent = kind === "s3" ? recordCommands(store) : [];
+    const sent = kind === "s3" ? recordCommands(dest.store) : [];
     let terminated: Promise<unknown> | undefined;
     const at = new Date("2026-02-01T02:00:00Z");
     const failing = backupDatabase({
-      ...{ store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
+      ...{ store: dest.store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
       operator: "test",
       now: () => at,
       onProgress: (bytes) => {
@@ -123,10 +118,10 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
     );
     await terminated;
     const id = "20260201T020000Z-daily";
-    expect(await store.list(backupPrefix(LOCATION, id))).toEqual([]);
-    if (destination.kind === "file") {
+    expect(await dest.store.list(backupPrefix(LOCATION, id))).toEqual([]);
+    if (dest.destination.kind === "file") {
       // Not even the .partial-<pid> file, nor the backup's directory, is left.
-      expect(existsSync(join(destination.path, backupPrefix(LOCATION, id)))).toBe(false);
+      expect(existsSync(join(dest.destination.path, backupPrefix(LOCATION, id)))).toBe(false);
     } else {
       expect(sent).toContain("UploadPartCommand");
       expect(sent).toContain("AbortMultipartUploadCommand");
@@ -136,12 +131,12 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
   });
 
   it("an abort mid-stream (step timeout, SIGTERM) kills pg_dump, stores nothing and says cancelled", async () => {
-    const sent = kind === "s3" ? recordCommands(store) : [];
+    const sent = kind === "s3" ? recordCommands(dest.store) : [];
     const controller = new AbortController();
     let abortedAt = 0;
     const at = new Date("2026-02-02T02:00:00Z");
     const cancelled = backupDatabase({
-      ...{ store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
+      ...{ store: dest.store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
       operator: "test",
       now: () => at,
       signal: controller.signal,
@@ -161,7 +156,7 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
     expect(error.message).toMatch(
       /^backup 20260202T020000Z-daily of postgres:\/\/\S+ to \S+ was cancelled \(timed out after 5\.5 h\)$/,
     );
-    expect(await store.list(backupPrefix(LOCATION, "20260202T020000Z-daily"))).toEqual([]);
+    expect(await dest.store.list(backupPrefix(LOCATION, "20260202T020000Z-daily"))).toEqual([]);
     if (kind === "s3") {
       expect(sent).toContain("AbortMultipartUploadCommand");
       expect(sent).not.toContain("CompleteMultipartUploadCommand");
@@ -173,17 +168,17 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
     // An earlier complete backup, from a small database so that restoring it is quick.
     const target = targetFor(pg, SMALL_DB);
     const good = await backupDatabase({
-      ...{ store, location: LOCATION, target, schedule: "weekly", operator: "test" },
+      ...{ store: dest.store, location: LOCATION, target, schedule: "weekly", operator: "test" },
       now: () => new Date("2026-03-01T03:00:00Z"),
     });
 
-    const child = await killMidStream(destination, kind === "s3");
+    const child = await killMidStream(dest.destination, kind === "s3");
     expect(child.lines.some((l) => l.startsWith("done"))).toBe(false);
     expect(child.signal).toBe("SIGKILL");
     await noDumpRunning();
 
     expect(child.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
-    const killed = (await scanBackups(store, LOCATION)).filter((b) => b.id === child.id);
+    const killed = (await scanBackups(dest.store, LOCATION)).filter((b) => b.id === child.id);
     if (kind === "file") {
       // The killed run's partial dump is there, its manifest is not.
       expect(killed).toHaveLength(1);
@@ -195,10 +190,20 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       // The multipart upload was never completed: no object exists at all.
       expect(killed).toEqual([]);
     }
-    expect((await listBackups(store, LOCATION)).map((b) => b.id)).not.toContain(child.id);
-    const report = await verifyBackup({ store, location: LOCATION, target, backup: "latest" });
+    expect((await listBackups(dest.store, LOCATION)).map((b) => b.id)).not.toContain(child.id);
+    const report = await verifyBackup({
+      store: dest.store,
+      location: LOCATION,
+      target,
+      backup: "latest",
+    });
     expect(report.id).toBe(good.id);
-    const restoringKilled = verifyBackup({ store, location: LOCATION, target, backup: child.id });
+    const restoringKilled = verifyBackup({
+      store: dest.store,
+      location: LOCATION,
+      target,
+      backup: child.id,
+    });
     await expect(restoringKilled).rejects.toThrow(ManifestError);
     await expect(restoringKilled).rejects.toThrow(`backup ${child.id} is incomplete`);
   });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,4 +140,22 @@ export async function s3Destination(
 
 export function storeFor(destination: Destination, s3?: S3Server): Promise<ObjectStore> {
   return openStore(destination, s3 ? { s3: { credentials: s3.credentials } } : {});
+}
+
+/**
+ * The destination of one `describe.each(["file", "s3"])` block and its open store, set up before
+ * its tests and closed after. `s3` is read when the block starts (the server starts in beforeAll).
+ */
+export function useDestination(
+  kind: "file" | "s3",
+  s3: () => S3Server,
+  bucket: string,
+): { readonly destination: Destination; readonly store: ObjectStore } {
+  const current = {} as { destination: Destination; store: ObjectStore };
+  beforeAll(async () => {
+    current.destination = kind === "file" ? fileDestination() : await s3Destination(s3(), bucket);
+    current.store = await storeFor(current.destination, s3());
+  });
+  afterAll(() => current.store?.close());
+  return current;
 }

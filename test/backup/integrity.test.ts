@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { DUMP_OBJECT, MANIFEST_OBJECT, objectKey } from "../../lib/backup/layout.js";
 import { readManifest } from "../../lib/backup/manifest.js";
-import type { ObjectStore } from "../../lib/backup/store.js";
 import { BackupVerificationError } from "../../lib/backup/integrity.js";
 import { verifyBackup } from "../../lib/backup/verify.js";
 import type { Destination } from "../../lib/model/index.js";
@@ -22,9 +21,9 @@ import {
   fileDestination,
   LOCATION,
   removeTempDirs,
-  s3Destination,
   storeFor,
   targetFor,
+  useDestination,
 } from "./helpers.js";
 
 let server: PgServer;
@@ -65,23 +64,27 @@ async function flipByte(destination: Destination, key: string): Promise<void> {
 }
 
 describe.each(["file", "s3"] as const)("on %s://", (kind) => {
-  let destination: Destination;
-  let store: ObjectStore;
-  beforeAll(async () => {
-    destination = kind === "file" ? fileDestination() : await s3Destination(s3, `int-${kind}`);
-    store = await storeFor(destination, s3);
-  });
-  afterAll(() => store?.close());
+  const dest = useDestination(kind, () => s3, `int-${kind}`);
 
   it("one flipped byte fails verify before any database is created, naming the object", async () => {
     const backup = await backupDatabase({
-      ...{ store, location: LOCATION, target: targetFor(server, DB), schedule: "daily" },
+      ...{
+        store: dest.store,
+        location: LOCATION,
+        target: targetFor(server, DB),
+        schedule: "daily",
+      },
       operator: "test",
     });
-    await flipByte(destination, objectKey(LOCATION, backup.id, DUMP_OBJECT));
+    await flipByte(dest.destination, objectKey(LOCATION, backup.id, DUMP_OBJECT));
 
     const target = targetFor(server, DB, READER);
-    const drill = verifyBackup({ store, location: LOCATION, target, backup: backup.id });
+    const drill = verifyBackup({
+      store: dest.store,
+      location: LOCATION,
+      target,
+      backup: backup.id,
+    });
     await expect(drill).rejects.toThrow(BackupVerificationError);
     const err = (await drill.catch((e: unknown) => e)) as BackupVerificationError;
     expect(err.message).toContain(`backup ${backup.id}`);
@@ -100,22 +103,27 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
 
   it("restored counts that differ from the manifest fail loudly; the scratch database is dropped", async () => {
     const backup = await backupDatabase({
-      ...{ store, location: LOCATION, target: targetFor(server, DB), schedule: "weekly" },
+      ...{
+        store: dest.store,
+        location: LOCATION,
+        target: targetFor(server, DB),
+        schedule: "weekly",
+      },
       operator: "test",
     });
     // A manifest that promises one more case than the dump holds.
-    const manifest = await readManifest(store, LOCATION, backup.id);
+    const manifest = await readManifest(dest.store, LOCATION, backup.id);
     const claimed = {
       ...manifest.criticalTables,
       onco_casos: manifest.criticalTables.onco_casos! + 1,
     };
-    await store.putSmall(
+    await dest.store.putSmall(
       objectKey(LOCATION, backup.id, MANIFEST_OBJECT),
       JSON.stringify({ ...manifest, criticalTables: claimed }),
     );
 
     const drill = verifyBackup({
-      ...{ store, location: LOCATION, target: targetFor(server, DB) },
+      ...{ store: dest.store, location: LOCATION, target: targetFor(server, DB) },
       backup: backup.id,
     });
     const err = (await drill.catch((e: unknown) => e)) as BackupVerificationError;

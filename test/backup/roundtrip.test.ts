@@ -7,7 +7,6 @@ import { backupDatabase } from "../../lib/backup/dump.js";
 import { DUMP_OBJECT, MANIFEST_OBJECT, objectKey } from "../../lib/backup/layout.js";
 import { listBackups } from "../../lib/backup/list.js";
 import { manifestSchema } from "../../lib/backup/manifest.js";
-import type { ObjectStore } from "../../lib/backup/store.js";
 import { verifyBackup } from "../../lib/backup/verify.js";
 import type { Destination } from "../../lib/model/index.js";
 import { GUARDIA_VERSION } from "../../lib/version.js";
@@ -19,12 +18,10 @@ import {
   countTables,
   createMiraDatabase,
   drillDatabases,
-  fileDestination,
   LOCATION,
   removeTempDirs,
-  s3Destination,
-  storeFor,
   targetFor,
+  useDestination,
 } from "./helpers.js";
 
 let pg: PgServer;
@@ -52,18 +49,12 @@ async function storedBytes(destination: Destination, key: string): Promise<Buffe
 }
 
 describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
-  let destination: Destination;
-  let store: ObjectStore;
-  beforeAll(async () => {
-    destination = kind === "file" ? fileDestination() : await s3Destination(s3, `rt-${kind}`);
-    store = await storeFor(destination, s3);
-  });
-  afterAll(() => store?.close());
+  const dest = useDestination(kind, () => s3, `rt-${kind}`);
 
   it("stores a dump whose sha256, size and counts the manifest records, and restores it", async () => {
     const target = targetFor(pg, DB);
     const result = await backupDatabase({
-      store,
+      store: dest.store,
       location: LOCATION,
       target,
       schedule: "daily",
@@ -71,7 +62,7 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
     });
 
     expect(result.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
-    const bytes = await storedBytes(destination, objectKey(LOCATION, result.id, DUMP_OBJECT));
+    const bytes = await storedBytes(dest.destination, objectKey(LOCATION, result.id, DUMP_OBJECT));
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     expect(result.manifest.objects).toEqual([{ name: DUMP_OBJECT, bytes: bytes.length, sha256 }]);
     expect(result).toMatchObject({ size: bytes.length, sha256 });
@@ -81,7 +72,7 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
     expect(result.criticalTables).toEqual({ onco_casos: 3000, onco_episodios: 12000 });
 
     const manifestText = await storedBytes(
-      destination,
+      dest.destination,
       objectKey(LOCATION, result.id, MANIFEST_OBJECT),
     );
     const manifest = manifestSchema.parse(JSON.parse(manifestText.toString("utf8")));
@@ -101,7 +92,12 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
     });
     expect(Date.parse(manifest.finishedAt)).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt));
 
-    const report = await verifyBackup({ store, location: LOCATION, target, backup: "latest" });
+    const report = await verifyBackup({
+      store: dest.store,
+      location: LOCATION,
+      target,
+      backup: "latest",
+    });
     expect(report.id).toBe(result.id);
     expect(report.tables).toEqual([
       { table: "onco_casos", expected: 3000, restored: 3000 },
@@ -115,16 +111,16 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
     const target = targetFor(pg, DB);
     const at = (iso: string) => () => new Date(iso);
     const older = await backupDatabase({
-      ...{ store, location: LOCATION, target, schedule: "weekly", operator: "cron" },
+      ...{ store: dest.store, location: LOCATION, target, schedule: "weekly", operator: "cron" },
       now: at("2026-01-04T03:00:00Z"),
     });
     const newer = await backupDatabase({
-      ...{ store, location: LOCATION, target, schedule: "daily", operator: "ana" },
+      ...{ store: dest.store, location: LOCATION, target, schedule: "daily", operator: "ana" },
       now: at("2026-01-05T02:00:00Z"),
     });
     expect([older.id, newer.id]).toEqual(["20260104T030000Z-weekly", "20260105T020000Z-daily"]);
 
-    const listed = await listBackups(store, LOCATION, new Date("2026-01-06T02:00:00Z"));
+    const listed = await listBackups(dest.store, LOCATION, new Date("2026-01-06T02:00:00Z"));
     const mine = listed.filter((b) => b.id.startsWith("202601"));
     expect(mine.map((b) => [b.id, b.schedule, b.operator, b.size, b.age])).toEqual([
       [newer.id, "daily", "ana", newer.size, "24 h"],
@@ -133,7 +129,12 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
     // The first test's backup (taken now) sorts before both.
     expect(listed[0]!.id > newer.id).toBe(true);
 
-    const report = await verifyBackup({ store, location: LOCATION, target, backup: older.id });
+    const report = await verifyBackup({
+      store: dest.store,
+      location: LOCATION,
+      target,
+      backup: older.id,
+    });
     expect(report.id).toBe(older.id);
   });
 });
