@@ -289,37 +289,36 @@ describe("locks", () => {
     stack: "mira-prod",
   });
 
-  it("a backup refuses (exit 3) while a restore holds the database, naming the holder", async () => {
-    const restore = await acquireAdvisoryLock(
+  /** Runs `work` while another operator holds the database's lock in `mode`. */
+  async function whileHeld<T>(
+    mode: "shared" | "exclusive",
+    runbook: string,
+    work: () => Promise<T>,
+  ) {
+    const lock = await acquireAdvisoryLock(
       lockName,
       targetFor(pg, "mira_production"),
-      holder("restore-db"),
-      "exclusive",
+      holder(runbook),
+      mode,
     );
     try {
-      const run = await backupDb(fileStack, "--yes");
-      expect(run.code).toBe(3);
-      expect(run.stderr).toMatch(
-        /lock "db-mira-prod-mira" is held by alice@hospital\.cl \(restore-db\) since \S+Z/,
-      );
+      return await work();
     } finally {
-      await restore.release();
+      await lock.release();
     }
+  }
+
+  it("a backup refuses (exit 3) while a restore holds the database, naming the holder", async () => {
+    const run = await whileHeld("exclusive", "restore-db", () => backupDb(fileStack, "--yes"));
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /lock "db-mira-prod-mira" is held by alice@hospital\.cl \(restore-db\) since \S+Z/,
+    );
   });
 
   it("a backup runs while another backup of the same database holds the shared lock", async () => {
-    const weekly = await acquireAdvisoryLock(
-      lockName,
-      targetFor(pg, "mira_production"),
-      holder("backup-db"),
-      "shared",
-    );
-    try {
-      const run = await backupDb(fileStack, "--yes");
-      expect(run.code).toBe(0);
-    } finally {
-      await weekly.release();
-    }
+    const run = await whileHeld("shared", "backup-db", () => backupDb(fileStack, "--yes"));
+    expect(run.code).toBe(0);
   });
 });
 
