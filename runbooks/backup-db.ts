@@ -15,12 +15,14 @@ import {
   type BackupResult,
   type ObjectStore,
   type RetentionPlan,
+  requireBackups,
 } from "../lib/backup/index.js";
 import { formatBytes } from "../lib/backup/store.js";
 import { checkPgDumpAgainstServer } from "../lib/backup/pg-version.js";
 import { BACKUP_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
 import { UsageError } from "../lib/errors.js";
 import type { Backups, Database } from "../lib/model/index.js";
+import { databaseLock } from "../lib/runbook/locks.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 
 const params = z.object({
@@ -65,7 +67,7 @@ pg_dump and discards the partial dump. The CronJobs run exactly this.`,
   params,
   plan: (ctx) => {
     const database = ctx.database(ctx.params.database);
-    const backups = requireBackups(ctx);
+    const backups = requireBackups(ctx.stack);
     const schedule = ctx.params.schedule;
     if (schedule !== "manual" && !backups.schedules.some((s) => s.name === schedule)) {
       throw new UsageError(
@@ -135,7 +137,7 @@ pg_dump and discards the partial dump. The CronJobs run exactly this.`,
     ];
     return {
       steps,
-      lock: databaseLock(ctx, database, "shared"),
+      lock: databaseLock(ctx.platform, database, "shared"),
       confirmTarget: database.database,
       cleanup: () => facts.store?.close(),
       result: () =>
@@ -147,17 +149,6 @@ pg_dump and discards the partial dump. The CronJobs run exactly this.`,
     };
   },
 });
-
-/** One lock per database of a stack; backups and drills share it, a restore takes it alone. */
-export function databaseLock(ctx: RunContext, database: Database, mode: "shared" | "exclusive") {
-  const name = `db-${ctx.platform.name}-${ctx.platform.environment}-${database.name}`;
-  return { kind: "postgres" as const, name, database, mode };
-}
-
-export function requireBackups(ctx: RunContext): Backups {
-  if (!ctx.platform.backups) throw new UsageError(`${ctx.stack.name} has no \`backups\` section`);
-  return ctx.platform.backups;
-}
 
 function destinationStep(
   ctx: RunContext<Params>,

@@ -5,10 +5,10 @@ import {
   openStore,
   scanBackups,
   type BackupEntry,
+  requireBackups,
 } from "../lib/backup/index.js";
 import type { Database } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
-import { requireBackups } from "./backup-db.js";
 
 const params = z.object({
   database: z
@@ -47,7 +47,7 @@ lists incomplete and damaged ones, with why. Read-only.`,
   ],
   params,
   plan: (ctx) => {
-    const backups = requireBackups(ctx);
+    const backups = requireBackups(ctx.stack);
     const databases = ctx.params.database
       ? [ctx.database(ctx.params.database)]
       : ctx.platform.databases;
@@ -66,7 +66,7 @@ lists incomplete and damaged ones, with why. Read-only.`,
 });
 
 async function rowsOf(ctx: RunContext<Params>, database: Database): Promise<Row[]> {
-  const store = await openStore(requireBackups(ctx).destination);
+  const store = await openStore(requireBackups(ctx.stack).destination);
   try {
     const location = locationOf(ctx.platform, database);
     const complete = (await listBackups(store, location)).map((b) => row(database, b));

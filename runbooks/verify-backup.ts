@@ -8,6 +8,7 @@ import {
   type BackupEntry,
   type ObjectStore,
   type VerifyReport,
+  requireBackups,
 } from "../lib/backup/index.js";
 import {
   drillDatabase,
@@ -19,7 +20,7 @@ import {
 import { DRILL_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
 import type { Backups, Database } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
-import { databaseLock, requireBackups } from "./backup-db.js";
+import { databaseLock } from "../lib/runbook/locks.js";
 
 const params = z.object({
   database: z.string().describe("database whose backup to check (a databases[].name of the stack)"),
@@ -56,7 +57,7 @@ database the backup came from is never touched.`,
   params,
   plan: (ctx) => {
     const database = ctx.database(ctx.params.database);
-    const backups = requireBackups(ctx);
+    const backups = requireBackups(ctx.stack);
     const location = locationOf(ctx.platform, database);
     const onto = drillDatabase(backups, database);
     const separate = onto !== database;
@@ -143,7 +144,7 @@ database the backup came from is never touched.`,
       steps,
       // On a separate drill server nothing touches the production server, so there is nothing
       // to coordinate with its backups and restores, and the drill holds no password for it.
-      lock: separate ? undefined : databaseLock(ctx, database, "shared"),
+      lock: separate ? undefined : databaseLock(ctx.platform, database, "shared"),
       confirmTarget: database.database,
       cleanup: () => facts.store?.close(),
       result: () =>

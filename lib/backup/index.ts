@@ -1,4 +1,13 @@
 /** Database backups (issue 4): back up, list, verify (restore drill) and file:// retention. */
+import { UsageError } from "../errors.js";
+import type { Backups, LoadedStack } from "../model/index.js";
+
+/** The stack's backups section, or bad input (exit 2) for a stack that has none. */
+export function requireBackups(stack: LoadedStack): Backups {
+  if (!stack.platform.backups) throw new UsageError(`${stack.name} has no \`backups\` section`);
+  return stack.platform.backups;
+}
+
 export { CancelledError } from "./abort.js";
 export {
   backupDatabase,

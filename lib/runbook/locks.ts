@@ -1,6 +1,6 @@
 import type { PgTarget } from "../adapters/postgres.js";
 import type { Kubectl } from "../adapters/kubectl.js";
-import type { Database } from "../model/index.js";
+import type { Database, Platform } from "../model/index.js";
 import { RefusedError } from "../errors.js";
 
 /**
@@ -49,6 +49,16 @@ export class LockHeldError extends RefusedError {
     );
     this.name = "LockHeldError";
   }
+}
+
+/** One lock per database of a stack; backups and drills share it, a restore takes it alone. */
+export function databaseLock(
+  platform: Platform,
+  database: Database,
+  mode: "shared" | "exclusive",
+): LockSpec {
+  const name = `db-${platform.name}-${platform.environment}-${database.name}`;
+  return { kind: "postgres", name, database, mode };
 }
 
 export function holderIdentity(holder: LockHolder): string {
