@@ -9,6 +9,7 @@ import {
   appendFileSync,
   existsSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
   mkdirSync,
@@ -46,50 +47,77 @@ mkdirSync(leases, { recursive: true });
 const leaseFile = (name) => path.join(leases, `${name}.json`);
 const store = (lease, version) => {
   lease.metadata = { ...lease.metadata, resourceVersion: String(version) };
-  writeFileSync(leaseFile(lease.metadata.name), JSON.stringify(lease));
+  // Written whole and renamed into place: a concurrent reader never sees half a lease.
+  const file = leaseFile(lease.metadata.name);
+  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(lease));
+  renameSync(`${file}.${process.pid}.tmp`, file);
 };
 
-if (args[0] === "create" && stdin) {
-  const lease = JSON.parse(stdin);
-  if (existsSync(leaseFile(lease.metadata.name))) {
-    answer({
-      stderr: `Error from server (AlreadyExists): leases.coordination.k8s.io "${lease.metadata.name}" already exists\n`,
-      code: 1,
-    });
-  } else {
-    store(lease, 1);
-    answer({ stdout: `lease.coordination.k8s.io/${lease.metadata.name} created\n` });
+/** The API server applies one write at a time: so does the fake, with a mkdir mutex. */
+function serialized(work) {
+  const mutex = path.join(dir, "leases.mutex");
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    try {
+      mkdirSync(mutex);
+      break;
+    } catch {
+      if (tries > 2000) throw new Error("kubectl-fake: lease mutex held too long");
+      Atomics.wait(wait, 0, 0, 5);
+    }
   }
-} else if (args[0] === "replace" && stdin) {
-  const lease = JSON.parse(stdin);
-  const file = leaseFile(lease.metadata.name);
-  const current = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
-  if (!current) {
-    answer({
-      stderr: `Error from server (NotFound): leases "${lease.metadata.name}" not found\n`,
-      code: 1,
-    });
-  } else if (current.metadata.resourceVersion !== lease.metadata.resourceVersion) {
-    answer({
-      stderr: `Error from server (Conflict): Operation cannot be fulfilled on leases.coordination.k8s.io "${lease.metadata.name}": the object has been modified; please apply your changes to the latest version and try again\n`,
-      code: 1,
-    });
-  } else {
-    store(lease, Number(current.metadata.resourceVersion) + 1);
-    answer({ stdout: `lease.coordination.k8s.io/${lease.metadata.name} replaced\n` });
+  try {
+    return work();
+  } finally {
+    rmSync(mutex, { recursive: true, force: true });
   }
-} else if (args[0] === "get" && args[1] === "lease") {
-  if (!existsSync(leaseFile(args[2]))) {
-    answer({ stderr: `Error from server (NotFound): leases "${args[2]}" not found\n`, code: 1 });
-  } else {
-    answer({ stdout: readFileSync(leaseFile(args[2]), "utf8") });
-  }
-} else if (args[0] === "delete" && args[1] === "lease") {
-  rmSync(leaseFile(args[2]), { force: true });
-  answer({ stdout: `lease.coordination.k8s.io "${args[2]}" deleted\n` });
-} else {
-  scripted();
 }
+
+const leaseAnswer = serialized(() => {
+  if (args[0] === "create" && stdin) {
+    const lease = JSON.parse(stdin);
+    if (existsSync(leaseFile(lease.metadata.name))) {
+      return {
+        stderr: `Error from server (AlreadyExists): leases.coordination.k8s.io "${lease.metadata.name}" already exists\n`,
+        code: 1,
+      };
+    } else {
+      store(lease, 1);
+      return { stdout: `lease.coordination.k8s.io/${lease.metadata.name} created\n` };
+    }
+  } else if (args[0] === "replace" && stdin) {
+    const lease = JSON.parse(stdin);
+    const file = leaseFile(lease.metadata.name);
+    const current = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+    if (!current) {
+      return {
+        stderr: `Error from server (NotFound): leases "${lease.metadata.name}" not found\n`,
+        code: 1,
+      };
+    } else if (current.metadata.resourceVersion !== lease.metadata.resourceVersion) {
+      return {
+        stderr: `Error from server (Conflict): Operation cannot be fulfilled on leases.coordination.k8s.io "${lease.metadata.name}": the object has been modified; please apply your changes to the latest version and try again\n`,
+        code: 1,
+      };
+    } else {
+      store(lease, Number(current.metadata.resourceVersion) + 1);
+      return { stdout: `lease.coordination.k8s.io/${lease.metadata.name} replaced\n` };
+    }
+  } else if (args[0] === "get" && args[1] === "lease") {
+    if (!existsSync(leaseFile(args[2]))) {
+      return { stderr: `Error from server (NotFound): leases "${args[2]}" not found\n`, code: 1 };
+    } else {
+      return { stdout: readFileSync(leaseFile(args[2]), "utf8") };
+    }
+  } else if (args[0] === "delete" && args[1] === "lease") {
+    rmSync(leaseFile(args[2]), { force: true });
+    return { stdout: `lease.coordination.k8s.io "${args[2]}" deleted\n` };
+  } else {
+    return undefined;
+  }
+});
+if (leaseAnswer) answer(leaseAnswer);
+else scripted();
 
 function scripted() {
   const responsesFile = path.join(dir, "responses.json");
