@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Downloads current Prometheus/Alertmanager tools from Debian trixie into <repo>/.tools/root without
-# touching the system's apt setup (see /work/shared/notes/tooling.md): bookworm ships amtool 0.25, which
-# rejects configs our alerts need (url_file, msteams_configs). The binaries are static Go programs, so
-# `apt-get download` + `dpkg-deb -x` is enough. Idempotent; run as root or any user that can run apt-get.
+# Downloads current releases of the monitoring tools (Alertmanager/amtool, Prometheus/promtool, the
+# blackbox, postgres and redis exporters) and moto's S3 server from Debian's next release (trixie) into
+# <repo>/.tools/root, without touching the system's apt setup: a separate sources list and lists
+# directory used only for `apt-get download`. Bookworm's amtool 0.25 rejects configs our alerts need
+# (url_file, msteams_configs). The binaries are static Go programs and moto is pure Python, so
+# `dpkg-deb -x` is enough. Idempotent; run as root or any user that can run apt-get.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,14 +12,19 @@ TOOLS="$REPO/.tools"
 ROOT="$TOOLS/root"
 SCRATCH="$TOOLS/apt"
 SUITE=trixie
-PACKAGES=(prometheus-alertmanager promtool prometheus prometheus-blackbox-exporter)
-BINARIES=(amtool prometheus-alertmanager promtool prometheus prometheus-blackbox-exporter)
+PACKAGES=(prometheus-alertmanager promtool prometheus prometheus-blackbox-exporter
+  prometheus-postgres-exporter prometheus-redis-exporter python3-moto)
+BINARIES=(amtool prometheus-alertmanager promtool prometheus prometheus-blackbox-exporter
+  prometheus-postgres-exporter prometheus-redis-exporter)
+# moto's S3 server (pure Python): runs on bookworm's python3 with the python3-* packages .ci/run installs.
+MOTO_PATH="$ROOT/usr/lib/python3/dist-packages"
 
 all_present() {
   local bin
   for bin in "${BINARIES[@]}"; do
     "$ROOT/usr/bin/$bin" --version >/dev/null 2>&1 || return 1
   done
+  PYTHONPATH="$MOTO_PATH" /usr/bin/python3 -c "import moto.server" 2>/dev/null || return 1
 }
 
 print_versions() {
@@ -26,6 +33,7 @@ print_versions() {
     # Go tools print "<name>, version X.Y.Z (branch ...)" on the first line (to stdout or stderr).
     printf '%-30s %s\n' "$bin" "$("$ROOT/usr/bin/$bin" --version 2>&1 | head -n 1)"
   done
+  printf '%-30s %s\n' moto "$(PYTHONPATH="$MOTO_PATH" /usr/bin/python3 -c "import moto; print(moto.__version__)")"
 }
 
 # The machine's own Debian mirror (deb822 first, then a one-line sources.list, then the default).
