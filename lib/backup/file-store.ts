@@ -13,6 +13,8 @@ import type { ListedObject, ObjectStore, StoredObject } from "./store.js";
  * after a crash or power loss a name either holds the complete object or does not exist.
  */
 export class FileStore implements ObjectStore {
+  readonly kind = "file";
+
   constructor(
     /** Absolute directory: the destination's root. */
     readonly root: string,
