@@ -213,7 +213,9 @@ describe("backup-db → verify-backup on file://", () => {
     expect(run.stdout).toMatch(
       /Plan retention — ran: 1 expired \(20250101T020000Z-daily\); 1 kept/,
     );
-    expect(run.stdout).toContain("$ pg_dump --format=custom --compress=0");
+    expect(run.stdout).toMatch(
+      / PGDATABASE=mira_production PGAPPNAME=guardia PGCONNECT_TIMEOUT=10 \S*pg_dump --format=custom --compress=0 --no-password '--snapshot=<exported snapshot>' \| \S*zstd -q -c -1 /,
+    );
     expect(readdirSync(dbDir()).sort()).toEqual(before);
   });
 
