@@ -92,8 +92,9 @@ beforeAll(async () => {
     platform({ url: `file://${path.join(work, "big")}` }, undefined, "mira_big"),
     "mira-big",
   );
-  // The drill's own server, as seed 000 §4.3 asks: its user can create databases there and has
-  // no account on the production server at all.
+  // The drill's own server, as the INATrace operations manual, 4.3 Pruebas de Restauración, asks
+  // ("restaurar en un entorno aislado"): its user can create databases there and has no account
+  // on the production server at all.
   await drillPg.createRole("guardia_drill", DRILL_PASSWORD);
   await drillPg.query("ALTER ROLE guardia_drill CREATEDB");
   drillStack = writeStackFile(
