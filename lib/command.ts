@@ -57,7 +57,7 @@ export function isPipeline(runnable: Runnable): runnable is Pipeline {
   return "pipeline" in runnable;
 }
 
-export function stagesOf(runnable: Runnable): readonly Command[] {
+function stagesOf(runnable: Runnable): readonly Command[] {
   return isPipeline(runnable) ? runnable.pipeline : [runnable];
 }
 

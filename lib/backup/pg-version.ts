@@ -72,7 +72,7 @@ export function pgDumpVersionCommand(path: string): Command {
 /** The pg_dump that a backup would run (in `pgBinDir`, else on PATH) and its version. */
 export async function findPgDump(pgBinDir?: string, record?: CommandLog): Promise<PgDumpFound> {
   const path = findExecutable("pg_dump", pgBinDir);
-  const output = await capture(pgDumpVersionCommand(path), { record });
+  const output = await capture(pgDumpVersionCommand(path), record);
   return { path, version: parseToolVersion(output) };
 }
 

@@ -136,11 +136,6 @@ export function startStage(command: Command, opts: StageOptions = {}): Stage {
   } satisfies Stage;
 }
 
-/** Waits for stages to finish after a failure elsewhere, without letting their errors escape. */
-export async function settle(stages: readonly Stage[]): Promise<void> {
-  await Promise.allSettled(stages.map((s) => s.done));
-}
-
 export interface RunningPipeline {
   readonly stages: readonly Stage[];
   /** The first command's stdin (with `stdin: "pipe"`). */
@@ -194,19 +189,14 @@ export function startPipeline(pipeline: Pipeline, opts: PipelineOptions = {}): R
 }
 
 /** Runs a short command (`pg_dump --version`), records it, and returns its stdout. */
-export async function capture(
-  command: Command,
-  opts: { readonly secrets?: SecretEnv; readonly record?: CommandLog } = {},
-): Promise<string> {
+export async function capture(command: Command, record?: CommandLog): Promise<string> {
   const started = Date.now();
-  const stage = startStage(command, { secrets: opts.secrets });
+  const stage = startStage(command);
   let out = "";
   stage.stdout.setEncoding("utf8");
   stage.stdout.on("data", (chunk: string) => (out += chunk));
   await stage.done.finally(() =>
-    opts.record?.(
-      recordOf(command, { code: stage.code() ?? 0, durationMs: Date.now() - started }, out),
-    ),
+    record?.(recordOf(command, { code: stage.code() ?? 0, durationMs: Date.now() - started }, out)),
   );
   return out;
 }
