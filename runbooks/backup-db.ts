@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { pgDumpCommand } from "../lib/backup/dump.js";
+import { dumpKey, dumpPipeline } from "../lib/backup/dump.js";
 import {
   applyRetention,
   backupDatabase,
@@ -12,13 +12,19 @@ import {
   openStore,
   planRetention,
   type BackupEntry,
+  type BackupLocation,
   type BackupResult,
   type ObjectStore,
   type RetentionPlan,
   requireBackups,
 } from "../lib/backup/index.js";
-import { formatBytes } from "../lib/backup/store.js";
-import { checkPgDumpAgainstServer } from "../lib/backup/pg-version.js";
+import { formatBytes, storedAs } from "../lib/backup/store.js";
+import {
+  checkPgDumpAgainstServer,
+  pgDumpVersionCommand,
+  type PgDumpFound,
+} from "../lib/backup/pg-version.js";
+import { locateExecutable } from "../lib/backup/process.js";
 import { BACKUP_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
 import { UsageError } from "../lib/errors.js";
 import type { Backups, Database } from "../lib/model/index.js";
@@ -40,22 +46,40 @@ type Params = z.infer<typeof params>;
 /** Free space the destination needs beyond the last backup's size: dumps grow between runs. */
 const SPACE_MARGIN = 1.5;
 
+/** One backup run: what every step reads, and the facts earlier steps found for later ones. */
+interface BackupRun {
+  readonly ctx: RunContext<Params>;
+  readonly database: Database;
+  readonly backups: Backups;
+  readonly location: BackupLocation;
+  readonly store: () => Promise<ObjectStore>;
+  readonly facts: {
+    store?: ObjectStore;
+    pgDump?: PgDumpFound;
+    latest?: BackupEntry;
+    retention?: RetentionPlan;
+    result?: BackupResult;
+    deleted: string[];
+  };
+}
+
 export default defineRunbook({
   name: "backup-db",
   summary: "Back up a database to the stack's destination, verify it, apply retention",
   description: `
-Seed 000 §4.2 (check the destination's space, back up, verify that it completed, record date,
-time and who) and seed 004's backup_database.sh (pg_dump, keep 90 days), made safe: a
-custom-format pg_dump streamed through zstd to s3:// (multipart upload) or file:// (fsync, atomic
-rename) with sha256 computed on the way, never buffered in memory or on local disk; exact row
-counts of the critical tables from the dump's own snapshot; manifest.json written last, so a
-backup without one is never restorable. The new dump is read back and its checksum compared.
-On file:// destinations, backups older than their schedule's keepDays are then deleted, but
-never the newest complete one of a schedule, and nothing while the newest backup is incomplete
-or damaged (S3 buckets expire backups with lifecycle rules). The dump is read once, by the
-read-back: retention trusts it, and its first plan is a preview that checks nothing (a dry run
-does check the newest backup, since nothing else reads it then). A timeout or SIGTERM stops
-pg_dump and discards the partial dump. The CronJobs run exactly this.`,
+The INATrace operations manual, 4.2 Procedimiento General de Backup (check the destination's
+space, back up, verify that it completed, record date, time and who), and the MIRA operations
+guide, Backup y Recovery: Backups Semanales (backup_database.sh: pg_dump, keep 90 days), made
+safe: a custom-format pg_dump streamed through zstd to s3:// (multipart upload) or file://
+(fsync, atomic rename) with sha256 computed on the way, never buffered in memory or on local
+disk; exact row counts of the critical tables from the dump's own snapshot; manifest.json
+written last, so a backup without one is never restorable. The new dump is read back and its
+checksum compared. On file:// destinations, backups older than their schedule's keepDays are
+then deleted, but never the newest complete one of a schedule, and nothing while the newest
+backup is incomplete or damaged (S3 buckets expire backups with lifecycle rules). The dump is
+read once, by the read-back: retention trusts it, and its first plan is a preview that checks
+nothing (a dry run does check the newest backup, since nothing else reads it then). A timeout
+or SIGTERM stops pg_dump and discards the partial dump. The CronJobs run exactly this.`,
   outline: [
     "Check the destination (free space on file://) and list the latest backups",
     "Check that pg_dump is not older than the server",
@@ -68,72 +92,19 @@ pg_dump and discards the partial dump. The CronJobs run exactly this.`,
   plan: (ctx) => {
     const database = ctx.database(ctx.params.database);
     const backups = requireBackups(ctx.stack);
-    const schedule = ctx.params.schedule;
-    if (schedule !== "manual" && !backups.schedules.some((s) => s.name === schedule)) {
-      throw new UsageError(
-        `--schedule: no schedule "${schedule}" in this stack (schedules: ${backups.schedules.map((s) => s.name).join(", ")}, or manual)`,
-      );
-    }
-    const facts: {
-      store?: ObjectStore;
-      latest?: BackupEntry;
-      retention?: RetentionPlan;
-      result?: BackupResult;
-      deleted: string[];
-    } = { deleted: [] };
-    const location = locationOf(ctx.platform, database);
+    checkSchedule(backups, ctx.params.schedule);
+    const facts: BackupRun["facts"] = { deleted: [] };
     const store = async () => (facts.store ??= await openStore(backups.destination));
+    const location = locationOf(ctx.platform, database);
+    const b: BackupRun = { ctx, database, backups, location, store, facts };
+    const onFiles = backups.destination.kind === "file";
     const steps: Step[] = [
-      destinationStep(ctx, backups, location, store, facts),
-      versionStep(ctx, database),
-      ...(backups.destination.kind === "file"
-        ? [retentionPlanStep(ctx, backups, location, store, facts)]
-        : []),
-      {
-        title: `Back up ${database.name} (${database.database} on ${database.host})`,
-        kind: "change",
-        timeoutMs: BACKUP_STEP_TIMEOUT_MS,
-        action: () => ({
-          command: pgDumpCommand(),
-          target: {
-            database: `${database.host}:${database.port}/${database.database}`,
-            destination: `${backups.destination.url}/${location.platform}/${location.environment}/${location.database}/<id>-${schedule}/`,
-            schedule,
-          },
-        }),
-        run: async (step) => {
-          facts.result = await backupDatabase({
-            store: await store(),
-            location,
-            target: await step.pg(database),
-            schedule,
-            operator: ctx.operator,
-            signal: step.signal,
-          });
-          const { id, size, sha256 } = facts.result;
-          return {
-            summary: `${id}: ${formatBytes(size)}, sha256 ${sha256.slice(0, 12)}…`,
-            data: facts.result,
-          };
-        },
-        manualUndo: "nothing to undo: a backup only adds objects to the destination",
-      },
-      {
-        title: "Read the new backup back and compare its sha256",
-        kind: "verify",
-        run: async (step) => {
-          const { manifest } = facts.result!;
-          const mismatches = await checkObjects(await store(), location, manifest, step.signal);
-          if (mismatches.length > 0)
-            throw new Error(
-              `the stored backup does not match its manifest: ${JSON.stringify(mismatches)}`,
-            );
-          return { summary: "every object matches the manifest" };
-        },
-      },
-      ...(backups.destination.kind === "file"
-        ? [retentionApplyStep(backups, location, store, facts)]
-        : []),
+      destinationStep(b),
+      versionStep(b),
+      ...(onFiles ? [retentionPlanStep(b)] : []),
+      backupStep(b),
+      readBackStep(b),
+      ...(onFiles ? [retentionApplyStep(b)] : []),
     ];
     return {
       steps,
@@ -150,13 +121,15 @@ pg_dump and discards the partial dump. The CronJobs run exactly this.`,
   },
 });
 
-function destinationStep(
-  ctx: RunContext<Params>,
-  backups: Backups,
-  location: ReturnType<typeof locationOf>,
-  store: () => Promise<ObjectStore>,
-  facts: { latest?: BackupEntry },
-): Step {
+function checkSchedule(backups: Backups, schedule: string): void {
+  if (schedule === "manual" || backups.schedules.some((s) => s.name === schedule)) return;
+  const known = backups.schedules.map((s) => s.name).join(", ");
+  throw new UsageError(
+    `--schedule: no schedule "${schedule}" in this stack (schedules: ${known}, or manual)`,
+  );
+}
+
+function destinationStep({ backups, location, store, facts }: BackupRun): Step {
   const { destination } = backups;
   return {
     title: `Check the destination ${destination.url}`,
@@ -189,11 +162,71 @@ function existingAncestor(dir: string): string {
   return current;
 }
 
-function versionStep(ctx: RunContext<Params>, database: Database): Step {
+/** Finds the pg_dump the backup will run, once: the backup step runs exactly that one. */
+function versionStep({ database, facts }: BackupRun): Step {
+  const version = pgDumpVersionCommand(locateExecutable("pg_dump"));
   return {
     title: "Check that pg_dump is not older than the server",
     kind: "read",
-    run: async (step) => ({ summary: await checkPgDumpAgainstServer(await step.pg(database)) }),
+    action: () => ({ command: version }),
+    run: async (step) => {
+      const target = await step.pg(database);
+      const checked = await checkPgDumpAgainstServer(target, { record: step.exec.record });
+      facts.pgDump = checked.pgDump;
+      return { summary: checked.summary };
+    },
+  };
+}
+
+function backupStep({ ctx, database, backups, location, store, facts }: BackupRun): Step {
+  const { schedule } = ctx.params;
+  return {
+    title: `Back up ${database.name} (${database.database} on ${database.host})`,
+    kind: "change",
+    timeoutMs: BACKUP_STEP_TIMEOUT_MS,
+    action: () => ({
+      command: dumpPipeline({
+        pgDump: facts.pgDump?.path ?? locateExecutable("pg_dump"),
+        zstd: locateExecutable("zstd"),
+        database,
+        destination: storedAs(backups.destination, dumpKey(location)),
+      }),
+      target: { database: `${database.host}:${database.port}/${database.database}`, schedule },
+    }),
+    run: async (step) => {
+      facts.result = await backupDatabase({
+        store: await store(),
+        location,
+        target: await step.pg(database),
+        schedule,
+        operator: ctx.operator,
+        pgDump: facts.pgDump,
+        record: step.exec.record,
+        signal: step.signal,
+      });
+      const { id, size, sha256 } = facts.result;
+      return {
+        summary: `${id}: ${formatBytes(size)}, sha256 ${sha256.slice(0, 12)}…`,
+        data: facts.result,
+      };
+    },
+    manualUndo: "nothing to undo: a backup only adds objects to the destination",
+  };
+}
+
+function readBackStep({ location, store, facts }: BackupRun): Step {
+  return {
+    title: "Read the new backup back and compare its sha256",
+    kind: "verify",
+    run: async (step) => {
+      const { manifest } = facts.result!;
+      const mismatches = await checkObjects(await store(), location, manifest, step.signal);
+      if (mismatches.length > 0)
+        throw new Error(
+          `the stored backup does not match its manifest: ${JSON.stringify(mismatches)}`,
+        );
+      return { summary: "every object matches the manifest" };
+    },
   };
 }
 
@@ -202,13 +235,7 @@ function versionStep(ctx: RunContext<Params>, database: Database): Step {
  * exists, so reading the previous newest dump here would be a full read for nothing. In a dry run
  * nothing else reads it, so the plan checks it as the apply step would.
  */
-function retentionPlanStep(
-  ctx: RunContext<Params>,
-  backups: Backups,
-  location: ReturnType<typeof locationOf>,
-  store: () => Promise<ObjectStore>,
-  facts: { retention?: RetentionPlan },
-): Step {
+function retentionPlanStep({ ctx, backups, location, store, facts }: BackupRun): Step {
   return {
     title: "Plan retention",
     kind: "read",
@@ -227,12 +254,7 @@ function retentionPlanStep(
   };
 }
 
-function retentionApplyStep(
-  backups: Backups,
-  location: ReturnType<typeof locationOf>,
-  store: () => Promise<ObjectStore>,
-  facts: { retention?: RetentionPlan; result?: BackupResult; deleted: string[] },
-): Step {
+function retentionApplyStep({ backups, location, store, facts }: BackupRun): Step {
   return {
     title: "Delete expired backups",
     kind: "change",

@@ -15,6 +15,7 @@ import {
   healthTable,
   type CheckRow,
 } from "../lib/checks/stack-health.js";
+import type { Command } from "../lib/command.js";
 import type { Service } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 
@@ -38,10 +39,12 @@ export default defineRunbook({
   name: "health-check",
   summary: "Probe every health endpoint, external dependency and database of a stack",
   description: `
-Seed 000 §2.1 (backend health endpoint, frontend, mobile sync), seed 002 level 1 (/api/v1/whoami)
-and seed 004 (NocoBase API, ALMA/SIDRA connectivity, database availability) as one command. All
-probes run at once, each with its timeout, so the whole check takes about one timeout. With --deep
-it adds seed 002's diagnostic script: \`python manage.py check\` and a Celery worker ping, run in
+The INATrace operations manual, 2.1 Verificación de Salud de Servicios (backend health endpoint,
+frontend, mobile sync), the logistics support plan, Niveles de soporte, level 1 (/api/v1/whoami),
+and the MIRA operations guide, Monitoreo: Métricas Clave (NocoBase API, ALMA/SIDRA connectivity,
+database availability) as one command. All probes run at once, each with its timeout, so the
+whole check takes about one timeout. With --deep it adds the logistics support plan's diagnostic
+script (Flujos de atencion, step 2): \`python manage.py check\` and a Celery worker ping, run in
 the service's directory on a local stack or through \`kubectl exec\` on a cluster stack.
 Read-only: it never changes anything. Exit 0 when everything answers, 1 otherwise.`,
   outline: [
@@ -88,13 +91,14 @@ function deepSteps(
   services: readonly Service[],
   rows: CheckRow[],
 ): Step[] {
+  const { platform, kubectl } = ctx;
   return services.flatMap((svc): Step[] => [
     ...(svc.diagnostics.django
       ? [
           diagnosticStep(
             `Django manage.py check of ${svc.name}`,
-            djangoCheckCommand(ctx.platform, ctx.kubectl, svc),
-            (step) => runDjangoCheck(step.exec, step.platform, step.kubectl, svc, step.signal),
+            djangoCheckCommand(platform, kubectl, svc),
+            (step, command) => runDjangoCheck(step.exec, svc, command, step.signal),
             rows,
           ),
         ]
@@ -103,8 +107,8 @@ function deepSteps(
       ? [
           diagnosticStep(
             `Celery worker ping of ${svc.name}`,
-            celeryPingCommand(ctx.platform, ctx.kubectl, svc),
-            (step) => runCeleryPing(step.exec, step.platform, step.kubectl, svc, step.signal),
+            celeryPingCommand(platform, kubectl, svc),
+            (step, command) => runCeleryPing(step.exec, svc, command, step.signal),
             rows,
           ),
         ]
@@ -114,17 +118,17 @@ function deepSteps(
 
 function diagnosticStep(
   title: string,
-  command: { argv: string[]; cwd: string | undefined },
-  check: (ctx: RunContext) => Promise<DiagnosticResult>,
+  command: Command,
+  check: (ctx: RunContext, command: Command) => Promise<DiagnosticResult>,
   rows: CheckRow[],
 ): Step {
   return {
     title,
     kind: "read",
     timeoutMs: 90_000,
-    action: () => ({ command: command.argv, ...(command.cwd && { target: { cwd: command.cwd } }) }),
-    run: async (ctx) => {
-      const result = await check(ctx);
+    action: () => ({ command }),
+    run: async (step) => {
+      const result = await check(step, command);
       rows.push({ kind: "diagnostic", name: result.name, ok: result.ok, detail: result.detail });
       return { summary: result.detail, evidence: result.output };
     },

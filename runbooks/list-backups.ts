@@ -8,6 +8,7 @@ import {
   requireBackups,
 } from "../lib/backup/index.js";
 import type { Database } from "../lib/model/index.js";
+import { formatTable } from "../lib/table.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 
 const params = z.object({
@@ -37,7 +38,8 @@ export default defineRunbook({
   name: "list-backups",
   summary: "List the restorable backups of a stack's databases, newest first",
   description: `
-Seed 004's "ls -lh /backups/mira-*.tar.gz | tail -1" (which is the most recent backup), for
+The MIRA operations guide, Backup y Recovery: Procedimiento de Recovery, Escenario 1, step 1
+("ls -lh /backups/mira-*.tar.gz | tail -1": which is the most recent backup), for
 every destination guardia writes: complete backups only (a backup whose manifest.json is
 missing never counts), newest first, with size, age, schedule and who made it. --all also
 lists incomplete and damaged ones, with why. Read-only.`,
@@ -102,18 +104,8 @@ function row(database: Database, b: BackupEntry): Row {
 
 function table(rows: readonly Row[]): string {
   if (rows.length === 0) return "no backups";
-  const header = ["DATABASE", "BACKUP", "SCHEDULE", "SIZE", "AGE", "OPERATOR", "STATUS"];
-  const lines = [
-    header,
+  return formatTable([
+    ["DATABASE", "BACKUP", "SCHEDULE", "SIZE", "AGE", "OPERATOR", "STATUS"],
     ...rows.map((r) => [r.database, r.id, r.schedule, r.size, r.age, r.operator, r.status]),
-  ];
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  return lines
-    .map((l) =>
-      l
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  ]);
 }

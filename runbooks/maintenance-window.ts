@@ -43,7 +43,9 @@ const params = z.object({
   start: z
     .string()
     .optional()
-    .describe("when it starts, ISO 8601 (default now); seed 002 announces windows 48 h ahead"),
+    .describe(
+      "when it starts, ISO 8601 (default now); the logistics support plan announces windows 48 h ahead",
+    ),
   services: z.string().optional().describe("affected services, comma-separated (default: all)"),
   steps: z.string().optional().describe("the work, steps separated by ';'"),
   rollback: z.string().optional().describe("how to undo the work, steps separated by ';'"),
@@ -68,16 +70,18 @@ export default defineRunbook({
   name: "maintenance-window",
   summary: "Open or close a maintenance window: pre-checks, silence, success criteria, record",
   description: `
-Seed 000 §3 (planned windows documented in the maintenance-window format, success criteria:
-health endpoints green, smoke tests passed, no new critical errors) and seed 002 (windows
-announced ahead). Opening records the objective, affected services, start and end, steps,
-rollback and success criteria; runs the stack's health checks as the baseline; and creates an
-Alertmanager silence scoped to the stack for the window, which spares the dead man's switch
-(GuardiaWatchdog keeps its heartbeat going). Closing (--close) finds the open
-window from its silence, runs the success criteria (health-check green, the stack's smoke
-checks, no critical or warning alert that started during the window), expires the silence even
-when a criterion fails so alerts reach people again, completes the record, and exits 1 if a
-criterion failed. The window's state lives in Alertmanager, so any engineer can close it.`,
+The INATrace operations manual, 3 Mantenimiento Planificado (3.1 Ventanas de Mantenimiento:
+windows documented in the maintenance-window format; 3.3 Criterios de Éxito: health endpoints
+green, smoke tests passed, no new critical errors), and the logistics support plan,
+Comunicaciones (windows announced at least 48 hours ahead). Opening records the objective,
+affected services, start and end, steps, rollback and success criteria; runs the stack's health
+checks as the baseline; and creates an Alertmanager silence scoped to the stack for the window,
+which spares the dead man's switch (GuardiaWatchdog keeps its heartbeat going). Closing
+(--close) finds the open window from its silence, runs the success criteria (health-check green,
+the stack's smoke checks, no critical or warning alert that started during the window), expires
+the silence even when a criterion fails so alerts reach people again, completes the record, and
+exits 1 if a criterion failed. The window's state lives in Alertmanager, so any engineer can
+close it.`,
   outline: [
     "open: refuse when the stack already has an open window",
     "open: pre-checks — every health URL, dependency, database and smoke check",
@@ -116,6 +120,38 @@ function parseStart(text: string | undefined): Date {
 }
 
 function openPlan(ctx: RunContext<Params>) {
+  const window = windowToOpen(ctx);
+  const { id, silence, file } = window;
+  const facts: OpenFacts = { preChecks: [] };
+  const steps: Step[] = [
+    noOpenWindowStep(ctx),
+    healthStep("Pre-checks: the stack's health before the work", ctx, facts.preChecks, false),
+    silenceStep(ctx, silence, facts),
+    recordStep(window, facts),
+  ];
+  return {
+    steps,
+    confirmTarget: ctx.stack.name,
+    result: () => ({
+      window: id,
+      silenceId: facts.silenceId,
+      startsAt: silence.startsAt,
+      endsAt: silence.endsAt,
+      record: file,
+      preChecks: facts.preChecks,
+    }),
+    output: () =>
+      `Maintenance window ${id} open until ${silence.endsAt} (silence ${facts.silenceId}).\nRecord: ${file}\nClose it with: guardia maintenance-window --stack ${ctx.stack.name} --close`,
+  };
+}
+
+interface OpenFacts {
+  silenceId?: string;
+  readonly preChecks: CheckRow[];
+}
+
+/** The window the parameters describe: its silence, its record and where the record goes. */
+function windowToOpen(ctx: RunContext<Params>) {
   const { params, platform } = ctx;
   if (!params.objective)
     throw new UsageError("--objective: required to open a window (or pass --close)");
@@ -148,159 +184,91 @@ function openPlan(ctx: RunContext<Params>) {
     smokeChecks: platform.smokeChecks.map((c) => c.name),
     openedBy: ctx.operator,
   };
-  const file = recordFile(ctx, id);
-  const facts: { silenceId?: string; preChecks: CheckRow[] } = { preChecks: [] };
-  const steps: Step[] = [
-    {
-      title: "Look for an open maintenance window",
-      kind: "read",
-      action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
-      run: async () => {
-        const open = await openWindows(api(ctx), ctx);
-        if (open[0])
-          throw new RefusedError(
-            `${ctx.stack.name} already has an open window: ${open[0].comment} (silence ${open[0].id} by ${open[0].createdBy} until ${open[0].endsAt}); close it first with --close`,
-          );
-        return { summary: "none open" };
-      },
-    },
-    healthStep("Pre-checks: the stack's health before the work", ctx, facts.preChecks, false),
-    {
-      title: `Silence ${ctx.stack.name}'s alerts from ${silence.startsAt} to ${silence.endsAt}`,
-      kind: "change",
-      action: () => ({
-        call: `POST ${api(ctx).url}/api/v2/silences`,
-        target: { silence: describeSilence(silence) },
-      }),
-      run: async () => {
-        facts.silenceId = await createSilence(api(ctx), silence);
-        return { summary: `silence ${facts.silenceId}`, data: { silenceId: facts.silenceId } };
-      },
-      rollback: {
-        action: () => ({
-          call: `DELETE ${api(ctx).url}/api/v2/silence/${facts.silenceId ?? "<id>"}`,
-        }),
-        run: async () => {
-          if (facts.silenceId) await expireSilence(api(ctx), facts.silenceId);
-        },
-      },
-    },
-    {
-      title: `Write the window record ${path.relative(process.cwd(), file)}`,
-      kind: "change",
-      action: () => ({ target: { file } }),
-      run: async () => {
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(
-          file,
-          windowHeader(record, facts.silenceId ?? "", healthTable(facts.preChecks)),
-        );
-        return { summary: file };
-      },
-      manualUndo: `delete ${file}`,
-    },
-  ];
+  return { id, silence, record, file: recordFile(ctx, id) };
+}
+
+function noOpenWindowStep(ctx: RunContext<Params>): Step {
   return {
-    steps,
-    confirmTarget: ctx.stack.name,
-    result: () => ({
-      window: id,
-      silenceId: facts.silenceId,
-      startsAt: silence.startsAt,
-      endsAt: silence.endsAt,
-      record: file,
-      preChecks: facts.preChecks,
-    }),
-    output: () =>
-      `Maintenance window ${id} open until ${silence.endsAt} (silence ${facts.silenceId}).\nRecord: ${file}\nClose it with: guardia maintenance-window --stack ${ctx.stack.name} --close`,
+    title: "Look for an open maintenance window",
+    kind: "read",
+    action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
+    run: async () => {
+      const [open] = await openWindows(api(ctx), ctx);
+      if (open)
+        throw new RefusedError(
+          `${ctx.stack.name} already has an open window: ${open.comment} (silence ${open.id} by ${open.createdBy} until ${open.endsAt}); close it first with --close`,
+        );
+      return { summary: "none open" };
+    },
   };
 }
 
+function silenceStep(ctx: RunContext<Params>, silence: SilencePlan, facts: OpenFacts): Step {
+  return {
+    title: `Silence ${ctx.stack.name}'s alerts from ${silence.startsAt} to ${silence.endsAt}`,
+    kind: "change",
+    action: () => ({
+      call: `POST ${api(ctx).url}/api/v2/silences`,
+      target: { silence: describeSilence(silence) },
+    }),
+    run: async () => {
+      facts.silenceId = await createSilence(api(ctx), silence);
+      return { summary: `silence ${facts.silenceId}`, data: { silenceId: facts.silenceId } };
+    },
+    rollback: {
+      action: () => ({ call: expireCall(ctx, facts.silenceId) }),
+      run: async () => {
+        if (facts.silenceId) await expireSilence(api(ctx), facts.silenceId);
+      },
+    },
+  };
+}
+
+function recordStep({ record, file }: ReturnType<typeof windowToOpen>, facts: OpenFacts): Step {
+  return {
+    title: `Write the window record ${path.relative(process.cwd(), file)}`,
+    kind: "change",
+    action: () => ({ target: { file } }),
+    run: async () => {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const header = windowHeader(record, facts.silenceId ?? "", healthTable(facts.preChecks));
+      writeFileSync(file, header);
+      return { summary: file };
+    },
+    manualUndo: `delete ${file}`,
+  };
+}
+
+/** The window being closed, as the steps find it, and what its criteria found. */
+interface CloseFacts {
+  window?: Silence;
+  id?: string;
+  readonly health: CheckRow[];
+  newAlerts: string[];
+  file?: string;
+}
+
 function closePlan(ctx: RunContext<Params>) {
-  const facts: {
-    window?: Silence;
-    id?: string;
-    health: CheckRow[];
-    newAlerts: string[];
-    file?: string;
-  } = { health: [], newAlerts: [] };
+  const facts: CloseFacts = { health: [], newAlerts: [] };
   const failed = () => [
     ...facts.health.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`),
     ...facts.newAlerts,
   ];
   const steps: Step[] = [
-    {
-      title: "Find the open maintenance window",
-      kind: "read",
-      action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
-      run: async () => {
-        const [window] = await openWindows(api(ctx), ctx);
-        if (!window)
-          throw new Error(
-            `${ctx.stack.name} has no open maintenance window (no active or pending guardia silence)`,
-          );
-        facts.window = window;
-        facts.id = window.comment.slice(COMMENT_PREFIX.length).split(":")[0]!;
-        facts.file = recordFile(ctx, facts.id);
-        return {
-          summary: `${facts.id}: silence ${window.id} since ${window.startsAt} by ${window.createdBy}`,
-        };
-      },
-    },
+    findWindowStep(ctx, facts),
     healthStep("Success criteria: health and smoke checks", ctx, facts.health, true),
-    {
-      title: "Success criteria: no new critical or warning alerts",
-      kind: "read",
-      action: () => ({ call: `GET ${api(ctx).url}/api/v2/alerts` }),
-      run: async () => {
-        const since = facts.window!.startsAt;
-        const alerts = await listStackAlerts(api(ctx), ctx.platform);
-        facts.newAlerts = alerts
-          .filter(
-            (a) =>
-              ["critical", "warning"].includes(a.labels.severity ?? "") &&
-              a.labels.alertname !== WATCHDOG_ALERT &&
-              a.startsAt >= since,
-          )
-          .map(
-            (a) => `alert ${a.labels.alertname} (${a.labels.priority ?? "?"}) since ${a.startsAt}`,
-          );
-        return { summary: facts.newAlerts.length === 0 ? "none" : facts.newAlerts.join("; ") };
-      },
-    },
+    newAlertsStep(ctx, facts),
     {
       title: "Expire the window's silence",
       kind: "change",
-      action: () => ({
-        call: `DELETE ${api(ctx).url}/api/v2/silence/${facts.window?.id ?? "<id>"}`,
-      }),
+      action: () => ({ call: expireCall(ctx, facts.window?.id) }),
       run: async () => {
         await expireSilence(api(ctx), facts.window!.id);
         return { summary: `silence ${facts.window!.id} expired: alerts reach people again` };
       },
       manualUndo: "create a new window if the work goes on",
     },
-    {
-      title: "Complete the window record",
-      kind: "change",
-      action: () => ({ target: { file: facts.file ?? "maintenance/<stack>-<window>.md" } }),
-      run: async () => {
-        const closing = windowClosing({
-          closedBy: ctx.operator,
-          health: healthTable(facts.health),
-          newAlerts: facts.newAlerts,
-          failed: failed(),
-        });
-        mkdirSync(path.dirname(facts.file!), { recursive: true });
-        if (existsSync(facts.file!)) appendFileSync(facts.file!, closing);
-        else
-          writeFileSync(
-            facts.file!,
-            `# Maintenance window ${facts.id} — ${ctx.stack.name}\n\n- Silence: ${facts.window!.comment}\n${closing}`,
-          );
-        return { summary: facts.file };
-      },
-    },
+    completeRecordStep(ctx, facts, failed),
     {
       title: "Verdict",
       kind: "verify",
@@ -325,6 +293,83 @@ function closePlan(ctx: RunContext<Params>) {
       succeeded: failed().length === 0,
     }),
   };
+}
+
+function findWindowStep(ctx: RunContext<Params>, facts: CloseFacts): Step {
+  return {
+    title: "Find the open maintenance window",
+    kind: "read",
+    action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
+    run: async () => {
+      const [window] = await openWindows(api(ctx), ctx);
+      if (!window)
+        throw new Error(
+          `${ctx.stack.name} has no open maintenance window (no active or pending guardia silence)`,
+        );
+      facts.window = window;
+      facts.id = window.comment.slice(COMMENT_PREFIX.length).split(":")[0]!;
+      facts.file = recordFile(ctx, facts.id);
+      return {
+        summary: `${facts.id}: silence ${window.id} since ${window.startsAt} by ${window.createdBy}`,
+      };
+    },
+  };
+}
+
+function newAlertsStep(ctx: RunContext<Params>, facts: CloseFacts): Step {
+  return {
+    title: "Success criteria: no new critical or warning alerts",
+    kind: "read",
+    action: () => ({ call: `GET ${api(ctx).url}/api/v2/alerts` }),
+    run: async () => {
+      const since = facts.window!.startsAt;
+      const alerts = await listStackAlerts(api(ctx), ctx.platform);
+      facts.newAlerts = alerts
+        .filter(
+          (a) =>
+            ["critical", "warning"].includes(a.labels.severity ?? "") &&
+            a.labels.alertname !== WATCHDOG_ALERT &&
+            a.startsAt >= since,
+        )
+        .map(
+          (a) => `alert ${a.labels.alertname} (${a.labels.priority ?? "?"}) since ${a.startsAt}`,
+        );
+      return { summary: facts.newAlerts.length === 0 ? "none" : facts.newAlerts.join("; ") };
+    },
+  };
+}
+
+function completeRecordStep(
+  ctx: RunContext<Params>,
+  facts: CloseFacts,
+  failed: () => string[],
+): Step {
+  return {
+    title: "Complete the window record",
+    kind: "change",
+    action: () => ({ target: { file: facts.file ?? "maintenance/<stack>-<window>.md" } }),
+    run: async () => {
+      const closing = windowClosing({
+        closedBy: ctx.operator,
+        health: healthTable(facts.health),
+        newAlerts: facts.newAlerts,
+        failed: failed(),
+      });
+      const file = facts.file!;
+      mkdirSync(path.dirname(file), { recursive: true });
+      if (existsSync(file)) appendFileSync(file, closing);
+      else
+        writeFileSync(
+          file,
+          `# Maintenance window ${facts.id} — ${ctx.stack.name}\n\n- Silence: ${facts.window!.comment}\n${closing}`,
+        );
+      return { summary: file };
+    },
+  };
+}
+
+function expireCall(ctx: RunContext<Params>, silenceId: string | undefined): string {
+  return `DELETE ${api(ctx).url}/api/v2/silence/${silenceId ?? "<id>"}`;
 }
 
 /** The stack's active or pending guardia window silences, newest first. */

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { parseJson } from "../lib/adapters/kubectl.js";
 import { probeUrl } from "../lib/checks/http-probe.js";
+import { shellLine, type Command } from "../lib/command.js";
 import { UsageError } from "../lib/errors.js";
 import type { Service, Workload } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { localServiceLock, workloadLock } from "../lib/runbook/locks.js";
 
 const params = z.object({
   service: z.string().describe("service to restart (a services[].name of the stack)"),
@@ -20,8 +23,9 @@ export default defineRunbook({
   name: "restart-service",
   summary: "Restart a service, wait for it to come back, and health-check it",
   description: `
-Seed 004 "API No Responde → systemctl restart nocobase" and seed 002 level 2 "restaura servicios
-Docker o workers Celery", made safe: on a cluster stack a \`kubectl rollout restart\` of the
+The MIRA operations guide, Troubleshooting Operacional: API No Responde ("systemctl restart
+nocobase"), and the logistics support plan, Niveles de soporte, level 2 ("restaura servicios
+Docker o workers Celery"), made safe: on a cluster stack a \`kubectl rollout restart\` of the
 service's workload (pods are replaced one by one, so a healthy Deployment keeps serving), a wait
 for the rollout with a timeout, then a health check of that service. When the rollout or the
 health check fails it shows the pods' status, recent events and the last log lines, and exits 1.
@@ -49,69 +53,63 @@ function clusterPlan(ctx: RunContext<Params>, service: Service) {
   const facts: { selector?: string } = {};
   const diagnose = (step: RunContext) => diagnostics(step, workload, facts.selector);
   const steps: Step[] = [
-    {
-      title: `Read ${workload.ref}`,
-      kind: "read",
-      action: () => ({ command: ctx.kubectl.command(["get", workload.ref, "-o", "json"]) }),
-      run: async (step) => {
-        const status = await step.kubectl.json<WorkloadStatus>(["get", workload.ref]);
-        const labels = status.spec?.selector?.matchLabels ?? {};
-        facts.selector =
-          Object.entries(labels)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(",") || undefined;
-        const ready = `${status.status?.readyReplicas ?? 0}/${status.spec?.replicas ?? "?"} ready`;
-        return { summary: ready, data: { selector: facts.selector } };
-      },
-    },
+    readStep(ctx, workload, facts),
     {
       title: `Restart ${workload.ref}`,
       kind: "change",
-      action: () => ({
-        command: ctx.kubectl.command(["rollout", "restart", workload.ref]),
-        target: target(ctx, workload),
+      ...runs(ctx.kubectl.command(["rollout", "restart", workload.ref]), "restart requested", {
+        stack: ctx.stack.name,
+        namespace: ctx.platform.namespace,
+        workload: workload.ref,
       }),
-      run: async (step) => {
-        await step.kubectl.run(["rollout", "restart", workload.ref]);
-        return { summary: "restart requested" };
-      },
       manualUndo:
         "a rollout restart replaces the pods with the same spec; there is nothing to undo",
     },
-    {
-      title: `Wait for the rollout of ${workload.ref}`,
-      kind: "verify",
-      timeoutMs: (ctx.params.timeout + 30) * 1000,
-      action: () => ({
-        command: ctx.kubectl.command([
-          "rollout",
-          "status",
-          workload.ref,
-          `--timeout=${ctx.params.timeout}s`,
-        ]),
-      }),
-      run: async (step) => {
-        const rollout = await step.kubectl.run(
-          ["rollout", "status", workload.ref, `--timeout=${ctx.params.timeout}s`],
-          { allowFailure: true },
-        );
-        if (rollout.code !== 0)
-          throw new Error(
-            `the rollout did not finish: ${rollout.stderr.trim() || rollout.stdout.trim()}\n${await diagnose(step)}`,
-          );
-        return { summary: rollout.stdout.trim().split("\n").at(-1) };
-      },
-    },
+    rolloutStep(ctx, workload, diagnose),
     healthStep(service, diagnose),
   ];
+  return { steps, lock: workloadLock(ctx.platform, workload), confirmTarget: workload.ref };
+}
+
+function readStep(ctx: RunContext<Params>, workload: Workload, facts: { selector?: string }): Step {
+  const read = ctx.kubectl.command(["get", workload.ref, "-o", "json"]);
   return {
-    steps,
-    lock: {
-      kind: "lease" as const,
-      name: `${ctx.platform.name}-${workload.name}`,
-      namespace: ctx.platform.namespace,
+    title: `Read ${workload.ref}`,
+    kind: "read",
+    action: () => ({ command: read }),
+    run: async (step) => {
+      const status = parseJson<WorkloadStatus>(await step.exec(read));
+      const labels = status.spec?.selector?.matchLabels ?? {};
+      facts.selector =
+        Object.entries(labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(",") || undefined;
+      const ready = `${status.status?.readyReplicas ?? 0}/${status.spec?.replicas ?? "?"} ready`;
+      return { summary: ready, data: { selector: facts.selector } };
     },
-    confirmTarget: workload.ref,
+  };
+}
+
+function rolloutStep(
+  ctx: RunContext<Params>,
+  workload: Workload,
+  diagnose: (step: RunContext) => Promise<string>,
+): Step {
+  const { timeout } = ctx.params;
+  const status = ctx.kubectl.command(["rollout", "status", workload.ref, `--timeout=${timeout}s`]);
+  return {
+    title: `Wait for the rollout of ${workload.ref}`,
+    kind: "verify",
+    timeoutMs: (timeout + 30) * 1000,
+    action: () => ({ command: status }),
+    run: async (step) => {
+      const rollout = await step.exec(status, { allowFailure: true });
+      if (rollout.code !== 0)
+        throw new Error(
+          `the rollout did not finish: ${rollout.stderr.trim() || rollout.stdout.trim()}\n${await diagnose(step)}`,
+        );
+      return { summary: rollout.stdout.trim().split("\n").at(-1) };
+    },
   };
 }
 
@@ -121,24 +119,34 @@ function localPlan(ctx: RunContext<Params>, service: Service) {
     throw new UsageError(
       `--service: ${service.name} has no \`local.restart\` command in this local stack`,
     );
-  const cwd = service.local!.cwd;
   const steps: Step[] = [
     {
       title: `Restart ${service.name}`,
       kind: "change",
-      action: () => ({ command: restart, target: { cwd } }),
-      run: async (step) => {
-        await step.exec(restart, { cwd, signal: step.signal });
-        return { summary: "restart command succeeded" };
-      },
+      ...runs({ argv: restart, cwd: service.local!.cwd }, "restart command succeeded"),
       manualUndo: "a restart cannot be undone; start the service by hand if it stays down",
     },
     healthStep(service, async () => ""),
   ];
   return {
     steps,
-    lock: { kind: "file" as const, name: `${ctx.platform.name}-${service.name}` },
+    lock: localServiceLock(ctx.platform, service),
     confirmTarget: service.name,
+  };
+}
+
+/** A step's action and run: `command`, built once, planned and then run. */
+function runs(
+  command: Command,
+  summary: string,
+  target?: Record<string, string>,
+): Pick<Step, "action" | "run"> {
+  return {
+    action: () => ({ command, ...(target && { target }) }),
+    run: async (step) => {
+      await step.exec(command);
+      return { summary };
+    },
   };
 }
 
@@ -178,10 +186,6 @@ function healthStep(service: Service, diagnose: (ctx: RunContext) => Promise<str
   };
 }
 
-function target(ctx: RunContext, workload: Workload): Record<string, string> {
-  return { stack: ctx.stack.name, namespace: ctx.platform.namespace, workload: workload.ref };
-}
-
 /** Pod status, recent events and the last log lines: what an engineer looks at next. */
 async function diagnostics(
   ctx: RunContext,
@@ -196,9 +200,10 @@ async function diagnostics(
   ];
   const parts = await Promise.all(
     sections.map(async ([title, args]) => {
-      const result = await ctx.kubectl.run(args, { allowFailure: true });
+      const command = ctx.kubectl.command(args);
+      const result = await ctx.exec(command, { allowFailure: true });
       const text = (result.stdout || result.stderr).trim().split("\n").slice(-30).join("\n");
-      return `--- ${title} (kubectl ${args.join(" ")}) ---\n${text}`;
+      return `--- ${title} (${shellLine(command)}) ---\n${text}`;
     }),
   );
   return parts.join("\n");

@@ -18,12 +18,13 @@ import {
   logrotateBinary,
   type Listing,
 } from "../lib/logs/listing.js";
-import { logrotateArgv, logrotateConfig } from "../lib/logs/logrotate-config.js";
+import { logrotateCommand, logrotateConfig } from "../lib/logs/logrotate-config.js";
 import { parseLogrotateDebug } from "../lib/logs/logrotate-output.js";
 import { liveNameOf, logPathProblems } from "../lib/logs/patterns.js";
 import { planLogFiles, rotatedChanges } from "../lib/logs/selection.js";
 import type { LogFiles } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { logRotationLock } from "../lib/runbook/locks.js";
 import { stateDir } from "../lib/runbook/state-dir.js";
 
 const params = z.object({
@@ -42,7 +43,8 @@ type Params = z.infer<typeof params>;
 interface EntryRun {
   readonly entry: LogFiles;
   readonly stateFile: string;
-  readonly configFile: () => string;
+  /** The generated configuration, written by the read step into the run's temporary directory. */
+  readonly configFile: string;
   listing?: Listing;
   forecast?: Forecast;
   readonly done: {
@@ -58,13 +60,14 @@ export default defineRunbook({
   name: "rotate-logs",
   summary: "Rotate log files with logrotate, gzip old rotations, delete expired ones",
   description: `
-Seed 000 §2.2 ("logs se rotan adecuadamente, no crecen sin control en disco") and seed 004's
-cleanup_old_logs.sh (gzip after 30 days, delete after 90), per \`logs\` entry of the stack: the
-real logrotate rotates each live file daily and as soon as it passes maxSize (copytruncate: the
-applications keep their files open), then guardia gzips rotated files older than
-compressAfterDays (the original goes only once the .gz is fsynced and reads back identical) and
-deletes rotated files older than deleteAfterDays that logrotate's maxage missed. Only rotated
-names of the entry (<live name>-YYYYMMDD[-HHMMSS][.gz]) are ever compressed or deleted, never a
+The INATrace operations manual, 2.2 Revisión de Logs y Alertas ("logs se rotan adecuadamente, no
+crecen sin control en disco"), and the MIRA operations guide, Performance y Optimización:
+Limpieza de Datos (cleanup_old_logs.sh: gzip after 30 days, delete after 90), per \`logs\`
+entry of the stack: the real logrotate rotates each live file daily and as soon as it passes
+maxSize (copytruncate: the applications keep their files open), then guardia gzips rotated
+files older than compressAfterDays (the original goes only once the .gz is fsynced and reads
+back identical) and deletes rotated files older than deleteAfterDays that logrotate's maxage
+missed. Only rotated names of the entry (<live name>-YYYYMMDD[-HHMMSS][.gz]) are ever compressed or deleted, never a
 live file or another program's file. Run it where the files are; the CronJobs run exactly this.`,
   outline: [
     "List each entry's files; ask logrotate --debug which it would rotate; show what happens to every file",
@@ -76,14 +79,11 @@ live file or another program's file. Run it where the files are; the CronJobs ru
   plan: (ctx) => {
     const entries = selectEntries(ctx);
     const stateFile = stateFileFor(ctx);
-    let tempDir: string | undefined;
+    const tempDir = mkdtempSync(path.join(tmpdir(), "guardia-logrotate-"));
     const runs: EntryRun[] = entries.map((entry) => ({
       entry,
       stateFile,
-      configFile: () => {
-        tempDir ??= mkdtempSync(path.join(tmpdir(), "guardia-logrotate-"));
-        return path.join(tempDir, `${entry.name}.conf`);
-      },
+      configFile: path.join(tempDir, `${entry.name}.conf`),
       done: {
         rotated: [],
         removedByLogrotate: [],
@@ -95,12 +95,10 @@ live file or another program's file. Run it where the files are; the CronJobs ru
     const binary = findLogrotate();
     return {
       steps: runs.flatMap((run) => entrySteps(ctx, run, binary)),
-      lock: { kind: "file", name: `rotate-logs-${ctx.platform.name}-${ctx.platform.environment}` },
+      lock: logRotationLock(ctx.platform),
       result: () => ({ logs: runs.map(resultOf) }),
       output: () => runs.map(outputLine).join("\n"),
-      cleanup: () => {
-        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-      },
+      cleanup: () => rmSync(tempDir, { recursive: true, force: true }),
     };
   },
 });
@@ -146,23 +144,24 @@ function entrySteps(ctx: RunContext<Params>, run: EntryRun, binary: string | und
 
 function inspectStep(ctx: RunContext<Params>, run: EntryRun, binary: string | undefined): Step {
   const { entry } = run;
+  const debug = logrotateCommand(binary ?? "logrotate", run.stateFile, run.configFile, "debug");
   return {
     title: `List the "${entry.name}" log files and what will happen to them`,
     kind: "read",
     action: () => ({
-      command: logrotateArgv(binary ?? "logrotate", run.stateFile, run.configFile(), "debug"),
+      command: debug,
       target: { paths: entry.paths.join(" "), state: run.stateFile },
     }),
     run: async (step) => {
       const config = logrotateConfig(entry, ctx.stack.name);
-      writeFileSync(run.configFile(), config, { mode: 0o600 });
+      writeFileSync(run.configFile, config, { mode: 0o600 });
       run.listing = await listLogDirectories(entry.paths);
-      const argv = logrotateArgv(requireBinary(binary), run.stateFile, run.configFile(), "debug");
-      const debug = await step.exec(argv, { signal: step.signal, allowFailure: true });
-      const logrotate = parseLogrotateDebug(`${debug.stderr}\n${debug.stdout}`);
-      if (debug.code !== 0 || logrotate.errors.length > 0) {
+      requireBinary(binary);
+      const result = await step.exec(debug, { allowFailure: true });
+      const logrotate = parseLogrotateDebug(`${result.stderr}\n${result.stdout}`);
+      if (result.code !== 0 || logrotate.errors.length > 0) {
         const errors =
-          logrotate.errors.length > 0 ? logrotate.errors.join("\n") : debug.stderr.trim();
+          logrotate.errors.length > 0 ? logrotate.errors.join("\n") : result.stderr.trim();
         throw new Error(`logrotate refuses the configuration of "${entry.name}":\n${errors}`);
       }
       run.forecast = forecastRun(entry, run.listing.files, logrotate, new Date());
@@ -180,11 +179,12 @@ function inspectStep(ctx: RunContext<Params>, run: EntryRun, binary: string | un
 
 function rotateStep(run: EntryRun, binary: string | undefined): Step {
   const { entry } = run;
+  const rotate = logrotateCommand(binary ?? "logrotate", run.stateFile, run.configFile, "run");
   return {
     title: `Rotate the "${entry.name}" log files with logrotate`,
     kind: "change",
     action: () => ({
-      command: logrotateArgv(binary ?? "logrotate", run.stateFile, run.configFile(), "run"),
+      command: rotate,
       target: {
         rotate: list(run.forecast?.rotate.map((r) => `${r.file} → ${r.to}`)),
         "logrotate deletes": list(run.forecast?.removeByLogrotate),
@@ -196,8 +196,8 @@ function rotateStep(run: EntryRun, binary: string | undefined): Step {
     run: async (step) => {
       await mkdir(path.dirname(run.stateFile), { recursive: true, mode: 0o700 });
       const before = await listLogDirectories(entry.paths);
-      const argv = logrotateArgv(requireBinary(binary), run.stateFile, run.configFile(), "run");
-      await step.exec(argv, { signal: step.signal });
+      requireBinary(binary);
+      await step.exec(rotate);
       const after = await listLogDirectories(entry.paths);
       recordRotation(run, rotatedChanges(entry.paths, before.files, after.files));
       const { rotated, removedByLogrotate, compressedByLogrotate } = run.done;
@@ -277,8 +277,9 @@ function deleteStep(run: EntryRun): Step {
   };
 }
 
-function requireBinary(binary: string | undefined): string {
-  return binary ?? logrotateBinary();
+/** Without logrotate the run stops here, with how to install it (the plan still printed). */
+function requireBinary(binary: string | undefined): void {
+  if (!binary) logrotateBinary();
 }
 
 function list(items: readonly string[] | undefined): string {

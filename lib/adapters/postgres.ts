@@ -1,4 +1,5 @@
 import type { ClientBase, ClientConfig } from "pg";
+import type { Command, SecretEnv } from "../command.js";
 import type { Database, Platform } from "../model/index.js";
 import { Secret } from "../secret.js";
 import { resolveSecret, type SecretSources } from "../secrets.js";
@@ -31,9 +32,12 @@ export async function pgTarget(
   return { database, password: env ? new Secret(env, label) : undefined };
 }
 
-/** Environment for libpq tools. `databaseName` overrides the target's (a scratch restore database). */
-export function pgEnv(target: PgTarget, databaseName?: string): Record<string, string> {
-  const { database } = target;
+/**
+ * The connection as libpq tools read it from their environment. `databaseName` overrides the
+ * target's (a scratch restore database). Not secret: plans print these; the password travels
+ * separately, in PGPASSWORD (`pgSecrets`).
+ */
+export function pgEnv(database: Database, databaseName?: string): Record<string, string> {
   return {
     PGHOST: database.host,
     PGPORT: String(database.port),
@@ -41,8 +45,21 @@ export function pgEnv(target: PgTarget, databaseName?: string): Record<string, s
     PGDATABASE: databaseName ?? database.database,
     PGAPPNAME: "guardia",
     PGCONNECT_TIMEOUT: "10",
-    ...(target.password && { PGPASSWORD: target.password.reveal() }),
   };
+}
+
+/** A libpq tool (pg_dump, pg_restore, psql) as a command: argv, the connection, the password's name. */
+export function pgCommand(
+  argv: readonly string[],
+  database: Database,
+  databaseName?: string,
+): Command {
+  return { argv, env: pgEnv(database, databaseName), secretEnv: ["PGPASSWORD"] };
+}
+
+/** The password for a `pgCommand`, when the target has one (else socket or trust authentication). */
+export function pgSecrets(target: PgTarget): SecretEnv {
+  return { PGPASSWORD: target.password };
 }
 
 export function pgClientConfig(target: PgTarget, databaseName?: string): ClientConfig {

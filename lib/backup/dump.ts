@@ -1,13 +1,16 @@
 import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import type { ClientBase } from "pg";
-import { describeTarget, pgEnv, withPgClient } from "../adapters/postgres.js";
+import { describeTarget, pgCommand, pgSecrets, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
+import type { CommandLog, Pipeline } from "../command.js";
+import type { Database } from "../model/index.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { cancelledError, onAbort, throwIfCancelled } from "./abort.js";
 import {
   backupId,
   backupPrefix,
+  databasePrefix,
   DUMP_OBJECT,
   MANIFEST_OBJECT,
   objectKey,
@@ -16,11 +19,10 @@ import {
 import type { BackupLocation } from "./layout.js";
 import { MANIFEST_FORMAT_VERSION, writeManifest } from "./manifest.js";
 import type { Manifest } from "./manifest.js";
-import { checkPgDumpVersion, findPgDump, PgDumpTooOldError } from "./pg-version.js";
+import { checkPgDumpVersion, findPgDump, PgDumpTooOldError, serverVersion } from "./pg-version.js";
 import type { PgDumpFound } from "./pg-version.js";
-import { findExecutable, settle, startStage } from "./process.js";
-import type { Stage } from "./process.js";
-import type { ObjectStore } from "./store.js";
+import { findExecutable, startPipeline, type RunningPipeline } from "./process.js";
+import { storedAs, type ObjectStore, type StoredObject } from "./store.js";
 import { countRows } from "./tables.js";
 
 /**
@@ -42,6 +44,10 @@ export interface BackupOptions {
   readonly now?: () => Date;
   /** Directory of pg_dump. @default the first pg_dump on PATH */
   readonly pgBinDir?: string;
+  /** The pg_dump to run, as a read step already found it (its `--version` is not run again). */
+  readonly pgDump?: PgDumpFound;
+  /** Where the commands it starts are recorded (the runbook step's commands). */
+  readonly record?: CommandLog;
   /** zstd level, 1–19. @default 1 (see bench/RESULTS.md) */
   readonly zstdLevel?: number;
   /**
@@ -96,68 +102,34 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
   const started = (opts.now ?? (() => new Date()))();
   const clock = performance.now();
   const id = backupId(started, opts.schedule);
-  const destination = store.describe(backupPrefix(location, id));
-  const context = `backup ${id} of ${describeTarget(target)} to ${destination}`;
+  const url = store.describe(backupPrefix(location, id));
+  const context = `backup ${id} of ${describeTarget(target)} to ${url}`;
   try {
     zstdArgs(opts.zstdLevel, opts.zstdThreads); // a bad level fails before anything starts
     throwIfCancelled(opts.signal, `backup ${id}`);
     await refuseExisting(store, location, id);
-    const tools = await findTools(opts.pgBinDir);
-    const dumped = await withPgClient(target, async (client) => {
-      const server = await client.query<{ server_version: string }>("SHOW server_version");
-      const serverVersion = server.rows[0]!.server_version;
-      checkPgDumpVersion(tools.pgDump, { version: serverVersion, where: describeTarget(target) });
-      return inSnapshot(client, async (snapshot, pid) => {
-        await opts.afterSnapshot?.(snapshot);
-        throwIfCancelled(opts.signal, `backup ${id}`);
-        const dumped = await dumpAndCount(opts, client, { snapshot, pid }, tools, id);
-        return { ...dumped, serverVersion };
-      });
-    });
-    const durationMs = Math.round(performance.now() - clock);
-    const manifest: Manifest = {
-      formatVersion: MANIFEST_FORMAT_VERSION,
-      id,
-      ...location,
-      source: describeTarget(target),
-      serverVersion: dumped.serverVersion,
-      pgDumpVersion: tools.pgDump.version,
-      startedAt: started.toISOString(),
-      finishedAt: new Date(started.getTime() + durationMs).toISOString(),
-      operator: opts.operator,
-      schedule: opts.schedule,
-      format: "pg_dump custom",
-      compression: "zstd",
-      compressionLevel: opts.zstdLevel ?? DEFAULT_ZSTD_LEVEL,
-      objects: [{ name: DUMP_OBJECT, ...dumped.stored }],
-      criticalTables: dumped.counts,
-      guardiaVersion: GUARDIA_VERSION,
+    const tools = {
+      pgDump: opts.pgDump ?? (await findPgDump(opts.pgBinDir, opts.record)),
+      zstd: findExecutable("zstd"),
     };
+    const dumped = await dumpInSnapshot(opts, tools, id);
+    const durationMs = Math.round(performance.now() - clock);
+    const manifest = manifestOf(opts, { id, started, durationMs, pgDump: tools.pgDump, dumped });
     // A run cancelled while the dump was being finished must not leave a backup it then reports
     // as failed; S3 may refuse the delete (the role has none), which leaves a dump without a
     // manifest: incomplete, never listed, expired by its schedule's lifecycle rule.
     if (opts.signal?.aborted) {
-      await store.delete(objectKey(location, id, DUMP_OBJECT)).catch(() => undefined);
+      await store.delete(dumpKey(location, id)).catch(() => undefined);
       throwIfCancelled(opts.signal, `backup ${id}`);
     }
     // Last: from here on the backup is complete and restorable.
     await writeManifest(store, location, manifest);
-    return {
-      id,
-      url: destination,
-      size: dumped.stored.bytes,
-      sha256: dumped.stored.sha256,
-      durationMs,
-      startedAt: manifest.startedAt,
-      finishedAt: manifest.finishedAt,
-      criticalTables: dumped.counts,
-      manifest,
-    };
+    const { bytes: size, sha256 } = dumped.stored;
+    const { startedAt, finishedAt, criticalTables } = manifest;
+    return { id, url, size, sha256, durationMs, startedAt, finishedAt, criticalTables, manifest };
   } catch (err) {
     if (err instanceof PgDumpTooOldError) throw err;
-    if (opts.signal?.aborted) {
-      throw cancelledError(`${context}`, opts.signal, err);
-    }
+    if (opts.signal?.aborted) throw cancelledError(context, opts.signal, err);
     throw new Error(`${context} failed: ${(err as Error).message}`, { cause: err });
   }
 }
@@ -167,20 +139,83 @@ interface Tools {
   readonly zstd: string;
 }
 
-async function findTools(pgBinDir: string | undefined): Promise<Tools> {
-  return { pgDump: await findPgDump(pgBinDir), zstd: findExecutable("zstd") };
+interface Dumped {
+  readonly serverVersion: string;
+  readonly stored: StoredObject;
+  readonly counts: Record<string, number>;
+}
+
+/** Checks pg_dump against the server, then dumps and counts in one exported snapshot. */
+async function dumpInSnapshot(opts: BackupOptions, tools: Tools, id: string): Promise<Dumped> {
+  const { target } = opts;
+  return withPgClient(target, async (client) => {
+    const version = await serverVersion(client);
+    checkPgDumpVersion(tools.pgDump, { version, where: describeTarget(target) });
+    return inSnapshot(client, async (snapshot, pid) => {
+      await opts.afterSnapshot?.(snapshot);
+      throwIfCancelled(opts.signal, `backup ${id}`);
+      const dumped = await dumpAndCount(opts, client, { snapshot, pid }, tools, id);
+      return { ...dumped, serverVersion: version };
+    });
+  });
+}
+
+function manifestOf(
+  opts: BackupOptions,
+  run: { id: string; started: Date; durationMs: number; pgDump: PgDumpFound; dumped: Dumped },
+): Manifest {
+  return {
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    id: run.id,
+    ...opts.location,
+    source: describeTarget(opts.target),
+    serverVersion: run.dumped.serverVersion,
+    pgDumpVersion: run.pgDump.version,
+    startedAt: run.started.toISOString(),
+    finishedAt: new Date(run.started.getTime() + run.durationMs).toISOString(),
+    operator: opts.operator,
+    schedule: opts.schedule,
+    format: "pg_dump custom",
+    compression: "zstd",
+    compressionLevel: opts.zstdLevel ?? DEFAULT_ZSTD_LEVEL,
+    objects: [{ name: DUMP_OBJECT, ...run.dumped.stored }],
+    criticalTables: run.dumped.counts,
+    guardiaVersion: GUARDIA_VERSION,
+  };
 }
 
 // --compress=0: zstd compresses; pg_dump's own zlib would be slower and compress twice.
 const PG_DUMP_ARGS = ["--format=custom", "--compress=0", "--no-password"];
 
-/**
- * The pipeline for plans and dry runs: pg_dump's argv, "|", zstd's argv (it runs without a shell;
- * the snapshot id exists only once the backup runs).
- */
-export function pgDumpCommand(opts: Pick<BackupOptions, "zstdLevel" | "zstdThreads"> = {}) {
-  const dump = ["pg_dump", ...PG_DUMP_ARGS, "--snapshot=<exported snapshot>"];
-  return [...dump, "|", "zstd", ...zstdArgs(opts.zstdLevel, opts.zstdThreads)];
+export interface DumpPipelineOptions {
+  /** Paths of pg_dump and zstd (a plan passes those a run would use: `locateExecutable`). */
+  readonly pgDump: string;
+  readonly zstd: string;
+  readonly database: Database;
+  /** The exported snapshot; a plan leaves it out, as it exists only once the backup runs. */
+  readonly snapshot?: string;
+  readonly zstdLevel?: number;
+  readonly zstdThreads?: number;
+  /** Where zstd's output goes, in-process (`storedAs`). */
+  readonly destination: string;
+}
+
+/** `pg_dump … | zstd …`, whose output guardia hashes and stores: what a backup runs and its plan prints. */
+export function dumpPipeline(o: DumpPipelineOptions): Pipeline {
+  const snapshot = o.snapshot ?? "<exported snapshot>";
+  return {
+    pipeline: [
+      pgCommand([o.pgDump, ...PG_DUMP_ARGS, `--snapshot=${snapshot}`], o.database),
+      { argv: [o.zstd, ...zstdArgs(o.zstdLevel, o.zstdThreads)] },
+    ],
+    output: `sha256 of the stream, into ${o.destination}`,
+  };
+}
+
+/** The dump object's key; before the backup has an id (a plan), `<backup id>` stands in for it. */
+export function dumpKey(location: BackupLocation, id?: string): string {
+  if (id) return objectKey(location, id, DUMP_OBJECT);
+  return `${databasePrefix(location)}<backup id>/${DUMP_OBJECT}`;
 }
 
 /** Two runs in the same second with the same schedule would share an id; never overwrite one. */
@@ -223,36 +258,38 @@ async function dumpAndCount(
   tools: Tools,
   id: string,
 ) {
-  const dump = startStage(
-    "pg_dump",
-    tools.pgDump.path,
-    [...PG_DUMP_ARGS, `--snapshot=${snapshot}`],
-    { env: pgEnv(opts.target) },
-  );
-  const zstd = startStage("zstd", tools.zstd, zstdArgs(opts.zstdLevel, opts.zstdThreads), {
-    stdin: dump.stdout,
+  const key = dumpKey(opts.location, id);
+  const pipeline = dumpPipeline({
+    pgDump: tools.pgDump.path,
+    zstd: tools.zstd,
+    database: opts.target.database,
+    snapshot,
+    zstdLevel: opts.zstdLevel,
+    zstdThreads: opts.zstdThreads,
+    destination: storedAs(opts.store, key),
   });
-  const stages = [dump, zstd];
-  const body = Readable.from(gated(zstd.stdout, stages, opts.onProgress), { objectMode: false });
-  const storing = opts.store.putStream(objectKey(opts.location, id, DUMP_OBJECT), body, {
-    [SCHEDULE_TAG]: opts.schedule,
+  const running = startPipeline(pipeline, {
+    secrets: pgSecrets(opts.target),
+    record: opts.record,
   });
+  const body = Readable.from(gated(running, opts.onProgress), { objectMode: false });
+  const storing = opts.store.putStream(key, body, { [SCHEDULE_TAG]: opts.schedule });
   const { database } = opts.target;
   const counting = countRows(client, database.criticalTables, `${database.database} (snapshot)`);
   // A count that fails (a critical table is missing) stops the dump: no point finishing it.
-  counting.catch(() => stages.forEach((s) => s.kill()));
+  counting.catch(() => running.kill());
   // The stream fails at once, even if the store is not reading (a stalled upload), so the store
   // discards the object as after any failure. A count still running would hold the snapshot's
   // transaction, and this backup, open until it ends.
   const unsubscribe = onAbort(opts.signal, () => {
-    stages.forEach((s) => s.kill());
+    running.kill();
     body.destroy(new Error("cancelled"));
     void cancelBackend(opts.target, pid);
   });
   const [stored, counts] = await Promise.allSettled([storing, counting]).finally(unsubscribe);
   if (stored.status === "rejected" || counts.status === "rejected") {
-    stages.forEach((s) => s.kill());
-    await settle(stages);
+    running.kill();
+    await running.finished;
     throw counts.status === "rejected" ? counts.reason : (stored as PromiseRejectedResult).reason;
   }
   return { stored: stored.value, counts: counts.value };
@@ -271,19 +308,18 @@ async function cancelBackend(target: PgTarget, pid: number): Promise<void> {
  * it errors instead, and the store discards the object (file removed, multipart upload aborted).
  */
 async function* gated(
-  output: AsyncIterable<Buffer>,
-  stages: readonly Stage[],
+  running: RunningPipeline,
   onProgress: ((bytes: number) => void) | undefined,
 ): AsyncGenerator<Buffer> {
   let bytes = 0;
-  for await (const chunk of output) {
+  for await (const chunk of running.stdout as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     onProgress?.(bytes);
     yield chunk;
   }
-  const results = await Promise.allSettled(stages.map((s) => s.done));
+  const results = await running.finished;
   const failures = results.flatMap((r) =>
-    r.status === "rejected" ? [String(r.reason?.message)] : [],
+    r.status === "rejected" ? [String((r.reason as Error | undefined)?.message)] : [],
   );
   if (failures.length > 0) throw new Error(failures.join("\n"));
 }

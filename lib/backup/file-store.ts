@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
+import { fsyncPath } from "../fsync.js";
 import { HashingStream, ObjectNotFoundError } from "./store.js";
 import type { ListedObject, ObjectStore, StoredObject } from "./store.js";
 
@@ -13,6 +14,8 @@ import type { ListedObject, ObjectStore, StoredObject } from "./store.js";
  * after a crash or power loss a name either holds the complete object or does not exist.
  */
 export class FileStore implements ObjectStore {
+  readonly kind = "file";
+
   constructor(
     /** Absolute directory: the destination's root. */
     readonly root: string,
@@ -31,9 +34,9 @@ export class FileStore implements ObjectStore {
     const hasher = new HashingStream();
     try {
       await pipeline(body, hasher, createWriteStream(partial));
-      await fsync(partial);
+      await fsyncPath(partial);
       await rename(partial, final);
-      await fsync(dirname(final));
+      await fsyncPath(dirname(final));
     } catch (err) {
       await rm(partial, { force: true });
       // A failed backup leaves no empty directory that looks like a backup id.
@@ -102,15 +105,5 @@ export class FileStore implements ObjectStore {
       );
     }
     return join(this.root, ...parts);
-  }
-}
-
-/** fsync a file or a directory (Linux syncs a directory's entries through a read-only handle). */
-async function fsync(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

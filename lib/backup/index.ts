@@ -1,4 +1,4 @@
-/** Database backups (issue 4): back up, list, verify (restore drill) and file:// retention. */
+/** Database backups: back up, list, verify (restore drill) and file:// retention. */
 import { UsageError } from "../errors.js";
 import type { Backups, LoadedStack } from "../model/index.js";
 

@@ -2,7 +2,7 @@ import { compactUtc, parseCompactUtc } from "./stamp.js";
 import type { Database, Platform } from "../model/index.js";
 
 /**
- * Where backups live under a destination (DESIGN.md "Backups"):
+ * Where backups live under a destination, the layout every backup, listing and restore shares:
  * `<platform>/<env>/<database>/<backup-id>/{dump.pgcustom.zst,manifest.json}`. The id starts with
  * the UTC start time, so sorting ids sorts backups by time, in any object store's listing.
  */

@@ -1,5 +1,7 @@
 import { describeTarget, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
+import type { ClientBase } from "pg";
+import type { Command, CommandLog } from "../command.js";
 import { capture, findExecutable } from "./process.js";
 
 /**
@@ -56,23 +58,39 @@ export function checkPgDumpVersion(pgDump: PgDumpFound, server: ServerFound): vo
   );
 }
 
-/** The pg_dump that a backup would run (in `pgBinDir`, else on PATH) and its version. */
-export async function findPgDump(pgBinDir?: string): Promise<PgDumpFound> {
-  const path = findExecutable("pg_dump", pgBinDir);
-  return { path, version: parseToolVersion(await capture(path, ["--version"])) };
+/** `SHOW server_version` of the server `client` is connected to. */
+export async function serverVersion(client: ClientBase): Promise<string> {
+  const { rows } = await client.query<{ server_version: string }>("SHOW server_version");
+  return rows[0]!.server_version;
 }
 
-/**
- * The check on its own, for a runbook's read-only step: connects, compares, and says what it
- * found ("pg_dump 15.18 (/usr/bin/pg_dump) can dump PostgreSQL 15.18 at postgres://…").
- */
-export async function checkPgDumpAgainstServer(target: PgTarget, pgBinDir?: string) {
-  const pgDump = await findPgDump(pgBinDir);
-  const version = await withPgClient(target, async (client) => {
-    const { rows } = await client.query<{ server_version: string }>("SHOW server_version");
-    return rows[0]!.server_version;
-  });
+/** `pg_dump --version` of the pg_dump at `path` (a plan passes the one it would find). */
+export function pgDumpVersionCommand(path: string): Command {
+  return { argv: [path, "--version"] };
+}
+
+/** The pg_dump that a backup would run (in `pgBinDir`, else on PATH) and its version. */
+export async function findPgDump(pgBinDir?: string, record?: CommandLog): Promise<PgDumpFound> {
+  const path = findExecutable("pg_dump", pgBinDir);
+  const output = await capture(pgDumpVersionCommand(path), record);
+  return { path, version: parseToolVersion(output) };
+}
+
+export interface PgDumpCheck {
+  readonly pgDump: PgDumpFound;
+  /** "pg_dump 15.18 (/usr/bin/pg_dump) can dump PostgreSQL 15.18 at postgres://…" */
+  readonly summary: string;
+}
+
+/** The check on its own, for a runbook's read-only step: connects, compares, says what it found. */
+export async function checkPgDumpAgainstServer(
+  target: PgTarget,
+  opts: { readonly pgBinDir?: string; readonly record?: CommandLog } = {},
+): Promise<PgDumpCheck> {
+  const pgDump = await findPgDump(opts.pgBinDir, opts.record);
+  const version = await withPgClient(target, serverVersion);
   const where = describeTarget(target);
   checkPgDumpVersion(pgDump, { version, where });
-  return `pg_dump ${pgDump.version} (${pgDump.path}) can dump PostgreSQL ${version.split(" ")[0]} at ${where}`;
+  const summary = `pg_dump ${pgDump.version} (${pgDump.path}) can dump PostgreSQL ${version.split(" ")[0]} at ${where}`;
+  return { pgDump, summary };
 }

@@ -3,12 +3,24 @@ import type { ChildProcess, StdioOptions } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { maskSecrets } from "../secret.js";
+import {
+  assertNoSecretInArguments,
+  exitCodeOf,
+  outputTail,
+  programName,
+  recordOf,
+  stageEnv,
+  type Command,
+  type CommandLog,
+  type Pipeline,
+  type SecretEnv,
+} from "../command.js";
 
 /**
- * Child processes of the backup pipeline (pg_dump, zstd, pg_restore): argv arrays, never a shell,
- * secrets only in the environment, and errors that end with the last lines the tool wrote to
- * stderr (masked), because that is where pg_dump says what went wrong.
+ * Child processes of the backup pipelines (pg_dump | zstd, zstd | pg_restore): `Command` values
+ * started without a shell, secrets only in the environment, each pipeline recorded as the one
+ * shell line the plan printed, and errors that end with the last lines the tool wrote to stderr
+ * (masked), because that is where pg_dump says what went wrong.
  */
 
 const STDERR_KEEP_CHARS = 16_384;
@@ -16,6 +28,21 @@ const STDERR_LINES = 12;
 
 /** Absolute path of `name`: in `binDir` when given, else the first match on PATH. */
 export function findExecutable(name: string, binDir?: string): string {
+  const found = searchExecutable(name, binDir);
+  if (found) return found;
+  const where = binDir ? `in ${binDir}` : "on PATH";
+  throw new Error(`${name} not found ${where}; install it (Debian: ${packageOf(name)})`);
+}
+
+/**
+ * The path a run would use, for plans: as findExecutable, but the bare name when it is missing,
+ * so the plan still prints (and the run then fails with findExecutable's hint).
+ */
+export function locateExecutable(name: string, binDir?: string): string {
+  return searchExecutable(name, binDir) ?? name;
+}
+
+function searchExecutable(name: string, binDir?: string): string | undefined {
   const dirs = binDir ? [binDir] : (process.env.PATH ?? "").split(delimiter).filter(Boolean);
   for (const dir of dirs) {
     const candidate = join(dir, name);
@@ -26,8 +53,7 @@ export function findExecutable(name: string, binDir?: string): string {
       // Not here; try the next directory.
     }
   }
-  const where = binDir ? `in ${binDir}` : "on PATH";
-  throw new Error(`${name} not found ${where}; install it (Debian: ${packageOf(name)})`);
+  return undefined;
 }
 
 function packageOf(name: string): string {
@@ -43,27 +69,31 @@ export interface Stage {
   readonly stdin: Writable | null;
   /** Resolves on exit 0; rejects with "<name> exited 1: <stderr tail>" otherwise. */
   readonly done: Promise<void>;
+  /** The exit code as a shell reports it, once `done` settled. */
+  code(): number | undefined;
+  /** The last lines it wrote to stderr (masked). */
+  stderrTail(): string;
   /** SIGKILL unless it already exited; `done` settles soon after. */
   kill(): void;
 }
 
 export interface StageOptions {
-  readonly env?: Record<string, string>;
+  /** Values of the command's `secretEnv` (PGPASSWORD). */
+  readonly secrets?: SecretEnv;
   /** A readable stream backed by a file descriptor (another stage's stdout), or "pipe". */
   readonly stdin?: Readable | "pipe" | "ignore";
 }
 
-export function startStage(
-  name: string,
-  cmd: string,
-  args: string[],
-  opts: StageOptions = {},
-): Stage {
+export function startStage(command: Command, opts: StageOptions = {}): Stage {
+  assertNoSecretInArguments(command);
+  const name = programName(command);
+  const [program, ...args] = command.argv as [string, ...string[]];
   const stdio: StdioOptions = [opts.stdin ?? "ignore", "pipe", "pipe"];
-  const child = spawn(cmd, args, {
+  const child = spawn(program, args, {
     stdio,
+    cwd: command.cwd,
     // The tools need PATH/LANG from our environment; the PG* variables come on top.
-    env: { ...process.env, ...opts.env },
+    env: stageEnv(command, opts.secrets),
   });
   // The child now holds its own copy of the upstream pipe. Ours must close, or the upstream
   // writer would never see EPIPE when this stage dies, and would block forever on a full pipe.
@@ -73,15 +103,18 @@ export function startStage(
   child.stderr?.on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_KEEP_CHARS);
   });
+  let code: number | undefined;
   const done = new Promise<void>((resolve, reject) => {
-    child.once("error", (err) =>
-      reject(new Error(`could not run ${cmd}: ${err.message}`, { cause: err })),
-    );
+    child.once("error", (err) => {
+      code = exitCodeOf(null, null);
+      reject(new Error(`could not run ${program}: ${err.message}`, { cause: err }));
+    });
     // "close" waits for stderr to drain, so the tail in the message is complete.
-    child.once("close", (code, signal) => {
-      if (code === 0) return resolve();
-      const how = signal ? `was killed by ${signal}` : `exited ${code}`;
-      const tail = tailOf(stderr);
+    child.once("close", (exit, signal) => {
+      code = exitCodeOf(exit, signal);
+      if (exit === 0) return resolve();
+      const how = signal ? `was killed by ${signal}` : `exited ${exit}`;
+      const tail = outputTail(stderr, STDERR_LINES);
       reject(new Error(`${name} ${how}${tail ? `:\n${tail}` : " (no output on stderr)"}`));
     });
   });
@@ -91,25 +124,79 @@ export function startStage(
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
   const stdout = child.stdout as Readable;
-  return { name, child, stdout, stdin: child.stdin, done, kill } satisfies Stage;
+  return {
+    name,
+    child,
+    stdout,
+    stdin: child.stdin,
+    done,
+    code: () => code,
+    stderrTail: () => outputTail(stderr, STDERR_LINES),
+    kill,
+  } satisfies Stage;
 }
 
-/** The last lines of a tool's stderr, with every known secret masked. */
-export function tailOf(text: string, lines = STDERR_LINES): string {
-  return maskSecrets(text.trimEnd().split("\n").slice(-lines).join("\n"));
+export interface RunningPipeline {
+  readonly stages: readonly Stage[];
+  /** The first command's stdin (with `stdin: "pipe"`). */
+  readonly stdin: Writable | null;
+  /** The last command's stdout. */
+  readonly stdout: Readable;
+  /**
+   * Every stage's outcome, once all have exited; the pipeline is recorded by then, so a step
+   * that awaits this has its commands complete. Never rejects.
+   */
+  readonly finished: Promise<PromiseSettledResult<void>[]>;
+  kill(): void;
 }
 
-/** Runs a short command (`pg_dump --version`) and returns its stdout. */
-export async function capture(cmd: string, args: string[], env?: Record<string, string>) {
-  const stage = startStage(cmd, cmd, args, { env });
+export interface PipelineOptions {
+  /** Secrets for the stages that declare them in `secretEnv`. */
+  readonly secrets?: SecretEnv;
+  /** The first stage's stdin. @default "ignore" */
+  readonly stdin?: "pipe" | "ignore";
+  /** Where the pipeline is recorded, as one shell line, when every stage has exited. */
+  readonly record?: CommandLog;
+}
+
+/** Starts `pipeline`'s commands, each one's stdout into the next one's stdin (a kernel pipe). */
+export function startPipeline(pipeline: Pipeline, opts: PipelineOptions = {}): RunningPipeline {
+  const started = Date.now();
+  const stages: Stage[] = [];
+  for (const command of pipeline.pipeline) {
+    const secrets = Object.fromEntries(
+      Object.entries(opts.secrets ?? {}).filter(([name]) => command.secretEnv?.includes(name)),
+    );
+    const stdin = stages.at(-1)?.stdout ?? opts.stdin;
+    stages.push(startStage(command, { secrets, stdin }));
+  }
+  const finished = Promise.allSettled(stages.map((s) => s.done)).then((results) => {
+    // As `set -o pipefail`: the last command that failed gives the pipeline's code.
+    const code = stages.map((s) => s.code() ?? 0).reduce((last, c) => (c !== 0 ? c : last), 0);
+    const stderr = stages.flatMap((s) => (s.stderrTail() ? [`${s.name}: ${s.stderrTail()}`] : []));
+    opts.record?.(
+      recordOf(pipeline, { code, durationMs: Date.now() - started }, stderr.join("\n")),
+    );
+    return results;
+  });
+  return {
+    stages,
+    stdin: stages[0]!.stdin,
+    stdout: stages.at(-1)!.stdout,
+    finished,
+    kill: () => stages.forEach((s) => s.kill()),
+  };
+}
+
+/** Runs a short command (`pg_dump --version`), records it, and returns its stdout. */
+export async function capture(command: Command, record?: CommandLog): Promise<string> {
+  const started = Date.now();
+  const stage = startStage(command);
   let out = "";
   stage.stdout.setEncoding("utf8");
   stage.stdout.on("data", (chunk: string) => (out += chunk));
-  await stage.done;
+  await stage.done.finally(() =>
+    record?.(recordOf(command, { code: stage.code() ?? 0, durationMs: Date.now() - started }, out)),
+  );
   return out;
-}
-
-/** Waits for stages to finish after a failure elsewhere, without letting their errors escape. */
-export async function settle(stages: readonly Stage[]): Promise<void> {
-  await Promise.allSettled(stages.map((s) => s.done));
 }

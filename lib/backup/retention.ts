@@ -9,8 +9,8 @@ import type { ObjectStore } from "./store.js";
 
 /**
  * Retention for file:// destinations (S3 buckets expire objects with lifecycle rules instead).
- * The seed's `find -mtime +30 -delete` deletes the last good backup when backups have been failing
- * for a month; this keeps, per schedule, the newest complete backup whatever its age, and deletes
+ * The MIRA operations guide's `find -mtime +30 -delete` (Backup y Recovery: Política de Backup)
+ * deletes the last good backup when backups have been failing for a month; this keeps, per schedule, the newest complete backup whatever its age, and deletes
  * nothing at all while the newest backup of the database is incomplete or fails its checksum —
  * that is the moment the old ones may be all there is. Planning is separate from deleting, so a
  * dry run prints the plan. Proving the newest backup intact means reading its dump in full, so a

@@ -49,6 +49,7 @@ export function s3ClientConfig(destination: S3Destination, options: S3StoreOptio
 }
 
 export class S3Store implements ObjectStore {
+  readonly kind = "s3";
   readonly url: string;
   /** The SDK client, for callers that add middleware (tests record the requests sent). */
   readonly client: S3Client;

@@ -10,6 +10,7 @@ import type { S3StoreOptions } from "./s3-store.js";
  * (its directory, or its bucket + key prefix) and use "/" as separator.
  */
 export interface ObjectStore {
+  readonly kind: Destination["kind"];
   /** The destination as the stack names it, for messages: "s3://mira-backups/prod". */
   readonly url: string;
   /**
@@ -28,6 +29,23 @@ export interface ObjectStore {
   describe(key: string): string;
   /** Releases connections (S3 keep-alive sockets) so a short-lived process exits at once. */
   close(): void;
+}
+
+/**
+ * Where an object goes and how guardia writes it, for plans and command records (the part of a
+ * backup pipeline that is guardia's own, not a shell command). `key` may hold a placeholder.
+ */
+export function storedAs(destination: Pick<ObjectStore, "kind" | "url">, key: string): string {
+  const how =
+    destination.kind === "file"
+      ? "written beside it as .partial, fsynced, renamed into place"
+      : "S3 multipart upload";
+  return `${objectUrl(destination, key)} (${how})`;
+}
+
+/** An object's URL under its destination's, the same in a plan (no store open) and a run. */
+export function objectUrl(destination: Pick<ObjectStore, "url">, key: string): string {
+  return `${destination.url}/${key}`;
 }
 
 /** Object tags (S3 lifecycle rules select by them; a directory has none). */

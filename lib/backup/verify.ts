@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
-import { describeTarget, pgEnv, withPgClient } from "../adapters/postgres.js";
+import { describeTarget, pgCommand, pgSecrets, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
 import { abortable, cancelledError, onAbort, throwIfCancelled } from "./abort.js";
 import { BackupVerificationError, checkObjects, objectMismatches } from "./integrity.js";
@@ -10,9 +10,11 @@ import type { BackupLocation } from "./layout.js";
 import { listBackups } from "./list.js";
 import { readManifest } from "./manifest.js";
 import type { Manifest } from "./manifest.js";
-import { findExecutable, settle, startStage } from "./process.js";
+import type { CommandLog, Pipeline } from "../command.js";
+import type { Database } from "../model/index.js";
+import { findExecutable, startPipeline } from "./process.js";
 import { createScratch, dropScratch, scratchName } from "./scratch.js";
-import { HashingStream } from "./store.js";
+import { HashingStream, objectUrl } from "./store.js";
 import type { ObjectStore } from "./store.js";
 import { countRows } from "./tables.js";
 
@@ -44,6 +46,8 @@ export interface VerifyOptions {
    * scratch database dropped; it rejects with `CancelledError`.
    */
   readonly signal?: AbortSignal;
+  /** Where the commands it starts are recorded (the runbook step's commands). */
+  readonly record?: CommandLog;
 }
 
 export interface TableCheck {
@@ -71,6 +75,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
   const manifest = await resolveBackup(opts);
   const { id } = manifest;
   const url = store.describe(backupPrefix(location, id));
+  // Before anything is read: a missing tool is found before a long download.
   const tools = {
     zstd: findExecutable("zstd"),
     pgRestore: findExecutable("pg_restore", opts.pgBinDir),
@@ -135,43 +140,70 @@ interface Restore {
   readonly manifest: Manifest;
   readonly target: PgTarget;
   readonly scratch: string;
-  readonly tools: { zstd: string; pgRestore: string };
+  readonly tools: { readonly zstd: string; readonly pgRestore: string };
   readonly url: string;
   readonly signal?: AbortSignal;
+  readonly record?: CommandLog;
 }
+
+export interface RestorePipelineOptions {
+  /** Paths of zstd and pg_restore (a plan passes those a run would use: `locateExecutable`). */
+  readonly zstd: string;
+  readonly pgRestore: string;
+  /** The server restored on. */
+  readonly database: Database;
+  /** The scratch database; a plan leaves it out, as its name is made when the drill starts. */
+  readonly scratch?: string;
+  /** The dump object's URL (`objectUrl`). */
+  readonly source: string;
+}
+
+/** guardia streams the dump (hashing it) into `zstd -d | pg_restore`: what a drill runs and its plan prints. */
+export function restorePipeline(o: RestorePipelineOptions): Pipeline {
+  const scratch = o.scratch ?? "guardia_drill_<time>_<random>";
+  const pgRestore = [o.pgRestore, ...PG_RESTORE_ARGS, "-d", scratch];
+  return {
+    input: `${o.source}, its sha256 compared with the manifest's on the way`,
+    pipeline: [{ argv: [o.zstd, "-q", "-d", "-c"] }, pgCommand(pgRestore, o.database, scratch)],
+  };
+}
+
+const PG_RESTORE_ARGS = ["--no-owner", "--no-privileges", "--exit-on-error", "--no-password"];
 
 /** store → zstd -d → pg_restore, hashing again on the way in case the object changed since. */
 async function restore(r: Restore): Promise<void> {
-  const { store, location, manifest, target, scratch, tools, url } = r;
+  const { store, location, manifest, target, scratch, url } = r;
   const dump = manifest.objects.find((o) => o.name === DUMP_OBJECT);
   if (!dump)
     throw new Error(`backup ${manifest.id} (${url}) has no ${DUMP_OBJECT} in its manifest`);
-  const body = await store.get(objectKey(location, manifest.id, DUMP_OBJECT));
-  const unzstd = startStage("zstd -d", tools.zstd, ["-q", "-d", "-c"], { stdin: "pipe" });
-  const pgRestore = startStage(
-    "pg_restore",
-    tools.pgRestore,
-    ["--no-owner", "--no-privileges", "--exit-on-error", "--no-password", "-d", scratch],
-    { stdin: unzstd.stdout, env: pgEnv(target, scratch) },
-  );
+  const key = objectKey(location, manifest.id, DUMP_OBJECT);
+  const body = await store.get(key);
+  const commands = restorePipeline({
+    ...r.tools,
+    database: target.database,
+    scratch,
+    source: objectUrl(store, key),
+  });
+  const running = startPipeline(commands, {
+    stdin: "pipe",
+    secrets: pgSecrets(target),
+    record: r.record,
+  });
   const hasher = new HashingStream();
-  const feeding = pipeline(body, hasher, unzstd.stdin!);
+  const feeding = pipeline(body, hasher, running.stdin!);
   // Fails the pipeline like any other failure, even while the store sends nothing (a stalled
   // download); the caller then drops the scratch database.
   const unsubscribe = onAbort(r.signal, () => {
-    [unzstd, pgRestore].forEach((s) => s.kill());
+    running.kill();
     body.destroy(new Error("cancelled"));
   });
-  const [fed, unzipped, restored] = await Promise.allSettled([
-    feeding,
-    unzstd.done,
-    pgRestore.done,
+  const [[fed], [unzipped, restored]] = await Promise.all([
+    Promise.allSettled([feeding]),
+    running.finished,
   ]).finally(unsubscribe);
   // The most downstream failure is the cause; upstream ones (EPIPE) are its consequences.
-  const failure = [restored, unzipped, fed].find((r) => r.status === "rejected");
+  const failure = [restored, unzipped, fed].find((r) => r?.status === "rejected");
   if (failure) {
-    [unzstd, pgRestore].forEach((s) => s.kill());
-    await settle([unzstd, pgRestore]);
     const reason = (failure as PromiseRejectedResult).reason as Error;
     throw new Error(`restoring ${url} into ${scratch} failed: ${reason.message}`, {
       cause: reason,

@@ -1,6 +1,9 @@
 import { withPgClient, type PgTarget } from "../adapters/postgres.js";
 
-/** Connect, SELECT 1, and the round trip: seed 004's "Database Availability 100 %". */
+/**
+ * Connect, SELECT 1, and the round trip: the MIRA operations guide's "Database Availability
+ * 100 %" (Monitoreo: Métricas Clave).
+ */
 export interface DatabaseCheck {
   readonly name: string;
   readonly ok: boolean;

@@ -1,6 +1,7 @@
 import type { PgTarget } from "../adapters/postgres.js";
 import type { Database, Platform, Service } from "../model/index.js";
 import type { PlannedAction } from "../runbook/types.js";
+import { formatTable } from "../table.js";
 import { checkDatabase } from "./database-check.js";
 import { probeUrl, type ProbeTarget } from "./http-probe.js";
 
@@ -120,17 +121,15 @@ export function countSummary(rows: readonly { ok: boolean }[]): string {
 
 /** One line per check: UP/DOWN, kind, name, latency, detail; columns aligned. */
 export function healthTable(rows: readonly CheckRow[]): string {
-  const lines = rows.map((r) => [
-    r.ok ? "UP" : "DOWN",
-    r.kind,
-    r.name,
-    r.latencyMs === undefined ? "" : `${r.latencyMs} ms`,
-    r.detail,
-  ]);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...lines.map((l) => l[i]!.length)));
-  return lines
-    .map((l) => l.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join("  "))
-    .join("\n");
+  return formatTable(
+    rows.map((r) => [
+      r.ok ? "UP" : "DOWN",
+      r.kind,
+      r.name,
+      r.latencyMs === undefined ? "" : `${r.latencyMs} ms`,
+      r.detail,
+    ]),
+  );
 }
 
 export function failedChecks(rows: readonly CheckRow[]): string {

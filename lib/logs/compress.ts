@@ -1,10 +1,10 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { open, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import { rename, rm, stat, unlink, utimes } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
-import { syncDirectory } from "./listing.js";
+import { fsyncPath } from "../fsync.js";
 
 export interface Compressed {
   readonly file: string;
@@ -14,10 +14,11 @@ export interface Compressed {
 }
 
 /**
- * gzip of one rotated file (the format of the seed's `gzip`), made so that no log line can be
- * lost: the .gz is written under a temporary name, fsynced, read back and compared (sha256 of the
- * uncompressed bytes) before it takes its name, and the original is removed only after that, and
- * only if it did not change meanwhile. A crash at any point leaves the original, or both; an
+ * gzip of one rotated file (the format of the MIRA operations guide's `gzip`, Performance y
+ * Optimización: Limpieza de Datos), made so that no log line can be lost: the .gz is written
+ * under a temporary name, fsynced, read back and compared (sha256 of the uncompressed bytes)
+ * before it takes its name, and the original is removed only after that, and only if it did not
+ * change meanwhile. A crash at any point leaves the original, or both; an
  * existing .gz of that name is never overwritten.
  * The .gz keeps the original's mtime: retention counts from the rotation, not the compression.
  */
@@ -30,7 +31,7 @@ export async function gzipSafely(file: string, signal?: AbortSignal): Promise<Co
     const before = await stat(file);
     const original = createHash("sha256");
     const bytes = await pipelineCounting(file, original, temporary, before.mode & 0o666, signal);
-    await syncFile(temporary);
+    await fsyncPath(temporary);
     const check = await gunzippedDigest(temporary, signal);
     if (check.bytes !== bytes || check.sha256 !== original.digest("hex")) {
       throw new Error(`the compressed copy does not read back as the original`);
@@ -41,9 +42,9 @@ export async function gzipSafely(file: string, signal?: AbortSignal): Promise<Co
     }
     await utimes(temporary, before.atime, before.mtime);
     await claimName(temporary, to, check.sha256, signal);
-    await syncDirectory(dir);
+    await fsyncPath(dir);
     await unlink(file);
-    await syncDirectory(dir);
+    await fsyncPath(dir);
     return { file, to, bytes, compressedBytes: (await stat(to)).size };
   } catch (err) {
     await rm(temporary, { force: true });
@@ -114,13 +115,4 @@ async function gunzippedDigest(
     { signal },
   );
   return { bytes, sha256: hash.digest("hex") };
-}
-
-async function syncFile(file: string): Promise<void> {
-  const handle = await open(file, "r+");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

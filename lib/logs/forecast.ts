@@ -1,5 +1,6 @@
 import { formatBytes } from "../backup/store.js";
 import type { LogFiles } from "../model/index.js";
+import { formatTable } from "../table.js";
 import { maxSizeBytes } from "./logrotate-config.js";
 import type { LogrotateForecast } from "./logrotate-output.js";
 import { ageInDays, planLogFiles, type ListedFile } from "./selection.js";
@@ -117,8 +118,5 @@ export function forecastTable(
     return [f.path, formatBytes(f.size), `${ageInDays(f, now)} d`, fate];
   });
   if (rows.length === 0) return "no files";
-  const [path, size, age] = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = ([p, s, a, fate]: string[]) =>
-    `${p!.padEnd(path!)}  ${s!.padStart(size!)}  ${a!.padStart(age!)}  ${fate}`;
-  return rows.map(line).join("\n");
+  return formatTable(rows, ["left", "right", "right"]);
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants } from "node:fs";
-import { lstat, open, readdir, stat, unlink } from "node:fs/promises";
+import { lstat, readdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
+import { fsyncPath } from "../fsync.js";
 import { globSource } from "./patterns.js";
 import type { ListedFile } from "./selection.js";
 
@@ -85,18 +86,8 @@ export async function deleteFiles(files: readonly string[]): Promise<string[]> {
       throw new Error(`deleting ${file}: ${(err as Error).message}`, { cause: err });
     }
   }
-  for (const dir of new Set(deleted.map((f) => path.dirname(f)))) await syncDirectory(dir);
+  for (const dir of new Set(deleted.map((f) => path.dirname(f)))) await fsyncPath(dir);
   return deleted;
-}
-
-/** fsync of a directory: makes a rename or an unlink inside it durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Command } from "../command.js";
 import type { LogFiles } from "../model/index.js";
 import { DATE_FORMAT } from "./patterns.js";
 
@@ -40,8 +41,9 @@ function directives(entry: LogFiles): string[] {
 }
 
 /**
- * With compressAfterDays > 0 rotate-logs gzips files once they are that old (seed 004 compresses
- * after 30 days, deletes after 90). With 0, logrotate compresses at the next rotation: the newest
+ * With compressAfterDays > 0 rotate-logs gzips files once they are that old (the MIRA operations
+ * guide, Performance y Optimización: Limpieza de Datos, compresses after 30 days and deletes
+ * after 90). With 0, logrotate compresses at the next rotation: the newest
  * rotated file stays readable with plain tools for a day.
  */
 function compression(entry: LogFiles): string[] {
@@ -61,12 +63,13 @@ export function maxSizeBytes(size: string): number {
   return Number(match[1]) * 1024 ** power;
 }
 
-/** The logrotate command line: `--debug` only reports what it would do (for the read step). */
-export function logrotateArgv(
+/** The logrotate command: `--debug` only reports what it would do (for the read step). */
+export function logrotateCommand(
   binary: string,
   stateFile: string,
   configFile: string,
   mode: "debug" | "run",
-): string[] {
-  return [binary, mode === "debug" ? "--debug" : "--verbose", "--state", stateFile, configFile];
+): Command {
+  const argv = [binary, mode === "debug" ? "--debug" : "--verbose", "--state", stateFile];
+  return { argv: [...argv, configFile] };
 }

@@ -4,7 +4,8 @@ import { liveMatcher, rotatedMatcher } from "./patterns.js";
 /**
  * What happens to each file in a log directory, as pure functions of a listing and a moment, so a
  * dry run and the real run decide alike and tests need no clock. Ages come from mtimes, as in the
- * seed's `find -mtime` and logrotate's own `maxage`; names only say which files are ours.
+ * MIRA operations guide's `find -mtime` and logrotate's own `maxage`; names only say which files
+ * are ours.
  */
 
 /** A regular file found in one of an entry's directories (symlinks are never listed). */

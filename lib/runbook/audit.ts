@@ -1,15 +1,18 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
+import type { CommandRecord } from "../command.js";
 import { maskDeep } from "../secret.js";
 import type { RunRecord } from "./record.js";
 import { stateDir } from "./state-dir.js";
 
 /**
  * One JSON Lines record per run (dry runs and refusals too): who, which stack and runbook, the
- * params, every step with its start, duration and outcome, the exit code and guardia's version.
- * Seed 000 §4.2 asks to "record date, time and who" for every backup. In a cluster job
- * (GUARDIA_AUDIT_STDOUT=1) the record also goes to stdout, where the cluster's log pipeline keeps it.
+ * params, every step with its start, duration, outcome and the commands it ran (the shell line its
+ * plan printed), the exit code and guardia's version. The INATrace operations manual, 4.2
+ * Procedimiento General de Backup, asks to "registrar fecha, hora y responsable" for every
+ * backup. In a cluster job (GUARDIA_AUDIT_STDOUT=1) the record also goes to stdout, where the
+ * cluster's log pipeline keeps it.
  */
 export interface AuditRecord {
   readonly type: "guardia.audit.v1";
@@ -31,7 +34,7 @@ export interface AuditRecord {
     status: string;
     startedAt: string | undefined;
     durationMs: number;
-    commands: readonly { command: string; code: number }[];
+    commands: readonly Pick<CommandRecord, "command" | "notes" | "code">[];
     error: string | undefined;
   }[];
   readonly rollback: RunRecord["rollback"];
@@ -64,7 +67,7 @@ export function toAuditRecord(run: RunRecord): AuditRecord {
       status: s.status,
       startedAt: s.startedAt,
       durationMs: s.durationMs,
-      commands: s.commands.map(({ command, code }) => ({ command, code })),
+      commands: s.commands.map(({ command, notes, code }) => ({ command, notes, code })),
       error: s.error,
     })),
     rollback: run.rollback,

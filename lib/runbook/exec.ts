@@ -1,18 +1,26 @@
-import { commandLine } from "../naming.js";
-import { containsSecret, maskSecrets } from "../secret.js";
+import {
+  assertNoSecretInArguments,
+  outputTail,
+  recordOf,
+  shellLine,
+  stageEnv,
+  type Command,
+  type CommandLog,
+  type CommandRecord,
+  type SecretEnv,
+} from "../command.js";
+import { maskSecrets } from "../secret.js";
 
 /**
- * Runs commands for runbooks through zx: argv arrays quoted by zx (no string concatenation),
- * secrets only in the environment, output masked, every command recorded for the audit log and
- * the report. A command whose arguments contain a known secret is refused before it starts,
- * because `ps` would show it to every user on the machine.
+ * Runs a runbook's commands through zx: the `Command` value the step's plan printed, its argv
+ * quoted by zx (no string concatenation), secrets only in the environment, output masked, and the
+ * very same value recorded for the audit log and the report.
  */
 
 export interface ExecOptions {
-  /** Added to the inherited environment; where secrets go. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Values of the command's `secretEnv` variables. */
+  readonly secrets?: SecretEnv;
   readonly input?: string;
-  readonly cwd?: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   /** Resolve instead of throwing on a non-zero exit. @default false */
@@ -28,68 +36,64 @@ export interface ExecResult {
   readonly durationMs: number;
 }
 
-export interface ExecRecord {
-  readonly command: string;
-  readonly code: number;
-  readonly durationMs: number;
-  /** Last lines of output (masked), absent for sensitive output. */
-  readonly output?: string;
-}
+export type ExecRecord = CommandRecord;
 
-export type Exec = (argv: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
+export interface Exec {
+  (command: Command, options?: ExecOptions): Promise<ExecResult>;
+  /** Records what ran outside `exec` (the streaming pipelines of lib/backup) with the step's commands. */
+  readonly record: CommandLog;
+}
 
 /** A failed command, with the exit code and its last stderr lines (masked). */
 export class CommandError extends Error {
   constructor(
-    readonly argv: readonly string[],
+    readonly command: Command,
     readonly result: ExecResult,
   ) {
-    const tail = lastLines(result.stderr || result.stdout, 8);
-    super(
-      maskSecrets(`\`${commandLine(argv)}\` exited with ${result.code}${tail ? `:\n${tail}` : ""}`),
-    );
+    const tail = outputTail(result.stderr || result.stdout, 8);
+    const line = maskSecrets(shellLine(command));
+    super(`\`${line}\` exited with ${result.code}${tail ? `:\n${tail}` : ""}`);
     this.name = "CommandError";
   }
 }
 
-export function lastLines(text: string, count: number): string {
-  return text.trimEnd().split("\n").slice(-count).join("\n");
-}
-
-export function createExec(record: (entry: ExecRecord) => void = () => {}): Exec {
-  return async (argv, options = {}) => {
-    if (argv.some(containsSecret)) {
-      throw new Error(
-        `refusing to run ${argv[0]}: a secret value is in its arguments (pass it in the environment)`,
-      );
-    }
+export function createExec(record: CommandLog = () => {}): Exec {
+  const exec = async (command: Command, options: ExecOptions = {}) => {
+    assertNoSecretInArguments(command);
     const { $ } = await import("zx/core");
     const started = Date.now();
     const output = await $({
-      env: { ...process.env, ...options.env },
-      cwd: options.cwd,
+      env: stageEnv(command, options.secrets),
+      cwd: command.cwd,
       input: options.input,
       signal: options.signal,
       timeout: options.timeoutMs ? `${options.timeoutMs}ms` : undefined,
       nothrow: true,
       quiet: true,
       verbose: false,
-    })`${[...argv]}`;
+    })`${[...command.argv]}`;
     const result: ExecResult = {
       code: output.exitCode ?? 1,
       stdout: output.stdout,
       stderr: output.stderr,
       durationMs: Date.now() - started,
     };
-    record({
-      command: maskSecrets(commandLine(argv)),
-      code: result.code,
-      durationMs: result.durationMs,
-      ...(!options.sensitiveOutput && {
-        output: maskSecrets(lastLines(result.stdout + result.stderr, 20)),
-      }),
-    });
-    if (result.code !== 0 && !options.allowFailure) throw new CommandError(argv, result);
+    record(
+      recordOf(
+        command,
+        result,
+        options.sensitiveOutput ? undefined : result.stdout + result.stderr,
+      ),
+    );
+    if (result.code !== 0 && !options.allowFailure) throw new CommandError(command, result);
     return result;
   };
+  return Object.assign(exec, { record });
+}
+
+/** The same exec with `defaults` under each call's options (a step's abort signal). */
+export function withDefaults(exec: Exec, defaults: ExecOptions): Exec {
+  const bound = (command: Command, options?: ExecOptions) =>
+    exec(command, { ...defaults, ...options });
+  return Object.assign(bound, { record: exec.record });
 }

@@ -1,12 +1,13 @@
 import { createKubectl, type Kubectl } from "../adapters/kubectl.js";
 import { pgTarget } from "../adapters/postgres.js";
+import { shellLine } from "../command.js";
 import { EXIT, RefusedError, UsageError } from "../errors.js";
 import type { LoadedStack } from "../model/index.js";
 import { maskSecrets } from "../secret.js";
 import { resolveSecret } from "../secrets.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { assertConfirmable, confirmChanges, type ConfirmIO } from "./confirm.js";
-import { createExec, type ExecRecord } from "./exec.js";
+import { createExec, withDefaults, type ExecRecord } from "./exec.js";
 import { acquireLock, type HeldLock } from "./locks.js";
 import type { Progress } from "./progress.js";
 import { failureMessage, rollback, runStep, type ContextFactory } from "./steps.js";
@@ -121,6 +122,7 @@ export async function executeRunbook(
     finish(run, outcome, code);
   } finally {
     options.progress.stop();
+    current = undefined; // the lock's own commands are no step's
     await held?.release().catch(() => {});
     await Promise.resolve(plan?.cleanup?.()).catch(() => {});
   }
@@ -195,7 +197,7 @@ function contextFactory(
   };
   return (signal) => {
     // Commands a step runs stop with the step (its timeout, or an interrupted run).
-    const stepExec: RunContext["exec"] = (argv, opts) => exec(argv, { signal, ...opts });
+    const stepExec = withDefaults(exec, { signal });
     return {
       ...base,
       signal,
@@ -242,7 +244,7 @@ function pendingChanges(plan: RunbookPlan, from: number, context: ContextFactory
     .filter((s) => s.kind === "change")
     .map((s) => {
       const action = s.action?.(ctx);
-      return `  - ${s.title}${action?.command ? `\n      $ ${action.command.join(" ")}` : ""}${action?.call ? `\n      → ${action.call}` : ""}`;
+      return `  - ${s.title}${action?.command ? `\n      $ ${shellLine(action.command)}` : ""}${action?.call ? `\n      → ${action.call}` : ""}`;
     });
   return `About to change ${ctxTarget(ctx)}:\n${lines.join("\n")}`;
 }

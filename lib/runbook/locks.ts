@@ -1,6 +1,6 @@
 import type { PgTarget } from "../adapters/postgres.js";
 import type { Kubectl } from "../adapters/kubectl.js";
-import type { Database, Platform } from "../model/index.js";
+import type { Database, Platform, Service, Workload } from "../model/index.js";
 import { RefusedError } from "../errors.js";
 
 /**
@@ -51,6 +51,12 @@ export class LockHeldError extends RefusedError {
   }
 }
 
+/*
+ * Every lock's name, here and nowhere else: two runbooks that must exclude each other (a backup
+ * and a restore of one database) take the same name, and a name never changes between versions
+ * (a newer guardia must still see an older one's lock).
+ */
+
 /** One lock per database of a stack; backups and drills share it, a restore takes it alone. */
 export function databaseLock(
   platform: Platform,
@@ -59,6 +65,22 @@ export function databaseLock(
 ): LockSpec {
   const name = `db-${platform.name}-${platform.environment}-${database.name}`;
   return { kind: "postgres", name, database, mode };
+}
+
+/** A workload of a cluster stack (a restart), as a Lease in the stack's namespace. */
+export function workloadLock(platform: Platform, workload: Workload): LockSpec {
+  const name = `${platform.name}-${workload.name}`;
+  return { kind: "lease", name, namespace: platform.namespace };
+}
+
+/** A service of a local stack (a restart), as a lock file: there is no cluster to lock on. */
+export function localServiceLock(platform: Platform, service: Service): LockSpec {
+  return { kind: "file", name: `${platform.name}-${service.name}` };
+}
+
+/** A stack's log rotation: one run at a time per logrotate state file, which runs share. */
+export function logRotationLock(platform: Platform): LockSpec {
+  return { kind: "file", name: `rotate-logs-${platform.name}-${platform.environment}` };
 }
 
 export function holderIdentity(holder: LockHolder): string {

@@ -1,3 +1,4 @@
+import type { CommandRecord } from "../command.js";
 import type { PlannedAction, StepKind } from "./types.js";
 
 /**
@@ -21,8 +22,8 @@ export interface StepRecord {
   data?: unknown;
   check?: { ok: boolean; message?: string };
   error?: string;
-  /** Commands the step ran, masked, with exit codes. */
-  commands: { command: string; code: number; durationMs: number; output?: string }[];
+  /** Commands the step ran, as their plans print them (masked), with exit codes. */
+  commands: CommandRecord[];
 }
 
 export interface RollbackRecord {

@@ -1,4 +1,4 @@
-import { commandLine } from "../naming.js";
+import { commandNotes, shellLine, type Runnable } from "../command.js";
 import { maskSecrets } from "../secret.js";
 import { seconds } from "./progress.js";
 import type { RunRecord, StepRecord } from "./record.js";
@@ -6,8 +6,11 @@ import type { PlannedAction } from "./types.js";
 
 /**
  * The run record as text: a terminal plan for --dry-run, a Markdown plan for a ticket or PR
- * (--plan), and an evidence report to attach to the incident ticket (--report; seed 002 closes
- * tickets "adjuntando evidencia"). All masked.
+ * (--plan), and an evidence report to attach to the incident ticket (--report; the logistics
+ * support plan, Flujos de atencion, step 4, closes tickets "adjuntando evidencia"). All masked.
+ * A command prints as its shell line after `$`; what the line leaves out (a secret in the
+ * environment, what guardia does in-process with a pipeline's data) follows as `#` notes, so a
+ * pasted block runs exactly the commands.
  */
 
 export function planText(run: RunRecord): string {
@@ -29,10 +32,15 @@ export function planText(run: RunRecord): string {
 function actionLines(action: PlannedAction | undefined): string[] {
   if (!action) return [];
   const lines: string[] = [];
-  if (action.command) lines.push(`$ ${commandLine(action.command)}`);
+  if (action.command) lines.push(...commandText(action.command));
   if (action.call) lines.push(`→ ${action.call}`);
   if (action.target) lines.push(`target: ${targetText(action.target)}`);
   return lines;
+}
+
+/** `$ <shell line>` and its `# notes`, as the terminal plan prints a command. */
+function commandText(runnable: Runnable): string[] {
+  return [`$ ${shellLine(runnable)}`, ...commandNotes(runnable).map((n) => `# ${n}`)];
 }
 
 function targetText(target: Readonly<Record<string, string>>): string {
@@ -105,7 +113,8 @@ function cell(text: string): string {
 
 function stepSection(step: StepRecord, withEvidence: boolean): string[] {
   const body: string[] = [];
-  if (step.action?.command) body.push("```sh", commandLine(step.action.command), "```");
+  const command = step.action?.command;
+  if (command) body.push(...shellBlock(shellLine(command), commandNotes(command)));
   if (step.action?.call) body.push(`API call: \`${step.action.call}\``);
   if (step.action?.target) body.push(`Target: ${targetText(step.action.target)}`);
   if (withEvidence) {
@@ -114,13 +123,21 @@ function stepSection(step: StepRecord, withEvidence: boolean): string[] {
         `Check: ${step.check.ok ? "passed" : "FAILED"}${step.check.message ? ` — ${step.check.message}` : ""}`,
       );
     for (const c of step.commands)
-      body.push(`- \`${c.command}\` → exit ${c.code} (${seconds(c.durationMs)})`);
+      body.push(
+        "",
+        `Ran, exit ${c.code} (${seconds(c.durationMs)}):`,
+        ...shellBlock(c.command, c.notes),
+      );
     if (step.error) body.push("", "Error:", "```", step.error, "```");
     if (step.evidence) body.push("", "```", step.evidence, "```");
   }
   return body.length === 0
     ? []
     : [`### ${step.index}. ${step.title} (${step.kind}, ${step.status})`, "", ...body, ""];
+}
+
+function shellBlock(line: string, notes: readonly string[] = []): string[] {
+  return ["```sh", line, ...notes.map((n) => `# ${n}`), "```"];
 }
 
 function rollbackSection(run: RunRecord): string[] {

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Kubectl } from "../adapters/kubectl.js";
 import type { PgTarget } from "../adapters/postgres.js";
 import type { Database, LoadedStack, Platform, SecretRef, Service } from "../model/index.js";
+import type { Runnable } from "../command.js";
 import type { Secret } from "../secret.js";
 import type { Exec } from "./exec.js";
 import type { LockSpec } from "./locks.js";
@@ -20,10 +21,14 @@ import type { LockSpec } from "./locks.js";
  */
 export type StepKind = "read" | "change" | "verify";
 
-/** What a step will do, as data: the exact command line or API call and what it acts on. */
+/**
+ * What a step will do, as data: the command or API call and what it acts on. A step builds its
+ * command once (a `Command`, or a `Pipeline` of them) and both returns it here and runs that
+ * value, so the plan, the audit record and the report print what runs.
+ */
 export interface PlannedAction {
-  /** argv of the command, as run (secrets travel in the environment, never here). */
-  readonly command?: readonly string[];
+  /** The command as it runs (secrets travel in the environment, never here). */
+  readonly command?: Runnable;
   /** An API call, e.g. "POST http://alertmanager:9093/api/v2/silences". */
   readonly call?: string;
   /** Resolved target: host, database, namespace, workload... */
@@ -99,11 +104,14 @@ export interface RunbookPlan {
 }
 
 export interface RunbookDefinition<S extends z.ZodObject = z.ZodObject> {
-  /** CLI name (DESIGN.md contract), e.g. "restore-db". */
+  /** CLI name, e.g. "restore-db" (lowercase words joined by "-"). */
   readonly name: string;
   /** One line for `guardia list`. */
   readonly summary: string;
-  /** Which seed procedure it codifies and how; shown by `guardia <runbook> --help`. */
+  /**
+   * Which operations-manual procedure it codifies (by the manual's title and section) and how;
+   * shown by `guardia <runbook> --help`.
+   */
   readonly description: string;
   /** What each step does, in order, for `--help` (the steps themselves need a stack to exist). */
   readonly outline: readonly string[];

@@ -44,7 +44,7 @@ export function targetFor(
 }
 
 /**
- * The seed's MIRA tables with `casos` and `casos * 4` rows: text, numbers, timestamps, an index and
+ * The MIRA operations guide's tables (onco_casos) with `casos` and `casos * 4` rows: text, numbers, timestamps, an index and
  * a foreign key, so the restore has to replay constraints too.
  */
 export async function createMiraDatabase(server: PgServer, name: string, casos = 2000) {

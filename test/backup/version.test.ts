@@ -1,7 +1,9 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backupDatabase, pgDumpCommand } from "../../lib/backup/dump.js";
+import { backupDatabase, dumpPipeline, type DumpPipelineOptions } from "../../lib/backup/dump.js";
+import { commandNotes, shellLine } from "../../lib/command.js";
+import type { Database } from "../../lib/model/index.js";
 import {
   checkPgDumpAgainstServer,
   checkPgDumpVersion,
@@ -113,30 +115,52 @@ describe("a backup with an old pg_dump", () => {
     const target = targetFor(server, "mira_production");
     const version = await serverVersion();
     const where = `postgres://${server.user}@127.0.0.1:${server.port}/mira_production`;
-    await expect(checkPgDumpAgainstServer(target)).resolves.toMatch(
+    const checked = await checkPgDumpAgainstServer(target);
+    expect(checked.summary).toMatch(
       new RegExp(
         `^pg_dump \\d+\\.\\d+ \\(/\\S+/pg_dump\\) can dump PostgreSQL ${version} at ${where}$`,
       ),
     );
-    await expect(checkPgDumpAgainstServer(target, oldPgDump().bin)).rejects.toThrow(
+    expect(checked.summary).toContain(`pg_dump ${checked.pgDump.version} (${checked.pgDump.path})`);
+    await expect(checkPgDumpAgainstServer(target, { pgBinDir: oldPgDump().bin })).rejects.toThrow(
       PgDumpTooOldError,
     );
   });
 });
 
 describe("the pipeline shown in plans", () => {
-  it("is pg_dump without compression piped into zstd, as run", () => {
-    expect(pgDumpCommand()).toEqual([
-      ...["pg_dump", "--format=custom", "--compress=0", "--no-password"],
-      "--snapshot=<exported snapshot>",
-      ...["|", "zstd", "-q", "-c", "-1", "--long=24", "--single-thread"],
+  const database: Database = {
+    name: "mira",
+    engine: "postgres",
+    host: "db.mira.svc",
+    port: 5432,
+    database: "mira_production",
+    user: "mira_backup",
+    passwordSecret: { name: "mira-db", key: "password", env: undefined },
+    usedBy: [],
+    criticalTables: [],
+    exporterJob: undefined,
+  };
+  const pipeline = (o: Partial<DumpPipelineOptions> = {}) =>
+    dumpPipeline({ pgDump: "pg_dump", zstd: "zstd", database, destination: "file:///b/x", ...o });
+
+  it("is pg_dump without compression piped into zstd, as run, and prints as one shell line", () => {
+    expect(shellLine(pipeline())).toBe(
+      "PGHOST=db.mira.svc PGPORT=5432 PGUSER=mira_backup PGDATABASE=mira_production " +
+        "PGAPPNAME=guardia PGCONNECT_TIMEOUT=10 " +
+        "pg_dump --format=custom --compress=0 --no-password '--snapshot=<exported snapshot>' | " +
+        "zstd -q -c -1 --long=24 --single-thread",
+    );
+    expect(commandNotes(pipeline())).toEqual([
+      "pg_dump also gets PGPASSWORD in its environment (a secret, not shown)",
+      "in guardia, out of the pipe: sha256 of the stream, into file:///b/x",
     ]);
-    expect(pgDumpCommand({ zstdLevel: 3, zstdThreads: 0 }).slice(-3)).toEqual([
+    expect(pipeline({ zstdLevel: 3, zstdThreads: 0 }).pipeline[1]!.argv.slice(-3)).toEqual([
       "-3",
       "--long=24",
       "-T0",
     ]);
-    expect(() => pgDumpCommand({ zstdLevel: 22 })).toThrow(
+    expect(() => pipeline({ zstdLevel: 22 })).toThrow(
       "zstd level 22 is out of range: use 1 (fastest) to 19",
     );
   });

@@ -7,8 +7,8 @@ import type { PgServer } from "./postgres.js";
 import { run, startProcess, type LongRunning } from "./process.js";
 
 /**
- * A real Django + Django REST Framework + Celery backend like seed 002's, from Debian's packages
- * (../shared/notes/django-celery.md): a project migrated against a throwaway PostgreSQL, a Redis
+ * A real Django + Django REST Framework + Celery backend like the logistics support plan's, from
+ * Debian's packages (python3-django, python3-djangorestframework, python3-celery): a project migrated against a throwaway PostgreSQL, a Redis
  * broker on loopback, and a Celery worker that answers `inspect ping`.
  */
 

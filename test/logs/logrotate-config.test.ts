@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { logrotateBinary } from "../../lib/logs/listing.js";
-import { logrotateArgv, logrotateConfig, maxSizeBytes } from "../../lib/logs/logrotate-config.js";
+import {
+  logrotateCommand,
+  logrotateConfig,
+  maxSizeBytes,
+} from "../../lib/logs/logrotate-config.js";
 import { parseLogrotateDebug } from "../../lib/logs/logrotate-output.js";
 import { loadStack, type LogFiles } from "../../lib/model/index.js";
 
@@ -17,7 +21,7 @@ const work = mkdtempSync(path.join(tmpdir(), "guardia-logrotate-config-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("logrotateConfig", () => {
-  it("writes mira-prod's entry: seed 004's 30/90 days, 100M, copytruncate, no compression", () => {
+  it("writes mira-prod's entry: the MIRA operations guide's 30/90 days, 100M, copytruncate, no compression", () => {
     expect(logrotateConfig(miraProd.platform.logs[0]!, miraProd.name)).toBe(
       `# guardia rotate-logs: logs "mira" of mira-prod. Generated on every run; edit the stack file instead.
 /var/log/mira/*.log {
@@ -92,7 +96,7 @@ describe("logrotateConfig", () => {
     const entry = { ...miraProd.platform.logs[0]!, paths: [`${logs}/*.log`], maxSize: "1k" };
     const config = path.join(work, "accepted.conf");
     writeFileSync(config, logrotateConfig(entry, "mira-prod"), { mode: 0o600 });
-    const argv = logrotateArgv(logrotateBinary(), path.join(work, "state"), config, "debug");
+    const { argv } = logrotateCommand(logrotateBinary(), path.join(work, "state"), config, "debug");
     const run = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
     expect(run.status).toBe(0);
     expect(run.stderr).not.toMatch(/^error/m);
@@ -104,7 +108,7 @@ describe("logrotateConfig", () => {
   });
 });
 
-describe("maxSizeBytes and logrotateArgv", () => {
+describe("maxSizeBytes and logrotateCommand", () => {
   it("reads k, M and G as powers of 1024, as logrotate does", () => {
     expect(maxSizeBytes("100M")).toBe(100 * 1024 * 1024);
     expect(maxSizeBytes("1k")).toBe(1024);
@@ -113,14 +117,10 @@ describe("maxSizeBytes and logrotateArgv", () => {
   });
 
   it("asks --debug for a forecast and --verbose for a run", () => {
-    expect(logrotateArgv("/usr/sbin/logrotate", "/s/state", "/t/a.conf", "debug")).toEqual([
-      "/usr/sbin/logrotate",
-      "--debug",
-      "--state",
-      "/s/state",
-      "/t/a.conf",
-    ]);
-    expect(logrotateArgv("logrotate", "/s/state", "/t/a.conf", "run")[1]).toBe("--verbose");
+    expect(logrotateCommand("/usr/sbin/logrotate", "/s/state", "/t/a.conf", "debug")).toEqual({
+      argv: ["/usr/sbin/logrotate", "--debug", "--state", "/s/state", "/t/a.conf"],
+    });
+    expect(logrotateCommand("logrotate", "/s/state", "/t/a.conf", "run").argv[1]).toBe("--verbose");
   });
 });
 

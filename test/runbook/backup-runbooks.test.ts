@@ -92,8 +92,9 @@ beforeAll(async () => {
     platform({ url: `file://${path.join(work, "big")}` }, undefined, "mira_big"),
     "mira-big",
   );
-  // The drill's own server, as seed 000 §4.3 asks: its user can create databases there and has
-  // no account on the production server at all.
+  // The drill's own server, as the INATrace operations manual, 4.3 Pruebas de Restauración, asks
+  // ("restaurar en un entorno aislado"): its user can create databases there and has no account
+  // on the production server at all.
   await drillPg.createRole("guardia_drill", DRILL_PASSWORD);
   await drillPg.query("ALTER ROLE guardia_drill CREATEDB");
   drillStack = writeStackFile(
@@ -213,7 +214,9 @@ describe("backup-db → verify-backup on file://", () => {
     expect(run.stdout).toMatch(
       /Plan retention — ran: 1 expired \(20250101T020000Z-daily\); 1 kept/,
     );
-    expect(run.stdout).toContain("$ pg_dump --format=custom --compress=0");
+    expect(run.stdout).toMatch(
+      / PGDATABASE=mira_production PGAPPNAME=guardia PGCONNECT_TIMEOUT=10 \S*pg_dump --format=custom --compress=0 --no-password '--snapshot=<exported snapshot>' \| \S*zstd -q -c -1 /,
+    );
     expect(readdirSync(dbDir()).sort()).toEqual(before);
   });
 

@@ -67,7 +67,7 @@ describe("executeRunbook", () => {
     const definition = runbookOf(
       (l) => [
         step("read", "read", l),
-        step("change", "change", l, { action: () => ({ command: ["do", "it"] }) }),
+        step("change", "change", l, { action: () => ({ command: { argv: ["do", "it"] } }) }),
         step("verify", "verify", l),
       ],
       log,
@@ -75,7 +75,7 @@ describe("executeRunbook", () => {
     const record = await run(definition, { dryRun: true, yes: false });
     expect(log).toEqual(["run read"]);
     expect(record.steps.map((s) => s.status)).toEqual(["ok", "planned", "planned"]);
-    expect(record.steps[1]!.action).toEqual({ command: ["do", "it"] });
+    expect(record.steps[1]!.action).toEqual({ command: { argv: ["do", "it"] } });
     expect(record.outcome).toBe("planned");
     expect(record.exitCode).toBe(EXIT.ok);
   });

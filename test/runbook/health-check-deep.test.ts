@@ -16,9 +16,10 @@ import { startPostgres, type PgServer } from "../harness/postgres.js";
 import { writeStackFile } from "../harness/stacks.js";
 
 /**
- * health-check --deep runs seed 002's diagnostic script for real: Django's `manage.py check` and
- * a ping of a real Celery worker over a real Redis broker; on a cluster stack the same commands
- * go through `kubectl exec` (the recording fake, as no API server runs here).
+ * health-check --deep runs the logistics support plan's diagnostic script (Flujos de atencion,
+ * step 2) for real: Django's `manage.py check` and a ping of a real Celery worker over a real
+ * Redis broker; on a cluster stack the same commands go through `kubectl exec` (the recording
+ * fake, as no API server runs here).
  */
 
 interface Check {

@@ -86,7 +86,7 @@ describe("restart-service", () => {
     const result = await restart("--dry-run", "--json");
     const plan = JSON.parse(result.stdout) as {
       dryRun: boolean;
-      steps: { kind: string; status: string; action?: { command?: string[] } }[];
+      steps: { kind: string; status: string; action?: { command?: { argv: string[] } } }[];
     };
     expect(plan.dryRun).toBe(true);
     expect(plan.steps.map((s) => [s.kind, s.status])).toEqual([
@@ -95,14 +95,9 @@ describe("restart-service", () => {
       ["verify", "planned"],
       ["verify", "planned"],
     ]);
-    expect(plan.steps[1]!.action?.command).toEqual([
-      "kubectl",
-      "--namespace",
-      "shop",
-      "rollout",
-      "restart",
-      "deployment/web",
-    ]);
+    expect(plan.steps[1]!.action?.command).toEqual({
+      argv: ["kubectl", "--namespace", "shop", "rollout", "restart", "deployment/web"],
+    });
   });
 
   it("with no terminal and no --yes it refuses (exit 3) and changes nothing", async () => {
@@ -155,7 +150,9 @@ describe("restart-service", () => {
     expect(web.requests).toContain("/health");
     const report = readFileSync(path.join(work, "report.md"), "utf8");
     expect(report).toContain("# Evidence: `restart-service` on `shop-prod` — succeeded");
-    expect(report).toContain("`kubectl --namespace shop rollout restart deployment/web` → exit 0");
+    expect(report).toMatch(
+      /Ran, exit 0 \([\d.]+ s\):\n```sh\nkubectl --namespace shop rollout restart deployment\/web\n```/,
+    );
     const audit = JSON.parse(readFileSync(path.join(work, "audit.jsonl"), "utf8").trim()) as {
       outcome: string;
       steps: { status: string }[];
