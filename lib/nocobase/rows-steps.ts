@@ -162,13 +162,7 @@ export function sequenceStep(
     action: () => ({
       target: {
         database: `${database.host}:${database.port}/${database.database}`,
-        sequences:
-          facts.plan?.sequences
-            .map(
-              (s) =>
-                `${s.table}.${s.key} past ${[...s.references.map((r) => `${r.table}.${r.column}`), ...(ctx.params.withRecords ? ["the backup's rows"] : [])].join(", ") || "its own rows"}`,
-            )
-            .join("; ") || "none",
+        sequences: sequencesText(ctx, facts),
       },
     }),
     run: async (step) => {
@@ -193,6 +187,21 @@ export function sequenceStep(
   };
 }
 
+/** "pacientes.id past episodios.pacienteId, the backup's rows": what each sequence must pass. */
+function sequencesText(ctx: Ctx, facts: RecreateFacts): string {
+  const past = (s: RecreatePlan["sequences"][number]) => [
+    ...s.references.map((r) => `${r.table}.${r.column}`),
+    ...(ctx.params.withRecords && s.collection === ctx.params.collection
+      ? ["the backup's rows"]
+      : []),
+  ];
+  const lines = facts.plan?.sequences.map(
+    (s) => `${s.table}.${s.key} past ${past(s).join(", ") || "its own rows"}`,
+  );
+  return lines?.join("; ") || "none";
+}
+
+/** The highest id among the backup's rows of the collection (its table in the scratch database). */
 async function highestInScratch(
   step: RunContext,
   scratch: (step: RunContext) => Promise<PgTarget>,
