@@ -35,6 +35,8 @@ const params = z.object({
     ),
 });
 
+type Params = z.infer<typeof params>;
+
 interface Facts {
   store?: ObjectStore;
   latest?: ExportEntry;
@@ -88,55 +90,10 @@ lifecycle rule. Nothing in NocoBase is changed.`,
       });
     const onFile = backups.destination.kind === "file";
     const steps: Step[] = [
-      {
-        title: `Check the destination ${where}`,
-        kind: "read",
-        run: async () => {
-          const all = await listExports(await store(), location);
-          facts.latest = all[0];
-          const latest = facts.latest
-            ? `latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
-            : "no export yet";
-          return { summary: `${all.length} export(s); ${latest}` };
-        },
-      },
+      destinationStep(where, store, facts),
       readStep(ctx, collections, facts),
       ...(onFile ? [planRetentionStep(retention(ctx.dryRun), facts)] : []),
-      {
-        title: `Store the export at ${where}<id>/`,
-        kind: "change",
-        action: () => ({
-          target: {
-            destination: `${where}<id>-${ctx.params.schedule}/`,
-            objects: "collections.json, manifest.json (last)",
-          },
-        }),
-        run: async () => {
-          facts.stored = await writeExport({
-            store: await store(),
-            location,
-            document: facts.document!,
-            schedule: ctx.params.schedule,
-            operator: ctx.operator,
-            startedAt: new Date(),
-          });
-          const { id, manifest } = facts.stored;
-          const { bytes, sha256 } = manifest.objects[0]!;
-          return {
-            summary: `${id}: ${formatBytes(bytes)}, sha256 ${sha256.slice(0, 12)}…`,
-            data: { id, url: facts.stored.url },
-          };
-        },
-        manualUndo: "nothing to undo: an export only adds objects to the destination",
-      },
-      {
-        title: "Read the export back and compare its sha256",
-        kind: "verify",
-        run: async () => {
-          const back = await readExport(await store(), location, facts.stored!.manifest);
-          return { summary: `${back.collections.length} collection(s) read back; sha256 matches` };
-        },
-      },
+      ...storeSteps(ctx, where, store, facts),
       ...(onFile ? [applyRetentionStep(backups, store, retention, facts)] : []),
     ];
     return {
@@ -158,6 +115,65 @@ lifecycle rule. Nothing in NocoBase is changed.`,
     };
   },
 });
+
+type Store = () => Promise<ObjectStore>;
+
+function destinationStep(where: string, store: Store, facts: Facts): Step {
+  return {
+    title: `Check the destination ${where}`,
+    kind: "read",
+    run: async (step) => {
+      const all = await listExports(await store(), exportLocation(step.platform));
+      facts.latest = all[0];
+      const latest = facts.latest
+        ? `latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
+        : "no export yet";
+      return { summary: `${all.length} export(s); ${latest}` };
+    },
+  };
+}
+
+/** collections.json then the manifest; then both read back, as a restore would read them. */
+function storeSteps(ctx: RunContext<Params>, where: string, store: Store, facts: Facts): Step[] {
+  const location = exportLocation(ctx.platform);
+  return [
+    {
+      title: `Store the export at ${where}<id>/`,
+      kind: "change",
+      action: () => ({
+        target: {
+          destination: `${where}<id>-${ctx.params.schedule}/`,
+          objects: "collections.json, manifest.json (last)",
+        },
+      }),
+      run: async () => {
+        facts.stored = await writeExport({
+          store: await store(),
+          location,
+          document: facts.document!,
+          schedule: ctx.params.schedule,
+          operator: ctx.operator,
+          startedAt: new Date(),
+        });
+        const { id, manifest } = facts.stored;
+        const { bytes, sha256 } = manifest.objects[0]!;
+        return {
+          summary: `${id}: ${formatBytes(bytes)}, sha256 ${sha256.slice(0, 12)}…`,
+          data: { id, url: facts.stored.url },
+        };
+      },
+      manualUndo: "nothing to undo: an export only adds objects to the destination",
+    },
+    {
+      title: "Read the export back and compare its sha256",
+      kind: "verify",
+      run: async () => {
+        const back = await readExport(await store(), location, facts.stored!.manifest);
+        return { summary: `${back.collections.length} collection(s) read back; sha256 matches` };
+      },
+    },
+  ];
+}
 
 function readStep(ctx: RunContext, collections: Collections, facts: Facts): Step {
   const calls = [READ.info, READ.collections, READ.fields("<each collection>")];
