@@ -5,7 +5,12 @@ import {
   type Platform,
   type PlatformInput,
 } from "../lib/model/index.js";
-import { backupOutputs, backupStorageFor, databaseBackupsFor } from "./backup/index.js";
+import {
+  backupOutputs,
+  backupStorageFor,
+  collectionsExportFor,
+  databaseBackupsFor,
+} from "./backup/index.js";
 import { Foundation } from "./foundation.js";
 import { backupCronJobNames } from "./backup/names.js";
 import { logRotationFor } from "./log-rotation.js";
@@ -28,6 +33,7 @@ export function composeStack(
     serviceAccountAnnotations: backupStorage?.serviceAccountAnnotations,
   });
   const databaseBackups = databaseBackupsFor(platform, foundation, backupStorage);
+  const collectionsExport = collectionsExportFor(platform, foundation, backupStorage);
   const logRotation = logRotationFor(platform, foundation);
   const monitoring = new Monitoring(`${platform.name}-monitoring`, {
     platform,
@@ -40,6 +46,7 @@ export function composeStack(
     serviceAccountName: foundation.serviceAccountName,
     stackConfigMapName: foundation.stackConfigMapName,
     ...backupOutputs(backupStorage, databaseBackups),
+    ...(collectionsExport && { collectionsExportCronJob: collectionsExport.cronJobName }),
     ...(logRotation && { logRotationCronJobs: pulumi.all(logRotation.cronJobNames) }),
     ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };

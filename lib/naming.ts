@@ -20,6 +20,7 @@ export type Component =
   | "foundation"
   | "backup"
   | "restore-drill"
+  | "collections-export"
   | "monitoring"
   | "alerting"
   | "log-rotation"

@@ -148,7 +148,10 @@ function passwordEnv(platform: Platform, database: Database) {
   };
 }
 
-function claimMount(claim: NonNullable<BackupStorageAccess["claim"]>, readOnly: boolean): JobMount {
+export function claimMount(
+  claim: NonNullable<BackupStorageAccess["claim"]>,
+  readOnly: boolean,
+): JobMount {
   const ro = readOnly ? { readOnly } : {};
   return {
     volume: { name: "backups", persistentVolumeClaim: { claimName: claim.name, ...ro } },

@@ -6,6 +6,7 @@ import {
   type BackupCronJobsArgs,
   type BackupStorageAccess,
 } from "./cronjobs.js";
+import { CollectionsExport } from "./collections-export.js";
 import { createBackupClaim } from "./storage-file.js";
 import { createBackupBucket, createBackupRole, s3BackupTarget } from "./storage-s3.js";
 
@@ -113,6 +114,26 @@ export function databaseBackupsFor(
         storage: storage.access,
       }),
   );
+}
+
+/** The scheduled NocoBase collections export, when the stack has one (it needs the storage). */
+export function collectionsExportFor(
+  platform: Platform,
+  foundation: {
+    readonly serviceAccountName: pulumi.Input<string>;
+    readonly stackConfigMapName: pulumi.Input<string>;
+  },
+  storage: BackupStorage | undefined,
+): CollectionsExport | undefined {
+  const collections = platform.collections;
+  if (!collections?.export || !storage) return undefined;
+  return new CollectionsExport(`${platform.name}-export-collections`, {
+    platform,
+    collections: { ...collections, export: collections.export },
+    serviceAccountName: foundation.serviceAccountName,
+    stackConfigMapName: foundation.stackConfigMapName,
+    storage: storage.access,
+  });
 }
 
 /** Stack outputs: the CronJob names, and the bucket and role when there are some. */

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BackupSchedule, Destination, Platform } from "../../lib/model/index.js";
 import { jobServiceAccountName } from "../../lib/naming.js";
+import { EXPORT_SCHEDULE, exportTag } from "../../lib/nocobase/export-store.js";
 import { backupRoleName, SCHEDULE_TAG, stackKeyPrefix } from "./names.js";
 
 /**
@@ -18,6 +19,8 @@ export interface S3BackupTarget {
   readonly region: string | undefined;
   readonly objectLockDays: number | undefined;
   readonly schedules: readonly BackupSchedule[];
+  /** keepDays of the scheduled NocoBase collections export, when the stack has one. */
+  readonly collectionsExportDays: number | undefined;
   /** The EKS cluster's IAM OIDC provider. */
   readonly oidcProviderArn: string;
   readonly namespace: string;
@@ -42,6 +45,7 @@ export function s3BackupTarget(
     region: destination.region,
     objectLockDays: destination.objectLockDays,
     schedules: platform.backups?.schedules ?? [],
+    collectionsExportDays: platform.collections?.export?.keepDays,
     oidcProviderArn,
     namespace: platform.namespace,
     serviceAccount: jobServiceAccountName(platform),
@@ -180,18 +184,38 @@ export const ABORT_INCOMPLETE_UPLOAD_DAYS = 1;
 type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
 /**
+ * What expires by tag: each backup schedule, and the NocoBase collections exports of the
+ * export-collections CronJob (tagged so no schedule's rule can match them).
+ */
+function retainedSets(target: S3BackupTarget): { name: string; tag: string; keepDays: number }[] {
+  return [
+    ...target.schedules.map((s) => ({ name: s.name, tag: s.name, keepDays: s.keepDays })),
+    ...(target.collectionsExportDays === undefined
+      ? []
+      : [
+          {
+            name: "collections",
+            tag: exportTag(EXPORT_SCHEDULE),
+            keepDays: target.collectionsExportDays,
+          },
+        ]),
+  ];
+}
+
+/**
  * One expiry rule per schedule. Keys end in `<database>/<YYYYMMDDTHHMMSSZ>-<schedule>/...`, so
  * the schedule is not part of any key prefix; the rules select the stack's prefix AND the
  * object tag `guardia-schedule=<schedule>` that the backup writer puts on every object.
  */
 export function lifecycleRules(target: S3BackupTarget): LifecycleRule[] {
   const prefix = target.keyPrefix;
+  const retained = retainedSets(target);
   return [
-    ...target.schedules.map((schedule): LifecycleRule => ({
-      id: `expire-${schedule.name}`,
+    ...retained.map((set): LifecycleRule => ({
+      id: `expire-${set.name}`,
       status: "Enabled",
-      filter: { and: { prefix, tags: { [SCHEDULE_TAG]: schedule.name } } },
-      expiration: { days: schedule.keepDays },
+      filter: { and: { prefix, tags: { [SCHEDULE_TAG]: set.tag } } },
+      expiration: { days: set.keepDays },
     })),
     {
       // Versioning turns an expiry into a delete marker over a noncurrent version; this removes
@@ -199,7 +223,7 @@ export function lifecycleRules(target: S3BackupTarget): LifecycleRule[] {
       id: "noncurrent-versions",
       status: "Enabled",
       filter: { prefix },
-      noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays(target.schedules) },
+      noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays(retained) },
       expiration: { expiredObjectDeleteMarker: true },
     },
     {

@@ -44,7 +44,7 @@ export function describeMismatch(m: Mismatch): string {
 export async function checkObjects(
   store: ObjectStore,
   location: BackupLocation,
-  manifest: Manifest,
+  manifest: Pick<Manifest, "id" | "objects">,
   signal?: AbortSignal,
 ): Promise<Mismatch[]> {
   const mismatches: Mismatch[] = [];

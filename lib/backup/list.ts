@@ -14,24 +14,42 @@ import type { ObjectStore } from "./store.js";
 
 export type BackupStatus = "complete" | "incomplete" | "damaged";
 
-export interface ScannedBackup {
+/** What listing and retention read from a manifest; every kind of stored set has these. */
+export type ListedManifest = Pick<
+  Manifest,
+  "id" | "schedule" | "operator" | "startedAt" | "finishedAt" | "objects"
+>;
+
+/**
+ * Reads and strictly parses one set's manifest, throwing `ManifestError` when it is missing or
+ * invalid: `readManifest` for database backups, another reader for other sets stored with the
+ * same layout (NocoBase collection exports).
+ */
+export type ManifestReader<M extends ListedManifest> = (
+  store: ObjectStore,
+  location: BackupLocation,
+  id: string,
+) => Promise<M>;
+
+export interface ScannedBackup<M extends ListedManifest = Manifest> {
   readonly id: string;
   readonly schedule: string;
   readonly startedAt: Date;
   readonly status: BackupStatus;
   /** Why it is not complete. */
   readonly problem: string | undefined;
-  readonly manifest: Manifest | undefined;
+  readonly manifest: M | undefined;
   /** Every object under the backup's prefix (partial files of a killed run included). */
   readonly keys: readonly string[];
   readonly bytes: number;
 }
 
 /** All backups of a database, newest first. Keys under the prefix that are not backup ids are ignored. */
-export async function scanBackups(
+export async function scanBackups<M extends ListedManifest = Manifest>(
   store: ObjectStore,
   location: BackupLocation,
-): Promise<ScannedBackup[]> {
+  read: ManifestReader<M> = readManifest as unknown as ManifestReader<M>,
+): Promise<ScannedBackup<M>[]> {
   const prefix = databasePrefix(location);
   const groups = new Map<string, { key: string; bytes: number }[]>();
   for (const object of await store.list(prefix)) {
@@ -40,17 +58,18 @@ export async function scanBackups(
     groups.set(id, [...(groups.get(id) ?? []), object]);
   }
   const scanned = await Promise.all(
-    [...groups].map(([id, objects]) => classify(store, location, id, objects)),
+    [...groups].map(([id, objects]) => classify(store, location, id, objects, read)),
   );
   return newestFirst(scanned);
 }
 
-async function classify(
+async function classify<M extends ListedManifest>(
   store: ObjectStore,
   location: BackupLocation,
   id: string,
   objects: readonly { key: string; bytes: number }[],
-): Promise<ScannedBackup> {
+  read: ManifestReader<M>,
+): Promise<ScannedBackup<M>> {
   const { schedule, startedAt } = tryParseBackupId(id)!;
   const base = {
     id,
@@ -64,9 +83,9 @@ async function classify(
     const problem = `incomplete: no ${MANIFEST_OBJECT} (still running, or the run died)`;
     return { ...base, status: "incomplete", problem, manifest: undefined };
   }
-  let manifest: Manifest;
+  let manifest: M;
   try {
-    manifest = await readManifest(store, location, id);
+    manifest = await read(store, location, id);
   } catch (err) {
     if (!(err instanceof ManifestError)) throw err;
     // "missing" here means it was deleted between list and read (retention running).
@@ -86,7 +105,7 @@ async function classify(
   return { ...base, status: "complete", problem: undefined, manifest };
 }
 
-export interface BackupEntry {
+export interface BackupEntry<M extends ListedManifest = Manifest> {
   readonly id: string;
   readonly schedule: string;
   readonly operator: string;
@@ -100,23 +119,24 @@ export interface BackupEntry {
   /** "3 h", "12.5 d". */
   readonly age: string;
   readonly url: string;
-  readonly manifest: Manifest;
+  readonly manifest: M;
 }
 
 /** Restorable (complete) backups of a database, newest first. */
-export async function listBackups(
+export async function listBackups<M extends ListedManifest = Manifest>(
   store: ObjectStore,
   location: BackupLocation,
   now: Date = new Date(),
-): Promise<BackupEntry[]> {
-  const scanned = await scanBackups(store, location);
+  read?: ManifestReader<M>,
+): Promise<BackupEntry<M>[]> {
+  const scanned = await scanBackups(store, location, read);
   return scanned.flatMap((b) => {
     if (b.status !== "complete" || !b.manifest) return [];
     const m = b.manifest;
     const size = m.objects.reduce((sum, o) => sum + o.bytes, 0);
     const ageMs = now.getTime() - Date.parse(m.startedAt);
     const url = store.describe(`${databasePrefix(location)}${b.id}/`);
-    const entry: BackupEntry = {
+    const entry: BackupEntry<M> = {
       id: b.id,
       schedule: m.schedule,
       operator: m.operator,

@@ -15,7 +15,7 @@ export const MANIFEST_FORMAT_VERSION = 1;
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected 64 lowercase hex digits" });
 const count = z.number().int().nonnegative();
 
-const storedObject = z.strictObject({
+export const storedObject = z.strictObject({
   /** File name inside the backup's directory: "dump.pgcustom.zst". */
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
   bytes: count,

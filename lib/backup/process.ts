@@ -153,6 +153,11 @@ export interface RunningPipeline {
 export interface PipelineOptions {
   /** Secrets for the stages that declare them in `secretEnv`. */
   readonly secrets?: SecretEnv;
+  /**
+   * Secrets per stage, by position, over `secrets`: two psql stages on two servers both read
+   * PGPASSWORD, each its own server's.
+   */
+  readonly stageSecrets?: readonly (SecretEnv | undefined)[];
   /** The first stage's stdin. @default "ignore" */
   readonly stdin?: "pipe" | "ignore";
   /** Where the pipeline is recorded, as one shell line, when every stage has exited. */
@@ -163,9 +168,10 @@ export interface PipelineOptions {
 export function startPipeline(pipeline: Pipeline, opts: PipelineOptions = {}): RunningPipeline {
   const started = Date.now();
   const stages: Stage[] = [];
-  for (const command of pipeline.pipeline) {
+  for (const [i, command] of pipeline.pipeline.entries()) {
+    const given = { ...opts.secrets, ...opts.stageSecrets?.[i] };
     const secrets = Object.fromEntries(
-      Object.entries(opts.secrets ?? {}).filter(([name]) => command.secretEnv?.includes(name)),
+      Object.entries(given).filter(([name]) => command.secretEnv?.includes(name)),
     );
     const stdin = stages.at(-1)?.stdout ?? opts.stdin;
     stages.push(startStage(command, { secrets, stdin }));

@@ -3,8 +3,7 @@ import { checkObjects, describeMismatch } from "./integrity.js";
 import { databasePrefix, DUMP_OBJECT, MANIFEST_OBJECT } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { scanBackups } from "./list.js";
-import type { ScannedBackup } from "./list.js";
-import type { Manifest } from "./manifest.js";
+import type { ListedManifest, ManifestReader, ScannedBackup } from "./list.js";
 import type { ObjectStore } from "./store.js";
 
 /**
@@ -54,12 +53,14 @@ export interface RetentionOptions {
    * (backup-db's verify step). When that is still the newest backup, with the same objects, its
    * dump is not read again.
    */
-  readonly verified?: Manifest;
+  readonly verified?: ListedManifest;
   /**
    * false: a preview that does not read the newest dump at all. Its plan says so and
    * `applyRetention` refuses it; plan again with the check before deleting. @default true
    */
   readonly checksum?: boolean;
+  /** How the sets' manifests are read. @default readManifest (database backups) */
+  readonly read?: ManifestReader<ListedManifest>;
 }
 
 const DAY_MS = 86_400_000;
@@ -67,13 +68,13 @@ const DAY_MS = 86_400_000;
 export async function planRetention(opts: RetentionOptions): Promise<RetentionPlan> {
   const { store, location } = opts;
   const now = opts.now ?? new Date();
-  const backups = await scanBackups(store, location);
+  const backups = await scanBackups(store, location, opts.read);
   const base = {
     location,
     url: store.describe(databasePrefix(location)),
     now: now.toISOString(),
   };
-  const item = (b: ScannedBackup, reason: string): RetentionItem => ({
+  const item = (b: ScannedBackup<ListedManifest>, reason: string): RetentionItem => ({
     id: b.id,
     schedule: b.schedule,
     ageDays: Math.round(((now.getTime() - b.startedAt.getTime()) / DAY_MS) * 10) / 10,
@@ -122,7 +123,7 @@ export async function planRetention(opts: RetentionOptions): Promise<RetentionPl
  */
 async function newestProblem(
   opts: RetentionOptions,
-  backups: readonly ScannedBackup[],
+  backups: readonly ScannedBackup<ListedManifest>[],
 ): Promise<Pick<RetentionPlan, "blocked" | "newestCheck">> {
   const newest = backups[0];
   if (!newest) return { blocked: undefined, newestCheck: undefined };
@@ -144,9 +145,9 @@ async function newestProblem(
 }
 
 /** The verified manifest is this backup's, naming the same objects, sizes and digests. */
-function sameObjects(verified: Manifest | undefined, current: Manifest): boolean {
+function sameObjects(verified: ListedManifest | undefined, current: ListedManifest): boolean {
   if (!verified || verified.id !== current.id) return false;
-  const key = (m: Manifest) =>
+  const key = (m: ListedManifest) =>
     JSON.stringify(m.objects.map((o) => [o.name, o.bytes, o.sha256]).sort());
   return key(verified) === key(current);
 }

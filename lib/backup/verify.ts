@@ -48,6 +48,12 @@ export interface VerifyOptions {
   readonly signal?: AbortSignal;
   /** Where the commands it starts are recorded (the runbook step's commands). */
   readonly record?: CommandLog;
+  /**
+   * Keep the scratch database after a successful restore (a side-by-side restore whose rows the
+   * caller reads); the caller then drops it with `dropScratch`. A failed restore drops it anyway.
+   * @default false
+   */
+  readonly keep?: boolean;
 }
 
 export interface TableCheck {
@@ -109,7 +115,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
     }
     throw failure;
   }
-  await dropScratch(target, scratch);
+  if (!opts.keep) await dropScratch(target, scratch);
   const durationMs = Math.round(performance.now() - clock);
   return {
     id,

@@ -14,6 +14,7 @@ export function crossCheck(input: PlatformInput): ModelIssue[] {
     ...productionRules(input),
     ...backupPasswordRules(input),
     ...deadMansSwitchRules(input),
+    ...collectionsRules(input),
   ];
 }
 
@@ -197,6 +198,41 @@ function deadMansSwitchRules(input: PlatformInput): ModelIssue[] {
     issues.push({
       path: ["alerting", "receivers"],
       message: `prod needs a receiver besides the dead man's switch "${name}", or its alerts reach nobody`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * NocoBase's collections: the database named as NocoBase's must exist; exports live beside the
+ * database backups in a `collections/` folder, so no database may be called that; and a scheduled
+ * export needs the backup destination it is stored in.
+ */
+export const COLLECTIONS_FOLDER = "collections";
+
+function collectionsRules(input: PlatformInput): ModelIssue[] {
+  const collections = input.collections;
+  if (!collections) return [];
+  const databases = (input.databases ?? []).map((d) => d.name);
+  const issues: ModelIssue[] = [];
+  if (collections.database !== undefined && !databases.includes(collections.database)) {
+    issues.push({
+      path: ["collections", "database"],
+      message: `unknown database "${collections.database}" (databases: ${databases.join(", ") || "none declared"})`,
+    });
+  }
+  const clash = databases.indexOf(COLLECTIONS_FOLDER);
+  if (clash >= 0 && input.backups) {
+    issues.push({
+      path: ["databases", clash, "name"],
+      message: `"${COLLECTIONS_FOLDER}" is where the NocoBase collection exports are stored beside the backups; give this database another name`,
+    });
+  }
+  if (collections.export && !input.backups) {
+    issues.push({
+      path: ["collections", "export"],
+      message:
+        "the scheduled export is stored at `backups.destination`: add a `backups` section, or set `export: null`",
     });
   }
   return issues;

@@ -76,6 +76,9 @@ export const SEED_EXTERNAL_DEPENDENCY = {
 /** Seed 004's response times per priority, used as Alertmanager repeat intervals. */
 export const REPEAT_INTERVAL = { P1: "15m", P2: "1h", P3: "4h", P4: "24h" } as const;
 
+/** MIRA operations guide, Backup y Recovery, Backups Diarios: daily at 2 AM, kept 30 days. */
+export const COLLECTIONS_EXPORT = { cron: "0 2 * * *", keepDays: 30 } as const;
+
 export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/guardia-ops/guardia";
 export const DEFAULT_ALERTMANAGER_URL = "http://alertmanager-operated.monitoring.svc:9093";
 export const DEFAULT_RUNBOOK_BASE_URL =

@@ -180,6 +180,17 @@ export interface Collections {
   readonly apiUrl: string;
   readonly tokenSecret: SecretRef;
   readonly include: readonly string[] | undefined;
+  /** The `databases[].name` holding NocoBase's tables; undefined: not declared. */
+  readonly database: string | undefined;
+  /** Expected NocoBase version; undefined: the version the export was taken from. */
+  readonly version: string | undefined;
+  /** The scheduled export; undefined: none (turned off, or no `backups` to store it in). */
+  readonly export: CollectionsExport | undefined;
+}
+
+export interface CollectionsExport {
+  readonly cron: CronSchedule;
+  readonly keepDays: number;
 }
 
 export interface TokenPolicy {

@@ -1,6 +1,7 @@
 import { GUARDIA_VERSION } from "../version.js";
 import { CronSchedule } from "./cron.js";
 import {
+  COLLECTIONS_EXPORT,
   DEFAULT_ALERTMANAGER_URL,
   DEFAULT_IMAGE_REPOSITORY,
   DEFAULT_RUNBOOK_BASE_URL,
@@ -15,6 +16,7 @@ import type { Priority } from "./fields.js";
 import type {
   Alerting,
   Backups,
+  Collections,
   Destination,
   DrillServer,
   Platform,
@@ -81,9 +83,7 @@ export function resolvePlatform(input: PlatformInput): Platform {
     })),
     alerting: resolveAlerting(input),
     monitoring: resolveMonitoring(input),
-    collections: input.collections
-      ? { ...input.collections, include: input.collections.include }
-      : undefined,
+    collections: resolveCollections(input),
     tokens: input.tokens
       ? {
           service: input.tokens.service,
@@ -97,6 +97,24 @@ export function resolvePlatform(input: PlatformInput): Platform {
     aws: input.aws
       ? { region: input.aws.region, oidcProviderArn: input.aws.oidcProviderArn }
       : undefined,
+  };
+}
+
+/** The scheduled export is on by default wherever there is a backup destination to hold it. */
+function resolveCollections(input: PlatformInput): Collections | undefined {
+  const c = input.collections;
+  if (!c) return undefined;
+  const exportInput = c.export === null || !input.backups ? undefined : (c.export ?? {});
+  return {
+    apiUrl: c.apiUrl,
+    tokenSecret: c.tokenSecret,
+    include: c.include,
+    database: c.database,
+    version: c.version,
+    export: exportInput && {
+      cron: CronSchedule.parse(exportInput.cron ?? COLLECTIONS_EXPORT.cron),
+      keepDays: exportInput.keepDays ?? COLLECTIONS_EXPORT.keepDays,
+    },
   };
 }
 

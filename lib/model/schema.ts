@@ -295,13 +295,29 @@ const monitoring = strictObject({
   externalUptimeChecks: z.boolean().optional(),
 });
 
+const collectionsExport = strictObject({
+  /** When export-collections runs. @default "0 2 * * *" (MIRA operations guide, Backups Diarios: daily at 2 AM) */
+  cron: cron.optional(),
+  /** Days a scheduled export is kept. @default 30 (MIRA operations guide, Backups Diarios) */
+  keepDays: positiveInt("keepDays").optional(),
+});
+
 const collections = strictObject({
   /** NocoBase API base URL (…/api). */
   apiUrl: httpUrl,
-  /** Secret with an API key (`POST /apiKeys:create`). */
+  /** Secret with an API key (`POST /apiKeys:create`, role root). */
   tokenSecret: secretRef,
   /** Collections to export; all when absent. */
   include: z.array(z.string()).optional(),
+  /**
+   * The `databases[].name` NocoBase keeps its tables in: recreate-collection sets id sequences
+   * there, and `--with-records` brings rows back from that database's backups.
+   */
+  database: dnsLabel.optional(),
+  /** NocoBase version recreate-collection expects (`GET /app:getInfo`). @default the version the export was taken from */
+  version: z.string().min(1).optional(),
+  /** The scheduled export-collections CronJob, to `backups.destination`; null turns it off. @default daily at 02:00, kept 30 days, when the stack has `backups` */
+  export: collectionsExport.nullable().optional(),
 });
 
 const tokens = strictObject({

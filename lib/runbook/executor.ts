@@ -244,7 +244,7 @@ function pendingChanges(plan: RunbookPlan, from: number, context: ContextFactory
     .filter((s) => s.kind === "change")
     .map((s) => {
       const action = s.action?.(ctx);
-      return `  - ${s.title}${action?.command ? `\n      $ ${shellLine(action.command)}` : ""}${action?.call ? `\n      → ${action.call}` : ""}`;
+      return `  - ${s.title}${action?.command ? `\n      $ ${shellLine(action.command)}` : ""}${action?.call ? `\n      → ${action.call.split("\n").join("\n      → ")}` : ""}`;
     });
   return `About to change ${ctxTarget(ctx)}:\n${lines.join("\n")}`;
 }

@@ -33,7 +33,8 @@ function actionLines(action: PlannedAction | undefined): string[] {
   if (!action) return [];
   const lines: string[] = [];
   if (action.command) lines.push(...commandText(action.command));
-  if (action.call) lines.push(`→ ${action.call}`);
+  // Several calls come one per line (a recreate sends a call per collection and relation).
+  if (action.call) lines.push(...action.call.split("\n").map((call) => `→ ${call}`));
   if (action.target) lines.push(`target: ${targetText(action.target)}`);
   return lines;
 }
@@ -115,7 +116,8 @@ function stepSection(step: StepRecord, withEvidence: boolean): string[] {
   const body: string[] = [];
   const command = step.action?.command;
   if (command) body.push(...shellBlock(shellLine(command), commandNotes(command)));
-  if (step.action?.call) body.push(`API call: \`${step.action.call}\``);
+  if (step.action?.call)
+    body.push(...step.action.call.split("\n").map((call) => `- API call: \`${call}\``), "");
   if (step.action?.target) body.push(`Target: ${targetText(step.action.target)}`);
   if (withEvidence) {
     if (step.check)

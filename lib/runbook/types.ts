@@ -29,7 +29,7 @@ export type StepKind = "read" | "change" | "verify";
 export interface PlannedAction {
   /** The command as it runs (secrets travel in the environment, never here). */
   readonly command?: Runnable;
-  /** An API call, e.g. "POST http://alertmanager:9093/api/v2/silences". */
+  /** An API call, e.g. "POST http://alertmanager:9093/api/v2/silences"; several, one per line. */
   readonly call?: string;
   /** Resolved target: host, database, namespace, workload... */
   readonly target?: Readonly<Record<string, string>>;

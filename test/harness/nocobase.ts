@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./ports.js";
 import type { PgServer } from "./postgres.js";
@@ -40,8 +41,13 @@ export async function startNocoBase(pg: PgServer, database = "nocobase"): Promis
     );
   await pg.createDatabase(database);
   const port = await freePort();
+  // NocoBase's CLI hands a command to whatever server listens on its IPC socket, by default
+  // storage/gateway.sock inside the shared install: `nocobase install` would then install
+  // nothing here and answer for another test's server. Each server gets a socket of its own.
+  const own = mkdtempSync(join(tmpdir(), "guardia-nocobase-"));
   const env = {
     ...process.env,
+    SOCKET_PATH: join(own, "gateway.sock"),
     APP_ENV: "production",
     APP_HOST: "127.0.0.1",
     APP_PORT: String(port),
@@ -58,17 +64,28 @@ export async function startNocoBase(pg: PgServer, database = "nocobase"): Promis
     INIT_ROOT_PASSWORD: ROOT.password,
   };
   const yarn = join(NOCOBASE_APP, "node_modules", ".bin", "nocobase");
-  await run(yarn, ["install", "--lang=en-US"], { cwd: NOCOBASE_APP, env, timeoutMs: 180_000 });
+  const removeOwn = () => rmSync(own, { recursive: true, force: true });
+  let server: LongRunning;
   const apiUrl = `http://127.0.0.1:${port}/api`;
-  const server: LongRunning = await startProcess({
-    name: "nocobase",
-    cmd: yarn,
-    args: ["start"],
-    cwd: NOCOBASE_APP,
-    env,
-    timeoutMs: 120_000,
-    ready: async () => (await fetch(`${apiUrl}/__health_check`)).ok,
-  });
+  try {
+    await run(yarn, ["install", "--lang=en-US"], { cwd: NOCOBASE_APP, env, timeoutMs: 180_000 });
+    server = await startProcess({
+      name: "nocobase",
+      cmd: yarn,
+      args: ["start"],
+      cwd: NOCOBASE_APP,
+      env,
+      timeoutMs: 120_000,
+      ready: async () => (await fetch(`${apiUrl}/__health_check`)).ok,
+    });
+  } catch (err) {
+    removeOwn();
+    throw err;
+  }
+  const stop = async () => {
+    await server.stop();
+    removeOwn();
+  };
   try {
     const token = await signIn(apiUrl);
     return {
@@ -77,10 +94,10 @@ export async function startNocoBase(pg: PgServer, database = "nocobase"): Promis
       database,
       ...client(apiUrl, token),
       outputTail: server.outputTail,
-      stop: server.stop,
+      stop,
     };
   } catch (err) {
-    await server.stop();
+    await stop();
     throw err;
   }
 }

@@ -217,9 +217,10 @@ describe("every example stack", () => {
     expect(rotationJobs(render).map((j) => j.metadata?.name)).toEqual(
       expected.map((e) => logRotationCronJobName(platform, e)),
     );
-    // Nothing else changed: the other CronJobs are exactly the backup ones.
+    // Nothing else changed: the other CronJobs are exactly the backup ones and the export.
     const backups = platform.runtime === "kubernetes" ? backupCronJobNames(platform) : [];
-    expect(cronJobs(render).length).toBe(backups.length + expected.length);
+    const exports = platform.runtime === "kubernetes" && platform.collections?.export ? 1 : 0;
+    expect(cronJobs(render).length).toBe(backups.length + expected.length + exports);
     for (const job of rotationJobs(render)) expect(restrictedProblems(podOf(job))).toEqual([]);
   });
 });

@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import type {
+  Collections,
+  CollectionsExport as ExportSchedule,
+  Platform,
+} from "../../lib/model/index.js";
+import { MAX_CRONJOB_NAME, objectName, STACK_FILE_IN_CLUSTER } from "../../lib/naming.js";
+import { EXPORT_SCHEDULE } from "../../lib/nocobase/export-store.js";
+import { secretEnvName } from "../../lib/secrets.js";
+import { claimMount, type BackupStorageAccess } from "./cronjobs.js";
+import { guardiaCronJob } from "./guardia-job.js";
+
+/**
+ * The scheduled NocoBase collections export (MIRA operations guide, Backup y Recovery, Backups
+ * Diarios: daily at 2 AM, kept 30 days): a CronJob running `guardia export-collections`, which
+ * stores the export beside the database backups, in the same destination, with the API key from
+ * `collections.tokenSecret` in its environment.
+ */
+
+export interface CollectionsExportArgs {
+  /** The resolved model (namespace, image, time zone, labels). */
+  readonly platform: Platform;
+  /** The stack's `collections`, with the export's schedule and retention. */
+  readonly collections: Collections & { readonly export: ExportSchedule };
+  /** The Foundation's job ServiceAccount. */
+  readonly serviceAccountName: pulumi.Input<string>;
+  /** The Foundation's stack ConfigMap. */
+  readonly stackConfigMapName: pulumi.Input<string>;
+  /** From `BackupStorage.access`: the exports go where the backups go. */
+  readonly storage: BackupStorageAccess;
+}
+
+/** An export reads a few hundred definitions through the API: minutes would mean it hangs. */
+export const EXPORT_JOB_DEADLINE_SECONDS = 1800;
+
+/** `<platform>-export-collections`. */
+export function collectionsExportCronJobName(platform: Platform): string {
+  return objectName(platform, ["export-collections"], MAX_CRONJOB_NAME);
+}
+
+/** `export-collections` as the CronJob runs it (argv after `guardia`). */
+export function collectionsExportArgs(stack = STACK_FILE_IN_CLUSTER): string[] {
+  return ["export-collections", "--stack", stack, "--schedule", EXPORT_SCHEDULE, "--yes", "--json"];
+}
+
+export class CollectionsExport extends pulumi.ComponentResource {
+  readonly cronJobName: pulumi.Output<string>;
+
+  constructor(name: string, args: CollectionsExportArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("guardia:index:CollectionsExport", name, {}, opts);
+    const { platform, collections, storage } = args;
+    const token = collections.tokenSecret;
+    const job = guardiaCronJob(
+      `${name}-cronjob`,
+      {
+        platform,
+        cronJobName: collectionsExportCronJobName(platform),
+        component: "collections-export",
+        schedule: collections.export.cron,
+        args: collectionsExportArgs(),
+        serviceAccountName: args.serviceAccountName,
+        stackConfigMapName: args.stackConfigMapName,
+        env: [
+          {
+            name: secretEnvName(token),
+            valueFrom: { secretKeyRef: { name: token.name, key: token.key } },
+          },
+        ],
+        envFrom: storage.credentialsSecret
+          ? [{ secretRef: { name: storage.credentialsSecret } }]
+          : [],
+        mounts: storage.claim ? [claimMount(storage.claim, false)] : [],
+        activeDeadlineSeconds: EXPORT_JOB_DEADLINE_SECONDS,
+      },
+      { parent: this },
+    );
+    this.cronJobName = job.metadata.name;
+    this.registerOutputs({ cronJobName: this.cronJobName });
+  }
+}
