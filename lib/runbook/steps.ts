@@ -196,7 +196,7 @@ export function stateAfterFailure(run: RunRecord, steps: readonly Step[]): strin
   for (const record of changed.filter((s) => s.status === "failed")) {
     const undo = steps[record.index - 1]?.manualUndo;
     lines.unshift(
-      `  did not complete: ${record.title}${undo ? ` (what it may have done: ${undo})` : ""}`,
+      `  did not complete: ${record.title}${undo ? ` (to undo what it did: ${undo})` : ""}`,
     );
   }
   return `State after the failure:\n${lines.join("\n")}`;

@@ -433,7 +433,7 @@ describe("the state after a failure", () => {
       [
         'step 2 "second" failed: disk full',
         "State after the failure:",
-        "  did not complete: second (what it may have done: remove the half-written file)",
+        "  did not complete: second (to undo what it did: remove the half-written file)",
         "  rolled back: first",
       ].join("\n"),
     );
