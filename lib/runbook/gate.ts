@@ -12,8 +12,10 @@ import type { PlannedAction, RunbookPlan } from "./types.js";
  * What stands between a plan and its first change: the confirmation, then the lock. Nobody holds
  * the lock while the question waits (another operator may work meanwhile), so after the answer
  * the read steps run again under the lock and the changes they lead to must be exactly the ones
- * confirmed; otherwise the run is refused. With --yes there is nobody to wait for: the lock is
- * taken before the first step, and the read steps run once, under it.
+ * confirmed; otherwise the run is refused. Read steps must therefore give the same facts when
+ * they run twice. A runbook without a lock does not serialize its runs, so it reads once. With
+ * --yes there is nobody to wait for: the lock is taken before the first step, and the read steps
+ * run once, under it.
  */
 export interface GateOptions {
   readonly runbook: string;
@@ -63,7 +65,7 @@ export class ChangeGate {
       await this.#confirm(confirmed);
       await this.#takeLock();
       this.#open = true;
-      await this.#recheck(index, confirmed);
+      if (plan.lock) await this.#recheck(index, confirmed);
     }
     const lost = this.#held?.lost();
     if (lost) throw new Error(`stopped before "${plan.steps[index]!.title}": ${lost}`);
