@@ -44,8 +44,8 @@ export default defineRunbook({
   name: "backup-db",
   summary: "Back up a database to the stack's destination, verify it, apply retention",
   description: `
-Seed 000 §4.2 (check the destination's space, back up, verify that it completed, record date,
-time and who) and seed 004's backup_database.sh (pg_dump, keep 90 days), made safe: a
+INATrace operations manual, 4.2 (check the destination's space, back up, verify that it completed, record date,
+time and who) and the MIRA operations guide's backup_database.sh (pg_dump, keep 90 days), made safe: a
 custom-format pg_dump streamed through zstd to s3:// (multipart upload) or file:// (fsync, atomic
 rename) with sha256 computed on the way, never buffered in memory or on local disk; exact row
 counts of the critical tables from the dump's own snapshot; manifest.json written last, so a
@@ -64,6 +64,12 @@ pg_dump and discards the partial dump. The CronJobs run exactly this.`,
     "Read the new dump back and compare its sha256 with the manifest",
     "Plan retention again, trusting the backup just read back, and delete the expired backups (file://)",
   ],
+  manual: [
+    "INATrace operations manual, 4.2 Procedimiento General de Backup",
+    "MIRA operations guide, Backup y Recovery, Backups Semanales (Base de Datos)",
+  ],
+  onFailure:
+    "Nothing is lost: a backup only adds objects to the destination, and retention deletes nothing while the newest backup is incomplete or damaged. A dump that fails, times out or is interrupted is discarded and gets no manifest.json, so it is never listed or restored; run backup-db again once the cause is fixed. When the read-back of the new dump fails, the backup stays in the destination: treat it as damaged (verify-backup --backup <id> checks it again).",
   params,
   plan: (ctx) => {
     const database = ctx.database(ctx.params.database);

@@ -38,10 +38,10 @@ export default defineRunbook({
   name: "health-check",
   summary: "Probe every health endpoint, external dependency and database of a stack",
   description: `
-Seed 000 §2.1 (backend health endpoint, frontend, mobile sync), seed 002 level 1 (/api/v1/whoami)
-and seed 004 (NocoBase API, ALMA/SIDRA connectivity, database availability) as one command. All
+INATrace operations manual, 2.1 (backend health endpoint, frontend, mobile sync), the logistics support plan's level 1 (/api/v1/whoami)
+and the MIRA operations guide (NocoBase API, ALMA/SIDRA connectivity, database availability) as one command. All
 probes run at once, each with its timeout, so the whole check takes about one timeout. With --deep
-it adds seed 002's diagnostic script: \`python manage.py check\` and a Celery worker ping, run in
+it adds the logistics support plan's diagnostic script: \`python manage.py check\` and a Celery worker ping, run in
 the service's directory on a local stack or through \`kubectl exec\` on a cluster stack.
 Read-only: it never changes anything. Exit 0 when everything answers, 1 otherwise.`,
   outline: [
@@ -49,6 +49,13 @@ Read-only: it never changes anything. Exit 0 when everything answers, 1 otherwis
     "With --deep: Django manage.py check and Celery worker ping",
     "Report the table; fail when any check failed",
   ],
+  manual: [
+    "INATrace operations manual, 2.1 Verificación de Salud de Servicios",
+    "logistics support plan, Niveles de soporte (nivel 1) and Flujos de atención, step 2 (diagnostic script)",
+    "MIRA operations guide, Monitoreo, Métricas Clave",
+  ],
+  onFailure:
+    "It changes nothing. Exit 1 means a check failed: the table says which endpoint, dependency or database, with the status or error it got.",
   params,
   plan: (ctx) => {
     const services = ctx.params.service ? [ctx.service(ctx.params.service)] : ctx.platform.services;

@@ -37,7 +37,7 @@ export default defineRunbook({
   name: "list-backups",
   summary: "List the restorable backups of a stack's databases, newest first",
   description: `
-Seed 004's "ls -lh /backups/mira-*.tar.gz | tail -1" (which is the most recent backup), for
+The MIRA operations guide's "ls -lh /backups/mira-*.tar.gz | tail -1" (which is the most recent backup), for
 every destination guardia writes: complete backups only (a backup whose manifest.json is
 missing never counts), newest first, with size, age, schedule and who made it. --all also
 lists incomplete and damaged ones, with why. Read-only.`,
@@ -45,6 +45,11 @@ lists incomplete and damaged ones, with why. Read-only.`,
     "Read every backup's manifest under the stack's destination",
     "Print them newest first",
   ],
+  manual: [
+    "MIRA operations guide, Backup y Recovery, Procedimiento de Recovery (identify the most recent backup)",
+  ],
+  onFailure:
+    "It changes nothing. Exit 1 means the destination could not be read (credentials, network, a missing directory); the message names the destination.",
   params,
   plan: (ctx) => {
     const backups = requireBackups(ctx.stack);

@@ -43,7 +43,9 @@ const params = z.object({
   start: z
     .string()
     .optional()
-    .describe("when it starts, ISO 8601 (default now); seed 002 announces windows 48 h ahead"),
+    .describe(
+      "when it starts, ISO 8601 (default now); the logistics support plan announces windows 48 h ahead",
+    ),
   services: z.string().optional().describe("affected services, comma-separated (default: all)"),
   steps: z.string().optional().describe("the work, steps separated by ';'"),
   rollback: z.string().optional().describe("how to undo the work, steps separated by ';'"),
@@ -68,8 +70,8 @@ export default defineRunbook({
   name: "maintenance-window",
   summary: "Open or close a maintenance window: pre-checks, silence, success criteria, record",
   description: `
-Seed 000 §3 (planned windows documented in the maintenance-window format, success criteria:
-health endpoints green, smoke tests passed, no new critical errors) and seed 002 (windows
+INATrace operations manual, 3 (planned windows documented in the maintenance-window format, success criteria:
+health endpoints green, smoke tests passed, no new critical errors) and the logistics support plan (windows
 announced ahead). Opening records the objective, affected services, start and end, steps,
 rollback and success criteria; runs the stack's health checks as the baseline; and creates an
 Alertmanager silence scoped to the stack for the window, which spares the dead man's switch
@@ -86,6 +88,12 @@ criterion failed. The window's state lives in Alertmanager, so any engineer can 
     "close: find the window; run the success criteria; list new critical/warning alerts",
     "close: expire the silence; complete the record; fail if a criterion failed",
   ],
+  manual: [
+    "INATrace operations manual, 3 Mantenimiento Planificado (3.1 Ventanas de Mantenimiento, 3.3 Criterios de Éxito)",
+    "logistics support plan, Comunicaciones (maintenance windows announced ahead)",
+  ],
+  onFailure:
+    "Opening: the pre-checks are the baseline and are recorded whatever they find; another open window stops the run before anything is created; when the window record cannot be written after the silence was created, the silence is expired again, so alerts are never muted without a record. Closing: the silence is expired even when a success criterion fails, so alerts reach people again; the run exits 1 and the completed record says which criterion failed.",
   params,
   plan: (ctx) => (ctx.params.close ? closePlan(ctx) : openPlan(ctx)),
 });

@@ -20,7 +20,7 @@ export default defineRunbook({
   name: "restart-service",
   summary: "Restart a service, wait for it to come back, and health-check it",
   description: `
-Seed 004 "API No Responde → systemctl restart nocobase" and seed 002 level 2 "restaura servicios
+The MIRA operations guide's "API No Responde → systemctl restart nocobase" and the logistics support plan's level 2 "restaura servicios
 Docker o workers Celery", made safe: on a cluster stack a \`kubectl rollout restart\` of the
 service's workload (pods are replaced one by one, so a healthy Deployment keeps serving), a wait
 for the rollout with a timeout, then a health check of that service. When the rollout or the
@@ -35,6 +35,12 @@ service at once.`,
     "Health-check the service's endpoints",
     "On failure: pod status, recent events, last log lines",
   ],
+  manual: [
+    "MIRA operations guide, Troubleshooting Operacional, Problema: API No Responde",
+    "logistics support plan, Niveles de soporte (nivel 2: restore Docker services or Celery workers)",
+  ],
+  onFailure:
+    "A rollout restart replaces the pods with the same spec: there is nothing to undo. When the rollout or the health check fails, the run exits 1 and prints the pods' status, recent events and last log lines; an interrupted wait leaves the rollout going on in the cluster (`kubectl rollout status <workload>` shows where it is). The Lease (lock file on local stacks) is released in every case.",
   params,
   plan: (ctx) => {
     const service = ctx.service(ctx.params.service);

@@ -58,7 +58,7 @@ export default defineRunbook({
   name: "rotate-logs",
   summary: "Rotate log files with logrotate, gzip old rotations, delete expired ones",
   description: `
-Seed 000 §2.2 ("logs se rotan adecuadamente, no crecen sin control en disco") and seed 004's
+INATrace operations manual, 2.2 ("logs se rotan adecuadamente, no crecen sin control en disco") and the MIRA operations guide's
 cleanup_old_logs.sh (gzip after 30 days, delete after 90), per \`logs\` entry of the stack: the
 real logrotate rotates each live file daily and as soon as it passes maxSize (copytruncate: the
 applications keep their files open), then guardia gzips rotated files older than
@@ -72,6 +72,12 @@ live file or another program's file. Run it where the files are; the CronJobs ru
     "Gzip rotated files older than compressAfterDays (fsync, read back, then remove the original)",
     "Delete rotated files older than deleteAfterDays that logrotate left",
   ],
+  manual: [
+    "INATrace operations manual, 2.2 Revisión de Logs y Alertas",
+    "MIRA operations guide, Performance y Optimización, Limpieza de Datos (cleanup_old_logs.sh)",
+  ],
+  onFailure:
+    "No log line is lost: logrotate copies each file before truncating it, and an original is removed only after its .gz is fsynced and reads back identical, so an interrupted compression leaves the original in place. Deleted rotations are gone, but only rotated names older than deleteAfterDays are ever deleted. The result lists every file rotated, compressed and deleted; run it again to finish.",
   params,
   plan: (ctx) => {
     const entries = selectEntries(ctx);
