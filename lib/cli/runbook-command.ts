@@ -23,6 +23,7 @@ import { textTable } from "../table.js";
 import {
   flagsHelp,
   GLOBAL_FLAGS,
+  globalFlags,
   parseFlags,
   RUNBOOK_FLAGS,
   type FlagSpec,
@@ -35,11 +36,12 @@ import { printJson } from "./output.js";
 export async function runbookCommand(name: RunbookName, args: string[]): Promise<number> {
   const definition = await loadRunbook(name);
   const specs = describeParams(definition.params);
-  const flags = parseFlags(args, [...RUNBOOK_FLAGS, ...paramFlags(specs)]);
-  if (flags.help) {
+  // Help never fails, even next to a flag that is wrong.
+  if (globalFlags(args).help) {
     process.stdout.write(`${runbookHelp(definition, specs)}\n`);
     return EXIT.ok;
   }
+  const flags = parseFlags(args, [...RUNBOOK_FLAGS, ...paramFlags(specs)]);
   if (typeof flags.stack !== "string") throw new UsageError(`${name} needs --stack <name or path>`);
   const stack = loadStack(flags.stack);
   const params = parseParams(definition.params, specs, flags);

@@ -26,22 +26,33 @@ function cell(text: string): string {
 
 const code = (text: string) => `\`${text}\``;
 
+/**
+ * Text written for the terminal, as Markdown: outside code spans `<time>` or `<s>` would be
+ * read as HTML tags and vanish, so angle brackets are escaped there.
+ */
+export function prose(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[<>]/g, (c) => `\\${c}`)))
+    .join("");
+}
+
 export function runbookPage(definition: RunbookDefinition): string {
   const specs = describeParams(definition.params);
   return [
     `# guardia ${definition.name}`,
     "",
-    `${definition.summary}.`,
+    `${prose(definition.summary)}.`,
     "",
     `_Generated from \`runbooks/${definition.name}.ts\` by \`npm run docs\`: change the runbook, then regenerate._`,
     "",
     "## What it does",
     "",
-    definition.description.trim(),
+    prose(definition.description.trim()),
     "",
     "## From the manuals",
     "",
-    ...(definition.manual ?? ["(not recorded)"]).map((procedure) => `- ${procedure}`),
+    ...(definition.manual ?? ["(not recorded)"]).map((procedure) => `- ${prose(procedure)}`),
     "",
     "## Usage",
     "",
@@ -55,7 +66,7 @@ export function runbookPage(definition: RunbookDefinition): string {
     "",
     "## Steps",
     "",
-    ...definition.outline.map((step, i) => `${i + 1}. ${step}`),
+    ...definition.outline.map((step, i) => `${i + 1}. ${prose(step)}`),
     "",
     "Read-only steps also run in a dry run, which prints every change with its exact command and target instead of making it. Changes run after the confirmation, under the runbook's lock.",
     "",
@@ -65,7 +76,7 @@ export function runbookPage(definition: RunbookDefinition): string {
     "",
     "## When it fails",
     "",
-    definition.onFailure ?? "(not recorded)",
+    prose(definition.onFailure ?? "(not recorded)"),
     "",
     'Every failed, refused or interrupted run ends with "State after the failure": what was rolled back, what was left as is and how to undo it, or that nothing was changed. The audit log and `--report` keep the same record.',
     "",
@@ -97,7 +108,7 @@ function paramsTable(specs: readonly ParamSpec[]): string {
         : spec.defaultValue === undefined || spec.type === "boolean"
           ? ""
           : code(String(spec.defaultValue)),
-      spec.description,
+      prose(spec.description),
     ]),
   );
 }
@@ -115,7 +126,7 @@ export function exitCodesTable(exits?: readonly ExitCode[]): string {
 export function runbooksTable(definitions: readonly RunbookDefinition[], linkBase: string): string {
   return table(
     ["runbook", "what it does"],
-    definitions.map((d) => [`[${code(d.name)}](${linkBase}${d.name}.md)`, d.summary]),
+    definitions.map((d) => [`[${code(d.name)}](${linkBase}${d.name}.md)`, prose(d.summary)]),
   );
 }
 
@@ -133,7 +144,7 @@ export function flagsTable(
     ["flag", "what it does"],
     flags.map((f) => [
       code(`${f.short ? `-${f.short}, ` : ""}--${f.name}${f.value ? ` ${f.value}` : ""}`),
-      f.help,
+      prose(f.help),
     ]),
   );
 }
@@ -158,8 +169,8 @@ export function fieldTables(objects: readonly ObjectDoc[]): string {
             code(f.name),
             f.type,
             f.required ? "yes" : "",
-            f.defaultValue ?? "",
-            f.description,
+            prose(f.defaultValue ?? ""),
+            prose(f.description),
           ]),
         ),
       ].join("\n"),
@@ -178,7 +189,7 @@ export function alertsTable(alerts: readonly AlertDefinition[], runbookPages: st
       [...new Set(same.map((a) => a.priority))].sort().join(", "),
       `[${code(same[0]!.first.runbook)}](${runbookPages}${same[0]!.first.runbook}.md)`,
       // A label the alert fills in at run time, shown as `<label>`.
-      same[0]!.summary.replace(/\{\{ \$labels\.(\w+) \}\}/g, "`<$1>`"),
+      prose(same[0]!.summary.replace(/\{\{ \$labels\.(\w+) \}\}/g, "`<$1>`")),
     ]),
   );
 }

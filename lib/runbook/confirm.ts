@@ -75,17 +75,17 @@ export interface ConfirmOptions {
 
 export async function confirmChanges(options: ConfirmOptions): Promise<void> {
   const { environment, target, summary } = options;
-  const limit = `no answer within ${waitText(options.timeoutMs ?? CONFIRM_TIMEOUT_MS)} means no`;
+  const limit = `No answer within ${waitText(options.timeoutMs ?? CONFIRM_TIMEOUT_MS)} means no`;
   if (environment === "prod") {
     const answer = await ask(
       options,
-      `${summary}\nThis is PRODUCTION. Type the target's name (${target}) to continue (${limit}): `,
+      `${summary}\n${limit}.\nThis is PRODUCTION. Type the target's name (${target}) to continue: `,
     );
     if (answer.trim() !== target)
       throw new RefusedError(`not confirmed ("${answer.trim()}" is not "${target}")`);
     return;
   }
-  const answer = await ask(options, `${summary}\nProceed? [y/N] (${limit}) `);
+  const answer = await ask(options, `${summary}\n${limit}.\nProceed? [y/N] `);
   if (!/^y(es)?$/i.test(answer.trim())) throw new RefusedError("not confirmed");
 }
 

@@ -39,6 +39,8 @@ interface Execution {
   readonly plan: RunbookPlan;
   readonly context: ContextFactory;
   readonly done: Step[];
+  /** Points the command recorder at the step that runs now. */
+  readonly track: (record: StepRecord) => void;
 }
 
 export async function executeRunbook(
@@ -56,16 +58,17 @@ export async function executeRunbook(
   try {
     plan = definition.plan(planningContext(context));
     run.steps = plan.steps.map(newStepRecord);
-    const execution: Execution = { options, run, plan, context, done: [] };
+    const track = (record: StepRecord) => (current = record);
+    const execution: Execution = { options, run, plan, context, done: [], track };
     gate = new ChangeGate({
       ...options,
       runbook: definition.name,
       plan,
       context,
       kubectl,
-      rereadStep: (i) => runAt(execution, i, (record) => (current = record)),
+      rereadStep: (i) => runAt(execution, i),
     });
-    await runSteps(execution, gate, (record) => (current = record));
+    await runSteps(execution, gate);
     finish(run, options.dryRun ? "planned" : "done", EXIT.ok);
   } catch (err) {
     fail(run, err as Error, plan);
@@ -81,25 +84,17 @@ export async function executeRunbook(
 }
 
 /** The step loop; on any failure the finished changes are rolled back before it rethrows. */
-async function runSteps(
-  execution: Execution,
-  gate: ChangeGate,
-  track: (record: StepRecord) => void,
-): Promise<void> {
+async function runSteps(execution: Execution, gate: ChangeGate): Promise<void> {
   const { options, plan, run, context, done } = execution;
   try {
     await gate.start();
-    run.lock = gate.lock;
     for (const [i, step] of plan.steps.entries()) {
       if (options.dryRun && step.kind !== "read") {
         plannedStep(execution, i);
         continue;
       }
-      if (step.kind === "change") {
-        await gate.beforeChange(i);
-        run.lock = gate.lock;
-      }
-      await runAt(execution, i, track);
+      if (step.kind === "change") await gate.beforeChange(i);
+      await runAt(execution, i);
       if (step.kind === "change") done.push(step);
     }
   } catch (err) {
@@ -109,9 +104,8 @@ async function runSteps(
 }
 
 async function runAt(
-  { options, plan, run, context }: Execution,
+  { options, plan, run, context, track }: Execution,
   index: number,
-  track: (record: StepRecord) => void,
 ): Promise<void> {
   const step = plan.steps[index]!;
   if (options.interrupt?.aborted)

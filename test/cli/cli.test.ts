@@ -146,6 +146,17 @@ describe("every command", () => {
     expect(result.stdout).toMatch(/\nExit codes:\n {2}0 {2}done/);
   });
 
+  it("prints help even next to a wrong flag", async () => {
+    for (const args of [
+      ["restart-service", "--colour", "-h"],
+      ["render", "--outdir", "x", "--help"],
+    ]) {
+      const result = await runCli(args);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(`guardia ${args[0]}`);
+    }
+  });
+
   it.each([
     [["frobnicate", "--json"], 'unknown command "frobnicate"; see guardia --help'],
     [["render", "--json"], "render needs --stack <name or path>"],

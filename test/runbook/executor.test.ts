@@ -350,7 +350,7 @@ describe("the confirmation, the lock and the re-check", () => {
         },
       },
     });
-    expect(asked[0]).toMatch(/Proceed\? \[y\/N\] \(no answer within 0\.2 s means no\) $/);
+    expect(asked[0]).toMatch(/\nNo answer within 0\.2 s means no\.\nProceed\? \[y\/N\] $/);
     expect(log).toEqual(["read a"]);
     expect(record).toMatchObject({ outcome: "refused", exitCode: EXIT.refused });
     expect(record.error).toBe(
