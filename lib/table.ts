@@ -20,3 +20,11 @@ export function formatTable(
       .trimEnd();
   return rows.map(line).join("\n");
 }
+
+/** `formatTable` with every line indented (help texts, `guardia list`). */
+export function textTable(rows: readonly (readonly string[])[], indent = ""): string {
+  return formatTable(rows)
+    .split("\n")
+    .map((line) => (indent + line).trimEnd())
+    .join("\n");
+}

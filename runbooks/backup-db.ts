@@ -88,6 +88,12 @@ or SIGTERM stops pg_dump and discards the partial dump. The CronJobs run exactly
     "Read the new dump back and compare its sha256 with the manifest",
     "Plan retention again, trusting the backup just read back, and delete the expired backups (file://)",
   ],
+  manual: [
+    "INATrace operations manual, 4.2 Procedimiento General de Backup",
+    "MIRA operations guide, Backup y Recovery, Backups Semanales (Base de Datos)",
+  ],
+  onFailure:
+    "Nothing is lost: a backup only adds objects to the destination, and retention deletes nothing while the newest backup is incomplete or damaged. A dump that fails, times out or is interrupted is discarded and gets no manifest.json, so it is never listed or restored; run backup-db again once the cause is fixed. When the read-back of the new dump fails, the backup stays in the destination: treat it as damaged (verify-backup --backup <id> checks it again).",
   params,
   plan: (ctx) => {
     const database = ctx.database(ctx.params.database);

@@ -52,6 +52,13 @@ Read-only: it never changes anything. Exit 0 when everything answers, 1 otherwis
     "With --deep: Django manage.py check and Celery worker ping",
     "Report the table; fail when any check failed",
   ],
+  manual: [
+    "INATrace operations manual, 2.1 Verificación de Salud de Servicios",
+    "logistics support plan, Niveles de soporte (nivel 1) and Flujos de atención, step 2 (diagnostic script)",
+    "MIRA operations guide, Monitoreo, Métricas Clave",
+  ],
+  onFailure:
+    "It changes nothing. Exit 1 means a check failed: the table says which endpoint, dependency or database, with the status or error it got.",
   params,
   plan: (ctx) => {
     const services = ctx.params.service ? [ctx.service(ctx.params.service)] : ctx.platform.services;

@@ -1,21 +1,37 @@
 import type { RunbookDefinition } from "../lib/runbook/types.js";
 
 /**
- * Every runbook by CLI name (DESIGN.md contract). Each loads on demand, so starting one runbook
- * does not parse the others.
+ * The registry: every runbook by its CLI name, one line each. `guardia list` and `--help`, the
+ * alert contract's runbook names (`RunbookName`), the generated docs and the README's table all
+ * read it. A runbook's module loads only when it is needed, so `guardia --help` and a run of one
+ * runbook do not load the others and their dependencies.
  */
-export const RUNBOOKS: Readonly<Record<string, () => Promise<RunbookDefinition>>> = {
-  "backup-db": async () => (await import("./backup-db.js")).default as RunbookDefinition,
-  "export-collections": async () =>
-    (await import("./export-collections.js")).default as RunbookDefinition,
-  "health-check": async () => (await import("./health-check.js")).default as RunbookDefinition,
-  "list-backups": async () => (await import("./list-backups.js")).default as RunbookDefinition,
-  "maintenance-window": async () =>
-    (await import("./maintenance-window.js")).default as RunbookDefinition,
-  "recreate-collection": async () =>
-    (await import("./recreate-collection.js")).default as RunbookDefinition,
-  "restart-service": async () =>
-    (await import("./restart-service.js")).default as RunbookDefinition,
-  "rotate-logs": async () => (await import("./rotate-logs.js")).default as RunbookDefinition,
-  "verify-backup": async () => (await import("./verify-backup.js")).default as RunbookDefinition,
-};
+export const RUNBOOKS = {
+  "backup-db": () => import("./backup-db.js"),
+  "export-collections": () => import("./export-collections.js"),
+  "health-check": () => import("./health-check.js"),
+  "list-backups": () => import("./list-backups.js"),
+  "maintenance-window": () => import("./maintenance-window.js"),
+  "recreate-collection": () => import("./recreate-collection.js"),
+  "restart-service": () => import("./restart-service.js"),
+  "rotate-logs": () => import("./rotate-logs.js"),
+  "verify-backup": () => import("./verify-backup.js"),
+} as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;
+
+export type RunbookName = keyof typeof RUNBOOKS;
+
+export const RUNBOOK_NAMES = Object.keys(RUNBOOKS).sort() as RunbookName[];
+
+export function isRunbook(name: string): name is RunbookName {
+  return Object.hasOwn(RUNBOOKS, name);
+}
+
+export async function loadRunbook(name: RunbookName): Promise<RunbookDefinition> {
+  // Each runbook's params type its own plan; the engine handles them all alike.
+  const definition = (await RUNBOOKS[name]()).default as unknown as RunbookDefinition;
+  if (definition.name !== name)
+    throw new Error(
+      `runbooks/index.ts registers "${name}" for a runbook named "${definition.name}"`,
+    );
+  return definition;
+}

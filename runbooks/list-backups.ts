@@ -47,6 +47,11 @@ lists incomplete and damaged ones, with why. Read-only.`,
     "Read every backup's manifest under the stack's destination",
     "Print them newest first",
   ],
+  manual: [
+    "MIRA operations guide, Backup y Recovery, Procedimiento de Recovery (identify the most recent backup)",
+  ],
+  onFailure:
+    "It changes nothing. Exit 1 means the destination could not be read (credentials, network, a missing directory); the message names the destination.",
   params,
   plan: (ctx) => {
     const backups = requireBackups(ctx.stack);

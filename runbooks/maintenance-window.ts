@@ -90,6 +90,12 @@ close it.`,
     "close: find the window; run the success criteria; list new critical/warning alerts",
     "close: expire the silence; complete the record; fail if a criterion failed",
   ],
+  manual: [
+    "INATrace operations manual, 3 Mantenimiento Planificado (3.1 Ventanas de Mantenimiento, 3.3 Criterios de Éxito)",
+    "logistics support plan, Comunicaciones (maintenance windows announced ahead)",
+  ],
+  onFailure:
+    "Opening: the pre-checks are the baseline and are recorded whatever they find; another open window stops the run before anything is created; when the window record cannot be written after the silence was created, the silence is expired again, so alerts are never muted without a record. Closing: the silence is expired even when a success criterion fails, so alerts reach people again; the run exits 1 and the completed record says which criterion failed.",
   params,
   plan: (ctx) => (ctx.params.close ? closePlan(ctx) : openPlan(ctx)),
 });

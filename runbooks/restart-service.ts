@@ -39,6 +39,12 @@ service at once.`,
     "Health-check the service's endpoints",
     "On failure: pod status, recent events, last log lines",
   ],
+  manual: [
+    "MIRA operations guide, Troubleshooting Operacional, Problema: API No Responde",
+    "logistics support plan, Niveles de soporte (nivel 2: restore Docker services or Celery workers)",
+  ],
+  onFailure:
+    "A rollout restart replaces the pods with the same spec: there is nothing to undo. When the rollout or the health check fails, the run exits 1 and prints the pods' status, recent events and last log lines; an interrupted wait leaves the rollout going on in the cluster (`kubectl rollout status <workload>` shows where it is). The Lease (lock file on local stacks) is released in every case.",
   params,
   plan: (ctx) => {
     const service = ctx.service(ctx.params.service);

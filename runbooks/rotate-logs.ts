@@ -75,6 +75,12 @@ live file or another program's file. Run it where the files are; the CronJobs ru
     "Gzip rotated files older than compressAfterDays (fsync, read back, then remove the original)",
     "Delete rotated files older than deleteAfterDays that logrotate left",
   ],
+  manual: [
+    "INATrace operations manual, 2.2 Revisión de Logs y Alertas",
+    "MIRA operations guide, Performance y Optimización, Limpieza de Datos (cleanup_old_logs.sh)",
+  ],
+  onFailure:
+    "No log line is lost: logrotate copies each file before truncating it, and an original is removed only after its .gz is fsynced and reads back identical, so an interrupted compression leaves the original in place. Deleted rotations are gone, but only rotated names older than deleteAfterDays are ever deleted. The result lists every file rotated, compressed and deleted; run it again to finish.",
   params,
   plan: (ctx) => {
     const entries = selectEntries(ctx);

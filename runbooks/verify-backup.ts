@@ -80,6 +80,9 @@ table, expected and found. The database the backup came from is never touched.`,
     "Check the sha256 of every object against the manifest, before any database exists",
     "Restore into a scratch database, compare critical-table counts, drop the scratch database",
   ],
+  manual: ["INATrace operations manual, 4.3 Pruebas de Restauración"],
+  onFailure:
+    "The database the backup came from is never touched. The scratch database is dropped whatever happened, also on a timeout or SIGTERM; one left by a drill killed outright is dropped by the next drill. Exit 1 names the object whose checksum or the table whose row count did not match, with what was expected and found.",
   params,
   plan: (ctx) => {
     const database = ctx.database(ctx.params.database);

@@ -1,6 +1,6 @@
-import { accessSync, constants, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { RUNBOOKS } from "../../runbooks/index.js";
+import { loadRunbook, RUNBOOK_NAMES, type RunbookName } from "../../runbooks/index.js";
 import { EXIT, UsageError } from "../errors.js";
 import { loadStack } from "../model/index.js";
 import { terminalConfirmIO } from "../runbook/confirm.js";
@@ -18,59 +18,34 @@ import { createProgress } from "../runbook/progress.js";
 import type { RunRecord } from "../runbook/record.js";
 import { planMarkdown, planText, reportMarkdown } from "../runbook/report.js";
 import type { RunbookDefinition } from "../runbook/types.js";
-import { maskDeep, maskSecrets } from "../secret.js";
-import { parseFlags } from "./main.js";
+import { maskSecrets } from "../secret.js";
+import { textTable } from "../table.js";
+import {
+  flagsHelp,
+  GLOBAL_FLAGS,
+  globalFlags,
+  parseFlags,
+  RUNBOOK_FLAGS,
+  type FlagSpec,
+  type FlagValues,
+} from "./flags.js";
+import { exitCodesHelp } from "./commands.js";
+import { printJson } from "./output.js";
 
 /** `guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>] ...` */
-
-const COMMON_FLAGS = {
-  stack: { type: "string" },
-  "dry-run": { type: "boolean" },
-  yes: { type: "boolean" },
-  json: { type: "boolean" },
-  operator: { type: "string" },
-  plan: { type: "string" },
-  report: { type: "string" },
-  help: { type: "boolean" },
-} as const;
-
-const COMMON_HELP = `Common flags:
-  --stack <s>         stack name (stacks/Pulumi.<s>.yaml) or path to a stack file (required)
-  --dry-run           run the read-only steps, print every change (exact command and target) without doing it
-  --yes               confirm the changes without asking (CronJobs, scripts)
-  --json              print one JSON result on stdout (progress stays on stderr)
-  --operator <who>    who runs this (default: $GUARDIA_OPERATOR, git user.email, OS user)
-  --plan <file.md>    write the plan as Markdown (for a ticket or PR)
-  --report <file.md>  write an evidence report (what ran, outputs, checks) for the incident ticket
-
-Exit codes: 0 done, 1 failed (after rollback where the runbook has one), 2 bad input, 3 refused (lock held or not confirmed).`;
-
-export function isRunbook(name: string): boolean {
-  return Object.hasOwn(RUNBOOKS, name);
-}
-
-export async function loadRunbook(name: string): Promise<RunbookDefinition> {
-  const load = RUNBOOKS[name];
-  if (!load) throw new UsageError(`unknown runbook "${name}"; see guardia list`);
-  return load();
-}
-
-export async function runbookCommand(name: string, args: string[]): Promise<number> {
+export async function runbookCommand(name: RunbookName, args: string[]): Promise<number> {
   const definition = await loadRunbook(name);
   const specs = describeParams(definition.params);
-  const flags = parseFlags(args, { ...COMMON_FLAGS, ...flagOptions(specs) }) as Record<
-    string,
-    string | boolean | undefined
-  >;
-  if (flags.help) {
+  // Help never fails, even next to a flag that is wrong.
+  if (globalFlags(args).help) {
     process.stdout.write(`${runbookHelp(definition, specs)}\n`);
     return EXIT.ok;
   }
+  const flags = parseFlags(args, [...RUNBOOK_FLAGS, ...paramFlags(specs)]);
   if (typeof flags.stack !== "string") throw new UsageError(`${name} needs --stack <name or path>`);
   const stack = loadStack(flags.stack);
   const params = parseParams(definition.params, specs, flags);
-  assertWritable(flags.plan, "--plan");
-  assertWritable(flags.report, "--report");
+  const sideFiles = checkSideFiles(flags);
   const interrupt = new AbortController();
   const stopHandlers = onInterrupt(interrupt);
   try {
@@ -84,11 +59,17 @@ export async function runbookCommand(name: string, args: string[]): Promise<numb
       confirmIO: terminalConfirmIO(),
       interrupt: interrupt.signal,
     });
-    publish(run, flags);
+    publish(run, flags, sideFiles);
     return run.exitCode ?? EXIT.failed;
   } finally {
     stopHandlers();
   }
+}
+
+/** A runbook's parameters as flags: what parseArgs reads and what --help lists. */
+function paramFlags(specs: readonly ParamSpec[]): FlagSpec[] {
+  const options = flagOptions(specs);
+  return Object.entries(options).map(([flag, { type }]) => ({ name: flag, type, help: "" }));
 }
 
 /**
@@ -112,23 +93,41 @@ function onInterrupt(controller: AbortController): () => void {
   };
 }
 
-/** A --plan or --report that cannot be written is bad input, found before anything runs. */
-function assertWritable(file: unknown, flag: string): void {
-  if (typeof file !== "string") return;
-  const dir = path.dirname(path.resolve(file));
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(
-      `${flag}: cannot write ${file}: directory ${dir} does not exist or is not writable`,
-    );
+interface SideFile {
+  readonly file: string;
+  readonly what: "plan" | "report";
+  readonly force: boolean;
+}
+
+/**
+ * --plan and --report are checked before anything runs: a directory that does not exist, or a
+ * file that exists and would be overwritten without --force, is bad input.
+ */
+function checkSideFiles(flags: FlagValues): SideFile[] {
+  const force = flags.force === true;
+  const files = (["plan", "report"] as const)
+    .filter((what) => typeof flags[what] === "string")
+    .map((what) => ({ file: path.resolve(flags[what] as string), what, force }));
+  for (const { file, what } of files) {
+    if (!existsSync(path.dirname(file)))
+      throw new UsageError(
+        `--${what}: cannot write ${file}: directory ${path.dirname(file)} does not exist`,
+      );
+    if (existsSync(file) && !force)
+      throw new UsageError(
+        `--${what}: ${file} already exists; pass --force to overwrite it, or name another file`,
+      );
   }
+  if (files.length === 2 && files[0]!.file === files[1]!.file)
+    throw new UsageError(`--plan and --report name the same file ${files[0]!.file}`);
+  return files;
 }
 
 /** The run's outcome stands even if a side file cannot be written; the operator is told. */
-function writeSide(file: string, what: string, content: () => string): void {
+function writeSide({ file, what, force }: SideFile, run: RunRecord): void {
   try {
-    writeFileSync(file, content());
+    const content = what === "plan" ? planMarkdown(run) : reportMarkdown(run);
+    writeFileSync(file, content, { flag: force ? "w" : "wx" });
   } catch (err) {
     process.stderr.write(
       `guardia: WARNING: the ${what} was not written to ${file}: ${(err as Error).message}\n`,
@@ -136,7 +135,7 @@ function writeSide(file: string, what: string, content: () => string): void {
   }
 }
 
-function publish(run: RunRecord, flags: Record<string, unknown>): void {
+function publish(run: RunRecord, flags: FlagValues, sideFiles: readonly SideFile[]): void {
   try {
     writeAudit(run, process.env, { stdout: !flags.json });
   } catch (err) {
@@ -144,25 +143,22 @@ function publish(run: RunRecord, flags: Record<string, unknown>): void {
       `guardia: WARNING: the audit record was not written: ${(err as Error).message}\n`,
     );
   }
-  if (typeof flags.plan === "string") writeSide(flags.plan, "plan", () => planMarkdown(run));
-  if (typeof flags.report === "string")
-    writeSide(flags.report, "report", () => reportMarkdown(run));
+  for (const side of sideFiles) writeSide(side, run);
   if (flags.json) {
     // `output` is the same result formatted for people; JSON readers get `result`. In a cluster
     // job the audit record rides along, so stdout still carries exactly one JSON object.
     const audit = process.env.GUARDIA_AUDIT_STDOUT === "1" ? { audit: toAuditRecord(run) } : {};
-    process.stdout.write(`${JSON.stringify(maskDeep({ ...run, output: undefined, ...audit }))}\n`);
-  } else if (run.dryRun) {
-    process.stdout.write(`${planText(run)}\n`);
-  } else if (run.output !== undefined) {
-    process.stdout.write(`${maskSecrets(run.output)}\n`);
-  } else if (run.exitCode === EXIT.ok) {
-    process.stdout.write(`done: ${run.runbook} on ${run.stack}\n`);
+    printJson({ ...run, output: undefined, ...audit });
+    return;
   }
-  if (run.error) process.stderr.write(`guardia ${run.runbook}: ${run.error}\n`);
+  if (run.dryRun) process.stdout.write(`${planText(run)}\n`);
+  else if (run.output !== undefined) process.stdout.write(`${maskSecrets(run.output)}\n`);
+  else if (run.exitCode === EXIT.ok)
+    process.stdout.write(`done: ${run.runbook} on ${run.stack} (${run.stackFile})\n`);
+  if (run.error) process.stderr.write(`guardia ${run.runbook}: ${maskSecrets(run.error)}\n`);
 }
 
-function runbookHelp(definition: RunbookDefinition, specs: readonly ParamSpec[]): string {
+export function runbookHelp(definition: RunbookDefinition, specs: readonly ParamSpec[]): string {
   return [
     `guardia ${definition.name}: ${definition.summary}`,
     "",
@@ -176,16 +172,25 @@ function runbookHelp(definition: RunbookDefinition, specs: readonly ParamSpec[])
     "Steps:",
     ...definition.outline.map((line, i) => `  ${i + 1}. ${line}`),
     "",
-    COMMON_HELP,
+    "Common flags:",
+    flagsHelp([...RUNBOOK_FLAGS, ...GLOBAL_FLAGS]),
+    "",
+    exitCodesHelp(),
   ].join("\n");
 }
 
-/** `guardia list` */
-export async function listCommand(): Promise<number> {
-  const names = Object.keys(RUNBOOKS);
-  const definitions = await Promise.all(names.map((name) => loadRunbook(name)));
-  const width = Math.max(...names.map((n) => n.length));
-  for (const def of definitions)
-    process.stdout.write(`${def.name.padEnd(width)}  ${def.summary}\n`);
+/** `guardia list`: loads every runbook, which `guardia --help` avoids. */
+export async function listCommand(args: string[]): Promise<number> {
+  const flags = parseFlags(args, []);
+  const definitions = await Promise.all(RUNBOOK_NAMES.map((name) => loadRunbook(name)));
+  if (flags.json) {
+    printJson({
+      outcome: "done",
+      exitCode: EXIT.ok,
+      runbooks: definitions.map(({ name, summary }) => ({ name, summary })),
+    });
+  } else {
+    process.stdout.write(`${textTable(definitions.map((d) => [d.name, d.summary]))}\n`);
+  }
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
+import { UsageError } from "../errors.js";
 import { crossCheck } from "./checks.js";
 import type { Platform } from "./platform.js";
 import { resolvePlatform, type ModelIssue } from "./resolve.js";
@@ -28,7 +29,7 @@ export interface StackProblem {
 }
 
 /** Every problem of one stack file; the CLI prints it and exits 2. */
-export class StackError extends Error {
+export class StackError extends UsageError {
   constructor(
     readonly file: string,
     readonly problems: readonly StackProblem[],

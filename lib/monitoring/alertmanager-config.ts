@@ -15,7 +15,7 @@ import { alertTiming } from "./timing.js";
  * are never in it: each points with a `*_file` field at the file where prometheus-operator mounts
  * a Secret listed in the Alertmanager's `spec.secrets`, `/etc/alertmanager/secrets/<name>/<key>`.
  *
- * Routing (issue 5): one route per receiver of each priority (with `continue`, so a P1 reaches
+ * Routing: one route per receiver of each priority (with `continue`, so a P1 reaches
  * every one of its receivers), each priority with its own repeat interval; P4 is a daily digest;
  * the watchdog goes to its own receiver; a critical alert inhibits the warnings of the same alert,
  * service or database. Which receivers a priority gets (dev: chat only) is the model's decision

@@ -18,7 +18,7 @@ export function blackboxConfig(modules: readonly BlackboxModule[]): Record<strin
             // Cluster DNS often has no AAAA records; the default (ip6 first) waits for nothing.
             preferred_ip_protocol: "ip4",
             follow_redirects: true,
-            // Empty means any 2xx; 401 for DRF's whoami without a token (seed 002).
+            // Empty means any 2xx; 401 for DRF's whoami without a token (logistics support plan, nivel 1).
             valid_status_codes: [...m.validStatusCodes],
           },
         },

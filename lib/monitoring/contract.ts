@@ -1,8 +1,9 @@
+import type { RunbookName } from "../../runbooks/index.js";
 import type { Platform, Priority } from "../model/index.js";
 import { commandLine } from "../naming.js";
 
 /**
- * The alert contract (DESIGN.md "Alerts"): every rule carries `priority` and `severity` labels, the
+ * The alert contract (docs/alerts.md): every rule carries `priority` and `severity` labels, the
  * stack's `platform`/`environment`/`namespace` (so routes and silences can scope to a stack), and
  * the annotations `summary`, `description`, `runbook_url` and `guardia_command`.
  */
@@ -17,7 +18,7 @@ export const SEVERITY: Readonly<Record<Priority, Severity>> = {
   P4: "info",
 };
 
-/** Seed 004's response times per priority. */
+/** Response times per priority (MIRA operations guide, Gestión de Incidentes, Clasificación de Severidad). */
 export const RESPONSE_TIME: Readonly<Record<Priority, string>> = {
   P1: "15 minutes",
   P2: "1 hour",
@@ -27,18 +28,8 @@ export const RESPONSE_TIME: Readonly<Record<Priority, string>> = {
 
 export const PRIORITIES: readonly Priority[] = ["P1", "P2", "P3", "P4"];
 
-/** Runbook names (DESIGN.md contract). */
-export type RunbookName =
-  | "health-check"
-  | "restart-service"
-  | "backup-db"
-  | "verify-backup"
-  | "restore-db"
-  | "export-collections"
-  | "recreate-collection"
-  | "rotate-tokens"
-  | "maintenance-window"
-  | "incident";
+/** Alerts name only registered runbooks: their names come from the registry (runbooks/index.ts). */
+export type { RunbookName };
 
 /** One priority lower, for the slower signal of the same symptom (P4 stays P4). */
 export function demote(priority: Priority): Priority {

@@ -6,10 +6,10 @@ import { num, selector } from "./promql.js";
 import { alertTiming } from "./timing.js";
 
 /**
- * A Grafana dashboard per stack: seed 004's metric tables as pictures. Per service its
+ * A Grafana dashboard per stack: the MIRA operations guide's metric tables (Monitoreo, Métricas Clave) as pictures. Per service its
  * availability against the SLO and its latency (average, p95) against the targets; every probe's
  * status; each external dependency against its target; each database's exporter and the age of
- * its last backups. Thresholds are the stack's own targets, so red means "under the seed's goal".
+ * its last backups. Thresholds are the stack's own targets, so red means "under the manual's goal".
  */
 
 interface Panel {

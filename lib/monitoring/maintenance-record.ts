@@ -1,7 +1,7 @@
 import { describeSilence, type SilencePlan } from "./silences.js";
 
 /**
- * The maintenance window record in seed 000's format (objective, affected services, start and
+ * The maintenance window record in the INATrace operations manual's format (3.1, Formato de Ventana de Mantenimiento) (objective, affected services, start and
  * end, steps, rollback, success criteria), written when the window opens and completed when it
  * closes. It is the document the team attaches to the change ticket.
  */

@@ -8,12 +8,12 @@ import { Duration } from "../model/index.js";
  *
  * | what                          | formula              | prod (i = 1m)   |
  * | ----------------------------- | -------------------- | --------------- |
- * | endpoint down `for`           | 5 i                  | 5m (seed 004's 5-minute uptime check) |
+ * | endpoint down `for`           | 5 i                  | 5m (the MIRA guide's 5-minute uptime check) |
  * | "last probe" lookback         | 2 i                  | 2m (survives one late scrape) |
  * | database down `for`           | 3 i                  | 3m ("alertar DBA inmediatamente") |
  * | fast SLO burn (x14.4)         | 60 i and 5 i, for 2 i | 1h/5m, for 2m (SRE workbook) |
  * | slow SLO burn (x6)            | 360 i and 30 i, for 15 i | 6h/30m, for 15m |
- * | latency avg/p95 window        | 10 i                 | 10m (seed 004 measures every 10 min) |
+ * | latency avg/p95 window        | 10 i                 | 10m (the MIRA guide measures every 10 min) |
  * | latency `for`                 | 15 i = window + 5 i  | 15m: one slow probe never fires alone |
  * | TLS certificate `for`         | 15 i                 | 15m |
  * | backup too old `for`          | 5 i                  | 5m |
@@ -23,7 +23,7 @@ import { Duration } from "../model/index.js";
  * | Alertmanager group_interval   | min(5m, 5 i)         | 5m |
  * | watchdog heartbeat            | min(1m, max(2s, i))  | 1m (alertmanager-config.ts) |
  *
- * External dependencies are probed at their own interval `d` (seed 004: 15m); see
+ * External dependencies are probed at their own interval `d` (MIRA operations guide: 15m); see
  * `dependencyWindow`.
  */
 export interface AlertTiming {
@@ -80,7 +80,7 @@ export function alertTiming(probeInterval: Duration): AlertTiming {
 /**
  * The window over which a dependency's availability is compared with its target, in probes:
  * enough that two failed probes in a row stay within the error budget (a blip never fires), and at
- * least 24 probes (6 hours at seed 004's 15 minutes). A full outage then fires after three probes.
+ * least 24 probes (6 hours at the MIRA guide's 15 minutes). A full outage then fires after three probes.
  */
 export function dependencyWindowProbes(availability: number): number {
   return Math.max(24, Math.ceil(2 / (1 - availability)));

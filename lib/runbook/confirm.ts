@@ -1,28 +1,55 @@
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import { RefusedError } from "../errors.js";
 import type { Environment } from "../model/index.js";
+import { seconds } from "./progress.js";
 
 /**
  * The confirmation gate before the first change: a y/N question, or in prod typing the target's
  * name (a wrong stack or database then cannot be confirmed by reflex). Without a terminal and
- * without --yes the run is refused before it touches anything.
+ * without --yes the run is refused before it touches anything. Nobody holds a lock while the
+ * question waits, and it waits CONFIRM_TIMEOUT_MS at most: Ctrl-C, end of input or no answer
+ * in time are all a refusal.
  */
 export interface ConfirmIO {
   readonly interactive: boolean;
-  ask(question: string, signal?: AbortSignal): Promise<string>;
+  /** Resolves with the answer; rejects when `signal` aborts or the operator interrupts. */
+  ask(question: string, signal: AbortSignal): Promise<string>;
+}
+
+export const CONFIRM_TIMEOUT_MS = 5 * 60_000;
+
+/** The operator left the prompt: Ctrl-C on a terminal in raw mode, or the end of input. */
+export class PromptInterrupted extends Error {
+  override name = "PromptInterrupted";
 }
 
 export function terminalConfirmIO(): ConfirmIO {
   return {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-    ask: async (question, signal) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question, { signal: signal ?? new AbortController().signal });
-      } finally {
-        rl.close();
-      }
-    },
+    ask: (question, signal) =>
+      new Promise<string>((resolve, reject) => {
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        let settled = false;
+        const settle = (settleWith: () => void) => {
+          if (settled) return;
+          settled = true;
+          signal.removeEventListener("abort", onAbort);
+          settleWith();
+          rl.close();
+        };
+        const leave = (why: string) =>
+          settle(() => {
+            process.stderr.write("\n");
+            reject(why === "aborted" ? (signal.reason as Error) : new PromptInterrupted(why));
+          });
+        const onAbort = () => leave("aborted");
+        // On a terminal readline reads Ctrl-C as a key and emits this instead of a process signal.
+        rl.on("SIGINT", () => leave("Ctrl-C"));
+        rl.on("close", () => leave("end of input"));
+        signal.addEventListener("abort", onAbort);
+        if (signal.aborted) return onAbort();
+        rl.question(question, (answer) => settle(() => resolve(answer)));
+      }),
   };
 }
 
@@ -31,36 +58,58 @@ export function assertConfirmable(io: ConfirmIO, yes: boolean, changeCount: numb
   if (yes || io.interactive) return;
   throw new RefusedError(
     `refusing to run ${changeCount} mutating step(s) without confirmation: no terminal to ask on; ` +
-      "pass --yes to confirm, or --dry-run to see the plan. Nothing was changed.",
+      "pass --yes to confirm, or --dry-run to see the plan",
   );
 }
 
-export async function confirmChanges(options: {
+export interface ConfirmOptions {
   readonly io: ConfirmIO;
   readonly environment: Environment;
   readonly target: string;
   readonly summary: string;
+  /** The run's interruption (SIGINT, SIGTERM): a refusal at the prompt. */
   readonly signal?: AbortSignal | undefined;
-}): Promise<void> {
-  const { io, environment, target, summary, signal } = options;
-  const ask = (question: string) =>
-    io.ask(question, signal).catch((err: unknown) => {
-      // Interrupted at the prompt: nothing was confirmed, so nothing was changed.
-      if (signal?.aborted)
-        throw new RefusedError("interrupted before confirmation; nothing was changed");
-      throw err;
-    });
+  /** @default CONFIRM_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+}
+
+export async function confirmChanges(options: ConfirmOptions): Promise<void> {
+  const { environment, target, summary } = options;
+  const limit = `No answer within ${waitText(options.timeoutMs ?? CONFIRM_TIMEOUT_MS)} means no`;
   if (environment === "prod") {
     const answer = await ask(
-      `${summary}\nThis is PRODUCTION. Type the target's name (${target}) to continue: `,
+      options,
+      `${summary}\n${limit}.\nThis is PRODUCTION. Type the target's name (${target}) to continue: `,
     );
     if (answer.trim() !== target)
-      throw new RefusedError(
-        `not confirmed ("${answer.trim()}" is not "${target}"); nothing was changed`,
-      );
+      throw new RefusedError(`not confirmed ("${answer.trim()}" is not "${target}")`);
     return;
   }
-  const answer = await ask(`${summary}\nProceed? [y/N] `);
-  if (!/^y(es)?$/i.test(answer.trim()))
-    throw new RefusedError("not confirmed; nothing was changed");
+  const answer = await ask(options, `${summary}\n${limit}.\nProceed? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) throw new RefusedError("not confirmed");
+}
+
+async function ask(options: ConfirmOptions, question: string): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? CONFIRM_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    return await options.io.ask(question, signal);
+  } catch (err) {
+    if (err instanceof PromptInterrupted)
+      throw new RefusedError(
+        `interrupted at the confirmation prompt (${err.message}): not confirmed`,
+      );
+    if (options.signal?.aborted)
+      throw new RefusedError(
+        `interrupted at the confirmation prompt (${String(options.signal.reason)}): not confirmed`,
+      );
+    if (timeout.aborted)
+      throw new RefusedError(`no answer within ${waitText(timeoutMs)}: not confirmed`);
+    throw err;
+  }
+}
+
+function waitText(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : seconds(ms);
 }

@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 
 /**
  * Who runs this: the --operator flag, then GUARDIA_OPERATOR (CronJobs set it), then git's
- * user.email, then the OS user. The seed asks to "record date, time and who" for every backup.
+ * user.email, then the OS user. The INATrace operations manual (4.2) asks to "record date, time and who" for every backup.
  */
 export function resolveOperator(
   flag: string | undefined,

@@ -3,8 +3,9 @@ import type { StepRecord } from "./record.js";
 
 /**
  * Progress on stderr (stdout stays free for --json and plans): on a terminal a spinner with the
- * running time of the current step; elsewhere (CI logs, CronJobs) plain timestamped lines.
- * Colour only on a terminal and never with NO_COLOR. Every line is masked.
+ * running time of the current step; elsewhere (CI logs, CronJobs) and on a terminal that cannot
+ * move its cursor (TERM=dumb) plain timestamped lines. Colour only on a terminal, never with
+ * NO_COLOR or TERM=dumb. Every line is masked.
  */
 export interface Progress {
   stepStarted(position: string, title: string): void;
@@ -38,7 +39,8 @@ export interface ProgressOptions {
 export function createProgress(options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr;
   const env = options.env ?? process.env;
-  const tty = Boolean(stream.isTTY);
+  // A dumb terminal shows escape sequences as garbage: it gets the lines a log file gets.
+  const tty = Boolean(stream.isTTY) && env.TERM !== "dumb";
   const color = tty && !env.NO_COLOR;
   const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const write = (text: string) => stream.write(maskSecrets(text));

@@ -15,7 +15,7 @@ import type { PlannedAction } from "./types.js";
 
 export function planText(run: RunRecord): string {
   const lines = [
-    `Plan: ${run.runbook} on ${run.stack} (${run.environment})${run.dryRun ? " — dry run, nothing was changed" : ""}`,
+    `Plan: ${run.runbook} on ${run.stack} (${run.environment}, ${run.stackFile})${run.dryRun ? " — dry run, nothing was changed" : ""}`,
   ];
   for (const step of run.steps) {
     const status = step.status === "ok" ? "ran" : step.status;
@@ -29,7 +29,7 @@ export function planText(run: RunRecord): string {
   return maskSecrets(lines.join("\n"));
 }
 
-function actionLines(action: PlannedAction | undefined): string[] {
+export function actionLines(action: PlannedAction | undefined): string[] {
   if (!action) return [];
   const lines: string[] = [];
   if (action.command) lines.push(...commandText(action.command));

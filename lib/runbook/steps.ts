@@ -1,16 +1,15 @@
-import { RefusedError, UsageError } from "../errors.js";
+import { outcomeOf } from "../errors.js";
 import { maskSecrets } from "../secret.js";
 import { seconds, type Progress } from "./progress.js";
 import type { RunRecord, StepRecord } from "./record.js";
-import type { RunContext, Step } from "./types.js";
+import type { ContextFactory } from "./context.js";
+import type { Step } from "./types.js";
 
 /**
  * One step, run as the executor runs it: attempts with retries, a timeout that aborts the step's
  * signal, the check after it; and, when a later step fails, the rollback of finished changes,
  * newest first, with what could not be undone recorded next to how to undo it by hand.
  */
-
-export type ContextFactory = (signal: AbortSignal) => RunContext;
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_RETRY_DELAY_MS = 2000;
@@ -54,10 +53,10 @@ export async function runStep(
   record.status = lastError ? "failed" : "ok";
   if (lastError) record.error = maskSecrets(lastError.message);
   progress.stepFinished(at, record);
+  if (!lastError) return;
   // A refusal or bad input found by a step keeps its exit code (3 or 2), not "failed".
-  if (lastError instanceof RefusedError || lastError instanceof UsageError) throw lastError;
-  if (lastError)
-    throw new StepFailure(`step ${record.index} "${step.title}" failed: ${record.error}`);
+  if (outcomeOf(lastError).outcome !== "failed") throw lastError;
+  throw new StepFailure(`step ${record.index} "${step.title}" failed: ${record.error}`);
 }
 
 async function attemptStep(
@@ -180,8 +179,13 @@ export async function rollback(
   }
 }
 
-export function failureMessage(error: Error, run: RunRecord): string {
-  if (run.rollback.length === 0) return error.message;
+/**
+ * The statement every failed, refused or interrupted run ends with: what was left changed, what
+ * was rolled back, and how to undo the rest by hand; or that nothing was changed.
+ */
+export function stateAfterFailure(run: RunRecord, steps: readonly Step[]): string {
+  const changed = run.steps.filter((s) => s.kind === "change" && s.startedAt !== undefined);
+  if (changed.length === 0) return "State after the failure: nothing was changed.";
   const lines = run.rollback.map((r) =>
     r.status === "rolled-back"
       ? `  rolled back: ${r.step}`
@@ -189,5 +193,11 @@ export function failureMessage(error: Error, run: RunRecord): string {
         ? `  ROLLBACK FAILED: ${r.step}: ${r.detail}`
         : `  left as is: ${r.step} (to undo: ${r.detail})`,
   );
-  return `${error.message}\nState after the failure:\n${lines.join("\n")}`;
+  for (const record of changed.filter((s) => s.status === "failed")) {
+    const undo = steps[record.index - 1]?.manualUndo;
+    lines.unshift(
+      `  did not complete: ${record.title}${undo ? ` (to undo what it did: ${undo})` : ""}`,
+    );
+  }
+  return `State after the failure:\n${lines.join("\n")}`;
 }

@@ -14,7 +14,8 @@ import type { LockSpec } from "./locks.js";
  */
 
 /**
- * - `read`: gathers facts and changes nothing; runs in a dry run too.
+ * - `read`: gathers facts and changes nothing; runs in a dry run too. After a confirmation it runs
+ *   again under the run's lock, so running it twice must give the same facts, not add to them.
  * - `change`: mutates something; a dry run prints its action instead of running it.
  * - `verify`: read-only, but only meaningful after the changes (wait for a rollout, health-check
  *   the restarted service); a dry run prints it as planned.
@@ -115,6 +116,10 @@ export interface RunbookDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly description: string;
   /** What each step does, in order, for `--help` (the steps themselves need a stack to exist). */
   readonly outline: readonly string[];
+  /** The manuals' procedures it codifies, by title and section, for its docs page. */
+  readonly manual?: readonly string[];
+  /** What a failed or interrupted run leaves behind, and what to do next, for its docs page. */
+  readonly onFailure?: string;
   /** Parameters: each key becomes a --kebab-case flag; `.describe()` texts become the help. */
   readonly params: S;
   /** Builds the steps for one run; state shared between steps lives in this closure. */

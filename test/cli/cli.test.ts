@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RUNBOOKS } from "../../runbooks/index.js";
+import { RUNBOOK_NAMES } from "../../runbooks/index.js";
 import { runCli } from "../harness/cli.js";
 import { repoRoot } from "../harness/tools.js";
 
@@ -87,9 +87,10 @@ describe("guardia render", () => {
     const result = await runCli(["render", "--stack", "mira-dev"], { cwd });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(
-      /^rendered mira-dev: \d+ resources in out\/mira-dev\/ \(see out\/mira-dev\/SUMMARY\.md\)\n$/,
+    expect(result.stdout).toBe(
+      `rendered mira-dev from ${path.join(repoRoot, "stacks", "Pulumi.mira-dev.yaml")}: ${result.stdout.match(/(\d+) resources/)?.[1]} resources in out/mira-dev/ (see out/mira-dev/SUMMARY.md)\n`,
     );
+    expect(result.stdout).toMatch(/: [1-9]\d* resources/);
     const summary = readFileSync(path.join(cwd, "out", "mira-dev", "SUMMARY.md"), "utf8");
     expect(summary).toMatch(/^# guardia render: mira-dev\n/);
   });
@@ -113,17 +114,104 @@ describe("guardia, the command", () => {
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
 
-  it("lists render, validate, list and every runbook with --help", async () => {
+  it("--help shows every command's usage and names every registered runbook, loading none", async () => {
     const result = await runCli(["--help"]);
-    expect(result.code).toBe(0);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
     const lines = result.stdout.split("\n");
-    for (const command of ["render", "validate", "list"]) {
-      expect(lines.some((l) => l.startsWith(`  guardia ${command} `))).toBe(true);
+    for (const usage of [
+      "render --stack <s>",
+      "validate [--stack <s>]",
+      "list",
+      "<runbook> --stack <s>",
+    ])
+      expect(lines.some((l) => l.startsWith(`  guardia ${usage}`))).toBe(true);
+    expect(RUNBOOK_NAMES).toContain("health-check");
+    const runbooks = lines[lines.findIndex((l) => l.startsWith("Runbooks")) + 1];
+    expect(runbooks).toBe(`  ${RUNBOOK_NAMES.join(", ")}`);
+    expect(result.stdout).toContain("\nExit codes:\n  0  done");
+  });
+});
+
+describe("every command", () => {
+  it.each([
+    ["render", "--help"],
+    ["validate", "-h"],
+    ["list", "--help"],
+    ...RUNBOOK_NAMES.map((name, i) => [name, i % 2 ? "-h" : "--help"]),
+  ])("%s %s prints its help and exits 0", async (command, flag) => {
+    const result = await runCli([command!, flag!]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`guardia ${command}\\b`));
+    expect(result.stdout).toMatch(/\nExit codes:\n {2}0 {2}done/);
+  });
+
+  it("prints help even next to a wrong flag", async () => {
+    for (const args of [
+      ["restart-service", "--colour", "-h"],
+      ["render", "--outdir", "x", "--help"],
+    ]) {
+      const result = await runCli(args);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(`guardia ${args[0]}`);
     }
-    const runbooks = Object.keys(RUNBOOKS);
-    expect(runbooks).toContain("health-check");
-    const listed = lines.slice(lines.indexOf("Runbooks:") + 1).filter(Boolean);
-    expect(listed.map((l) => l.split(/\s+/)[0])).toEqual(runbooks.sort());
-    expect(listed.every((l) => /^\S+\s{2,}\S/.test(l))).toBe(true);
+  });
+
+  it.each([
+    [["frobnicate", "--json"], 'unknown command "frobnicate"; see guardia --help'],
+    [["render", "--json"], "render needs --stack <name or path>"],
+    [["render", "--stack", "mira-dev", "--outdir", "x", "--json"], "Unknown option '--outdir'"],
+    [
+      ["validate", "--stack", "a", "--stack", "b", "--json"],
+      "--stack is given 2 times (a, b); give it once",
+    ],
+    [["list", "--all", "--json"], "Unknown option '--all'"],
+    [["health-check", "--json"], "health-check needs --stack <name or path>"],
+    [["restart-service", "--stack", "mira-local", "--json"], "--service: required"],
+  ])("a usage error with --json is one JSON object on stdout: %j", async (args, message) => {
+    const result = await runCli(args);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(error).toMatchObject({ outcome: "bad-input", exitCode: 2 });
+    expect(error.error).toContain(message);
+  });
+
+  it("a stack error with --json carries the file and every problem with its line", async () => {
+    for (const command of ["render", "health-check"]) {
+      const result = await runCli([command, "--stack", BROKEN, "--json"]);
+      expect(result.code).toBe(2);
+      const error = JSON.parse(result.stdout) as { problems: { line: number }[]; file: string };
+      expect(error).toMatchObject({ outcome: "bad-input", exitCode: 2, error: BROKEN_REPORT });
+      expect(error.file).toBe(BROKEN);
+      expect(error.problems.map((p) => p.line)).toEqual([16, 18, 19]);
+    }
+  });
+
+  it("validate --json gives every stack file's result", async () => {
+    const result = await runCli(["validate", "--json"]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const { outcome, stacks } = JSON.parse(result.stdout) as {
+      outcome: string;
+      stacks: { stack: string; stackFile: string; ok: boolean }[];
+    };
+    expect(outcome).toBe("done");
+    expect(stacks.map((s) => s.stack)).toEqual(STACK_NAMES);
+    expect(stacks.every((s) => s.ok && existsSync(s.stackFile))).toBe(true);
+  });
+
+  it("refuses a repeated flag (exit 2) instead of keeping the last one", async () => {
+    for (const args of [
+      ["render", "--stack", "mira-dev", "--stack", "mira-prod"],
+      ["health-check", "--stack", "mira-local", "--stack=mira-dev", "--dry-run"],
+      ["health-check", "--stack", "mira-local", "--dry-run", "--dry-run"],
+    ]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(
+        /^guardia: --(stack|dry-run) is given 2 times \(.+\); give it once\n$/,
+      );
+    }
   });
 });

@@ -98,7 +98,7 @@ describe("guardia render --stack mira-prod", () => {
     const files = [...tree(out).keys()];
     const resources = files.filter((f) => /^(kubernetes|aws)\//.test(f));
     expect(result.stdout).toBe(
-      `rendered mira-prod: ${resources.length} resources in ${path.relative(repoRoot, out)}/ (see ${path.relative(repoRoot, out)}/SUMMARY.md)\n`,
+      `rendered mira-prod from ${render.stack.file}: ${resources.length} resources in ${path.relative(repoRoot, out)}/ (see ${path.relative(repoRoot, out)}/SUMMARY.md)\n`,
     );
     expect(files).toEqual(expect.arrayContaining(["SUMMARY.md", ".guardia-render"]));
     expect(resources).toContain("kubernetes/ServiceAccount/mira-guardia.yaml");

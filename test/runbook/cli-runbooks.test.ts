@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RUNBOOK_NAMES } from "../../runbooks/index.js";
 import { runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
 import { writeStackFile } from "../harness/stacks.js";
@@ -59,6 +60,13 @@ describe("guardia list and help", () => {
     );
   });
 
+  it("list --json gives every registered runbook with its summary", async () => {
+    const result = await runCli(["list", "--json"]);
+    expect(result.code).toBe(0);
+    const { runbooks } = JSON.parse(result.stdout) as { runbooks: { name: string }[] };
+    expect(runbooks.map((r) => r.name)).toEqual(RUNBOOK_NAMES);
+  });
+
   it("<runbook> --help shows the params with defaults and what each step does", async () => {
     const result = await runCli(["restart-service", "--help"]);
     expect(result.code).toBe(0);
@@ -71,7 +79,12 @@ describe("guardia list and help", () => {
     expect(result.stdout).toContain(
       "  2. kubectl rollout restart <workload> (local stacks: the service's restart command)",
     );
-    expect(result.stdout).toContain("Exit codes: 0 done, 1 failed");
+    expect(result.stdout).toContain(
+      "Exit codes:\n  0  done (for --dry-run: planned)\n  1  failed;",
+    );
+    expect(result.stdout).toContain(
+      "--force             let --plan and --report overwrite an existing file",
+    );
   });
 });
 
@@ -156,5 +169,52 @@ describe("the audit record", () => {
     const [record] = readAudit(path.join(state, "guardia", "audit.jsonl"));
     expect(record!.runbook).toBe("health-check");
     expect(result.stdout).toContain(`{"type":"guardia.audit.v1"`);
+  });
+});
+
+describe("the plan, the report and the result name the stack file", () => {
+  const run = (...args: string[]) =>
+    runCli(["health-check", "--stack", stack, ...args], {
+      cwd: work,
+      env: { GUARDIA_AUDIT_FILE: path.join(work, "audit-files.jsonl") },
+    });
+
+  it("in the dry-run plan, the Markdown plan, the report and --json", async () => {
+    const plan = path.join(work, "named-plan.md");
+    const report = path.join(work, "named-report.md");
+    const dry = await run("--dry-run", "--plan", plan);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split("\n")[0]).toBe(
+      `Plan: health-check on test (dev, ${stack}) — dry run, nothing was changed`,
+    );
+    expect(readFileSync(plan, "utf8")).toContain(`(${stack})`);
+    const json = await run("--json", "--report", report);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      stackFile: stack,
+      outcome: "done",
+      exitCode: 0,
+    });
+    expect(readFileSync(report, "utf8")).toContain(`(${stack})`);
+  });
+
+  it("--plan and --report never overwrite a file without --force", async () => {
+    const report = path.join(work, "kept-report.md");
+    writeFileSync(report, "the evidence of another incident\n");
+    const refused = await run("--report", report);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `guardia: --report: ${report} already exists; pass --force to overwrite it, or name another file\n`,
+    );
+    expect(readFileSync(report, "utf8")).toBe("the evidence of another incident\n");
+    const forced = await run("--report", report, "--force");
+    expect(forced.code).toBe(0);
+    expect(readFileSync(report, "utf8")).toMatch(
+      /^# Evidence: `health-check` on `test` — succeeded/,
+    );
+    const missing = path.join(work, "no-such-dir", "plan.md");
+    const badDir = await run("--dry-run", "--plan", missing);
+    expect(badDir.code).toBe(2);
+    expect(badDir.stderr).toContain(`directory ${path.dirname(missing)} does not exist`);
+    expect(existsSync(missing)).toBe(false);
   });
 });

@@ -62,3 +62,14 @@ describe("progress", () => {
     ]);
   });
 });
+
+describe("progress on a dumb terminal", () => {
+  it("TERM=dumb gets plain lines: no colour, no cursor movement", () => {
+    const out = capture(true);
+    const progress = createProgress({ stream: out.stream, env: { TERM: "dumb" } });
+    progress.stepStarted("[1/2]", "Restart web");
+    progress.stepFinished("[1/2]", done);
+    expect(out.text()).not.toContain("\x1b");
+    expect(out.text()).toMatch(/Z ✓ \[1\/2\] Restart web \(1\.2 s\): restart requested\n$/);
+  });
+});

@@ -42,19 +42,11 @@ function cronJobLabels(ctx: MonitoringContext, job: BackupJob): Labels {
 }
 
 function backupTooOld(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
-  const { timing } = ctx;
-  const step = timing.probeInterval.seconds;
-  const forSeconds = timing.backupTooOldFor.seconds;
+  const forSeconds = ctx.timing.backupTooOldFor.seconds;
   const limit = backupAgeLimitSeconds(job);
   const labels = cronJobLabels(ctx, job);
   const lastSuccess = selector("kube_cronjob_status_last_successful_time", labels);
   const created = selector("kube_cronjob_created", labels);
-  const count = samplesFor(forSeconds, step) + 2;
-  const examples = {
-    lastSuccess: selector("kube_cronjob_status_last_successful_time", { ...KSM, ...labels }),
-    created: selector("kube_cronjob_created", { ...KSM, ...labels }),
-  };
-  const longAgo = -(limit + HOUR);
   return {
     alert: "BackupTooOld",
     group: "backups",
@@ -72,12 +64,28 @@ function backupTooOld(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
       `(its schedule runs at most ${hours(job.maxIntervalSeconds)} hours apart). Run the backup ` +
       `by hand, then look at the CronJob's last Jobs. Priority P2: respond within ${RESPONSE_TIME.P2}.`,
     first: { runbook: "backup-db", flags: { database: job.database, schedule: job.schedule } },
+    ...backupTooOldExamples(ctx, job, forSeconds, limit),
+  };
+}
+
+function backupTooOldExamples(
+  ctx: MonitoringContext,
+  job: BackupJob,
+  forSeconds: number,
+  limit: number,
+): Pick<AlertDefinition, "fires" | "blip"> {
+  const step = ctx.timing.probeInterval.seconds;
+  const count = samplesFor(forSeconds, step) + 2;
+  const lastSuccess = ksm("kube_cronjob_status_last_successful_time", ctx, job);
+  const created = ksm("kube_cronjob_created", ctx, job);
+  const longAgo = -(limit + HOUR);
+  return {
     fires: [
       {
         step,
         series: [
-          { series: examples.lastSuccess, values: repeat(longAgo, count) },
-          { series: examples.created, values: repeat(longAgo - 30 * 86400, count) },
+          { series: lastSuccess, values: repeat(longAgo, count) },
+          { series: created, values: repeat(longAgo - 30 * 86400, count) },
         ],
         trueFrom: 0,
         seriesLabels: {},
@@ -85,7 +93,7 @@ function backupTooOld(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
       {
         // Never succeeded since it was created long ago.
         step,
-        series: [{ series: examples.created, values: repeat(longAgo, count) }],
+        series: [{ series: created, values: repeat(longAgo, count) }],
         trueFrom: 0,
         seriesLabels: {},
       },
@@ -95,14 +103,14 @@ function backupTooOld(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
       step,
       series: [
         {
-          series: examples.lastSuccess,
+          series: lastSuccess,
           values: [
             ...overTime(5, step, (t) => t - HOUR),
             ...repeat(longAgo, 2),
             ...overTime(count, step, (t) => t - HOUR, 7 * step),
           ],
         },
-        { series: examples.created, values: repeat(longAgo - 30 * 86400, count + 7) },
+        { series: created, values: repeat(longAgo - 30 * 86400, count + 7) },
       ],
       checkFrom: 0,
     },
@@ -110,9 +118,7 @@ function backupTooOld(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
 }
 
 function jobFailed(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
-  const { timing } = ctx;
-  const step = timing.probeInterval.seconds;
-  const forSeconds = timing.jobFailedFor.seconds;
+  const forSeconds = ctx.timing.jobFailedFor.seconds;
   const ns = { namespace: ctx.platform.namespace };
   const owner = { ...ns, owner_kind: "CronJob", owner_name: job.cronJob };
   const lastSuccess = selector("kube_cronjob_status_last_successful_time", {
@@ -121,8 +127,6 @@ function jobFailed(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
   });
   const isDrill = job.kind === "restore-drill";
   const what = isDrill ? "restore drill" : `${job.schedule} backup`;
-  const count = samplesFor(forSeconds, step) + 2;
-  const failedRun = failedRunSeries(ctx, job, -600, count);
   return {
     alert: isDrill ? "RestoreDrillFailed" : "BackupJobFailed",
     group: "backups",
@@ -146,16 +150,24 @@ function jobFailed(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
     first: isDrill
       ? { runbook: "verify-backup", flags: { database: job.database, backup: "latest" } }
       : { runbook: "backup-db", flags: { database: job.database, schedule: job.schedule } },
+    ...jobFailedExamples(ctx, job, forSeconds),
+  };
+}
+
+function jobFailedExamples(
+  ctx: MonitoringContext,
+  job: BackupJob,
+  forSeconds: number,
+): Pick<AlertDefinition, "fires" | "blip"> {
+  const step = ctx.timing.probeInterval.seconds;
+  const count = samplesFor(forSeconds, step) + 2;
+  const failedRun = failedRunSeries(ctx, job, -600, count);
+  const lastSuccess = ksm("kube_cronjob_status_last_successful_time", ctx, job);
+  return {
     fires: [
       {
         step,
-        series: [
-          ...failedRun,
-          {
-            series: ksm("kube_cronjob_status_last_successful_time", ctx, job),
-            values: repeat(-86400, count),
-          },
-        ],
+        series: [...failedRun, { series: lastSuccess, values: repeat(-86400, count) }],
         trueFrom: 0,
         seriesLabels: {},
       },
@@ -165,10 +177,7 @@ function jobFailed(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
       step,
       series: [
         ...failedRun,
-        {
-          series: ksm("kube_cronjob_status_last_successful_time", ctx, job),
-          values: [...repeat(-86400, 2), ...repeat(2 * step, count)],
-        },
+        { series: lastSuccess, values: [...repeat(-86400, 2), ...repeat(2 * step, count)] },
       ],
       checkFrom: 0,
     },

@@ -6,7 +6,7 @@ import { blip, repeat, samplesFor } from "./examples.js";
 
 /**
  * Database availability from postgres_exporter (`pg_up`), for databases whose stack names the
- * exporter's Prometheus job (`databases[].exporterJob`). Seed 004: "Database Availability, 5 min,
+ * exporter's Prometheus job (`databases[].exporterJob`). MIRA operations guide, Monitoreo: "Database Availability, 5 min,
  * 100 %, alert the DBA immediately" — P1.
  */
 export function databaseAlerts(ctx: MonitoringContext): AlertDefinition[] {
@@ -32,7 +32,7 @@ function databaseDown(ctx: MonitoringContext, db: Database): AlertDefinition {
     description:
       `postgres_exporter (job ${job}) has not reached ${db.database} on ${db.host}:${db.port} for ` +
       `${timing.databaseDownFor}; ${db.usedBy.length > 0 ? db.usedBy.join(", ") : "its services"} cannot work. ` +
-      `Seed 004: alert the DBA immediately. Priority P1: respond within ${RESPONSE_TIME.P1}.`,
+      `Alert the DBA immediately. Priority P1: respond within ${RESPONSE_TIME.P1}.`,
     first: { runbook: "health-check" },
     fires: [
       {

@@ -7,7 +7,7 @@ import { dependencyWindow, dependencyWindowProbes } from "../timing.js";
 import { blip, repeat } from "./examples.js";
 
 /**
- * An external dependency (seed 004: ALMA/SIDRA through the VPN, "> 95 %, every 15 min") whose
+ * An external dependency (MIRA operations guide, Monitoreo: ALMA/SIDRA through the VPN, "> 95 %, every 15 min") whose
  * measured availability falls under its target. Its probes are far apart, so the rule reads only
  * ranges (`avg_over_time`), never instant samples, which go stale after 5 minutes.
  */
@@ -34,8 +34,8 @@ function dependencyUnavailable(ctx: MonitoringContext, dep: ExternalDependency):
     summary: `${dep.name} answered under ${target} of probes over ${window}`,
     description:
       `${dep.description ?? dep.name} (${dep.url}) was available for less than its ${target} ` +
-      `target over the last ${window} (${probes} probes, ${dep.interval} apart). Seed 004: check ` +
-      `the VPN and contact the provider's IT. Priority ${dep.priority}: respond within ${RESPONSE_TIME[dep.priority]}.`,
+      `target over the last ${window} (${probes} probes, ${dep.interval} apart). Check the VPN and ` +
+      `contact the provider's IT. Priority ${dep.priority}: respond within ${RESPONSE_TIME[dep.priority]}.`,
     first: { runbook: "health-check" },
     fires: [
       {

@@ -173,7 +173,7 @@ function latencyAlert(
     description:
       `The ${what} response time of ${service.name}'s health probes over ${timing.latencyWindow} ` +
       `has been above its ${num(targetSeconds * 1000)} ms target for ${timing.latencyFor}. ` +
-      `Seed 004: review slow queries and endpoints. ${respond("P3")}`,
+      `Review slow queries and endpoints. ${respond("P3")}`,
     first: { runbook: "health-check", flags: { service: service.name } },
     fires: [
       {

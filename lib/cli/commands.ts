@@ -1,0 +1,112 @@
+import { RUNBOOK_NAMES } from "../../runbooks/index.js";
+import { EXIT, EXIT_MEANINGS, type ExitCode } from "../errors.js";
+import { textTable } from "../table.js";
+import { GUARDIA_VERSION } from "../version.js";
+import {
+  flagsHelp,
+  GLOBAL_FLAGS,
+  RENDER_FLAGS,
+  RUNBOOK_FLAGS,
+  VALIDATE_FLAGS,
+  type FlagSpec,
+} from "./flags.js";
+
+/**
+ * The commands as data: the usage, `<command> --help` and docs/cli.md read this list. Each
+ * command's module loads only when it runs.
+ */
+
+export interface CommandSpec {
+  readonly name: string;
+  /** What follows `guardia ` in the usage line. */
+  readonly usage: string;
+  readonly summary: string;
+  /** What `guardia <command> --help` explains after the usage line. */
+  readonly description: string;
+  readonly flags: readonly FlagSpec[];
+  /** The exit codes it can end with. */
+  readonly exits: readonly ExitCode[];
+  readonly run?: (args: string[]) => Promise<number>;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "render",
+    usage: "render --stack <s> [--out <dir>]",
+    summary: "offline picture of a stack: one YAML file per resource and SUMMARY.md",
+    description:
+      "Runs the Pulumi program under a mock engine (no cloud, no Pulumi CLI), validates every Kubernetes object against its schema and writes one file per resource plus SUMMARY.md, secrets redacted. Reviewers read this in a pull request.",
+    flags: RENDER_FLAGS,
+    exits: [EXIT.ok, EXIT.failed, EXIT.usage],
+    run: async (args) => (await import("./render-command.js")).renderCommand(args),
+  },
+  {
+    name: "validate",
+    usage: "validate [--stack <s>]",
+    summary: "check stack files: every problem with its YAML path and line",
+    description:
+      "Reads stack files with the model's schema and cross-field rules and reports every problem of each file at once, with its YAML path and line. Exit 2 when any file has a problem.",
+    flags: VALIDATE_FLAGS,
+    exits: [EXIT.ok, EXIT.failed, EXIT.usage],
+    run: async (args) => (await import("./validate-command.js")).validateCommand(args),
+  },
+  {
+    name: "list",
+    usage: "list",
+    summary: "the runbooks, each with one line on what it does",
+    description: "Lists every registered runbook with its summary.",
+    flags: [],
+    exits: [EXIT.ok, EXIT.failed, EXIT.usage],
+    run: async (args) => (await import("./runbook-command.js")).listCommand(args),
+  },
+  {
+    name: "<runbook>",
+    usage: "<runbook> --stack <s> [parameters] [--dry-run] [--yes] [--json] [--operator <who>]",
+    summary: "run a procedure; `guardia <runbook> --help` shows its parameters and steps",
+    description:
+      "Runs the read-only steps, asks before the first change (in prod: type the target's name), takes a lock per target, runs the changes, and rolls back what it can when a later step fails. Every run appends a record to the audit log.",
+    flags: RUNBOOK_FLAGS,
+    exits: [EXIT.ok, EXIT.failed, EXIT.usage, EXIT.refused],
+  },
+];
+
+export function exitCodesHelp(exits: readonly ExitCode[] = EXIT_MEANINGS.map(([c]) => c)): string {
+  const rows = EXIT_MEANINGS.filter(([code]) => exits.includes(code));
+  return `Exit codes:\n${textTable(
+    rows.map(([code, meaning]) => [String(code), meaning]),
+    "  ",
+  )}`;
+}
+
+export function usage(): string {
+  const lines = COMMANDS.flatMap((c) => [`  guardia ${c.usage}`, `      ${c.summary}`]);
+  return [
+    `guardia ${GUARDIA_VERSION}: operations as code for one platform environment`,
+    "",
+    "Usage:",
+    ...lines,
+    "  guardia <command> --help",
+    "      what a command does, its flags and exit codes",
+    "  guardia --version",
+    "",
+    `Runbooks (guardia list says what each does):\n  ${RUNBOOK_NAMES.join(", ")}`,
+    "",
+    exitCodesHelp(),
+  ].join("\n");
+}
+
+/** `guardia <command> --help` for the commands that are not runbooks. */
+export function commandHelp(command: CommandSpec): string {
+  return [
+    `Usage: guardia ${command.usage}`,
+    "",
+    command.summary,
+    "",
+    command.description,
+    "",
+    "Flags:",
+    flagsHelp([...command.flags, ...GLOBAL_FLAGS]),
+    "",
+    exitCodesHelp(command.exits),
+  ].join("\n");
+}

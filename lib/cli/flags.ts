@@ -1,0 +1,154 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../errors.js";
+import { textTable } from "../table.js";
+
+/**
+ * Flags as data: each command's flags are a list that parseArgs, `--help` and the generated
+ * docs/cli.md all read. `--help`/`-h` and `--json` work on every command.
+ */
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly type: "string" | "boolean";
+  /** The value's placeholder in help texts, e.g. "<s>". */
+  readonly value?: string;
+  readonly short?: string;
+  readonly help: string;
+}
+
+/** Flags every command takes. */
+export const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  {
+    name: "help",
+    short: "h",
+    type: "boolean",
+    help: "what the command does, its flags and exit codes",
+  },
+  {
+    name: "json",
+    type: "boolean",
+    help: "print one JSON object on stdout, also for a failure ({outcome, exitCode, error, ...}); progress stays on stderr",
+  },
+];
+
+export const STACK_FLAG: FlagSpec = {
+  name: "stack",
+  type: "string",
+  value: "<s>",
+  help: "a stack name (Pulumi.<s>.yaml in the stack folder of the Pulumi project around the current folder) or a path to a stack file",
+};
+
+export const RENDER_FLAGS: readonly FlagSpec[] = [
+  STACK_FLAG,
+  {
+    name: "out",
+    type: "string",
+    value: "<dir>",
+    help: "where to write the files (default out/<s>/)",
+  },
+];
+
+export const VALIDATE_FLAGS: readonly FlagSpec[] = [
+  { ...STACK_FLAG, help: `${STACK_FLAG.help}; every stack file of the project when absent` },
+];
+
+/** Flags every runbook takes, besides its own parameters. */
+export const RUNBOOK_FLAGS: readonly FlagSpec[] = [
+  { ...STACK_FLAG, help: `${STACK_FLAG.help} (required)` },
+  {
+    name: "dry-run",
+    type: "boolean",
+    help: "run the read-only steps and print every change (exact command and target) without doing it",
+  },
+  { name: "yes", type: "boolean", help: "confirm the changes without asking (CronJobs, scripts)" },
+  {
+    name: "operator",
+    type: "string",
+    value: "<who>",
+    help: "who runs this (default: $GUARDIA_OPERATOR, git user.email, OS user)",
+  },
+  {
+    name: "plan",
+    type: "string",
+    value: "<file.md>",
+    help: "write the plan as Markdown (for a ticket or PR)",
+  },
+  {
+    name: "report",
+    type: "string",
+    value: "<file.md>",
+    help: "write an evidence report (what ran, outputs, checks) for the incident ticket",
+  },
+  { name: "force", type: "boolean", help: "let --plan and --report overwrite an existing file" },
+];
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export function parseArgsOptions(flags: readonly FlagSpec[]): Options {
+  return Object.fromEntries(
+    flags.map((f) => [f.name, { type: f.type, ...(f.short && { short: f.short }) }]),
+  );
+}
+
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+/**
+ * node:util parseArgs with the global flags added, its errors as UsageError (exit 2), and a flag
+ * given twice refused: parseArgs would silently keep the last, and `--stack a --stack b` must
+ * not run against b by accident.
+ */
+export function parseFlags(args: readonly string[], flags: readonly FlagSpec[]): FlagValues {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: parseArgsOptions([...GLOBAL_FLAGS, ...flags]),
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const seen = new Map<string, string[]>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== "option") continue;
+    seen.set(token.name, [...(seen.get(token.name) ?? []), token.value ?? token.rawName]);
+  }
+  const repeated = [...seen].filter(([, values]) => values.length > 1);
+  if (repeated.length > 0) {
+    throw new UsageError(
+      repeated
+        .map(
+          ([name, values]) =>
+            `--${name} is given ${values.length} times (${values.join(", ")}); give it once`,
+        )
+        .join("\n"),
+    );
+  }
+  return parsed.values as FlagValues;
+}
+
+/**
+ * `--help`, `-h` and `--json` among the arguments, before any `--`: known before the command's own
+ * flags are parsed, so a usage error can already be printed as JSON and help never fails.
+ */
+export function globalFlags(args: readonly string[]): { help: boolean; json: boolean } {
+  const end = args.indexOf("--");
+  const own = end === -1 ? args : args.slice(0, end);
+  return {
+    help: own.includes("--help") || own.includes("-h"),
+    json: own.includes("--json"),
+  };
+}
+
+/** The flags section of a help text: `  --flag <value>  help`, aligned. */
+export function flagsHelp(flags: readonly FlagSpec[]): string {
+  return textTable(
+    flags.map((f) => [
+      `${f.short ? `-${f.short}, ` : ""}--${f.name}${f.value ? ` ${f.value}` : ""}`,
+      f.help,
+    ]),
+    "  ",
+  );
+}
