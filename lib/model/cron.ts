@@ -1,6 +1,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { createRequire } from "node:module";
 import type Cronstrue from "cronstrue";
+import { quoted } from "../user-text.js";
 
 /**
  * cronstrue only describes schedules for reviewers (render's SUMMARY.md); loaded on first use, it
@@ -37,7 +38,7 @@ export class CronSchedule {
 
   static parse(expression: string): CronSchedule {
     const problem = CronSchedule.problem(expression);
-    if (problem) throw new Error(`invalid cron expression "${expression}": ${problem}`);
+    if (problem) throw new Error(`invalid cron expression ${quoted(expression)}: ${problem}`);
     return new CronSchedule(expression.trim().split(/\s+/).join(" "));
   }
 

@@ -4,12 +4,15 @@ import {
   dnsLabel,
   duration,
   httpUrl,
+  line,
   positiveInt,
   priority,
   ratio,
   secretRef,
   strictObject,
+  text,
 } from "./fields.js";
+import { quoted } from "../user-text.js";
 
 /**
  * The stack file's `guardia:platform` object as a person writes it. Everything optional here gets
@@ -25,7 +28,7 @@ const workload = z
   .string()
   .regex(new RegExp(`^(${WORKLOAD_KINDS.join("|")})/[a-z0-9]([-a-z0-9]*[a-z0-9])?$`), {
     error: (issue) =>
-      `expected <kind>/<name> with kind one of ${WORKLOAD_KINDS.join(", ")} (e.g. deployment/nocobase), got ${JSON.stringify(issue.input)}`,
+      `expected <kind>/<name> with kind one of ${WORKLOAD_KINDS.join(", ")} (e.g. deployment/nocobase), got ${quoted(issue.input)}`,
   });
 
 const healthEndpoint = strictObject({
@@ -50,29 +53,29 @@ const slo = strictObject({
 
 const djangoDiagnostics = strictObject({
   /** Path of manage.py, relative to the working directory. @default "manage.py" */
-  manage: z.string().optional(),
+  manage: line.optional(),
   /** Python interpreter. @default "python" */
-  python: z.string().optional(),
+  python: line.optional(),
 });
 
 const celeryDiagnostics = strictObject({
   /** Celery application (`celery -A <app>`). */
-  app: z.string().min(1),
+  app: line.min(1),
   /** Python interpreter that runs `-m celery`. @default "python" */
-  python: z.string().optional(),
+  python: line.optional(),
   /** Workload whose pods run the worker (kubectl exec target). @default the service's workload */
   workload: workload.optional(),
   /** Seconds the ping waits for replies. @default 3 */
   timeoutSeconds: positiveInt("timeoutSeconds").optional(),
   /** Worker node names that must answer (e.g. "w1@local"); empty means at least one. */
-  workers: z.array(z.string()).optional(),
+  workers: z.array(line).optional(),
 });
 
 const localProcess = strictObject({
   /** Working directory of the service on this machine (where manage.py lives). */
-  cwd: z.string().min(1),
+  cwd: line.min(1),
   /** Command that restarts the service (e.g. "systemctl restart nocobase"). */
-  restart: z.string().optional(),
+  restart: line.optional(),
 });
 
 const service = strictObject({
@@ -102,20 +105,20 @@ const database = strictObject({
   name: dnsLabel,
   engine: z.literal("postgres", { error: 'only engine "postgres" is supported' }),
   /** Host name, or a socket directory for local stacks. */
-  host: z.string().min(1),
+  host: line.min(1),
   /** @default 5432 */
   port: z.number().int().min(1).max(65535).optional(),
   /** Database name on the server. */
-  database: z.string().min(1),
-  user: z.string().min(1),
+  database: line.min(1),
+  user: line.min(1),
   /** Secret holding the password; runbooks outside the cluster also accept PGPASSWORD. */
   passwordSecret: secretRef.optional(),
   /** Services stopped and started around a restore. */
   usedBy: z.array(dnsLabel).optional(),
   /** Tables whose exact row counts every backup manifest records. */
-  criticalTables: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/)).optional(),
+  criticalTables: z.array(line.regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/)).optional(),
   /** Prometheus job of the postgres_exporter that scrapes this database, for the database-down alert. */
-  exporterJob: z.string().optional(),
+  exporterJob: line.optional(),
 });
 
 const schedule = strictObject({
@@ -128,9 +131,9 @@ const schedule = strictObject({
 
 const destination = strictObject({
   /** s3://bucket/prefix or file:///absolute/path. */
-  url: z.string().regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, {
+  url: line.regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, {
     error: (issue) =>
-      `expected s3://<bucket>[/prefix] or file:///<absolute path>, got ${JSON.stringify(issue.input)}`,
+      `expected s3://<bucket>[/prefix] or file:///<absolute path>, got ${quoted(issue.input)}`,
   }),
   /** S3-compatible endpoint (MinIO, Ceph...). */
   endpoint: httpUrl.optional(),
@@ -139,7 +142,7 @@ const destination = strictObject({
   /** Path-style addressing, which most S3-compatible stores need. @default false */
   forcePathStyle: z.boolean().optional(),
   /** AWS region of the bucket. @default the stack's aws.region */
-  region: z.string().optional(),
+  region: line.optional(),
   /** S3 Object Lock in governance mode; days must not exceed the shortest keepDays. */
   objectLock: strictObject({ days: positiveInt("objectLock.days") }).optional(),
   /** Size of the PersistentVolumeClaim for file:// destinations in the cluster. @default "50Gi" */
@@ -148,7 +151,7 @@ const destination = strictObject({
     .regex(/^\d+(Mi|Gi|Ti)$/)
     .optional(),
   /** StorageClass of that claim. @default the cluster's default */
-  storageClass: z.string().optional(),
+  storageClass: line.optional(),
 });
 
 /**
@@ -186,7 +189,7 @@ const backups = strictObject({
 const logFiles = strictObject({
   name: dnsLabel,
   /** Files or globs to rotate (e.g. /var/log/mira/*.log). */
-  paths: z.array(z.string().startsWith("/", { error: "log paths must be absolute" })).min(1),
+  paths: z.array(line.startsWith("/", { error: "log paths must be absolute" })).min(1),
   /** Rotate early when a file passes this size. @default "100M" */
   maxSize: z
     .string()
@@ -207,7 +210,7 @@ const smokeCheck = strictObject({
   /** @default 200 */
   expectStatus: z.number().int().min(100).max(599).optional(),
   /** Text the response body must contain (a title, a JSON field). */
-  contains: z.string().min(1).optional(),
+  contains: line.min(1).optional(),
   /** @default 10000 */
   timeoutMs: positiveInt("timeoutMs").optional(),
 });
@@ -222,7 +225,7 @@ const externalDependency = strictObject({
   interval: duration.optional(),
   /** Priority when it falls under target. @default P2 (seed 004: "Sincronización ALMA falla") */
   priority: priority.optional(),
-  description: z.string().optional(),
+  description: text.optional(),
 });
 
 const receiver = z.discriminatedUnion(
@@ -231,7 +234,7 @@ const receiver = z.discriminatedUnion(
     strictObject({
       name: dnsLabel,
       type: z.literal("slack"),
-      channel: z.string().min(1),
+      channel: line.min(1),
       webhookSecret: secretRef,
     }),
     strictObject({ name: dnsLabel, type: z.literal("teams"), webhookSecret: secretRef }),
@@ -240,14 +243,14 @@ const receiver = z.discriminatedUnion(
       type: z.literal("email"),
       to: z.array(z.email()).min(1),
       from: z.email(),
-      smarthost: z.string().regex(/^[^:]+:\d+$/, { error: "expected host:port" }),
-      authUsername: z.string().optional(),
+      smarthost: line.regex(/^[^:]+:\d+$/, { error: "expected host:port" }),
+      authUsername: line.optional(),
       authPasswordSecret: secretRef.optional(),
     }),
     strictObject({
       name: dnsLabel,
       type: z.literal("sns"),
-      topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, {
+      topicArn: line.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, {
         error: "expected an SNS topic ARN",
       }),
     }),
@@ -284,9 +287,9 @@ const monitoring = strictObject({
   /** Deploy a blackbox exporter in the namespace. @default true */
   deployBlackboxExporter: z.boolean().optional(),
   /** Address (host:port) of an existing blackbox exporter when guardia does not deploy one. */
-  blackboxExporterAddress: z.string().optional(),
+  blackboxExporterAddress: line.optional(),
   /** Labels the Prometheus operator selects rules and probes by. @default { release: "kube-prometheus-stack" } */
-  selectorLabels: z.record(z.string(), z.string()).optional(),
+  selectorLabels: z.record(line, line).optional(),
   /** Alertmanager API base URL, for maintenance-window silences. */
   alertmanagerUrl: httpUrl.optional(),
   /** Base URL of the runbook docs linked from every alert. */
@@ -301,7 +304,7 @@ const collections = strictObject({
   /** Secret with an API key (`POST /apiKeys:create`). */
   tokenSecret: secretRef,
   /** Collections to export; all when absent. */
-  include: z.array(z.string()).optional(),
+  include: z.array(line).optional(),
 });
 
 const tokens = strictObject({
@@ -313,9 +316,9 @@ const tokens = strictObject({
 
 const jobs = strictObject({
   /** Image with node, postgresql-client, zstd, logrotate and guardia (see Dockerfile). */
-  image: z.string().min(1).optional(),
+  image: line.min(1).optional(),
   /** Time zone of every schedule (CronJob timeZone). @default "UTC" */
-  timeZone: z.string().optional(),
+  timeZone: line.optional(),
 });
 
 const aws = strictObject({
@@ -334,8 +337,7 @@ const aws = strictObject({
 export const platformInput = strictObject({
   name: dnsLabel,
   environment: z.enum(ENVIRONMENTS, {
-    error: (issue) =>
-      `expected one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(issue.input)}`,
+    error: (issue) => `expected one of ${ENVIRONMENTS.join(", ")}, got ${quoted(issue.input)}`,
   }),
   namespace: dnsLabel,
   /** kubernetes: services are workloads reached with kubectl; local: processes on this machine. @default kubernetes */
