@@ -1,15 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Backups, Platform } from "../../lib/model/index.js";
-import {
-  backupCronJobs,
-  databaseBackupProblem,
-  type BackupCronJobsArgs,
-  type BackupStorageAccess,
-} from "./cronjobs.js";
+import type { JobFoundation } from "../guardia-cronjob.js";
+import { backupCronJobs, type BackupCronJobsArgs, type BackupStorageAccess } from "./cronjobs.js";
 import { createBackupClaim } from "./storage-file.js";
 import { createBackupBucket, createBackupRole, s3BackupTarget } from "./storage-s3.js";
 
-export { backupCronJobNames, SCHEDULE_TAG, type BackupCronJob } from "./names.js";
 export type { BackupStorageAccess } from "./cronjobs.js";
 
 /** The annotation by which the EKS pod identity webhook gives a ServiceAccount's pods a role. */
@@ -74,8 +69,6 @@ export class DatabaseBackups extends pulumi.ComponentResource {
   readonly cronJobNames: pulumi.Output<string>[];
 
   constructor(name: string, args: DatabaseBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problem = databaseBackupProblem(args.platform, args.database);
-    if (problem) throw new Error(problem);
     super("guardia:index:DatabaseBackups", name, {}, opts);
     this.cronJobNames = backupCronJobs(name, args, this).map((job) => job.metadata.name);
     this.registerOutputs({ cronJobNames: this.cronJobNames });
@@ -94,10 +87,7 @@ export function backupStorageFor(platform: Platform): BackupStorage | undefined 
 /** One DatabaseBackups per database, running as the Foundation's ServiceAccount. */
 export function databaseBackupsFor(
   platform: Platform,
-  foundation: {
-    readonly serviceAccountName: pulumi.Input<string>;
-    readonly stackConfigMapName: pulumi.Input<string>;
-  },
+  foundation: JobFoundation,
   storage: BackupStorage | undefined,
 ): DatabaseBackups[] {
   const backups = platform.backups;

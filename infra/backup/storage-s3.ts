@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BackupSchedule, Destination, Platform } from "../../lib/model/index.js";
-import { jobServiceAccountName } from "../../lib/naming.js";
-import { backupRoleName, SCHEDULE_TAG, stackKeyPrefix } from "./names.js";
+import { backupRoleName, stackKeyPrefix } from "../../lib/backup/job-names.js";
+import { SCHEDULE_TAG } from "../../lib/backup/layout.js";
+import { awsTags, jobServiceAccountName } from "../../lib/naming.js";
 
 /**
  * The AWS side of an s3:// destination: a bucket that keeps backups safe from the outside world
@@ -26,31 +27,25 @@ export interface S3BackupTarget {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * The target of an s3:// destination on AWS (no `endpoint`). The model requires the cluster's
+ * OIDC provider for those (lib/model/checks.ts, `s3OnAwsRules`).
+ */
 export function s3BackupTarget(
   platform: Platform,
   destination: Extract<Destination, { kind: "s3" }>,
 ): S3BackupTarget {
-  const oidcProviderArn = platform.aws?.oidcProviderArn;
-  if (!oidcProviderArn) {
-    throw new Error(
-      `stack ${platform.name}-${platform.environment}: backups to s3://${destination.bucket} need \`aws.oidcProviderArn\` for the IRSA role`,
-    );
-  }
   return {
     bucket: destination.bucket,
     keyPrefix: stackKeyPrefix(platform, destination.prefix),
     region: destination.region,
     objectLockDays: destination.objectLockDays,
     schedules: platform.backups?.schedules ?? [],
-    oidcProviderArn,
+    oidcProviderArn: platform.aws!.oidcProviderArn!,
     namespace: platform.namespace,
     serviceAccount: jobServiceAccountName(platform),
     roleName: backupRoleName(platform),
-    tags: {
-      "guardia:platform": platform.name,
-      "guardia:environment": platform.environment,
-      "managed-by": "guardia",
-    },
+    tags: awsTags(platform),
   };
 }
 
@@ -149,16 +144,12 @@ export function irsaTrustPolicy(target: S3BackupTarget): PolicyDocument {
   };
 }
 
-/** "arn:aws:iam::1234:oidc-provider/oidc.eks.../id/AB" → "oidc.eks.../id/AB". */
+/** "arn:aws:iam::1234:oidc-provider/oidc.eks.../id/AB" → "oidc.eks.../id/AB" (the model checked the form). */
 export function oidcIssuer(providerArn: string): string {
-  const issuer = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/.exec(providerArn)?.[1];
-  if (!issuer) {
-    throw new Error(
-      `\`aws.oidcProviderArn\` (${providerArn}) is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<issuer>)`,
-    );
-  }
-  return issuer;
+  return providerArn.slice(providerArn.indexOf(OIDC_PROVIDER) + OIDC_PROVIDER.length);
 }
+
+const OIDC_PROVIDER = ":oidc-provider/";
 
 /** The least time a displaced version is kept: a week to notice an overwrite and recover. */
 export const MIN_NONCURRENT_VERSION_DAYS = 7;

@@ -1,32 +1,39 @@
-import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { EXIT, UsageError } from "../errors.js";
-import { loadStack, StackError, stackFilePath } from "../model/index.js";
+import { findProject, loadStack, projectStackFiles, StackError } from "../model/index.js";
+import { printable } from "../user-text.js";
 import { parseFlags } from "./main.js";
 
-/** `guardia validate [--stack <s>]`: every stack file in stacks/ when no --stack is given. */
+/**
+ * `guardia validate [--stack <s>]`: one stack, or every stack file of the Pulumi project the
+ * working folder is in (its `stackConfigDir`). Each file is checked on its own: a broken one is
+ * reported and the others are still validated. Exit 2 when any is invalid.
+ */
 export async function validateCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { stack: { type: "string" } });
-  const refs = flags.stack ? [flags.stack] : allStackFiles();
+  const refs = flags.stack ? [flags.stack] : projectStackFiles();
+  if (refs.length === 0) {
+    const dir = findProject()?.stackConfigDir ?? process.cwd();
+    throw new UsageError(
+      `no stack files (Pulumi.<stack>.yaml) in ${path.relative(".", dir) || "."}`,
+    );
+  }
   let invalid = 0;
+  let failed = 0;
   for (const ref of refs) {
     try {
       const stack = loadStack(ref);
-      process.stdout.write(`ok  ${stack.name}\n`);
+      process.stdout.write(`ok  ${printable(stack.name)}\n`);
     } catch (err) {
-      if (!(err instanceof StackError)) throw err;
-      invalid++;
-      process.stderr.write(`${err.message}\n`);
+      // A StackError's message is already safe to print; anything else is guardia's own failure.
+      if (err instanceof StackError) invalid++;
+      else failed++;
+      const message =
+        err instanceof StackError
+          ? err.message
+          : `${printable(ref)}: ${printable(String(err), 300)}`;
+      process.stderr.write(`${message}\n`);
     }
   }
-  return invalid > 0 ? EXIT.usage : EXIT.ok;
-}
-
-function allStackFiles(): string[] {
-  const dir = path.dirname(stackFilePath("any"));
-  if (!existsSync(dir)) throw new UsageError(`no stacks/ directory at ${dir}`);
-  return readdirSync(dir)
-    .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => path.join(dir, f));
+  return failed > 0 ? EXIT.failed : invalid > 0 ? EXIT.usage : EXIT.ok;
 }

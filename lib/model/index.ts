@@ -2,16 +2,15 @@
 export { CronSchedule } from "./cron.js";
 export { Duration } from "./duration.js";
 export type { Priority, SecretRef } from "./fields.js";
+export { loadStack, parseStackText, PLATFORM_KEY, type LoadedStack } from "./load.js";
 export {
-  displayPath,
-  loadStack,
-  parseStackText,
-  PLATFORM_KEY,
+  findProject,
+  isStackPath,
+  projectStackFiles,
   stackFilePath,
-  StackError,
-  validatePlatform,
-  type LoadedStack,
-  type StackProblem,
-} from "./load.js";
+  type PulumiProject,
+} from "./project.js";
+export { StackError, type StackProblem } from "./stack-error.js";
+export { displayPath, requireValidPlatform, validatePlatform } from "./validate.js";
 export type * from "./platform.js";
 export { ENVIRONMENTS, type Environment, type PlatformInput } from "./schema.js";

@@ -1,14 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { CronSchedule, Platform } from "../../lib/model/index.js";
-import { STACK_MOUNT_DIR, standardLabels, type Component } from "../../lib/naming.js";
+import { EXIT } from "../lib/errors.js";
+import type { Platform } from "../lib/model/index.js";
+import { STACK_MOUNT_DIR, standardLabels, type Component } from "../lib/naming.js";
 import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   scratchEnv,
   scratchMount,
   scratchVolume,
-} from "../pod-security.js";
+} from "./pod-security.js";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
@@ -26,20 +27,25 @@ export interface JobMount {
   readonly mount: VolumeMount;
 }
 
-export interface GuardiaCronJobArgs {
+/** What the Foundation gives every guardia job: who it runs as and the stack file it reads. */
+export interface JobFoundation {
+  /** The Foundation's job ServiceAccount. */
+  readonly serviceAccountName: pulumi.Input<string>;
+  /** The Foundation's stack ConfigMap, mounted read-only at /etc/guardia. */
+  readonly stackConfigMapName: pulumi.Input<string>;
+}
+
+export interface GuardiaCronJobArgs extends JobFoundation {
   /** The resolved model: namespace, image, time zone and standard labels come from it. */
   readonly platform: Platform;
   /** The CronJob's metadata.name (at most MAX_CRONJOB_NAME characters). */
   readonly cronJobName: string;
   /** `app.kubernetes.io/component` of the CronJob, its Jobs and pods. */
   readonly component: Component;
-  readonly schedule: CronSchedule;
-  /** The runbook's argv after `guardia`, e.g. ["backup-db", "--stack", ...]. */
+  /** The cron expression (the model checked it), in the stack's `jobs.timeZone`. */
+  readonly schedule: string;
+  /** The runbook's argv after `guardia` (`cronJobArgs`), e.g. ["backup-db", "--stack", ...]. */
   readonly args: readonly string[];
-  /** The Foundation's job ServiceAccount. */
-  readonly serviceAccountName: pulumi.Input<string>;
-  /** The Foundation's stack ConfigMap, mounted read-only at /etc/guardia. */
-  readonly stackConfigMapName: pulumi.Input<string>;
   /** Labels added to the standard ones on the CronJob, its Jobs and pods. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** Environment beyond the operator, audit and scratch variables. @default [] */
@@ -71,10 +77,6 @@ export const DEFAULT_JOB_RESOURCES: ResourceRequirements = {
 /** Seven days: the pod of a run that failed on Friday night still has its logs on Monday. */
 export const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
 
-/** Exit codes of the guardia CLI (DESIGN.md) that another attempt cannot fix. */
-const BAD_INPUT = 2;
-const REFUSED = 3;
-
 /**
  * A CronJob that runs one guardia runbook in the guardia image, the way an engineer runs it:
  * `guardia <runbook> --stack /etc/guardia/stack.yaml ... --yes --json`, as the Foundation's
@@ -99,7 +101,7 @@ export function guardiaCronJob(
 
 function cronJobSpec(args: GuardiaCronJobArgs, labels: Record<string, string>): CronJobSpec {
   return {
-    schedule: args.schedule.expression,
+    schedule: args.schedule,
     timeZone: args.platform.jobs.timeZone,
     // A backup still running when the next one is due is left alone; two dumps of one database
     // at once only double the load and race for the same lock.
@@ -118,8 +120,8 @@ function jobSpec(args: GuardiaCronJobArgs, labels: Record<string, string>): JobS
     ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
     podFailurePolicy: {
       rules: [
-        // Bad input and "refused" (a lock held by another run) fail the same way every time.
-        { action: "FailJob", onExitCodes: { operator: "In", values: [BAD_INPUT, REFUSED] } },
+        // Bad input and "refused" (a lock held by another run): another attempt fails the same way.
+        { action: "FailJob", onExitCodes: { operator: "In", values: [EXIT.usage, EXIT.refused] } },
         // A drained or preempted node is not the job's fault: it does not use up the retry.
         { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
       ],
