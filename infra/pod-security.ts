@@ -27,7 +27,7 @@ export const restrictedContainerSecurityContext: k8s.types.input.core.v1.Securit
 };
 
 /** Scratch space for a read-only root filesystem: TMPDIR and HOME point at `SCRATCH_MOUNT`. */
-export function scratchVolume(sizeLimit = "1Gi"): k8s.types.input.core.v1.Volume {
+export function scratchVolume(sizeLimit: string): k8s.types.input.core.v1.Volume {
   return { name: "scratch", emptyDir: { sizeLimit } };
 }
 

@@ -1,5 +1,6 @@
 /** The environment model: one typed picture of a stack that infra/ and runbooks/ both read. */
 export { CronSchedule } from "./cron.js";
+export { DEFAULTS } from "./defaults.js";
 export { Duration } from "./duration.js";
 export type { Priority, SecretRef } from "./fields.js";
 export { loadStack, parseStackText, PLATFORM_KEY, type LoadedStack } from "./load.js";

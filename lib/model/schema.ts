@@ -16,7 +16,14 @@ import { quoted } from "../user-text.js";
 
 /**
  * The stack file's `guardia:platform` object as a person writes it. Everything optional here gets
- * its value from the environment's defaults in `resolve.ts`; the resolved type is `Platform`.
+ * its value from defaults.ts in `resolve.ts`; the resolved type is `Platform`.
+ *
+ * Each field's `@default` says what it resolves to when absent, in one of four forms, all checked
+ * against resolve.ts by test/model/defaults.test.ts:
+ * - `@default <YAML value>`, maybe followed by `(why)`;
+ * - `@default none`: it stays unset;
+ * - `@default by environment: dev <v>, testing <v>, staging <v>, prod <v>`;
+ * - `@default derived: <how>`, computed from other fields.
  */
 
 export const ENVIRONMENTS = ["dev", "testing", "staging", "prod"] as const;
@@ -38,16 +45,16 @@ const healthEndpoint = strictObject({
   expectStatus: z.number().int().min(100).max(599).optional(),
   /** Per-request timeout. @default 5000 */
   timeoutMs: positiveInt("timeoutMs").optional(),
-  /** Reachable from the internet, so also checked from outside the cluster. @default true for https URLs outside the cluster */
+  /** Reachable from the internet, so also checked from outside the cluster. @default derived: true for https URLs outside the cluster */
   public: z.boolean().optional(),
 });
 
 const slo = strictObject({
-  /** Availability target over 30 days. @default 0.995 (seed 004: > 99.5 %) */
+  /** Availability target over 30 days. @default 0.995 (MIRA operations guide, Monitoreo: > 99.5 %) */
   availability: ratio.optional(),
-  /** Average response time target. @default 500 */
+  /** Average response time target. @default 500 (MIRA operations guide, Monitoreo) */
   latencyAvgMs: positiveInt("latencyAvgMs").optional(),
-  /** 95th percentile response time target. @default 2000 */
+  /** 95th percentile response time target. @default 2000 (MIRA operations guide, Monitoreo) */
   latencyP95Ms: positiveInt("latencyP95Ms").optional(),
 });
 
@@ -63,7 +70,7 @@ const celeryDiagnostics = strictObject({
   app: line.min(1),
   /** Python interpreter that runs `-m celery`. @default "python" */
   python: line.optional(),
-  /** Workload whose pods run the worker (kubectl exec target). @default the service's workload */
+  /** Workload whose pods run the worker (kubectl exec target). @default derived: the service's workload */
   workload: workload.optional(),
   /** Seconds the ping waits for replies. @default 3 */
   timeoutSeconds: positiveInt("timeoutSeconds").optional(),
@@ -91,7 +98,7 @@ const service = strictObject({
   slo: slo.optional(),
   /** Priority of "this service is down". @default P1 */
   priority: priority.optional(),
-  /** Seeds' diagnostics that `health-check --deep` runs. */
+  /** The manuals' diagnostics that `health-check --deep` runs (Django's `manage.py check`, a Celery ping). */
   diagnostics: strictObject({
     django: djangoDiagnostics.optional(),
     celery: celeryDiagnostics.optional(),
@@ -141,7 +148,7 @@ const destination = strictObject({
   credentialsSecret: dnsLabel.optional(),
   /** Path-style addressing, which most S3-compatible stores need. @default false */
   forcePathStyle: z.boolean().optional(),
-  /** AWS region of the bucket. @default the stack's aws.region */
+  /** AWS region of the bucket. @default derived: the stack's aws.region */
   region: line.optional(),
   /** S3 Object Lock in governance mode; days must not exceed the shortest keepDays. */
   objectLock: strictObject({ days: positiveInt("objectLock.days") }).optional(),
@@ -150,13 +157,13 @@ const destination = strictObject({
     .string()
     .regex(/^\d+(Mi|Gi|Ti)$/)
     .optional(),
-  /** StorageClass of that claim. @default the cluster's default */
+  /** StorageClass of that claim. @default none (the cluster's default StorageClass) */
   storageClass: line.optional(),
 });
 
 /**
- * A PostgreSQL server set aside for restore drills (seed 000 §4.3: restore in an isolated
- * environment), with the same field rules as a database. guardia connects to its `postgres`
+ * A PostgreSQL server set aside for restore drills (INATrace operations manual, 4.3 Pruebas de
+ * Restauración: restore in an isolated environment), with the same field rules as a database. guardia connects to its `postgres`
  * database and creates the scratch databases there, so `user` needs CREATEDB on this server and
  * nothing on the production one: the drill then never connects to production (it takes no lock
  * there), and its CronJob gets this password instead of the database's.
@@ -174,15 +181,21 @@ const drillServer = strictObject({
 
 const restoreDrill = strictObject({
   cron,
-  /** Where the drill restores. @default each database's own server, as its own user (which then needs CREATEDB) */
+  /** Where the drill restores. @default none (each database's own server, as its own user, which then needs CREATEDB) */
   server: drillServer.optional(),
 });
 
 const backups = strictObject({
   destination,
-  /** Backup schedules. @default by environment: prod/staging daily 30 d + weekly 90 d, testing 14 d, dev 7 d */
+  /**
+   * Backup schedules.
+   * @default derived: by environment, daily at 02:00 kept 7 days in dev and 14 in testing; in staging and prod daily at 02:00 kept 30 days and weekly on Sunday at 03:00 kept 90 (MIRA operations guide, Backup y Recovery)
+   */
   schedules: z.array(schedule).min(1).optional(),
-  /** Restore drill; null turns it off. @default weekly on Monday 05:00 in staging and prod */
+  /**
+   * Restore drill; null turns it off.
+   * @default derived: by environment, none in dev and testing; weekly on Monday at 05:00 in staging and prod (INATrace operations manual, 4.3 Pruebas de Restauración)
+   */
   restoreDrill: restoreDrill.nullable().optional(),
 });
 
@@ -190,14 +203,14 @@ const logFiles = strictObject({
   name: dnsLabel,
   /** Files or globs to rotate (e.g. /var/log/mira/*.log). */
   paths: z.array(line.startsWith("/", { error: "log paths must be absolute" })).min(1),
-  /** Rotate early when a file passes this size. @default "100M" */
+  /** Rotate early when a file passes this size. @default by environment: dev "50M", testing "100M", staging "100M", prod "100M" */
   maxSize: z
     .string()
     .regex(/^\d+[kMG]$/, { error: 'expected a size like "100M"' })
     .optional(),
-  /** Compress rotated files older than this. @default 30 in prod (seed 004), 1 in dev */
+  /** Compress rotated files older than this. @default by environment: dev 1, testing 7, staging 30, prod 30 (MIRA operations guide, Limpieza de Datos) */
   compressAfterDays: z.number().int().min(0).optional(),
-  /** Delete rotated files older than this. @default 90 in prod (seed 004), 7 in dev */
+  /** Delete rotated files older than this. @default by environment: dev 7, testing 30, staging 90, prod 90 (MIRA operations guide, Limpieza de Datos) */
   deleteAfterDays: positiveInt("deleteAfterDays").optional(),
   /** PersistentVolumeClaim that holds the files, for the in-cluster rotation job. */
   claim: dnsLabel.optional(),
@@ -219,11 +232,11 @@ const externalDependency = strictObject({
   name: dnsLabel,
   /** URL probed to tell whether the dependency answers. */
   url: httpUrl,
-  /** Availability target. @default 0.95 (seed 004: ALMA/SIDRA > 95 %) */
+  /** Availability target. @default 0.95 (MIRA operations guide, Monitoreo: ALMA/SIDRA > 95 %) */
   availability: ratio.optional(),
-  /** Probe interval. @default "15m" (seed 004) */
+  /** Probe interval. @default "15m" (MIRA operations guide, Monitoreo) */
   interval: duration.optional(),
-  /** Priority when it falls under target. @default P2 (seed 004: "Sincronización ALMA falla") */
+  /** Priority when it falls under target. @default P2 (MIRA operations guide, Gestión de Incidentes: "Sincronización ALMA falla") */
   priority: priority.optional(),
   description: text.optional(),
 });
@@ -266,7 +279,10 @@ const receiver = z.discriminatedUnion(
 
 const alerting = strictObject({
   receivers: z.array(receiver).optional(),
-  /** Receivers per priority. @default by environment and receiver type (see resolve.ts) */
+  /**
+   * Receivers per priority.
+   * @default derived: in dev and testing every priority goes to the chat receivers (slack, teams, webhook); in staging and prod P1 to every receiver, P2 to chat and email, P3 to chat, P4 to email (chat when there is none); never the dead man's switch
+   */
   routes: strictObject({
     P1: z.array(dnsLabel).optional(),
     P2: z.array(dnsLabel).optional(),
@@ -276,25 +292,28 @@ const alerting = strictObject({
   /**
    * Receiver that gets the always-firing GuardiaWatchdog, and nothing else: a heartbeat service
    * (a `webhook` to healthchecks.io or an Opsgenie heartbeat) that pages when it stops arriving.
-   * @default none: the watchdog goes to an empty receiver and proves nothing
+   * @default none (the watchdog goes to an empty receiver and proves nothing)
    */
   deadMansSwitch: dnsLabel.optional(),
 });
 
 const monitoring = strictObject({
-  /** How often the blackbox exporter probes health URLs. @default "1m" prod, "2m" staging, "5m" testing/dev */
+  /** How often the blackbox exporter probes health URLs. @default by environment: dev "5m", testing "5m", staging "2m", prod "1m" */
   probeInterval: duration.optional(),
   /** Deploy a blackbox exporter in the namespace. @default true */
   deployBlackboxExporter: z.boolean().optional(),
-  /** Address (host:port) of an existing blackbox exporter when guardia does not deploy one. */
+  /**
+   * Address (host:port) of the blackbox exporter the probes go through.
+   * @default derived: the deployed exporter's Service, <platform>-blackbox-exporter.<namespace>.svc:9115, else blackbox-exporter.monitoring.svc:9115
+   */
   blackboxExporterAddress: line.optional(),
   /** Labels the Prometheus operator selects rules and probes by. @default { release: "kube-prometheus-stack" } */
   selectorLabels: z.record(line, line).optional(),
-  /** Alertmanager API base URL, for maintenance-window silences. */
+  /** Alertmanager API base URL, for maintenance-window silences. @default "http://alertmanager-operated.monitoring.svc:9093" */
   alertmanagerUrl: httpUrl.optional(),
-  /** Base URL of the runbook docs linked from every alert. */
+  /** Base URL of the runbook docs linked from every alert. @default derived: guardia's own runbook pages (docs/runbooks/) */
   runbookBaseUrl: httpUrl.optional(),
-  /** Route 53 health checks from outside the cluster for public URLs. @default true in prod */
+  /** Route 53 health checks from outside the cluster for public URLs. @default derived: true in prod when the stack has an `aws` section, else false */
   externalUptimeChecks: z.boolean().optional(),
 });
 
@@ -310,12 +329,15 @@ const collections = strictObject({
 const tokens = strictObject({
   /** Service whose manage.py manages DRF tokens. */
   service: dnsLabel,
-  /** Rotate tokens older than this. @default 90 in prod, 365 in dev */
+  /** Rotate tokens older than this. @default by environment: dev 365, testing 180, staging 90, prod 90 */
   maxAgeDays: positiveInt("maxAgeDays").optional(),
 });
 
 const jobs = strictObject({
-  /** Image with node, postgresql-client, zstd, logrotate and guardia (see Dockerfile). */
+  /**
+   * Image with node, postgresql-client, zstd, logrotate and guardia (see Dockerfile).
+   * @default derived: guardia's image of the running version
+   */
   image: line.min(1).optional(),
   /** Time zone of every schedule (CronJob timeZone). @default "UTC" */
   timeZone: line.optional(),
@@ -347,7 +369,7 @@ export const platformInput = strictObject({
   backups: backups.optional(),
   logs: z.array(logFiles).optional(),
   externalDependencies: z.array(externalDependency).optional(),
-  /** Seed 000 §3.3 smoke tests, run as a maintenance window's success criteria. */
+  /** Smoke tests run as a maintenance window's success criteria (INATrace operations manual, 3.3 Criterios de Éxito). */
   smokeChecks: z.array(smokeCheck).optional(),
   alerting: alerting.optional(),
   monitoring: monitoring.optional(),
