@@ -145,7 +145,8 @@ export type Priority = z.infer<typeof priority>;
 export const httpUrl = z
   .url({
     protocol: /^https?$/,
-    error: (issue) => `expected an http(s) URL, got ${quoted(issue.input)}`,
+    error: (issue) =>
+      issue.input === undefined ? undefined : `expected an http(s) URL, got ${quoted(issue.input)}`,
   })
   .refine(withoutControlCharacters, {
     error: (issue) => `must not contain control characters, got ${quoted(issue.input)}`,

@@ -121,15 +121,18 @@ function parseChecked(text: string, file: string, name: string | undefined): Loa
   return { name: name ?? `${platform.name}-${platform.environment}`, file, platform, input };
 }
 
+/** The parser's messages that speak of its own API or internals, in a stack file's terms. */
+const YAML_MESSAGES: Readonly<Record<string, string>> = {
+  RESOURCE_EXHAUSTION: "nested too deeply to be a stack file",
+  MULTIPLE_DOCS: "a stack file holds one YAML document; remove this `---` and what follows it",
+};
+
 function yamlProblem(
   error: { code: string; message: string; pos: [number, number] },
   lineOf: (offset: number) => number,
 ): StackProblem {
-  const message =
-    error.code === "RESOURCE_EXHAUSTION"
-      ? "nested too deeply to be a stack file"
-      : // linePos is only filled in with prettyErrors, which also rewrites the message.
-        printable(error.message.split("\n")[0]!, 200);
+  // linePos is only filled in with prettyErrors, which also rewrites the message.
+  const message = YAML_MESSAGES[error.code] ?? printable(error.message.split("\n")[0]!, 200);
   return { path: "(yaml)", line: lineOf(error.pos[0]), message };
 }
 

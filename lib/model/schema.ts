@@ -359,7 +359,11 @@ const aws = strictObject({
 export const platformInput = strictObject({
   name: dnsLabel,
   environment: z.enum(ENVIRONMENTS, {
-    error: (issue) => `expected one of ${ENVIRONMENTS.join(", ")}, got ${quoted(issue.input)}`,
+    // Left to the generic "required" when the key is missing.
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : `expected one of ${ENVIRONMENTS.join(", ")}, got ${quoted(issue.input)}`,
   }),
   namespace: dnsLabel,
   /** kubernetes: services are workloads reached with kubectl; local: processes on this machine. @default kubernetes */

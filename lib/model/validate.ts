@@ -120,6 +120,9 @@ function isEncrypted(value: object): boolean {
 function encryptedMessage(path: Path): string {
   const key = path.at(-1);
   const what = "an encrypted Pulumi value (`secure:`), which guardia cannot read";
+  if (key === undefined) {
+    return `${what}: write the model in the clear (it holds no secrets: they stay in Kubernetes Secrets, named by \`…Secret: { name, key }\` fields)`;
+  }
   if (typeof key === "string" && key.endsWith("Secret")) {
     return `${what}: this field names a Kubernetes Secret in the stack's namespace; write a Secret reference instead, e.g. \`${printable(key, 40)}: { name: mira-db, key: password }\` (and \`env: PGPASSWORD\` for runs outside the cluster)`;
   }
