@@ -93,6 +93,54 @@ export const dnsLabel = z
 /** How much of a parser's own message about a value a problem repeats. */
 const MAX_PROBLEM = 160;
 
+/** A DNS-1123 subdomain, as Kubernetes object names such as a StorageClass's are. */
+export const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    error: (issue) =>
+      `expected a lowercase DNS name (a-z, 0-9, "-" and "."), got ${quoted(issue.input)}`,
+  });
+
+/** A Kubernetes label name: an optional DNS-subdomain prefix and "/", then at most 63 characters. */
+export const LABEL_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A Kubernetes label value: empty, or at most 63 of A-Z a-z 0-9 - _ . starting and ending alphanumeric. */
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** Labels guardia puts on objects as they are: they must be labels the API server accepts. */
+export const labels = z.record(
+  z.string().regex(LABEL_NAME, {
+    error: (issue) =>
+      `expected a Kubernetes label name (e.g. release or app.kubernetes.io/part-of), got ${quoted(issue.input)}`,
+  }),
+  z.string().regex(LABEL_VALUE, {
+    error: (issue) =>
+      `expected a Kubernetes label value (at most 63 of A-Z, a-z, 0-9, "-", "_", "."; starts and ends alphanumeric), got ${quoted(issue.input)}`,
+  }),
+);
+
+/**
+ * An IANA time zone, as the CronJob controller (Go's time package) reads it. Node's Intl knows the
+ * same database but forgives case, which Go does not: "america/santiago" is refused by name.
+ */
+export const timeZone = z.string().superRefine((zone, ctx) => {
+  let resolved: string | undefined;
+  try {
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    resolved = undefined;
+  }
+  if (resolved === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected an IANA time zone such as "UTC" or "America/Santiago", got ${quoted(zone)}`,
+    });
+  } else if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase()) {
+    ctx.addIssue({ code: "custom", message: `time zones are case-sensitive: write "${resolved}"` });
+  }
+});
+
 /** A five-field cron expression, checked by cron-parser. */
 export const cron = z.string().superRefine((expression, ctx) => {
   const problem = CronSchedule.problem(expression);

@@ -2,8 +2,10 @@ import { z } from "zod";
 import {
   cron,
   dnsLabel,
+  dnsSubdomain,
   duration,
   httpUrl,
+  labels,
   line,
   positiveInt,
   priority,
@@ -11,6 +13,7 @@ import {
   secretRef,
   strictObject,
   text,
+  timeZone,
 } from "./fields.js";
 import { quoted } from "../user-text.js";
 
@@ -158,7 +161,7 @@ const destination = strictObject({
     .regex(/^\d+(Mi|Gi|Ti)$/)
     .optional(),
   /** StorageClass of that claim. @default none (the cluster's default StorageClass) */
-  storageClass: line.optional(),
+  storageClass: dnsSubdomain.optional(),
 });
 
 /**
@@ -308,7 +311,7 @@ const monitoring = strictObject({
    */
   blackboxExporterAddress: line.optional(),
   /** Labels the Prometheus operator selects rules and probes by. @default { release: "kube-prometheus-stack" } */
-  selectorLabels: z.record(line, line).optional(),
+  selectorLabels: labels.optional(),
   /** Alertmanager API base URL, for maintenance-window silences. @default "http://alertmanager-operated.monitoring.svc:9093" */
   alertmanagerUrl: httpUrl.optional(),
   /** Base URL of the runbook docs linked from every alert. @default derived: guardia's own runbook pages (docs/runbooks/) */
@@ -340,7 +343,7 @@ const jobs = strictObject({
    */
   image: line.min(1).optional(),
   /** Time zone of every schedule (CronJob timeZone). @default "UTC" */
-  timeZone: line.optional(),
+  timeZone: timeZone.optional(),
 });
 
 const aws = strictObject({

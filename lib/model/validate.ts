@@ -141,6 +141,10 @@ function toModelIssues(issue: z.core.$ZodIssue): ModelIssue[] {
       message: messages[i] ?? `unknown key \`${printable(key, 40)}\``,
     }));
   }
+  if (issue.code === "invalid_key") {
+    // A record's key failed its own schema: its message says why ("Invalid key" does not).
+    return [{ path: base, message: issue.issues[0]?.message ?? issue.message }];
+  }
   return [{ path: base, message: issue.message }];
 }
 

@@ -69,6 +69,16 @@ const FIELD_PROBLEMS: Case[] = [
     "expected at most 65535, got 70000"],
   ["a drill server's password in plain text", "dev", drillServer("host: h, user: u, password: hunter2, passwordSecret: { name: d, key: p }"), `${P}.backups.restoreDrill.server.password`, 10,
     "unknown key `password`: secrets never go in a stack file; reference a Kubernetes Secret instead (e.g. `passwordSecret: { name, key }`)"],
+  ["a selector label value with a space", "dev", "monitoring:\n  selectorLabels: { release: kube prometheus }", `${P}.monitoring.selectorLabels.release`, 7,
+    'expected a Kubernetes label value (at most 63 of A-Z, a-z, 0-9, "-", "_", "."; starts and ends alphanumeric), got "kube prometheus"'],
+  ["a selector label name with a space", "dev", "monitoring:\n  selectorLabels: { \"my release\": x }", `${P}.monitoring.selectorLabels."my release"`, 7,
+    'expected a Kubernetes label name (e.g. release or app.kubernetes.io/part-of), got "my release"'],
+  ["an unknown time zone", "dev", "jobs: { timeZone: Mars/Olympus }", `${P}.jobs.timeZone`, 6,
+    'expected an IANA time zone such as "UTC" or "America/Santiago", got "Mars/Olympus"'],
+  ["a time zone in the wrong case", "dev", "jobs: { timeZone: america/santiago }", `${P}.jobs.timeZone`, 6,
+    'time zones are case-sensitive: write "America/Santiago"'],
+  ["a StorageClass that is no Kubernetes name", "dev", "backups:\n  destination: { url: file:///b, storageClass: Fast SSD }", `${P}.backups.destination.storageClass`, 7,
+    'expected a lowercase DNS name (a-z, 0-9, "-" and "."), got "Fast SSD"'],
 ];
 
 // prettier-ignore
