@@ -104,7 +104,9 @@ function parseChecked(text: string, file: string, name: string | undefined): Loa
     ...doc.errors.map((e) => yamlProblem(e, lineOf)),
     ...aliasProblems(doc, lineOf),
   ];
-  if (yamlProblems.length > 0) throw new StackError(file, yamlProblems);
+  // The parser can report one overflow several times over.
+  const distinct = [...new Map(yamlProblems.map((p) => [`${p.line}:${p.message}`, p])).values()];
+  if (distinct.length > 0) throw new StackError(file, distinct);
   const [raw, bomb] = toJS(doc, lineOf);
   if (bomb) throw new StackError(file, [bomb]);
   const issues = [...stackShapeIssues(raw)];
