@@ -1,6 +1,7 @@
 import { logPathProblem, mountDirectory } from "../logs/patterns.js";
 import { SCRATCH_MOUNT, STACK_MOUNT_DIR } from "../naming.js";
 import { printable } from "../user-text.js";
+import { fileUrlPath } from "./fields.js";
 import type { ModelIssue } from "./resolve.js";
 import type { PlatformInput } from "./schema.js";
 
@@ -56,6 +57,7 @@ export const RULES: readonly Rule[] = [
   { reads: ["environment", "alerting"], check: productionDeadMansSwitchRules },
   { reads: ["logs"], check: logPathRules },
   { reads: ["logs"], check: logClaimRules },
+  { reads: ["runtime", "backups"], check: backupMountRules },
 ];
 
 /**
@@ -300,16 +302,39 @@ export function logClaimRules(input: PlatformInput): ModelIssue[] {
         },
       ];
     }
-    return [STACK_MOUNT_DIR, SCRATCH_MOUNT]
-      .filter((reserved) => overlaps(dir, reserved))
-      .map((reserved) => ({
-        path: ["logs", i, "claim"],
-        message: `claim ${entry.claim} would be mounted at ${printable(dir, 80)}, over the rotation job's own ${reserved}`,
-      }));
+    return overJobMounts(dir).map((reserved) => ({
+      path: ["logs", i, "claim"],
+      message: `claim ${entry.claim} would be mounted at ${printable(dir, 80)}, over the rotation job's own ${reserved}`,
+    }));
   });
 }
 
-function overlaps(a: string, b: string): boolean {
+/**
+ * The backup CronJobs mount a file:// destination's claim at its path: not `/`, and not over the
+ * job's own directories.
+ */
+export function backupMountRules(input: PlatformInput): ModelIssue[] {
+  const url = input.backups?.destination.url;
+  if (!inCluster(input) || !url?.startsWith("file:")) return [];
+  const dir = fileUrlPath(url);
+  const path = ["backups", "destination", "url"];
+  if (dir === "/") {
+    return [
+      {
+        path,
+        message:
+          "the backups' claim would be mounted at /, over the job's whole file system; name a directory (e.g. file:///backups)",
+      },
+    ];
+  }
+  return overJobMounts(dir ?? "").map((reserved) => ({
+    path,
+    message: `the backups' claim would be mounted at ${printable(dir ?? "", 80)}, over the backup job's own ${reserved}`,
+  }));
+}
+
+/** The directories of every guardia job's pod that `dir` would cover or sit inside. */
+function overJobMounts(dir: string): string[] {
   const within = (x: string, y: string) => x === y || x.startsWith(`${y}/`);
-  return within(a, b) || within(b, a);
+  return [STACK_MOUNT_DIR, SCRATCH_MOUNT].filter((r) => within(dir, r) || within(r, dir));
 }

@@ -151,6 +151,18 @@ export const cron = z.string().superRefine((expression, ctx) => {
     });
 });
 
+/**
+ * The directory a file:// destination names: `file:///backups/mira/` → `/backups/mira`, dot
+ * segments and %-escapes resolved as URLs do. Undefined when an escape is malformed (`%zz`).
+ */
+export function fileUrlPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).pathname).replace(/\/+$/, "") || "/";
+  } catch {
+    return undefined;
+  }
+}
+
 /** A Prometheus duration such as "15m". */
 export const duration = z.string().superRefine((text, ctx) => {
   const problem = Duration.problem(text);

@@ -12,7 +12,7 @@ import {
   REPEAT_INTERVAL,
 } from "./defaults.js";
 import { Duration } from "./duration.js";
-import type { Priority } from "./fields.js";
+import { fileUrlPath, type Priority } from "./fields.js";
 import type {
   Alerting,
   Backups,
@@ -180,7 +180,8 @@ function resolveDestination(
     return {
       kind: "file",
       url: destination.url,
-      path: decodeURIComponent(url.pathname).replace(/\/+$/, "") || "/",
+      // The schema refused a path with malformed escapes.
+      path: fileUrlPath(destination.url)!,
       volumeSize: destination.volumeSize ?? DEFAULTS.destination.volumeSize,
       storageClass: destination.storageClass,
     };

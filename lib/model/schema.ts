@@ -4,6 +4,7 @@ import {
   dnsLabel,
   dnsSubdomain,
   duration,
+  fileUrlPath,
   httpUrl,
   labels,
   line,
@@ -141,10 +142,15 @@ const schedule = strictObject({
 
 const destination = strictObject({
   /** s3://bucket/prefix or file:///absolute/path. */
-  url: line.regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, {
-    error: (issue) =>
-      `expected s3://<bucket>[/prefix] or file:///<absolute path>, got ${quoted(issue.input)}`,
-  }),
+  // A bucket name: 3 to 63 of a-z, 0-9, "-" and "." (never two dots in a row), as S3 takes it.
+  url: line
+    .regex(/^(s3:\/\/[a-z0-9](?:[a-z0-9-]|\.(?!\.)){1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, {
+      error: (issue) =>
+        `expected s3://<bucket>[/prefix] or file:///<absolute path>, got ${quoted(issue.input)}`,
+    })
+    .refine((url) => !url.startsWith("file:") || fileUrlPath(url) !== undefined, {
+      error: (issue) => `malformed %-escape in the path of ${quoted(issue.input)}`,
+    }),
   /** S3-compatible endpoint (MinIO, Ceph...). */
   endpoint: httpUrl.optional(),
   /** Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for S3-compatible stores without IRSA. */

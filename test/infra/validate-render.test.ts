@@ -39,6 +39,10 @@ const TARGETED: Record<string, (m: Model) => void> = {
   "file://": (m) => m.backups && (m.backups.destination = { url: "file:///backups" }),
   "Object Lock on file://": (m) =>
     m.backups && (m.backups.destination = { url: "file:///b", objectLock: { days: 1 } }),
+  "backups at /": (m) => m.backups && (m.backups.destination = { url: "file:///backups/.." }),
+  "backups over /etc/guardia": (m) => m.backups && (m.backups.destination = { url: "file:///etc" }),
+  "backups in a folder with a space": (m) =>
+    m.backups && (m.backups.destination = { url: "file:///srv/my%20backups" }),
   "backups added": (m) => (m.backups = { destination: { url: "file:///backups" } }),
   "no backups": (m) => delete m.backups,
   "restore drill off": (m) => m.backups && (m.backups.restoreDrill = null),
@@ -139,6 +143,8 @@ describe("validate ⇒ render, over mutated example stacks", () => {
       "label selector with a long value",
       "time zone in lowercase",
       "storage class with capitals",
+      "backups at /",
+      "backups over /etc/guardia",
     ]) {
       expect(refused(what), what).toBeGreaterThan(0);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  backupMountRules,
   backupPasswordRules,
   crossCheck,
   logClaimRules,
@@ -122,6 +123,43 @@ describe("backup rules", () => {
     ]);
     expect(backupPasswordRules(input({ databases: [db], backups, runtime: "local" }))).toEqual([]);
     expect(backupPasswordRules(input({ databases: [db] }))).toEqual([]);
+  });
+});
+
+describe("the backups' claim", () => {
+  const at = (url: string, runtime = "kubernetes") =>
+    backupMountRules(input({ runtime, backups: { destination: { url } } }));
+  const path = ["backups", "destination", "url"];
+
+  it("is not mounted at / or over the backup job's own directories", () => {
+    expect(at("file:///backups/..")).toEqual([
+      {
+        path,
+        message:
+          "the backups' claim would be mounted at /, over the job's whole file system; name a directory (e.g. file:///backups)",
+      },
+    ]);
+    expect(at("file:///etc")).toEqual([
+      {
+        path,
+        message:
+          "the backups' claim would be mounted at /etc, over the backup job's own /etc/guardia",
+      },
+    ]);
+    expect(at("file:///scratch/backups/")).toEqual([
+      {
+        path,
+        message:
+          "the backups' claim would be mounted at /scratch/backups, over the backup job's own /scratch",
+      },
+    ]);
+  });
+
+  it("may be anywhere else, and anywhere at all outside a cluster", () => {
+    expect(at("file:///backups/mira")).toEqual([]);
+    expect(at("file:///etc/guardia-backups")).toEqual([]);
+    expect(at("file:///backups/..", "local")).toEqual([]);
+    expect(at("s3://shop-backups/etc")).toEqual([]);
   });
 });
 

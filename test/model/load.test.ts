@@ -79,6 +79,10 @@ const FIELD_PROBLEMS: Case[] = [
     'time zones are case-sensitive: write "America/Santiago"'],
   ["a StorageClass that is no Kubernetes name", "dev", "backups:\n  destination: { url: file:///b, storageClass: Fast SSD }", `${P}.backups.destination.storageClass`, 7,
     'expected a lowercase DNS name (a-z, 0-9, "-" and "."), got "Fast SSD"'],
+  ["a malformed %-escape in a file:// destination", "dev", "backups:\n  destination: { url: \"file:///backups/%zz\" }", `${P}.backups.destination.url`, 7,
+    'malformed %-escape in the path of "file:///backups/%zz"'],
+  ["a bucket name with two dots in a row", "dev", "backups:\n  destination: { url: s3://mira..backups, endpoint: http://minio:9000 }", `${P}.backups.destination.url`, 7,
+    'expected s3://<bucket>[/prefix] or file:///<absolute path>, got "s3://mira..backups"'],
 ];
 
 // prettier-ignore
