@@ -224,11 +224,49 @@ export function createBackupBucket(
     { parent, retainOnDelete: true },
   );
   const ref = { bucket: bucket.bucket, region };
+  keepVersions(name, target, ref, parent);
+  shutOutsiders(name, target, ref, parent);
+  return bucket;
+}
+
+type BucketRef = { readonly bucket: pulumi.Output<string>; readonly region: string | undefined };
+
+/** Versioning, expiry per schedule, and Object Lock when the stack asks for it. */
+function keepVersions(
+  name: string,
+  target: S3BackupTarget,
+  ref: BucketRef,
+  parent: pulumi.Resource,
+): void {
   const versioning = new aws.s3.BucketVersioning(
     `${name}-versioning`,
     { ...ref, versioningConfiguration: { status: "Enabled" } },
     { parent },
   );
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-lifecycle`,
+    { ...ref, rules: lifecycleRules(target) },
+    { parent, dependsOn: [versioning] },
+  );
+  if (target.objectLockDays !== undefined) {
+    new aws.s3.BucketObjectLockConfiguration(
+      `${name}-object-lock`,
+      // Governance mode: nobody deletes a locked version by accident or with the jobs' role, yet
+      // an administrator with s3:BypassGovernanceRetention still can; compliance mode would
+      // leave a mistaken lock in place even for the account's root user.
+      { ...ref, rule: { defaultRetention: { mode: "GOVERNANCE", days: target.objectLockDays } } },
+      { parent, dependsOn: [versioning] },
+    );
+  }
+}
+
+/** Encryption at rest, no public access, TLS only. */
+function shutOutsiders(
+  name: string,
+  target: S3BackupTarget,
+  ref: BucketRef,
+  parent: pulumi.Resource,
+): void {
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     // SSE-S3: encrypted at rest with no KMS key to manage and no kms:* grant for the role.
@@ -252,22 +290,6 @@ export function createBackupBucket(
     { ...ref, policy: JSON.stringify(tlsOnlyBucketPolicy(target.bucket)) },
     { parent, dependsOn: [publicAccess] },
   );
-  new aws.s3.BucketLifecycleConfiguration(
-    `${name}-lifecycle`,
-    { ...ref, rules: lifecycleRules(target) },
-    { parent, dependsOn: [versioning] },
-  );
-  if (target.objectLockDays !== undefined) {
-    new aws.s3.BucketObjectLockConfiguration(
-      `${name}-object-lock`,
-      // Governance mode: nobody deletes a locked version by accident or with the jobs' role, yet
-      // an administrator with s3:BypassGovernanceRetention still can; compliance mode would
-      // leave a mistaken lock in place even for the account's root user.
-      { ...ref, rule: { defaultRetention: { mode: "GOVERNANCE", days: target.objectLockDays } } },
-      { parent, dependsOn: [versioning] },
-    );
-  }
-  return bucket;
 }
 
 /** The IRSA role of the job ServiceAccount, with `backupAccessPolicy` as its only permissions. */

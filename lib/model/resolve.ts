@@ -16,11 +16,14 @@ import { fileUrlPath, type Priority } from "./fields.js";
 import type {
   Alerting,
   Backups,
+  Database,
   Destination,
   DrillServer,
+  ExternalDependency,
   Platform,
   Receiver,
   Service,
+  SmokeCheck,
   Workload,
 } from "./platform.js";
 import type { PlatformInput } from "./schema.js";
@@ -41,21 +44,13 @@ const CLUSTER_HOST =
 /** Turns a schema-valid stack into the resolved model, filling in the environment's defaults. */
 export function resolvePlatform(input: PlatformInput): Platform {
   const defaults = ENVIRONMENT_DEFAULTS[input.environment];
-  const services = (input.services ?? []).map(resolveService);
   return {
     name: input.name,
     environment: input.environment,
     namespace: input.namespace,
     runtime: input.runtime ?? DEFAULTS.runtime,
-    services,
-    databases: (input.databases ?? []).map((db) => ({
-      ...db,
-      port: db.port ?? DEFAULTS.databasePort,
-      passwordSecret: db.passwordSecret,
-      usedBy: db.usedBy ?? [],
-      criticalTables: db.criticalTables ?? [],
-      exporterJob: db.exporterJob,
-    })),
+    services: (input.services ?? []).map(resolveService),
+    databases: (input.databases ?? []).map(resolveDatabase),
     backups: input.backups ? resolveBackups(input, input.backups) : undefined,
     logs: (input.logs ?? []).map((log) => ({
       name: log.name,
@@ -65,21 +60,8 @@ export function resolvePlatform(input: PlatformInput): Platform {
       deleteAfterDays: log.deleteAfterDays ?? defaults.logs.deleteAfterDays,
       claim: log.claim,
     })),
-    externalDependencies: (input.externalDependencies ?? []).map((dep) => ({
-      name: dep.name,
-      url: dep.url,
-      availability: dep.availability ?? DEFAULT_EXTERNAL_DEPENDENCY.availability,
-      interval: Duration.parse(dep.interval ?? DEFAULT_EXTERNAL_DEPENDENCY.interval),
-      priority: dep.priority ?? DEFAULT_EXTERNAL_DEPENDENCY.priority,
-      description: dep.description,
-    })),
-    smokeChecks: (input.smokeChecks ?? []).map((check) => ({
-      name: check.name,
-      url: check.url,
-      expectStatus: check.expectStatus ?? DEFAULTS.smokeCheck.expectStatus,
-      contains: check.contains,
-      timeoutMs: check.timeoutMs ?? DEFAULTS.smokeCheck.timeoutMs,
-    })),
+    externalDependencies: (input.externalDependencies ?? []).map(resolveDependency),
+    smokeChecks: (input.smokeChecks ?? []).map(resolveSmokeCheck),
     alerting: resolveAlerting(input),
     monitoring: resolveMonitoring(input),
     collections: input.collections
@@ -98,6 +80,40 @@ export function resolvePlatform(input: PlatformInput): Platform {
     aws: input.aws
       ? { region: input.aws.region, oidcProviderArn: input.aws.oidcProviderArn }
       : undefined,
+  };
+}
+
+function resolveDatabase(db: NonNullable<PlatformInput["databases"]>[number]): Database {
+  return {
+    ...db,
+    port: db.port ?? DEFAULTS.databasePort,
+    passwordSecret: db.passwordSecret,
+    usedBy: db.usedBy ?? [],
+    criticalTables: db.criticalTables ?? [],
+    exporterJob: db.exporterJob,
+  };
+}
+
+function resolveDependency(
+  dep: NonNullable<PlatformInput["externalDependencies"]>[number],
+): ExternalDependency {
+  return {
+    name: dep.name,
+    url: dep.url,
+    availability: dep.availability ?? DEFAULT_EXTERNAL_DEPENDENCY.availability,
+    interval: Duration.parse(dep.interval ?? DEFAULT_EXTERNAL_DEPENDENCY.interval),
+    priority: dep.priority ?? DEFAULT_EXTERNAL_DEPENDENCY.priority,
+    description: dep.description,
+  };
+}
+
+function resolveSmokeCheck(check: NonNullable<PlatformInput["smokeChecks"]>[number]): SmokeCheck {
+  return {
+    name: check.name,
+    url: check.url,
+    expectStatus: check.expectStatus ?? DEFAULTS.smokeCheck.expectStatus,
+    contains: check.contains,
+    timeoutMs: check.timeoutMs ?? DEFAULTS.smokeCheck.timeoutMs,
   };
 }
 
