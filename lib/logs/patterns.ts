@@ -112,18 +112,22 @@ export function mountDirectory(paths: readonly string[]): string {
 export function logPathProblems(name: string, paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
     const problem = logPathProblem(p);
-    return problem ? [`logs ${quoted(name)}: path ${quoted(p)} ${problem}`] : [];
+    return problem ? [`logs ${quoted(name)}: ${problem}`] : [];
   });
 }
 
 /** What keeps one path from being rotated safely (see `logPathProblems`), or undefined. */
 export function logPathProblem(p: string): string | undefined {
-  if (UNSUPPORTED.test(p)) return `contains " { } or a line break: logrotate cannot read it`;
-  if (p.endsWith("/")) return `names a directory; name the files, e.g. ${printable(p, 80)}*.log`;
+  const where = `path ${quoted(p)}`;
+  if (UNSUPPORTED.test(p))
+    return `${where} contains " { } or a line break: logrotate cannot read it`;
+  if (p.endsWith("/")) {
+    return `${where} names a directory; name the files, e.g. ${printable(p, 80)}*.log`;
+  }
   const live = new RegExp(`^${globSource(p)}$`);
   const sample = sampleMatch(p);
   if ([`${sample}-20260101-000000`, `${sample}-20260101.gz`].some((r) => live.test(r))) {
-    return `also matches its own rotated files (${printable(sample, 80)}-20260101-000000); end it with the files' extension, e.g. ${printable(p.slice(0, p.lastIndexOf("/")), 80)}/*.log`;
+    return `${where} also matches its own rotated files (${printable(sample, 80)}-20260101-000000); end it with the files' extension, e.g. ${printable(p.slice(0, p.lastIndexOf("/")), 80)}/*.log`;
   }
   return undefined;
 }

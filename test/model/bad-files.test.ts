@@ -52,8 +52,8 @@ describe("YAML the parser cannot turn into a stack", () => {
     expect(onlyProblem(text)).toEqual({ path: "(yaml)", line, message });
   });
 
-  it("turns a failure of the parser itself into a StackError naming the file", () => {
-    // A block sequence nested thousands deep overflows the parser's stack.
+  it("reports a block sequence nested past the parser's stack as a StackError with a line", () => {
+    // Where the overflow happens depends on the process's stack: the line is not fixed.
     const text = `config:\n${Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i + 2)}- `).join("\n")}\n`;
     let error: unknown;
     try {
@@ -63,7 +63,13 @@ describe("YAML the parser cannot turn into a stack", () => {
     }
     expect(error).toBeInstanceOf(StackError);
     expect((error as StackError).file).toBe("deep.yaml");
-    expect((error as StackError).problems[0]!.line).toBeGreaterThan(0);
+    expect((error as StackError).problems).toEqual([
+      {
+        path: "(yaml)",
+        line: expect.any(Number) as number,
+        message: "nested too deeply to be a stack file",
+      },
+    ]);
   });
 
   it("reads an alias that refers to itself without looping", () => {

@@ -31,15 +31,16 @@ describe("log rules", () => {
       {
         path: ["logs", 0, "paths", 1],
         message:
-          "also matches its own rotated files (/var/log/app/app-20260101-000000); end it with the files' extension, e.g. /var/log/app/*.log",
+          'path "/var/log/app/*" also matches its own rotated files (/var/log/app/app-20260101-000000); end it with the files\' extension, e.g. /var/log/app/*.log',
       },
       {
         path: ["logs", 0, "paths", 2],
-        message: 'contains " { } or a line break: logrotate cannot read it',
+        message:
+          'path "/var/log/\\"x\\"/a.log" contains " { } or a line break: logrotate cannot read it',
       },
       {
         path: ["logs", 0, "paths", 3],
-        message: "names a directory; name the files, e.g. /var/log/app/*.log",
+        message: 'path "/var/log/app/" names a directory; name the files, e.g. /var/log/app/*.log',
       },
     ]);
   });
