@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { SCRATCH_MOUNT } from "../lib/naming.js";
 
 /**
  * What Pod Security "restricted" asks of every guardia pod: not root, no privilege escalation,
@@ -25,10 +26,8 @@ export const restrictedContainerSecurityContext: k8s.types.input.core.v1.Securit
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-/** Scratch space for a read-only root filesystem: /tmp and HOME point here. */
-export const SCRATCH_MOUNT = "/scratch";
-
-export function scratchVolume(sizeLimit = "1Gi"): k8s.types.input.core.v1.Volume {
+/** Scratch space for a read-only root filesystem: TMPDIR and HOME point at `SCRATCH_MOUNT`. */
+export function scratchVolume(sizeLimit: string): k8s.types.input.core.v1.Volume {
   return { name: "scratch", emptyDir: { sizeLimit } };
 }
 

@@ -1,10 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  validatePlatform,
-  displayPath,
-  type Platform,
-  type PlatformInput,
-} from "../lib/model/index.js";
+import { backupCronJobNames } from "../lib/backup/job-names.js";
+import { requireValidPlatform, type Platform, type PlatformInput } from "../lib/model/index.js";
 import {
   backupOutputs,
   backupStorageFor,
@@ -12,7 +8,6 @@ import {
   databaseBackupsFor,
 } from "./backup/index.js";
 import { Foundation } from "./foundation.js";
-import { backupCronJobNames } from "./backup/names.js";
 import { logRotationFor } from "./log-rotation.js";
 import { Monitoring } from "./monitoring/index.js";
 
@@ -39,8 +34,6 @@ export function composeStack(
     platform,
     stack: pulumi.getStack(),
     backupJobs: backupCronJobNames(platform),
-    // Off until `guardia render` can show a Secret created with the SDK: it redacts the
-    // SDK-wrapped stringData to one string, which then fails the Secret schema (lib/render).
   });
   return {
     serviceAccountName: foundation.serviceAccountName,
@@ -52,17 +45,11 @@ export function composeStack(
   };
 }
 
-/** The model from `guardia:platform` in the stack's Pulumi config, validated like a stack file. */
+/**
+ * The model from `guardia:platform` in the stack's Pulumi config, validated like a stack file:
+ * `pulumi up` refuses what `guardia validate` refuses, and everything after this relies on it.
+ */
 export function platformFromPulumiConfig(): { platform: Platform; input: PlatformInput } {
   const raw: unknown = new pulumi.Config("guardia").requireObject("platform");
-  const { platform, input, issues } = validatePlatform(raw);
-  if (!platform || !input) {
-    const lines = issues.map(
-      (i) => `  guardia:platform${i.path.length ? "." : ""}${displayPath(i.path)}: ${i.message}`,
-    );
-    throw new Error(
-      `stack ${pulumi.getStack()}: ${issues.length} problem(s) in guardia:platform\n${lines.join("\n")}`,
-    );
-  }
-  return { platform, input };
+  return requireValidPlatform(raw, `stack ${pulumi.getStack()} (Pulumi config)`);
 }

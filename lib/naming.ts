@@ -12,6 +12,9 @@ export const MANAGED_BY = "guardia";
 export const STACK_MOUNT_DIR = "/etc/guardia";
 export const STACK_FILE_IN_CLUSTER = `${STACK_MOUNT_DIR}/stack.yaml`;
 
+/** The writable emptyDir of every guardia pod (HOME and TMPDIR), beside a read-only root. */
+export const SCRATCH_MOUNT = "/scratch";
+
 /** Kubernetes names are DNS labels (63); CronJob names leave 11 characters for the Job suffix. */
 export const MAX_NAME = 63;
 export const MAX_CRONJOB_NAME = 52;
@@ -60,6 +63,25 @@ export function jobServiceAccountName(platform: Platform): string {
 /** The ConfigMap carrying the stack's model into the cluster. */
 export function stackConfigMapName(platform: Platform): string {
   return objectName(platform, ["guardia", "stack"]);
+}
+
+/**
+ * A runbook as a CronJob runs it, argv after `guardia`: the stack file the Foundation mounts, the
+ * runbook's flags in order, no prompt (`--yes`: the schedule is the confirmation) and a JSON
+ * result for the pod's log.
+ */
+export function cronJobArgs(runbook: string, flags: Readonly<Record<string, string>>): string[] {
+  const given = Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]);
+  return [runbook, "--stack", STACK_FILE_IN_CLUSTER, ...given, "--yes", "--json"];
+}
+
+/** The tags of every AWS resource guardia creates: which platform and environment it serves. */
+export function awsTags(platform: Platform): Record<string, string> {
+  return {
+    "guardia:platform": platform.name,
+    "guardia:environment": platform.environment,
+    "managed-by": MANAGED_BY,
+  };
 }
 
 /** Quotes an argument for display in a shell command line only when it needs it. */

@@ -4,11 +4,11 @@ import type {
   CollectionsExport as ExportSchedule,
   Platform,
 } from "../../lib/model/index.js";
-import { MAX_CRONJOB_NAME, objectName, STACK_FILE_IN_CLUSTER } from "../../lib/naming.js";
+import { cronJobArgs, MAX_CRONJOB_NAME, objectName } from "../../lib/naming.js";
 import { EXPORT_SCHEDULE } from "../../lib/nocobase/export-store.js";
 import { secretEnvName } from "../../lib/secrets.js";
 import { claimMount, type BackupStorageAccess } from "./cronjobs.js";
-import { guardiaCronJob } from "./guardia-job.js";
+import { guardiaCronJob } from "../guardia-cronjob.js";
 
 /**
  * The scheduled NocoBase collections export (MIRA operations guide, Backup y Recovery, Backups
@@ -39,8 +39,8 @@ export function collectionsExportCronJobName(platform: Platform): string {
 }
 
 /** `export-collections` as the CronJob runs it (argv after `guardia`). */
-export function collectionsExportArgs(stack = STACK_FILE_IN_CLUSTER): string[] {
-  return ["export-collections", "--stack", stack, "--schedule", EXPORT_SCHEDULE, "--yes", "--json"];
+export function collectionsExportArgs(): string[] {
+  return cronJobArgs("export-collections", { schedule: EXPORT_SCHEDULE });
 }
 
 export class CollectionsExport extends pulumi.ComponentResource {
@@ -56,7 +56,7 @@ export class CollectionsExport extends pulumi.ComponentResource {
         platform,
         cronJobName: collectionsExportCronJobName(platform),
         component: "collections-export",
-        schedule: collections.export.cron,
+        schedule: collections.export.cron.expression,
         args: collectionsExportArgs(),
         serviceAccountName: args.serviceAccountName,
         stackConfigMapName: args.stackConfigMapName,

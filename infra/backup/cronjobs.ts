@@ -1,5 +1,13 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import {
+  backupArgs,
+  backupJobsOf,
+  DATABASE_LABEL,
+  restoreDrillArgs,
+  SCHEDULE_LABEL,
+  type BackupJob,
+} from "../../lib/backup/job-names.js";
 import { drillDatabase } from "../../lib/backup/scratch.js";
 import {
   BACKUP_JOB_DEADLINE_SECONDS,
@@ -7,16 +15,12 @@ import {
 } from "../../lib/backup/timeouts.js";
 import type { Backups, Database, Platform } from "../../lib/model/index.js";
 import { secretEnvName } from "../../lib/secrets.js";
-import { guardiaCronJob, type GuardiaCronJobArgs, type JobMount } from "./guardia-job.js";
 import {
-  backupArgs,
-  backupCronJobName,
-  DATABASE_LABEL,
-  RESTORE_DRILL,
-  restoreDrillArgs,
-  restoreDrillCronJobName,
-  SCHEDULE_LABEL,
-} from "./names.js";
+  guardiaCronJob,
+  type GuardiaCronJobArgs,
+  type JobFoundation,
+  type JobMount,
+} from "../guardia-cronjob.js";
 
 /** How the backup jobs reach the destination, as `BackupStorage` provides it. */
 export interface BackupStorageAccess {
@@ -26,17 +30,13 @@ export interface BackupStorageAccess {
   readonly credentialsSecret?: string;
 }
 
-export interface BackupCronJobsArgs {
+export interface BackupCronJobsArgs extends JobFoundation {
   /** The resolved model (namespace, image, time zone, labels). */
   readonly platform: Platform;
   /** The stack's backups: schedules and the restore drill. */
   readonly backups: Backups;
-  /** The database these CronJobs back up; needs a `passwordSecret`. */
+  /** The database these CronJobs back up (the model gave it a `passwordSecret`). */
   readonly database: Database;
-  /** The Foundation's job ServiceAccount. */
-  readonly serviceAccountName: pulumi.Input<string>;
-  /** The Foundation's stack ConfigMap. */
-  readonly stackConfigMapName: pulumi.Input<string>;
   /** From `BackupStorage.access`. */
   readonly storage: BackupStorageAccess;
 }
@@ -58,53 +58,29 @@ export const BACKUP_JOB_RESOURCES = {
  */
 export const BACKUP_BACKOFF_LIMIT = 1;
 
-/** Why `database` cannot get backup CronJobs, or undefined when it can. */
-export function databaseBackupProblem(platform: Platform, database: Database): string | undefined {
-  if (database.passwordSecret) return undefined;
-  return `database "${database.name}" of stack ${platform.name}-${platform.environment}: \`passwordSecret\` is required, because the backup CronJobs read the password from that Secret`;
-}
-
-/** One CronJob per schedule, plus the restore drill when the stack has one. */
+/** One CronJob per schedule, plus the restore drill when the stack has one (`backupJobsOf`). */
 export function backupCronJobs(
   name: string,
   args: BackupCronJobsArgs,
   parent: pulumi.Resource,
 ): k8s.batch.v1.CronJob[] {
-  const { platform, backups, database } = args;
-  const jobs = backups.schedules.map((schedule) =>
-    guardiaCronJob(
-      `${name}-${schedule.name}`,
-      {
-        ...common(args, "backup"),
-        cronJobName: backupCronJobName(platform, database, schedule.name),
-        component: "backup",
-        schedule: schedule.cron,
-        args: backupArgs(database.name, schedule.name),
-        labels: { [DATABASE_LABEL]: database.name, [SCHEDULE_LABEL]: schedule.name },
-        // The runbook's own step timeout ends earlier (lib/backup/timeouts.ts), so it cleans up.
-        activeDeadlineSeconds: BACKUP_JOB_DEADLINE_SECONDS,
-      },
-      { parent },
-    ),
+  return backupJobsOf(args.platform, args.database).map((job) =>
+    guardiaCronJob(`${name}-${job.schedule}`, cronJobArgs(args, job), { parent }),
   );
-  if (backups.restoreDrill) {
-    jobs.push(
-      guardiaCronJob(
-        `${name}-${RESTORE_DRILL}`,
-        {
-          ...common(args, "restore-drill"),
-          cronJobName: restoreDrillCronJobName(platform, database),
-          component: "restore-drill",
-          schedule: backups.restoreDrill.cron,
-          args: restoreDrillArgs(database.name),
-          labels: { [DATABASE_LABEL]: database.name, [SCHEDULE_LABEL]: RESTORE_DRILL },
-          activeDeadlineSeconds: DRILL_JOB_DEADLINE_SECONDS,
-        },
-        { parent },
-      ),
-    );
-  }
-  return jobs;
+}
+
+function cronJobArgs(args: BackupCronJobsArgs, job: BackupJob): GuardiaCronJobArgs {
+  const drill = job.kind === "restore-drill";
+  return {
+    ...common(args, job.kind),
+    cronJobName: job.cronJob,
+    component: job.kind,
+    schedule: job.cron,
+    args: drill ? restoreDrillArgs(job.database) : backupArgs(job.database, job.schedule),
+    labels: { [DATABASE_LABEL]: job.database, [SCHEDULE_LABEL]: job.schedule },
+    // The runbook's own step timeout ends earlier (lib/backup/timeouts.ts), so it cleans up.
+    activeDeadlineSeconds: drill ? DRILL_JOB_DEADLINE_SECONDS : BACKUP_JOB_DEADLINE_SECONDS,
+  };
 }
 
 type SharedJobArgs = Pick<
@@ -119,7 +95,7 @@ type SharedJobArgs = Pick<
   | "resources"
 >;
 
-function common(args: BackupCronJobsArgs, kind: "backup" | "restore-drill"): SharedJobArgs {
+function common(args: BackupCronJobsArgs, kind: BackupJob["kind"]): SharedJobArgs {
   const { storage } = args;
   // A drill on a separate server gets that server's password only: it never connects to
   // production, so its pod has no credential for it.
@@ -129,7 +105,7 @@ function common(args: BackupCronJobsArgs, kind: "backup" | "restore-drill"): Sha
     platform: args.platform,
     serviceAccountName: args.serviceAccountName,
     stackConfigMapName: args.stackConfigMapName,
-    env: [passwordEnv(args.platform, connectsTo)],
+    env: [passwordEnv(connectsTo)],
     envFrom: storage.credentialsSecret ? [{ secretRef: { name: storage.credentialsSecret } }] : [],
     // The drill only reads backups: it cannot damage them even when it goes wrong.
     mounts: storage.claim ? [claimMount(storage.claim, kind === "restore-drill")] : [],
@@ -138,10 +114,13 @@ function common(args: BackupCronJobsArgs, kind: "backup" | "restore-drill"): Sha
   };
 }
 
-/** The password from its Secret, under the variable runbooks read it from (`secretEnvName`). */
-function passwordEnv(platform: Platform, database: Database) {
-  const ref = database.passwordSecret;
-  if (!ref) throw new Error(databaseBackupProblem(platform, database));
+/**
+ * The password from its Secret, under the variable runbooks read it from (`secretEnvName`). The
+ * model requires `passwordSecret` of every database of a kubernetes stack with backups
+ * (lib/model/checks.ts, `backupPasswordRules`), and a drill server always has one.
+ */
+function passwordEnv(database: Database) {
+  const ref = database.passwordSecret!;
   return {
     name: secretEnvName(ref),
     valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },

@@ -1,16 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Backups, Platform } from "../../lib/model/index.js";
-import {
-  backupCronJobs,
-  databaseBackupProblem,
-  type BackupCronJobsArgs,
-  type BackupStorageAccess,
-} from "./cronjobs.js";
+import type { JobFoundation } from "../guardia-cronjob.js";
+import { backupCronJobs, type BackupCronJobsArgs, type BackupStorageAccess } from "./cronjobs.js";
 import { CollectionsExport } from "./collections-export.js";
 import { createBackupClaim } from "./storage-file.js";
 import { createBackupBucket, createBackupRole, s3BackupTarget } from "./storage-s3.js";
 
-export { backupCronJobNames, SCHEDULE_TAG, type BackupCronJob } from "./names.js";
 export type { BackupStorageAccess } from "./cronjobs.js";
 
 /** The annotation by which the EKS pod identity webhook gives a ServiceAccount's pods a role. */
@@ -75,8 +70,6 @@ export class DatabaseBackups extends pulumi.ComponentResource {
   readonly cronJobNames: pulumi.Output<string>[];
 
   constructor(name: string, args: DatabaseBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problem = databaseBackupProblem(args.platform, args.database);
-    if (problem) throw new Error(problem);
     super("guardia:index:DatabaseBackups", name, {}, opts);
     this.cronJobNames = backupCronJobs(name, args, this).map((job) => job.metadata.name);
     this.registerOutputs({ cronJobNames: this.cronJobNames });
@@ -95,10 +88,7 @@ export function backupStorageFor(platform: Platform): BackupStorage | undefined 
 /** One DatabaseBackups per database, running as the Foundation's ServiceAccount. */
 export function databaseBackupsFor(
   platform: Platform,
-  foundation: {
-    readonly serviceAccountName: pulumi.Input<string>;
-    readonly stackConfigMapName: pulumi.Input<string>;
-  },
+  foundation: JobFoundation,
   storage: BackupStorage | undefined,
 ): DatabaseBackups[] {
   const backups = platform.backups;
@@ -116,26 +106,6 @@ export function databaseBackupsFor(
   );
 }
 
-/** The scheduled NocoBase collections export, when the stack has one (it needs the storage). */
-export function collectionsExportFor(
-  platform: Platform,
-  foundation: {
-    readonly serviceAccountName: pulumi.Input<string>;
-    readonly stackConfigMapName: pulumi.Input<string>;
-  },
-  storage: BackupStorage | undefined,
-): CollectionsExport | undefined {
-  const collections = platform.collections;
-  if (!collections?.export || !storage) return undefined;
-  return new CollectionsExport(`${platform.name}-export-collections`, {
-    platform,
-    collections: { ...collections, export: collections.export },
-    serviceAccountName: foundation.serviceAccountName,
-    stackConfigMapName: foundation.stackConfigMapName,
-    storage: storage.access,
-  });
-}
-
 /** Stack outputs: the CronJob names, and the bucket and role when there are some. */
 export function backupOutputs(
   storage: BackupStorage | undefined,
@@ -148,4 +118,21 @@ export function backupOutputs(
   if (storage?.roleArn) outputs.backupRoleArn = storage.roleArn;
   if (storage?.claimName) outputs.backupClaim = storage.claimName;
   return outputs;
+}
+
+/** The scheduled NocoBase collections export, when the stack has one (it needs the storage). */
+export function collectionsExportFor(
+  platform: Platform,
+  foundation: JobFoundation,
+  storage: BackupStorage | undefined,
+): CollectionsExport | undefined {
+  const collections = platform.collections;
+  if (!collections?.export || !storage) return undefined;
+  return new CollectionsExport(`${platform.name}-export-collections`, {
+    platform,
+    collections: { ...collections, export: collections.export },
+    serviceAccountName: foundation.serviceAccountName,
+    stackConfigMapName: foundation.stackConfigMapName,
+    storage: storage.access,
+  });
 }

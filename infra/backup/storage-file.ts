@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Destination, Platform } from "../../lib/model/index.js";
 import { standardLabels } from "../../lib/naming.js";
-import { backupClaimName } from "./names.js";
+import { backupClaimName } from "../../lib/backup/job-names.js";
 
 type FileDestination = Extract<Destination, { kind: "file" }>;
 

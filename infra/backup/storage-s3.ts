@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BackupSchedule, Destination, Platform } from "../../lib/model/index.js";
-import { jobServiceAccountName } from "../../lib/naming.js";
+import { backupRoleName, stackKeyPrefix } from "../../lib/backup/job-names.js";
+import { SCHEDULE_TAG } from "../../lib/backup/layout.js";
+import { awsTags, jobServiceAccountName } from "../../lib/naming.js";
 import { EXPORT_SCHEDULE, exportTag } from "../../lib/nocobase/export-store.js";
-import { backupRoleName, SCHEDULE_TAG, stackKeyPrefix } from "./names.js";
 
 /**
  * The AWS side of an s3:// destination: a bucket that keeps backups safe from the outside world
@@ -29,16 +30,14 @@ export interface S3BackupTarget {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * The target of an s3:// destination on AWS (no `endpoint`). The model requires the cluster's
+ * OIDC provider for those (lib/model/checks.ts, `s3OnAwsRules`).
+ */
 export function s3BackupTarget(
   platform: Platform,
   destination: Extract<Destination, { kind: "s3" }>,
 ): S3BackupTarget {
-  const oidcProviderArn = platform.aws?.oidcProviderArn;
-  if (!oidcProviderArn) {
-    throw new Error(
-      `stack ${platform.name}-${platform.environment}: backups to s3://${destination.bucket} need \`aws.oidcProviderArn\` for the IRSA role`,
-    );
-  }
   return {
     bucket: destination.bucket,
     keyPrefix: stackKeyPrefix(platform, destination.prefix),
@@ -46,15 +45,11 @@ export function s3BackupTarget(
     objectLockDays: destination.objectLockDays,
     schedules: platform.backups?.schedules ?? [],
     collectionsExportDays: platform.collections?.export?.keepDays,
-    oidcProviderArn,
+    oidcProviderArn: platform.aws!.oidcProviderArn!,
     namespace: platform.namespace,
     serviceAccount: jobServiceAccountName(platform),
     roleName: backupRoleName(platform),
-    tags: {
-      "guardia:platform": platform.name,
-      "guardia:environment": platform.environment,
-      "managed-by": "guardia",
-    },
+    tags: awsTags(platform),
   };
 }
 
@@ -153,16 +148,12 @@ export function irsaTrustPolicy(target: S3BackupTarget): PolicyDocument {
   };
 }
 
-/** "arn:aws:iam::1234:oidc-provider/oidc.eks.../id/AB" → "oidc.eks.../id/AB". */
+/** "arn:aws:iam::1234:oidc-provider/oidc.eks.../id/AB" → "oidc.eks.../id/AB" (the model checked the form). */
 export function oidcIssuer(providerArn: string): string {
-  const issuer = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/.exec(providerArn)?.[1];
-  if (!issuer) {
-    throw new Error(
-      `\`aws.oidcProviderArn\` (${providerArn}) is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<issuer>)`,
-    );
-  }
-  return issuer;
+  return providerArn.slice(providerArn.indexOf(OIDC_PROVIDER) + OIDC_PROVIDER.length);
 }
+
+const OIDC_PROVIDER = ":oidc-provider/";
 
 /** The least time a displaced version is kept: a week to notice an overwrite and recover. */
 export const MIN_NONCURRENT_VERSION_DAYS = 7;
@@ -257,11 +248,49 @@ export function createBackupBucket(
     { parent, retainOnDelete: true },
   );
   const ref = { bucket: bucket.bucket, region };
+  keepVersions(name, target, ref, parent);
+  shutOutsiders(name, target, ref, parent);
+  return bucket;
+}
+
+type BucketRef = { readonly bucket: pulumi.Output<string>; readonly region: string | undefined };
+
+/** Versioning, expiry per schedule, and Object Lock when the stack asks for it. */
+function keepVersions(
+  name: string,
+  target: S3BackupTarget,
+  ref: BucketRef,
+  parent: pulumi.Resource,
+): void {
   const versioning = new aws.s3.BucketVersioning(
     `${name}-versioning`,
     { ...ref, versioningConfiguration: { status: "Enabled" } },
     { parent },
   );
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-lifecycle`,
+    { ...ref, rules: lifecycleRules(target) },
+    { parent, dependsOn: [versioning] },
+  );
+  if (target.objectLockDays !== undefined) {
+    new aws.s3.BucketObjectLockConfiguration(
+      `${name}-object-lock`,
+      // Governance mode: nobody deletes a locked version by accident or with the jobs' role, yet
+      // an administrator with s3:BypassGovernanceRetention still can; compliance mode would
+      // leave a mistaken lock in place even for the account's root user.
+      { ...ref, rule: { defaultRetention: { mode: "GOVERNANCE", days: target.objectLockDays } } },
+      { parent, dependsOn: [versioning] },
+    );
+  }
+}
+
+/** Encryption at rest, no public access, TLS only. */
+function shutOutsiders(
+  name: string,
+  target: S3BackupTarget,
+  ref: BucketRef,
+  parent: pulumi.Resource,
+): void {
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     // SSE-S3: encrypted at rest with no KMS key to manage and no kms:* grant for the role.
@@ -285,22 +314,6 @@ export function createBackupBucket(
     { ...ref, policy: JSON.stringify(tlsOnlyBucketPolicy(target.bucket)) },
     { parent, dependsOn: [publicAccess] },
   );
-  new aws.s3.BucketLifecycleConfiguration(
-    `${name}-lifecycle`,
-    { ...ref, rules: lifecycleRules(target) },
-    { parent, dependsOn: [versioning] },
-  );
-  if (target.objectLockDays !== undefined) {
-    new aws.s3.BucketObjectLockConfiguration(
-      `${name}-object-lock`,
-      // Governance mode: nobody deletes a locked version by accident or with the jobs' role, yet
-      // an administrator with s3:BypassGovernanceRetention still can; compliance mode would
-      // leave a mistaken lock in place even for the account's root user.
-      { ...ref, rule: { defaultRetention: { mode: "GOVERNANCE", days: target.objectLockDays } } },
-      { parent, dependsOn: [versioning] },
-    );
-  }
-  return bucket;
 }
 
 /** The IRSA role of the job ServiceAccount, with `backupAccessPolicy` as its only permissions. */

@@ -39,6 +39,7 @@ export class BlackboxExporter extends pulumi.ComponentResource {
       "app.kubernetes.io/name": "blackbox-exporter",
       "app.kubernetes.io/instance": objName,
     };
+    const selected = { ...labels, ...selector };
     const config = blackboxConfigYaml(args.modules);
 
     const configMap = new k8s.core.v1.ConfigMap(
@@ -49,37 +50,16 @@ export class BlackboxExporter extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const metadata = { name: objName, namespace: platform.namespace, labels: selected };
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      {
-        metadata: {
-          name: objName,
-          namespace: platform.namespace,
-          labels: { ...labels, ...selector },
-        },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: selector },
-          template: {
-            metadata: {
-              labels: { ...labels, ...selector },
-              // The exporter reads its modules at start: a changed ConfigMap rolls the pod.
-              annotations: { "guardia.io/config-sha256": sha256(config) },
-            },
-            spec: podSpec(configMap.metadata.name),
-          },
-        },
-      },
+      { metadata, spec: deploymentSpec(configMap.metadata.name, config, selected, selector) },
       { parent: this },
     );
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: {
-          name: objName,
-          namespace: platform.namespace,
-          labels: { ...labels, ...selector },
-        },
+        metadata,
         spec: {
           selector,
           ports: [{ name: "http", port: BLACKBOX_PORT, targetPort: "http", protocol: "TCP" }],
@@ -90,6 +70,26 @@ export class BlackboxExporter extends pulumi.ComponentResource {
     this.serviceName = service.metadata.name;
     this.registerOutputs({ serviceName: this.serviceName });
   }
+}
+
+function deploymentSpec(
+  configMapName: pulumi.Input<string>,
+  config: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+): k8s.types.input.apps.v1.DeploymentSpec {
+  return {
+    replicas: 1,
+    selector: { matchLabels: selector },
+    template: {
+      metadata: {
+        labels,
+        // The exporter reads its modules at start: a changed ConfigMap rolls the pod.
+        annotations: { "guardia.io/config-sha256": sha256(config) },
+      },
+      spec: podSpec(configMapName),
+    },
+  };
 }
 
 function podSpec(configMapName: pulumi.Input<string>): k8s.types.input.core.v1.PodSpec {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Platform } from "../../lib/model/index.js";
-import type { BackupJob } from "../../lib/monitoring/alerts/backups.js";
+import type { BackupJob } from "../../lib/backup/job-names.js";
 import { monitoringContext, ruleGroups } from "../../lib/monitoring/catalogue.js";
 import { blackboxModules, probeSpecs } from "../../lib/monitoring/probes.js";
 import { BlackboxExporter } from "./blackbox-exporter.js";
@@ -10,7 +10,8 @@ import {
   createProbe,
   createPrometheusRule,
 } from "./objects.js";
-import { ExternalUptimeChecks, hasExternalUptimeChecks } from "./uptime.js";
+import { hasExternalUptimeChecks } from "../../lib/monitoring/uptime.js";
+import { ExternalUptimeChecks } from "./uptime.js";
 
 export interface MonitoringArgs {
   /** The resolved model. */
@@ -19,12 +20,10 @@ export interface MonitoringArgs {
   readonly stack: string;
   /** The stack's backup and restore-drill CronJobs (`backupCronJobNames`). @default [] */
   readonly backupJobs?: readonly BackupJob[];
-  /** Create the `<platform>-alertmanager` Secret with the routing configuration. @default true */
-  readonly alertmanagerSecret?: boolean;
 }
 
 /**
- * A stack's monitoring and alerting (issue 5): blackbox Probes for every health URL and external
+ * A stack's monitoring and alerting: blackbox Probes for every health URL and external
  * dependency (and the exporter itself when the stack deploys one), the alert rules, the
  * Alertmanager routing, the Grafana dashboard, and Route 53 checks from outside the cluster.
  */
@@ -47,9 +46,7 @@ export class Monitoring extends pulumi.ComponentResource {
     probes.forEach((probe) => createProbe(`${name}-${probe.name}`, platform, probe, this));
     const ctx = monitoringContext(platform, stack, backupJobs);
     createPrometheusRule(`${name}-rules`, platform, ruleGroups(ctx), this);
-    if (args.alertmanagerSecret ?? true) {
-      createAlertmanagerSecret(`${name}-alertmanager`, platform, this);
-    }
+    createAlertmanagerSecret(`${name}-alertmanager`, platform, this);
     createDashboard(`${name}-dashboard`, { platform, stack, backupJobs }, this);
     if (hasExternalUptimeChecks(platform)) {
       this.uptimeTopicArn = new ExternalUptimeChecks(

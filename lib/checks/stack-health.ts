@@ -1,5 +1,5 @@
 import type { PgTarget } from "../adapters/postgres.js";
-import type { Database, Platform, Service } from "../model/index.js";
+import { DEFAULTS, type Database, type Platform, type Service } from "../model/index.js";
 import type { PlannedAction } from "../runbook/types.js";
 import { formatTable } from "../table.js";
 import { checkDatabase } from "./database-check.js";
@@ -48,7 +48,11 @@ export function healthScope(platform: Platform, options: ScopeOptions = {}): Hea
     : platform.externalDependencies.map((dep) => ({
         kind: "dependency" as const,
         name: dep.name,
-        target: { url: dep.url, expectStatus: 200, timeoutMs: timeoutMs ?? 10_000 },
+        target: {
+          url: dep.url,
+          expectStatus: DEFAULTS.dependencyProbe.expectStatus,
+          timeoutMs: timeoutMs ?? DEFAULTS.dependencyProbe.timeoutMs,
+        },
       }));
   const smokeChecks = smoke
     ? platform.smokeChecks.map((check) => ({

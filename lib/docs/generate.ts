@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
-import { backupCronJobNames } from "../../infra/backup/names.js";
+import { backupCronJobNames } from "../backup/job-names.js";
 import { loadRunbook, RUNBOOK_NAMES } from "../../runbooks/index.js";
 import { loadStack } from "../model/index.js";
 import { alertCatalogue, monitoringContext } from "../monitoring/catalogue.js";

@@ -1,3 +1,5 @@
+import { printable, quoted } from "../user-text.js";
+
 /**
  * Which files belong to a `logs` entry, decided by name alone: the live files (the entry's globs)
  * and the rotated ones (a live name, logrotate's date suffix, maybe `.gz`). Pure, so the rules
@@ -109,19 +111,25 @@ export function mountDirectory(paths: readonly string[]): string {
  */
 export function logPathProblems(name: string, paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
-    const where = `logs "${name}": path ${JSON.stringify(p)}`;
-    if (UNSUPPORTED.test(p))
-      return [`${where} contains " { } or a line break: logrotate cannot read it`];
-    if (p.endsWith("/")) return [`${where} names a directory; name the files, e.g. ${p}*.log`];
-    const live = new RegExp(`^${globSource(p)}$`);
-    const sample = sampleMatch(p);
-    if ([`${sample}-20260101-000000`, `${sample}-20260101.gz`].some((r) => live.test(r))) {
-      return [
-        `${where} also matches its own rotated files (${sample}-20260101-000000); end it with the files' extension, e.g. ${p.slice(0, p.lastIndexOf("/"))}/*.log`,
-      ];
-    }
-    return [];
+    const problem = logPathProblem(p);
+    return problem ? [`logs ${quoted(name)}: ${problem}`] : [];
   });
+}
+
+/** What keeps one path from being rotated safely (see `logPathProblems`), or undefined. */
+export function logPathProblem(p: string): string | undefined {
+  const where = `path ${quoted(p)}`;
+  if (UNSUPPORTED.test(p))
+    return `${where} contains " { } or a line break: logrotate cannot read it`;
+  if (p.endsWith("/")) {
+    return `${where} names a directory; name the files, e.g. ${printable(p, 80)}*.log`;
+  }
+  const live = new RegExp(`^${globSource(p)}$`);
+  const sample = sampleMatch(p);
+  if ([`${sample}-20260101-000000`, `${sample}-20260101.gz`].some((r) => live.test(r))) {
+    return `${where} also matches its own rotated files (${printable(sample, 80)}-20260101-000000); end it with the files' extension, e.g. ${printable(p.slice(0, p.lastIndexOf("/")), 80)}/*.log`;
+  }
+  return undefined;
 }
 
 /** One name the glob matches: wildcards become letters, classes their first matching letter. */

@@ -1,37 +1,81 @@
+import { logPathProblem, mountDirectory } from "../logs/patterns.js";
+import { SCRATCH_MOUNT, STACK_MOUNT_DIR } from "../naming.js";
+import { printable } from "../user-text.js";
+import { fileUrlPath } from "./fields.js";
 import type { ModelIssue } from "./resolve.js";
 import type { PlatformInput } from "./schema.js";
 
 /**
- * Rules that span several fields of a schema-valid stack: names that must be unique, references
- * that must resolve, and what prod may not leave out. Each returns every problem it finds.
+ * Rules that span several fields of a stack: names that must be unique, references that must
+ * resolve, what prod may not leave out, and what the cluster's jobs need. These are the only
+ * copies of these rules: infra/ and the runbooks read a Platform that passed them.
+ *
+ * Each rule names the top-level sections it reads. When a stack has schema errors, the rules
+ * whose sections all parsed still run, so one pass reports every problem it can.
  */
-export function crossCheck(input: PlatformInput): ModelIssue[] {
-  return [
-    ...uniqueNames(input),
-    ...references(input),
-    ...backupRules(input),
-    ...awsRules(input),
-    ...productionRules(input),
-    ...backupPasswordRules(input),
-    ...deadMansSwitchRules(input),
-    ...collectionsRules(input),
-  ];
+
+type Section = keyof PlatformInput;
+
+export interface Rule {
+  /** The top-level keys of `guardia:platform` the rule reads. */
+  readonly reads: readonly Section[];
+  readonly check: (input: PlatformInput) => ModelIssue[];
 }
 
-function uniqueNames(input: PlatformInput): ModelIssue[] {
-  const lists: [string, readonly { name: string }[] | undefined][] = [
-    ["services", input.services],
-    ["databases", input.databases],
-    ["logs", input.logs],
-    ["externalDependencies", input.externalDependencies],
-    ["smokeChecks", input.smokeChecks],
-    ["alerting.receivers", input.alerting?.receivers],
-  ];
-  const issues = lists.flatMap(([where, items]) => duplicates(where.split("."), items ?? []));
-  return [...issues, ...duplicates(["backups", "schedules"], input.backups?.schedules ?? [])];
+/** Sections whose items have a `name` that must be unique within the list. */
+const NAMED_LISTS: readonly [Section, (input: PlatformInput) => readonly { name: string }[]][] = [
+  ["services", (input) => input.services ?? []],
+  ["databases", (input) => input.databases ?? []],
+  ["logs", (input) => input.logs ?? []],
+  ["externalDependencies", (input) => input.externalDependencies ?? []],
+  ["smokeChecks", (input) => input.smokeChecks ?? []],
+];
+
+export const RULES: readonly Rule[] = [
+  ...NAMED_LISTS.map(([section, items]) => ({
+    reads: [section],
+    check: (input: PlatformInput) => duplicates([section], items(input)),
+  })),
+  {
+    reads: ["alerting"],
+    check: (input) => duplicates(["alerting", "receivers"], input.alerting?.receivers ?? []),
+  },
+  {
+    reads: ["backups"],
+    check: (input) => duplicates(["backups", "schedules"], input.backups?.schedules ?? []),
+  },
+  { reads: ["databases", "services"], check: usedByReferences },
+  { reads: ["alerting"], check: routeReferences },
+  { reads: ["tokens", "services"], check: tokenReferences },
+  { reads: ["backups"], check: objectLockRules },
+  { reads: ["runtime", "backups", "aws"], check: s3OnAwsRules },
+  { reads: ["runtime", "monitoring", "aws"], check: uptimeCheckRules },
+  { reads: ["environment", "databases", "backups"], check: productionBackupRules },
+  { reads: ["environment", "alerting"], check: productionReceiverRules },
+  { reads: ["runtime", "databases", "backups"], check: backupPasswordRules },
+  { reads: ["alerting"], check: deadMansSwitchRules },
+  { reads: ["environment", "alerting"], check: productionDeadMansSwitchRules },
+  { reads: ["logs"], check: logPathRules },
+  { reads: ["logs"], check: logClaimRules },
+  { reads: ["runtime", "backups"], check: backupMountRules },
+  { reads: ["collections", "databases", "backups"], check: collectionsRules },
+];
+
+/**
+ * Every cross-field problem of `input`. `parsed` names the top-level sections that passed the
+ * schema (all of them when it is omitted): a rule that reads a section that did not is skipped,
+ * since it would judge a value it cannot read (and "backups are required" about a `backups:`
+ * that is there but misspelt would only mislead).
+ */
+export function crossCheck(input: PlatformInput, parsed?: ReadonlySet<string>): ModelIssue[] {
+  const runs = (rule: Rule) => !parsed || rule.reads.every((section) => parsed.has(section));
+  return RULES.filter(runs).flatMap((rule) => rule.check(input));
 }
 
-function duplicates(path: (string | number)[], items: readonly { name: string }[]): ModelIssue[] {
+export function duplicates(
+  path: readonly (string | number)[],
+  items: readonly { name: string }[],
+): ModelIssue[] {
   const seen = new Map<string, number>();
   return items.flatMap((item, index) => {
     const first = seen.get(item.name);
@@ -47,41 +91,52 @@ function duplicates(path: (string | number)[], items: readonly { name: string }[
   });
 }
 
-function references(input: PlatformInput): ModelIssue[] {
-  const services = new Set((input.services ?? []).map((s) => s.name));
-  const receivers = new Set((input.alerting?.receivers ?? []).map((r) => r.name));
-  const known = (names: Set<string>) => [...names].join(", ") || "none declared";
-  const issues: ModelIssue[] = [];
-  (input.databases ?? []).forEach((db, i) =>
-    (db.usedBy ?? []).forEach((name, j) => {
-      if (!services.has(name)) {
-        issues.push({
-          path: ["databases", i, "usedBy", j],
-          message: `unknown service "${name}" (services: ${known(services)})`,
-        });
-      }
-    }),
+const known = (names: readonly string[]) => names.join(", ") || "none declared";
+
+export function usedByReferences(input: PlatformInput): ModelIssue[] {
+  const services = (input.services ?? []).map((s) => s.name);
+  return (input.databases ?? []).flatMap((db, i) =>
+    (db.usedBy ?? []).flatMap((name, j) =>
+      services.includes(name)
+        ? []
+        : [
+            {
+              path: ["databases", i, "usedBy", j],
+              message: `unknown service "${name}" (services: ${known(services)})`,
+            },
+          ],
+    ),
   );
-  for (const [priority, names] of Object.entries(input.alerting?.routes ?? {})) {
-    (names ?? []).forEach((name, j) => {
-      if (!receivers.has(name)) {
-        issues.push({
-          path: ["alerting", "routes", priority, j],
-          message: `unknown receiver "${name}" (receivers: ${known(receivers)})`,
-        });
-      }
-    });
-  }
-  if (input.tokens && !services.has(input.tokens.service)) {
-    issues.push({
-      path: ["tokens", "service"],
-      message: `unknown service "${input.tokens.service}" (services: ${known(services)})`,
-    });
-  }
-  return issues;
 }
 
-function backupRules(input: PlatformInput): ModelIssue[] {
+export function routeReferences(input: PlatformInput): ModelIssue[] {
+  const receivers = (input.alerting?.receivers ?? []).map((r) => r.name);
+  return Object.entries(input.alerting?.routes ?? {}).flatMap(([priority, names]) =>
+    (names ?? []).flatMap((name, j) =>
+      receivers.includes(name)
+        ? []
+        : [
+            {
+              path: ["alerting", "routes", priority, j],
+              message: `unknown receiver "${name}" (receivers: ${known(receivers)})`,
+            },
+          ],
+    ),
+  );
+}
+
+export function tokenReferences(input: PlatformInput): ModelIssue[] {
+  const services = (input.services ?? []).map((s) => s.name);
+  if (!input.tokens || services.includes(input.tokens.service)) return [];
+  return [
+    {
+      path: ["tokens", "service"],
+      message: `unknown service "${input.tokens.service}" (services: ${known(services)})`,
+    },
+  ];
+}
+
+export function objectLockRules(input: PlatformInput): ModelIssue[] {
   const backups = input.backups;
   const lockDays = backups?.destination.objectLock?.days;
   if (!backups || lockDays === undefined) return [];
@@ -102,59 +157,70 @@ function backupRules(input: PlatformInput): ModelIssue[] {
   return issues;
 }
 
-/** AWS resources (bucket and IRSA role, Route 53 checks) need a region and the cluster's OIDC provider. */
-function awsRules(input: PlatformInput): ModelIssue[] {
-  if ((input.runtime ?? "kubernetes") === "local") return [];
-  const issues: ModelIssue[] = [];
+const inCluster = (input: PlatformInput) => (input.runtime ?? "kubernetes") === "kubernetes";
+
+/** The bucket and its IRSA role on AWS need the cluster's OIDC provider (and a region). */
+export function s3OnAwsRules(input: PlatformInput): ModelIssue[] {
   const destination = input.backups?.destination;
-  if (
-    destination?.url.startsWith("s3://") &&
-    !destination.endpoint &&
-    !input.aws?.oidcProviderArn
-  ) {
-    issues.push({
+  if (!inCluster(input) || !destination?.url.startsWith("s3://") || destination.endpoint) return [];
+  if (input.aws?.oidcProviderArn) return [];
+  return [
+    {
       path: ["backups", "destination", "url"],
       message:
         "an s3:// destination on AWS needs `aws.region` and `aws.oidcProviderArn` for the bucket and its IRSA role; set `endpoint` for an S3-compatible store",
-    });
-  }
-  if (input.monitoring?.externalUptimeChecks && !input.aws) {
-    issues.push({
-      path: ["monitoring", "externalUptimeChecks"],
-      message: "Route 53 uptime checks need the stack's `aws` section",
-    });
-  }
-  return issues;
+    },
+  ];
 }
 
-/** Seed 000 §4.1 and seed 004: production keeps backups and someone hears its alerts. */
-function productionRules(input: PlatformInput): ModelIssue[] {
+export function uptimeCheckRules(input: PlatformInput): ModelIssue[] {
+  if (!inCluster(input) || !input.monitoring?.externalUptimeChecks || input.aws) return [];
+  return [
+    {
+      path: ["monitoring", "externalUptimeChecks"],
+      message: "Route 53 uptime checks need the stack's `aws` section",
+    },
+  ];
+}
+
+/**
+ * INATrace operations manual, 4.1 Política General: daily backups, and periodic test restores
+ * (4.3 Pruebas de Restauración).
+ */
+export function productionBackupRules(input: PlatformInput): ModelIssue[] {
   if (input.environment !== "prod") return [];
   const issues: ModelIssue[] = [];
   if ((input.databases ?? []).length > 0 && !input.backups) {
     issues.push({
       path: ["backups"],
-      message: "required in prod when the stack has databases (seed 000 §4.1: daily backups)",
-    });
-  }
-  if ((input.alerting?.receivers ?? []).length === 0) {
-    issues.push({
-      path: ["alerting", "receivers"],
-      message: "prod needs at least one receiver, or its alerts reach nobody",
+      message:
+        "required in prod when the stack has databases (INATrace operations manual, 4.1 Política General: daily backups)",
     });
   }
   if (input.backups?.restoreDrill === null) {
     issues.push({
       path: ["backups", "restoreDrill"],
-      message: "prod may not turn off the restore drill (seed 000 §4.3: periodic test restores)",
+      message:
+        "prod may not turn off the restore drill (INATrace operations manual, 4.3 Pruebas de Restauración: periodic test restores)",
     });
   }
   return issues;
 }
 
+/** Someone hears production's alerts. */
+export function productionReceiverRules(input: PlatformInput): ModelIssue[] {
+  if (input.environment !== "prod" || (input.alerting?.receivers ?? []).length > 0) return [];
+  return [
+    {
+      path: ["alerting", "receivers"],
+      message: "prod needs at least one receiver, or its alerts reach nobody",
+    },
+  ];
+}
+
 /** In a cluster the backup CronJobs read each password from its Secret; there is no PGPASSWORD. */
-function backupPasswordRules(input: PlatformInput): ModelIssue[] {
-  if ((input.runtime ?? "kubernetes") !== "kubernetes" || !input.backups) return [];
+export function backupPasswordRules(input: PlatformInput): ModelIssue[] {
+  if (!inCluster(input) || !input.backups) return [];
   return (input.databases ?? []).flatMap((db, i) =>
     db.passwordSecret
       ? []
@@ -171,7 +237,7 @@ function backupPasswordRules(input: PlatformInput): ModelIssue[] {
  * The dead man's switch names a receiver, and hears the watchdog alone: another alert reaching the
  * heartbeat service would count as a heartbeat and hide a watchdog that stopped.
  */
-function deadMansSwitchRules(input: PlatformInput): ModelIssue[] {
+export function deadMansSwitchRules(input: PlatformInput): ModelIssue[] {
   const name = input.alerting?.deadMansSwitch;
   if (name === undefined) return [];
   const receivers = (input.alerting?.receivers ?? []).map((r) => r.name);
@@ -179,28 +245,99 @@ function deadMansSwitchRules(input: PlatformInput): ModelIssue[] {
     return [
       {
         path: ["alerting", "deadMansSwitch"],
-        message: `unknown receiver "${name}" (receivers: ${receivers.join(", ") || "none declared"})`,
+        message: `unknown receiver "${name}" (receivers: ${known(receivers)})`,
       },
     ];
   }
-  const issues: ModelIssue[] = [];
-  for (const [priority, names] of Object.entries(input.alerting?.routes ?? {})) {
-    (names ?? []).forEach((routed, j) => {
-      if (routed === name) {
-        issues.push({
-          path: ["alerting", "routes", priority, j],
-          message: `receiver "${name}" is the dead man's switch: it hears GuardiaWatchdog alone, or other alerts would stand in for a heartbeat that stopped`,
-        });
-      }
-    });
-  }
-  if (input.environment === "prod" && receivers.every((r) => r === name)) {
-    issues.push({
+  return Object.entries(input.alerting?.routes ?? {}).flatMap(([priority, names]) =>
+    (names ?? []).flatMap((routed, j) =>
+      routed === name
+        ? [
+            {
+              path: ["alerting", "routes", priority, j],
+              message: `receiver "${name}" is the dead man's switch: it hears GuardiaWatchdog alone, or other alerts would stand in for a heartbeat that stopped`,
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+export function productionDeadMansSwitchRules(input: PlatformInput): ModelIssue[] {
+  const name = input.alerting?.deadMansSwitch;
+  const receivers = (input.alerting?.receivers ?? []).map((r) => r.name);
+  if (input.environment !== "prod" || name === undefined || !receivers.includes(name)) return [];
+  if (!receivers.every((r) => r === name)) return [];
+  return [
+    {
       path: ["alerting", "receivers"],
       message: `prod needs a receiver besides the dead man's switch "${name}", or its alerts reach nobody`,
-    });
+    },
+  ];
+}
+
+/** logrotate must be able to read each path, and a glob must not match its own rotated files. */
+export function logPathRules(input: PlatformInput): ModelIssue[] {
+  return (input.logs ?? []).flatMap((entry, i) =>
+    entry.paths.flatMap((p, j) => {
+      const problem = logPathProblem(p);
+      return problem ? [{ path: ["logs", i, "paths", j], message: problem }] : [];
+    }),
+  );
+}
+
+/**
+ * A `logs` entry with a claim gets a rotation CronJob that mounts the claim at the deepest
+ * directory holding every path (`mountDirectory`), so the paths mean the same files in the job
+ * as in the application. That directory cannot be `/`, nor overlap the job's own mounts.
+ */
+export function logClaimRules(input: PlatformInput): ModelIssue[] {
+  return (input.logs ?? []).flatMap((entry, i) => {
+    if (entry.claim === undefined) return [];
+    const dir = mountDirectory(entry.paths);
+    if (dir === "/") {
+      return [
+        {
+          path: ["logs", i, "paths"],
+          message: `these paths share no directory but /, where claim ${entry.claim} cannot be mounted; split the entry by directory`,
+        },
+      ];
+    }
+    return overJobMounts(dir).map((reserved) => ({
+      path: ["logs", i, "claim"],
+      message: `claim ${entry.claim} would be mounted at ${printable(dir, 80)}, over the rotation job's own ${reserved}`,
+    }));
+  });
+}
+
+/**
+ * The backup CronJobs mount a file:// destination's claim at its path: not `/`, and not over the
+ * job's own directories.
+ */
+export function backupMountRules(input: PlatformInput): ModelIssue[] {
+  const url = input.backups?.destination.url;
+  if (!inCluster(input) || !url?.startsWith("file:")) return [];
+  const dir = fileUrlPath(url);
+  const path = ["backups", "destination", "url"];
+  if (dir === "/") {
+    return [
+      {
+        path,
+        message:
+          "the backups' claim would be mounted at /, over the job's whole file system; name a directory (e.g. file:///backups)",
+      },
+    ];
   }
-  return issues;
+  return overJobMounts(dir ?? "").map((reserved) => ({
+    path,
+    message: `the backups' claim would be mounted at ${printable(dir ?? "", 80)}, over the backup job's own ${reserved}`,
+  }));
+}
+
+/** The directories of every guardia job's pod that `dir` would cover or sit inside. */
+function overJobMounts(dir: string): string[] {
+  const within = (x: string, y: string) => x === y || x.startsWith(`${y}/`);
+  return [STACK_MOUNT_DIR, SCRATCH_MOUNT].filter((r) => within(dir, r) || within(r, dir));
 }
 
 /**

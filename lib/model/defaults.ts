@@ -1,22 +1,25 @@
 import type { Environment } from "./schema.js";
 
 /**
- * What a stack gets when it does not say: stricter towards prod, lighter in dev. Every number that
- * comes from a seed says which one, so a reviewer can trace it.
+ * What a stack gets when it does not say, in one place: `resolve.ts` reads these and nothing else,
+ * and every `@default` in schema.ts states one of them (test/model/defaults.test.ts compares the
+ * two). Stricter towards prod, lighter in dev; a value taken from an operations manual names the
+ * manual and its section, so a reviewer can trace it.
  */
 export interface EnvironmentDefaults {
   readonly schedules: readonly { name: string; cron: string; keepDays: number }[];
   readonly restoreDrillCron: string | undefined;
   readonly probeInterval: string;
   readonly logs: { compressAfterDays: number; deleteAfterDays: number; maxSize: string };
+  /** Route 53 checks from outside, for stacks with an `aws` section. */
   readonly externalUptimeChecks: boolean;
-  /** Whether P1/P2 reach pagers (SNS, email); false routes everything to chat (issue 5: "dev routes to chat only"). */
+  /** Whether P1/P2 reach pagers (SNS, email); false routes every priority to chat only. */
   readonly pages: boolean;
   readonly tokenMaxAgeDays: number;
 }
 
-// Seed 004: daily backups kept 30 days, weekly kept 90 days.
-const SEED_SCHEDULES = [
+// MIRA operations guide, Backup y Recovery: daily backups kept 30 days, weekly kept 90 days.
+const MANUAL_SCHEDULES = [
   { name: "daily", cron: "0 2 * * *", keepDays: 30 },
   { name: "weekly", cron: "0 3 * * 0", keepDays: 90 },
 ];
@@ -41,7 +44,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     tokenMaxAgeDays: 180,
   },
   staging: {
-    schedules: SEED_SCHEDULES,
+    schedules: MANUAL_SCHEDULES,
     restoreDrillCron: "0 5 * * 1",
     probeInterval: "2m",
     logs: { compressAfterDays: 30, deleteAfterDays: 90, maxSize: "100M" },
@@ -50,12 +53,15 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     tokenMaxAgeDays: 90,
   },
   prod: {
-    schedules: SEED_SCHEDULES,
-    // Seed 000 §4.3: periodic test restores; weekly, Monday 05:00, after the weekend's weekly backup.
+    schedules: MANUAL_SCHEDULES,
+    // INATrace operations manual, 4.3 Pruebas de Restauración: periodic test restores; weekly,
+    // Monday 05:00, after the weekend's weekly backup.
     restoreDrillCron: "0 5 * * 1",
-    // Seed 004 checks API uptime every 5 minutes; a 1 m probe lets a 5 m `for` see five samples.
+    // The MIRA operations guide (Monitoreo) checks API uptime every 5 minutes; a 1 m probe lets a
+    // 5 m `for` see five samples.
     probeInterval: "1m",
-    // Seed 004 cleanup_old_logs.sh: gzip after 30 days, delete after 90.
+    // MIRA operations guide, Limpieza de Datos (cleanup_old_logs.sh): gzip after 30 days, delete
+    // after 90.
     logs: { compressAfterDays: 30, deleteAfterDays: 90, maxSize: "100M" },
     externalUptimeChecks: true,
     pages: true,
@@ -63,21 +69,42 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
   },
 };
 
-/** Seed 004's targets: uptime > 99.5 %, average < 500 ms, p95 < 2 s. */
-export const SEED_SLO = { availability: 0.995, latencyAvgMs: 500, latencyP95Ms: 2000 } as const;
+/** MIRA operations guide, Monitoreo: uptime > 99.5 %, average < 500 ms, p95 < 2 s. */
+export const DEFAULT_SLO = { availability: 0.995, latencyAvgMs: 500, latencyP95Ms: 2000 } as const;
 
-/** Seed 004's ALMA/SIDRA connectivity target: > 95 %, checked every 15 minutes, P2 when it fails. */
-export const SEED_EXTERNAL_DEPENDENCY = {
+/**
+ * MIRA operations guide, Monitoreo: ALMA/SIDRA connectivity > 95 %, checked every 15 minutes; and
+ * Gestión de Incidentes: "Sincronización ALMA falla" is P2.
+ */
+export const DEFAULT_EXTERNAL_DEPENDENCY = {
   availability: 0.95,
   interval: "15m",
   priority: "P2",
 } as const;
 
-/** Seed 004's response times per priority, used as Alertmanager repeat intervals. */
+/** MIRA operations guide, Gestión de Incidentes: response time per priority, as repeat intervals. */
 export const REPEAT_INTERVAL = { P1: "15m", P2: "1h", P3: "4h", P4: "24h" } as const;
 
 /** MIRA operations guide, Backup y Recovery, Backups Diarios: daily at 2 AM, kept 30 days. */
 export const COLLECTIONS_EXPORT = { cron: "0 2 * * *", keepDays: 30 } as const;
+
+/** Defaults that are the same in every environment. */
+export const DEFAULTS = {
+  runtime: "kubernetes",
+  databasePort: 5432,
+  healthEndpoint: { expectStatus: 200, timeoutMs: 5000 },
+  servicePriority: "P1",
+  django: { manage: "manage.py", python: "python" },
+  celery: { python: "python", timeoutSeconds: 3 },
+  destination: { volumeSize: "50Gi", forcePathStyle: false },
+  smokeCheck: { expectStatus: 200, timeoutMs: 10_000 },
+  /** An external dependency answers when it answers at all: any 200 within the smoke checks' time. */
+  dependencyProbe: { expectStatus: 200, timeoutMs: 10_000 },
+  deployBlackboxExporter: true,
+  /** Where probes go when the stack does not deploy its own blackbox exporter. */
+  sharedBlackboxExporterAddress: "blackbox-exporter.monitoring.svc:9115",
+  timeZone: "UTC",
+} as const;
 
 export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/guardia-ops/guardia";
 export const DEFAULT_ALERTMANAGER_URL = "http://alertmanager-operated.monitoring.svc:9093";

@@ -1,3 +1,5 @@
+import { quoted } from "../user-text.js";
+
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 } as const;
 const DURATION = /^(\d+)(s|m|h|d|w)$/;
 
@@ -10,8 +12,10 @@ export class Duration {
 
   static problem(text: string): string | undefined {
     const match = DURATION.exec(text);
-    if (!match) return `expected a duration like "30s", "5m", "1h" or "1d", got "${text}"`;
-    return Number(match[1]) > 0 ? undefined : `a duration must be longer than 0, got "${text}"`;
+    if (!match) return `expected a duration like "30s", "5m", "1h" or "1d", got ${quoted(text)}`;
+    return Number(match[1]) > 0
+      ? undefined
+      : `a duration must be longer than 0, got ${quoted(text)}`;
   }
 
   static parse(text: string): Duration {

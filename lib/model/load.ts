@@ -1,13 +1,23 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import type { z } from "zod";
-import { UsageError } from "../errors.js";
-import { crossCheck } from "./checks.js";
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+} from "yaml";
+import { printable } from "../user-text.js";
 import type { Platform } from "./platform.js";
-import { resolvePlatform, type ModelIssue } from "./resolve.js";
-import { platformInput, type PlatformInput } from "./schema.js";
+import { stackFilePath } from "./project.js";
+import type { ModelIssue } from "./resolve.js";
+import type { PlatformInput } from "./schema.js";
+import { StackError, type StackProblem } from "./stack-error.js";
+import { displayPath, validatePlatform } from "./validate.js";
 
 /** The key of the model inside a Pulumi stack file's `config:` map. */
 export const PLATFORM_KEY = "guardia:platform";
@@ -21,61 +31,25 @@ const PULUMI_STACK_KEYS = [
   "environment",
 ];
 
-export interface StackProblem {
-  /** Display path such as `guardia:platform.backups.schedules[0].keepDays`. */
-  readonly path: string;
-  readonly line: number | undefined;
-  readonly message: string;
-}
-
-/** Every problem of one stack file; the CLI prints it and exits 2. */
-export class StackError extends UsageError {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly StackProblem[],
-  ) {
-    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    const lines = problems.map(
-      (p) => `  ${p.line ? `line ${p.line}: ` : ""}${p.path}: ${p.message}`,
-    );
-    super(`${file}: ${count}\n${lines.join("\n")}`);
-    this.name = "StackError";
-  }
-}
+/** Aliases a stack file may expand; more is an alias bomb, not configuration. */
+const MAX_ALIAS_COUNT = 100;
+/** Problems located in the file; past this many, the rest keep their path but no line. */
+const MAX_LOCATED = 1000;
 
 export interface LoadedStack {
   /** Stack name: from `Pulumi.<name>.yaml`, else `<platform>-<environment>`. */
   readonly name: string;
+  /** Absolute path of the stack file (as given to `parseStackText` for a text). */
   readonly file: string;
   readonly platform: Platform;
   /** The `guardia:platform` object as written, for shipping into the cluster. */
   readonly input: PlatformInput;
 }
 
-const PACKAGE_ROOT = findPackageRoot();
-
-function findPackageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) {
-    dir = path.dirname(dir);
-  }
-  return dir;
-}
-
 /**
- * `--stack` takes a name (`stacks/Pulumi.<name>.yaml` under the working directory, then under
- * guardia's own stacks/) or a path (contains "/" or ends in .yaml).
+ * Reads, validates and resolves the stack `--stack <ref>` names (see `stackFilePath`); throws
+ * StackError listing every problem, with the file as the operator would type it.
  */
-export function stackFilePath(ref: string, cwd = process.cwd()): string {
-  if (ref.includes("/") || ref.endsWith(".yaml") || ref.endsWith(".yml"))
-    return path.resolve(cwd, ref);
-  const candidates = [cwd, PACKAGE_ROOT].map((dir) =>
-    path.join(dir, "stacks", `Pulumi.${ref}.yaml`),
-  );
-  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
-}
-
-/** Reads, validates and resolves a stack file; throws StackError listing every problem. */
 export function loadStack(ref: string, cwd = process.cwd()): LoadedStack {
   const file = stackFilePath(ref, cwd);
   const shown = path.relative(cwd, file).startsWith("..") ? file : path.relative(cwd, file);
@@ -84,28 +58,57 @@ export function loadStack(ref: string, cwd = process.cwd()): LoadedStack {
       { path: "(file)", line: undefined, message: `no stack file "${file}"` },
     ]);
   }
-  return parseStackText(readFileSync(file, "utf8"), shown, stackNameOf(file));
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new StackError(shown, [
+      { path: "(file)", line: undefined, message: `cannot read it: ${(err as Error).message}` },
+    ]);
+  }
+  const stack = parseStackText(text, shown, stackNameOf(file));
+  return { ...stack, file };
 }
 
 function stackNameOf(file: string): string | undefined {
   return /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
 }
 
+/**
+ * Parses and validates a stack file's text. Whatever is wrong with it, YAML that does not parse
+ * included, comes back as one StackError naming `file`, never as another exception.
+ */
 export function parseStackText(text: string, file: string, name?: string): LoadedStack {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new StackError(
-      file,
-      doc.errors.map((e) => ({
-        path: "(yaml)",
-        // linePos is only filled in with prettyErrors, which also rewrites the message.
-        line: lineCounter.linePos(e.pos[0]).line,
-        message: e.message.split("\n")[0]!,
-      })),
-    );
+  try {
+    return parseChecked(text, file, name);
+  } catch (err) {
+    if (err instanceof StackError) throw err;
+    const message = `guardia could not read this stack file: ${(err as Error).message}`;
+    throw new StackError(file, [
+      { path: "(file)", line: undefined, message: printable(message, 300) },
+    ]);
   }
-  const raw: unknown = doc.toJS();
+}
+
+function parseChecked(text: string, file: string, name: string | undefined): LoadedStack {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    // Pulumi reads stack files with merge keys (`<<: *defaults`); so does guardia.
+    merge: true,
+  });
+  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  const yamlProblems = [
+    ...doc.errors.map((e) => yamlProblem(e, lineOf)),
+    ...aliasProblems(doc, lineOf),
+  ];
+  // The parser can report one overflow several times over.
+  const distinct = [...new Map(yamlProblems.map((p) => [`${p.line}:${p.message}`, p])).values()];
+  if (distinct.length > 0) throw new StackError(file, distinct);
+  const [raw, bomb] = toJS(doc, lineOf);
+  if (bomb) throw new StackError(file, [bomb]);
   const issues = [...stackShapeIssues(raw)];
   const config = (raw as { config?: unknown } | null)?.config;
   // Without a `config:` map the shape issue already says so; "platform required" would repeat it.
@@ -115,41 +118,82 @@ export function parseStackText(text: string, file: string, name?: string): Loade
   const { platform, input } = checked;
   issues.push(...checked.issues.map((i) => ({ ...i, path: ["config", PLATFORM_KEY, ...i.path] })));
   if (issues.length > 0 || !platform || !input) {
-    const locate = locator(doc, lineCounter);
-    const problems = issues.map((i) => ({
-      path: stackDisplayPath(i.path),
-      line: locate(i.path),
-      message: i.message,
-    }));
-    throw new StackError(
-      file,
-      problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
-    );
+    throw new StackError(file, locate(issues, doc, lineOf));
   }
   return { name: name ?? `${platform.name}-${platform.environment}`, file, platform, input };
+}
+
+/** The parser's messages that speak of its own API or internals, in a stack file's terms. */
+const YAML_MESSAGES: Readonly<Record<string, string>> = {
+  RESOURCE_EXHAUSTION: "nested too deeply to be a stack file",
+  MULTIPLE_DOCS: "a stack file holds one YAML document; remove this `---` and what follows it",
+};
+
+function yamlProblem(
+  error: { code: string; message: string; pos: [number, number] },
+  lineOf: (offset: number) => number,
+): StackProblem {
+  // linePos is only filled in with prettyErrors, which also rewrites the message.
+  const message = YAML_MESSAGES[error.code] ?? printable(error.message.split("\n")[0]!, 200);
+  return { path: "(yaml)", line: lineOf(error.pos[0]), message };
+}
+
+/** Aliases whose anchor is not defined before them: YAML cannot give them a value. */
+function aliasProblems(doc: Document, lineOf: (offset: number) => number): StackProblem[] {
+  const problems: StackProblem[] = [];
+  visit(doc, {
+    Alias(_key, alias) {
+      if (alias.resolve(doc) === undefined) {
+        problems.push({
+          path: "(yaml)",
+          line: alias.range ? lineOf(alias.range[0]) : undefined,
+          message: `alias *${printable(alias.source, 40)} names no anchor defined before it (&${printable(alias.source, 40)})`,
+        });
+      }
+    },
+  });
+  return problems;
+}
+
+/**
+ * The document's value. An alias bomb (aliases of aliases, expanding to millions of nodes) is
+ * refused at its first alias rather than expanded.
+ */
+function toJS(doc: Document, lineOf: (offset: number) => number): [unknown, StackProblem?] {
+  try {
+    return [doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })];
+  } catch (err) {
+    if (!/alias/i.test((err as Error).message)) throw err;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_key, alias) {
+        first = alias.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const message = `its aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb); write the values out`;
+    return [
+      undefined,
+      { path: "(yaml)", line: first === undefined ? undefined : lineOf(first), message },
+    ];
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `guardia:platform.backups` for paths under `config:`; top-level keys keep their own name. */
-function stackDisplayPath(segments: readonly (string | number)[]): string {
-  const shown = segments[0] === "config" && segments.length > 1 ? segments.slice(1) : segments;
-  return shown.length > 0 ? displayPath(shown) : "(file)";
-}
-
 function stackShapeIssues(raw: unknown): ModelIssue[] {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     return [{ path: [], message: "expected a Pulumi stack file: a map with a `config:` key" }];
   }
   const issues: ModelIssue[] = Object.keys(raw)
     .filter((key) => !PULUMI_STACK_KEYS.includes(key))
     .map((key) => ({
       path: [key],
-      message: `unknown top-level key \`${key}\` (Pulumi stack files have: ${PULUMI_STACK_KEYS.join(", ")})`,
+      message: `unknown top-level key \`${printable(key, 40)}\` (Pulumi stack files have: ${PULUMI_STACK_KEYS.join(", ")})`,
     }));
-  const config = (raw as { config?: unknown }).config;
+  const config = raw.config;
   if (!isRecord(config)) {
     return [
       ...issues,
@@ -160,97 +204,54 @@ function stackShapeIssues(raw: unknown): ModelIssue[] {
     if (key.startsWith("guardia:") && key !== PLATFORM_KEY) {
       issues.push({
         path: ["config", key],
-        message: `unknown key \`${key}\`; guardia reads only \`${PLATFORM_KEY}\``,
+        message: `unknown key \`${printable(key, 40)}\`; guardia reads only \`${PLATFORM_KEY}\``,
       });
     }
   }
   return issues;
 }
 
-/**
- * Validates the `guardia:platform` object wherever it comes from: a stack file (runbooks, render)
- * or Pulumi's config (infra/index.ts). Returns every issue, schema and cross-field alike.
- */
-export function validatePlatform(raw: unknown): {
-  platform?: Platform;
-  input?: PlatformInput;
-  issues: ModelIssue[];
-} {
-  if (raw === undefined) {
-    return {
-      issues: [
-        { path: [], message: "required: the platform model (name, environment, namespace, ...)" },
-      ],
-    };
-  }
-  const parsed = platformInput.safeParse(raw, { error: describeIssue, reportInput: true });
-  if (!parsed.success) return { issues: parsed.error.issues.flatMap(toModelIssues) };
-  const issues = crossCheck(parsed.data);
-  if (issues.length > 0) return { issues };
-  return { platform: resolvePlatform(parsed.data), input: parsed.data, issues: [] };
+/** Each issue with its display path and line, sorted by line. */
+function locate(
+  issues: readonly ModelIssue[],
+  doc: Document,
+  lineOf: (offset: number) => number,
+): StackProblem[] {
+  const problems = issues.map((issue, i) => ({
+    path: stackDisplayPath(issue.path),
+    line: i < MAX_LOCATED ? lineAt(doc, issue.path, lineOf) : undefined,
+    message: issue.message,
+  }));
+  return problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-function toModelIssues(issue: z.core.$ZodIssue): ModelIssue[] {
-  const base = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  if (issue.code === "unrecognized_keys") {
-    const messages = issue.message.split("\n");
-    return issue.keys.map((key, i) => ({
-      path: [...base, key],
-      message: messages[i] ?? `unknown key \`${key}\``,
-    }));
-  }
-  return [{ path: base, message: issue.message }];
+/** `guardia:platform.backups` for paths under `config:`; top-level keys keep their own name. */
+function stackDisplayPath(segments: readonly (string | number)[]): string {
+  const shown = segments[0] === "config" && segments.length > 1 ? segments.slice(1) : segments;
+  return shown.length > 0 ? displayPath(shown) : "(file)";
 }
 
-/** Messages for zod's built-in checks, in the form "expected …, got …". */
-function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
-  const got = issue.input === undefined ? undefined : JSON.stringify(issue.input);
-  switch (issue.code) {
-    case "invalid_type":
-      return got === undefined
-        ? `required (${issue.expected})`
-        : `expected ${issue.expected}, got ${got}`;
-    case "invalid_value":
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${got}`;
-    case "too_small":
-      return issue.origin === "array"
-        ? `expected at least ${String(issue.minimum)} item(s)`
-        : `expected at least ${String(issue.minimum)}, got ${got}`;
-    case "too_big":
-      return `expected at most ${String(issue.maximum)}, got ${got}`;
-    default:
-      return undefined;
-  }
-}
-
-export function displayPath(segments: readonly (string | number)[]): string {
-  return segments
-    .map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`))
-    .join("");
-}
-
-/** Finds the line of the deepest node along `path` (the key itself when it exists). */
-function locator(doc: Document, lineCounter: LineCounter) {
-  return (segments: readonly (string | number)[]): number | undefined => {
-    let node: unknown = doc.contents;
-    let offset: number | undefined = (node as { range?: number[] } | null)?.range?.[0];
-    for (const segment of segments) {
-      if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && p.key.value === segment,
-        );
-        if (!pair) break;
-        offset = (pair.key as { range?: number[] }).range?.[0] ?? offset;
-        node = pair.value;
-      } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
-        node = node.items[segment];
-        offset = (node as { range?: number[] }).range?.[0] ?? offset;
-      } else {
-        break;
-      }
+/** The line of the deepest node along `path` (the key itself when it exists). */
+function lineAt(
+  doc: Document,
+  segments: readonly (string | number)[],
+  lineOf: (offset: number) => number,
+): number | undefined {
+  let node: unknown = doc.contents;
+  let offset: number | undefined = (node as { range?: number[] } | null)?.range?.[0];
+  for (const segment of segments) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === segment);
+      if (!pair) break;
+      offset = (pair.key as { range?: number[] }).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
+      node = node.items[segment];
+      offset = (node as { range?: number[] }).range?.[0] ?? offset;
+    } else {
+      break;
     }
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  };
+  }
+  return offset === undefined ? undefined : lineOf(offset);
 }
-
-export type { Platform };

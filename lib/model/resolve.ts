@@ -3,25 +3,29 @@ import { CronSchedule } from "./cron.js";
 import {
   COLLECTIONS_EXPORT,
   DEFAULT_ALERTMANAGER_URL,
+  DEFAULT_EXTERNAL_DEPENDENCY,
   DEFAULT_IMAGE_REPOSITORY,
   DEFAULT_RUNBOOK_BASE_URL,
   DEFAULT_SELECTOR_LABELS,
+  DEFAULT_SLO,
+  DEFAULTS,
   ENVIRONMENT_DEFAULTS,
   REPEAT_INTERVAL,
-  SEED_EXTERNAL_DEPENDENCY,
-  SEED_SLO,
 } from "./defaults.js";
 import { Duration } from "./duration.js";
-import type { Priority } from "./fields.js";
+import { fileUrlPath, type Priority } from "./fields.js";
 import type {
   Alerting,
   Backups,
   Collections,
+  Database,
   Destination,
   DrillServer,
+  ExternalDependency,
   Platform,
   Receiver,
   Service,
+  SmokeCheck,
   Workload,
 } from "./platform.js";
 import type { PlatformInput } from "./schema.js";
@@ -42,21 +46,13 @@ const CLUSTER_HOST =
 /** Turns a schema-valid stack into the resolved model, filling in the environment's defaults. */
 export function resolvePlatform(input: PlatformInput): Platform {
   const defaults = ENVIRONMENT_DEFAULTS[input.environment];
-  const services = (input.services ?? []).map(resolveService);
   return {
     name: input.name,
     environment: input.environment,
     namespace: input.namespace,
-    runtime: input.runtime ?? "kubernetes",
-    services,
-    databases: (input.databases ?? []).map((db) => ({
-      ...db,
-      port: db.port ?? 5432,
-      passwordSecret: db.passwordSecret,
-      usedBy: db.usedBy ?? [],
-      criticalTables: db.criticalTables ?? [],
-      exporterJob: db.exporterJob,
-    })),
+    runtime: input.runtime ?? DEFAULTS.runtime,
+    services: (input.services ?? []).map(resolveService),
+    databases: (input.databases ?? []).map(resolveDatabase),
     backups: input.backups ? resolveBackups(input, input.backups) : undefined,
     logs: (input.logs ?? []).map((log) => ({
       name: log.name,
@@ -66,21 +62,8 @@ export function resolvePlatform(input: PlatformInput): Platform {
       deleteAfterDays: log.deleteAfterDays ?? defaults.logs.deleteAfterDays,
       claim: log.claim,
     })),
-    externalDependencies: (input.externalDependencies ?? []).map((dep) => ({
-      name: dep.name,
-      url: dep.url,
-      availability: dep.availability ?? SEED_EXTERNAL_DEPENDENCY.availability,
-      interval: Duration.parse(dep.interval ?? SEED_EXTERNAL_DEPENDENCY.interval),
-      priority: dep.priority ?? SEED_EXTERNAL_DEPENDENCY.priority,
-      description: dep.description,
-    })),
-    smokeChecks: (input.smokeChecks ?? []).map((check) => ({
-      name: check.name,
-      url: check.url,
-      expectStatus: check.expectStatus ?? 200,
-      contains: check.contains,
-      timeoutMs: check.timeoutMs ?? 10_000,
-    })),
+    externalDependencies: (input.externalDependencies ?? []).map(resolveDependency),
+    smokeChecks: (input.smokeChecks ?? []).map(resolveSmokeCheck),
     alerting: resolveAlerting(input),
     monitoring: resolveMonitoring(input),
     collections: resolveCollections(input),
@@ -92,7 +75,7 @@ export function resolvePlatform(input: PlatformInput): Platform {
       : undefined,
     jobs: {
       image: input.jobs?.image ?? `${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`,
-      timeZone: input.jobs?.timeZone ?? "UTC",
+      timeZone: input.jobs?.timeZone ?? DEFAULTS.timeZone,
     },
     aws: input.aws
       ? { region: input.aws.region, oidcProviderArn: input.aws.oidcProviderArn }
@@ -118,6 +101,40 @@ function resolveCollections(input: PlatformInput): Collections | undefined {
   };
 }
 
+function resolveDatabase(db: NonNullable<PlatformInput["databases"]>[number]): Database {
+  return {
+    ...db,
+    port: db.port ?? DEFAULTS.databasePort,
+    passwordSecret: db.passwordSecret,
+    usedBy: db.usedBy ?? [],
+    criticalTables: db.criticalTables ?? [],
+    exporterJob: db.exporterJob,
+  };
+}
+
+function resolveDependency(
+  dep: NonNullable<PlatformInput["externalDependencies"]>[number],
+): ExternalDependency {
+  return {
+    name: dep.name,
+    url: dep.url,
+    availability: dep.availability ?? DEFAULT_EXTERNAL_DEPENDENCY.availability,
+    interval: Duration.parse(dep.interval ?? DEFAULT_EXTERNAL_DEPENDENCY.interval),
+    priority: dep.priority ?? DEFAULT_EXTERNAL_DEPENDENCY.priority,
+    description: dep.description,
+  };
+}
+
+function resolveSmokeCheck(check: NonNullable<PlatformInput["smokeChecks"]>[number]): SmokeCheck {
+  return {
+    name: check.name,
+    url: check.url,
+    expectStatus: check.expectStatus ?? DEFAULTS.smokeCheck.expectStatus,
+    contains: check.contains,
+    timeoutMs: check.timeoutMs ?? DEFAULTS.smokeCheck.timeoutMs,
+  };
+}
+
 export function parseWorkload(ref: string): Workload {
   const [kind, name] = ref.split("/") as [Workload["kind"], string];
   return { kind, name, ref };
@@ -132,25 +149,25 @@ function resolveService(svc: ServiceInput): Service {
     container: svc.container,
     health: (svc.health ?? []).map((endpoint) => ({
       url: endpoint.url,
-      expectStatus: endpoint.expectStatus ?? 200,
-      timeoutMs: endpoint.timeoutMs ?? 5000,
+      expectStatus: endpoint.expectStatus ?? DEFAULTS.healthEndpoint.expectStatus,
+      timeoutMs: endpoint.timeoutMs ?? DEFAULTS.healthEndpoint.timeoutMs,
       public: endpoint.public ?? isPublicUrl(endpoint.url),
     })),
-    slo: { ...SEED_SLO, ...svc.slo },
-    priority: svc.priority ?? "P1",
+    slo: { ...DEFAULT_SLO, ...svc.slo },
+    priority: svc.priority ?? DEFAULTS.servicePriority,
     diagnostics: {
       ...(svc.diagnostics?.django && {
         django: {
-          manage: svc.diagnostics.django.manage ?? "manage.py",
-          python: svc.diagnostics.django.python ?? "python",
+          manage: svc.diagnostics.django.manage ?? DEFAULTS.django.manage,
+          python: svc.diagnostics.django.python ?? DEFAULTS.django.python,
         },
       }),
       ...(celery && {
         celery: {
           app: celery.app,
-          python: celery.python ?? "python",
+          python: celery.python ?? DEFAULTS.celery.python,
           workload: celery.workload ? parseWorkload(celery.workload) : workload,
-          timeoutSeconds: celery.timeoutSeconds ?? 3,
+          timeoutSeconds: celery.timeoutSeconds ?? DEFAULTS.celery.timeoutSeconds,
           workers: celery.workers ?? [],
         },
       }),
@@ -185,7 +202,7 @@ function resolveBackups(input: PlatformInput, backups: BackupsInput): Backups {
 
 function resolveDrillServer(backups: BackupsInput): DrillServer | undefined {
   const server = backups.restoreDrill?.server;
-  return server && { ...server, port: server.port ?? 5432 };
+  return server && { ...server, port: server.port ?? DEFAULTS.databasePort };
 }
 
 function resolveDestination(
@@ -197,8 +214,9 @@ function resolveDestination(
     return {
       kind: "file",
       url: destination.url,
-      path: decodeURIComponent(url.pathname).replace(/\/+$/, "") || "/",
-      volumeSize: destination.volumeSize ?? "50Gi",
+      // The schema refused a path with malformed escapes.
+      path: fileUrlPath(destination.url)!,
+      volumeSize: destination.volumeSize ?? DEFAULTS.destination.volumeSize,
       storageClass: destination.storageClass,
     };
   }
@@ -209,7 +227,7 @@ function resolveDestination(
     prefix: url.pathname.replace(/^\/+|\/+$/g, ""),
     endpoint: destination.endpoint,
     credentialsSecret: destination.credentialsSecret,
-    forcePathStyle: destination.forcePathStyle ?? false,
+    forcePathStyle: destination.forcePathStyle ?? DEFAULTS.destination.forcePathStyle,
     region: destination.region ?? input.aws?.region,
     objectLockDays: destination.objectLock?.days,
   };
@@ -218,7 +236,7 @@ function resolveDestination(
 const CHAT_TYPES: ReadonlySet<Receiver["type"]> = new Set(["slack", "teams", "webhook"]);
 
 /**
- * Issue 5's routing when a stack names no routes: P1 pages (SNS/email) and chat, P2 chat and
+ * The routing when a stack names no routes: P1 pages (SNS/email) and chat, P2 chat and
  * email, P3 chat, P4 a daily email digest (chat when there is no email); dev and testing chat only.
  * The dead man's switch is in no priority's defaults: it hears the watchdog alone.
  */
@@ -250,7 +268,7 @@ function resolveAlerting(input: PlatformInput): Alerting {
 function resolveMonitoring(input: PlatformInput): Platform["monitoring"] {
   const given = input.monitoring ?? {};
   const defaults = ENVIRONMENT_DEFAULTS[input.environment];
-  const deploy = given.deployBlackboxExporter ?? true;
+  const deploy = given.deployBlackboxExporter ?? DEFAULTS.deployBlackboxExporter;
   return {
     probeInterval: Duration.parse(given.probeInterval ?? defaults.probeInterval),
     deployBlackboxExporter: deploy,
@@ -258,7 +276,7 @@ function resolveMonitoring(input: PlatformInput): Platform["monitoring"] {
       given.blackboxExporterAddress ??
       (deploy
         ? `${input.name}-blackbox-exporter.${input.namespace}.svc:9115`
-        : "blackbox-exporter.monitoring.svc:9115"),
+        : DEFAULTS.sharedBlackboxExporterAddress),
     selectorLabels: given.selectorLabels ?? DEFAULT_SELECTOR_LABELS,
     alertmanagerUrl: given.alertmanagerUrl ?? DEFAULT_ALERTMANAGER_URL,
     runbookBaseUrl: (given.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),

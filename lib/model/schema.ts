@@ -2,18 +2,32 @@ import { z } from "zod";
 import {
   cron,
   dnsLabel,
+  dnsSubdomain,
   duration,
+  fileUrlPath,
   httpUrl,
+  labels,
+  line,
   positiveInt,
   priority,
   ratio,
   secretRef,
   strictObject,
+  text,
+  timeZone,
 } from "./fields.js";
+import { quoted } from "../user-text.js";
 
 /**
  * The stack file's `guardia:platform` object as a person writes it. Everything optional here gets
- * its value from the environment's defaults in `resolve.ts`; the resolved type is `Platform`.
+ * its value from defaults.ts in `resolve.ts`; the resolved type is `Platform`.
+ *
+ * Each field's `@default` says what it resolves to when absent, in one of four forms, all checked
+ * against resolve.ts by test/model/defaults.test.ts:
+ * - `@default <YAML value>`, maybe followed by `(why)`;
+ * - `@default none`: it stays unset;
+ * - `@default by environment: dev <v>, testing <v>, staging <v>, prod <v>`;
+ * - `@default derived: <how>`, computed from other fields.
  */
 
 export const ENVIRONMENTS = ["dev", "testing", "staging", "prod"] as const;
@@ -25,7 +39,7 @@ const workload = z
   .string()
   .regex(new RegExp(`^(${WORKLOAD_KINDS.join("|")})/[a-z0-9]([-a-z0-9]*[a-z0-9])?$`), {
     error: (issue) =>
-      `expected <kind>/<name> with kind one of ${WORKLOAD_KINDS.join(", ")} (e.g. deployment/nocobase), got ${JSON.stringify(issue.input)}`,
+      `expected <kind>/<name> with kind one of ${WORKLOAD_KINDS.join(", ")} (e.g. deployment/nocobase), got ${quoted(issue.input)}`,
   });
 
 const healthEndpoint = strictObject({
@@ -35,44 +49,44 @@ const healthEndpoint = strictObject({
   expectStatus: z.number().int().min(100).max(599).optional(),
   /** Per-request timeout. @default 5000 */
   timeoutMs: positiveInt("timeoutMs").optional(),
-  /** Reachable from the internet, so also checked from outside the cluster. @default true for https URLs outside the cluster */
+  /** Reachable from the internet, so also checked from outside the cluster. @default derived: true for https URLs outside the cluster */
   public: z.boolean().optional(),
 });
 
 const slo = strictObject({
-  /** Availability target over 30 days. @default 0.995 (seed 004: > 99.5 %) */
+  /** Availability target over 30 days. @default 0.995 (MIRA operations guide, Monitoreo: > 99.5 %) */
   availability: ratio.optional(),
-  /** Average response time target. @default 500 */
+  /** Average response time target. @default 500 (MIRA operations guide, Monitoreo) */
   latencyAvgMs: positiveInt("latencyAvgMs").optional(),
-  /** 95th percentile response time target. @default 2000 */
+  /** 95th percentile response time target. @default 2000 (MIRA operations guide, Monitoreo) */
   latencyP95Ms: positiveInt("latencyP95Ms").optional(),
 });
 
 const djangoDiagnostics = strictObject({
   /** Path of manage.py, relative to the working directory. @default "manage.py" */
-  manage: z.string().optional(),
+  manage: line.optional(),
   /** Python interpreter. @default "python" */
-  python: z.string().optional(),
+  python: line.optional(),
 });
 
 const celeryDiagnostics = strictObject({
   /** Celery application (`celery -A <app>`). */
-  app: z.string().min(1),
+  app: line.min(1),
   /** Python interpreter that runs `-m celery`. @default "python" */
-  python: z.string().optional(),
-  /** Workload whose pods run the worker (kubectl exec target). @default the service's workload */
+  python: line.optional(),
+  /** Workload whose pods run the worker (kubectl exec target). @default derived: the service's workload */
   workload: workload.optional(),
   /** Seconds the ping waits for replies. @default 3 */
   timeoutSeconds: positiveInt("timeoutSeconds").optional(),
   /** Worker node names that must answer (e.g. "w1@local"); empty means at least one. */
-  workers: z.array(z.string()).optional(),
+  workers: z.array(line).optional(),
 });
 
 const localProcess = strictObject({
   /** Working directory of the service on this machine (where manage.py lives). */
-  cwd: z.string().min(1),
+  cwd: line.min(1),
   /** Command that restarts the service (e.g. "systemctl restart nocobase"). */
-  restart: z.string().optional(),
+  restart: line.optional(),
 });
 
 const service = strictObject({
@@ -88,7 +102,7 @@ const service = strictObject({
   slo: slo.optional(),
   /** Priority of "this service is down". @default P1 */
   priority: priority.optional(),
-  /** Seeds' diagnostics that `health-check --deep` runs. */
+  /** The manuals' diagnostics that `health-check --deep` runs (Django's `manage.py check`, a Celery ping). */
   diagnostics: strictObject({
     django: djangoDiagnostics.optional(),
     celery: celeryDiagnostics.optional(),
@@ -102,20 +116,20 @@ const database = strictObject({
   name: dnsLabel,
   engine: z.literal("postgres", { error: 'only engine "postgres" is supported' }),
   /** Host name, or a socket directory for local stacks. */
-  host: z.string().min(1),
+  host: line.min(1),
   /** @default 5432 */
   port: z.number().int().min(1).max(65535).optional(),
   /** Database name on the server. */
-  database: z.string().min(1),
-  user: z.string().min(1),
+  database: line.min(1),
+  user: line.min(1),
   /** Secret holding the password; runbooks outside the cluster also accept PGPASSWORD. */
   passwordSecret: secretRef.optional(),
   /** Services stopped and started around a restore. */
   usedBy: z.array(dnsLabel).optional(),
   /** Tables whose exact row counts every backup manifest records. */
-  criticalTables: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/)).optional(),
+  criticalTables: z.array(line.regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/)).optional(),
   /** Prometheus job of the postgres_exporter that scrapes this database, for the database-down alert. */
-  exporterJob: z.string().optional(),
+  exporterJob: line.optional(),
 });
 
 const schedule = strictObject({
@@ -128,18 +142,23 @@ const schedule = strictObject({
 
 const destination = strictObject({
   /** s3://bucket/prefix or file:///absolute/path. */
-  url: z.string().regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, {
-    error: (issue) =>
-      `expected s3://<bucket>[/prefix] or file:///<absolute path>, got ${JSON.stringify(issue.input)}`,
-  }),
+  // A bucket name: 3 to 63 of a-z, 0-9, "-" and "." (never two dots in a row), as S3 takes it.
+  url: line
+    .regex(/^(s3:\/\/[a-z0-9](?:[a-z0-9-]|\.(?!\.)){1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, {
+      error: (issue) =>
+        `expected s3://<bucket>[/prefix] or file:///<absolute path>, got ${quoted(issue.input)}`,
+    })
+    .refine((url) => !url.startsWith("file:") || fileUrlPath(url) !== undefined, {
+      error: (issue) => `malformed %-escape in the path of ${quoted(issue.input)}`,
+    }),
   /** S3-compatible endpoint (MinIO, Ceph...). */
   endpoint: httpUrl.optional(),
   /** Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for S3-compatible stores without IRSA. */
   credentialsSecret: dnsLabel.optional(),
   /** Path-style addressing, which most S3-compatible stores need. @default false */
   forcePathStyle: z.boolean().optional(),
-  /** AWS region of the bucket. @default the stack's aws.region */
-  region: z.string().optional(),
+  /** AWS region of the bucket. @default derived: the stack's aws.region */
+  region: line.optional(),
   /** S3 Object Lock in governance mode; days must not exceed the shortest keepDays. */
   objectLock: strictObject({ days: positiveInt("objectLock.days") }).optional(),
   /** Size of the PersistentVolumeClaim for file:// destinations in the cluster. @default "50Gi" */
@@ -147,13 +166,13 @@ const destination = strictObject({
     .string()
     .regex(/^\d+(Mi|Gi|Ti)$/)
     .optional(),
-  /** StorageClass of that claim. @default the cluster's default */
-  storageClass: z.string().optional(),
+  /** StorageClass of that claim. @default none (the cluster's default StorageClass) */
+  storageClass: dnsSubdomain.optional(),
 });
 
 /**
- * A PostgreSQL server set aside for restore drills (seed 000 §4.3: restore in an isolated
- * environment), with the same field rules as a database. guardia connects to its `postgres`
+ * A PostgreSQL server set aside for restore drills (INATrace operations manual, 4.3 Pruebas de
+ * Restauración: restore in an isolated environment), with the same field rules as a database. guardia connects to its `postgres`
  * database and creates the scratch databases there, so `user` needs CREATEDB on this server and
  * nothing on the production one: the drill then never connects to production (it takes no lock
  * there), and its CronJob gets this password instead of the database's.
@@ -171,30 +190,36 @@ const drillServer = strictObject({
 
 const restoreDrill = strictObject({
   cron,
-  /** Where the drill restores. @default each database's own server, as its own user (which then needs CREATEDB) */
+  /** Where the drill restores. @default none (each database's own server, as its own user, which then needs CREATEDB) */
   server: drillServer.optional(),
 });
 
 const backups = strictObject({
   destination,
-  /** Backup schedules. @default by environment: prod/staging daily 30 d + weekly 90 d, testing 14 d, dev 7 d */
+  /**
+   * Backup schedules.
+   * @default derived: by environment, daily at 02:00 kept 7 days in dev and 14 in testing; in staging and prod daily at 02:00 kept 30 days and weekly on Sunday at 03:00 kept 90 (MIRA operations guide, Backup y Recovery)
+   */
   schedules: z.array(schedule).min(1).optional(),
-  /** Restore drill; null turns it off. @default weekly on Monday 05:00 in staging and prod */
+  /**
+   * Restore drill; null turns it off.
+   * @default derived: by environment, none in dev and testing; weekly on Monday at 05:00 in staging and prod (INATrace operations manual, 4.3 Pruebas de Restauración)
+   */
   restoreDrill: restoreDrill.nullable().optional(),
 });
 
 const logFiles = strictObject({
   name: dnsLabel,
   /** Files or globs to rotate (e.g. /var/log/mira/*.log). */
-  paths: z.array(z.string().startsWith("/", { error: "log paths must be absolute" })).min(1),
-  /** Rotate early when a file passes this size. @default "100M" */
+  paths: z.array(line.startsWith("/", { error: "log paths must be absolute" })).min(1),
+  /** Rotate early when a file passes this size. @default by environment: dev "50M", testing "100M", staging "100M", prod "100M" */
   maxSize: z
     .string()
     .regex(/^\d+[kMG]$/, { error: 'expected a size like "100M"' })
     .optional(),
-  /** Compress rotated files older than this. @default 30 in prod (seed 004), 1 in dev */
+  /** Compress rotated files older than this. @default by environment: dev 1, testing 7, staging 30, prod 30 (MIRA operations guide, Limpieza de Datos) */
   compressAfterDays: z.number().int().min(0).optional(),
-  /** Delete rotated files older than this. @default 90 in prod (seed 004), 7 in dev */
+  /** Delete rotated files older than this. @default by environment: dev 7, testing 30, staging 90, prod 90 (MIRA operations guide, Limpieza de Datos) */
   deleteAfterDays: positiveInt("deleteAfterDays").optional(),
   /** PersistentVolumeClaim that holds the files, for the in-cluster rotation job. */
   claim: dnsLabel.optional(),
@@ -207,7 +232,7 @@ const smokeCheck = strictObject({
   /** @default 200 */
   expectStatus: z.number().int().min(100).max(599).optional(),
   /** Text the response body must contain (a title, a JSON field). */
-  contains: z.string().min(1).optional(),
+  contains: line.min(1).optional(),
   /** @default 10000 */
   timeoutMs: positiveInt("timeoutMs").optional(),
 });
@@ -216,13 +241,13 @@ const externalDependency = strictObject({
   name: dnsLabel,
   /** URL probed to tell whether the dependency answers. */
   url: httpUrl,
-  /** Availability target. @default 0.95 (seed 004: ALMA/SIDRA > 95 %) */
+  /** Availability target. @default 0.95 (MIRA operations guide, Monitoreo: ALMA/SIDRA > 95 %) */
   availability: ratio.optional(),
-  /** Probe interval. @default "15m" (seed 004) */
+  /** Probe interval. @default "15m" (MIRA operations guide, Monitoreo) */
   interval: duration.optional(),
-  /** Priority when it falls under target. @default P2 (seed 004: "Sincronización ALMA falla") */
+  /** Priority when it falls under target. @default P2 (MIRA operations guide, Gestión de Incidentes: "Sincronización ALMA falla") */
   priority: priority.optional(),
-  description: z.string().optional(),
+  description: text.optional(),
 });
 
 const receiver = z.discriminatedUnion(
@@ -231,7 +256,7 @@ const receiver = z.discriminatedUnion(
     strictObject({
       name: dnsLabel,
       type: z.literal("slack"),
-      channel: z.string().min(1),
+      channel: line.min(1),
       webhookSecret: secretRef,
     }),
     strictObject({ name: dnsLabel, type: z.literal("teams"), webhookSecret: secretRef }),
@@ -240,14 +265,14 @@ const receiver = z.discriminatedUnion(
       type: z.literal("email"),
       to: z.array(z.email()).min(1),
       from: z.email(),
-      smarthost: z.string().regex(/^[^:]+:\d+$/, { error: "expected host:port" }),
-      authUsername: z.string().optional(),
+      smarthost: line.regex(/^[^:]+:\d+$/, { error: "expected host:port" }),
+      authUsername: line.optional(),
       authPasswordSecret: secretRef.optional(),
     }),
     strictObject({
       name: dnsLabel,
       type: z.literal("sns"),
-      topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, {
+      topicArn: line.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, {
         error: "expected an SNS topic ARN",
       }),
     }),
@@ -263,7 +288,10 @@ const receiver = z.discriminatedUnion(
 
 const alerting = strictObject({
   receivers: z.array(receiver).optional(),
-  /** Receivers per priority. @default by environment and receiver type (see resolve.ts) */
+  /**
+   * Receivers per priority.
+   * @default derived: in dev and testing every priority goes to the chat receivers (slack, teams, webhook); in staging and prod P1 to every receiver, P2 to chat and email, P3 to chat, P4 to email (chat when there is none); never the dead man's switch
+   */
   routes: strictObject({
     P1: z.array(dnsLabel).optional(),
     P2: z.array(dnsLabel).optional(),
@@ -273,25 +301,28 @@ const alerting = strictObject({
   /**
    * Receiver that gets the always-firing GuardiaWatchdog, and nothing else: a heartbeat service
    * (a `webhook` to healthchecks.io or an Opsgenie heartbeat) that pages when it stops arriving.
-   * @default none: the watchdog goes to an empty receiver and proves nothing
+   * @default none (the watchdog goes to an empty receiver and proves nothing)
    */
   deadMansSwitch: dnsLabel.optional(),
 });
 
 const monitoring = strictObject({
-  /** How often the blackbox exporter probes health URLs. @default "1m" prod, "2m" staging, "5m" testing/dev */
+  /** How often the blackbox exporter probes health URLs. @default by environment: dev "5m", testing "5m", staging "2m", prod "1m" */
   probeInterval: duration.optional(),
   /** Deploy a blackbox exporter in the namespace. @default true */
   deployBlackboxExporter: z.boolean().optional(),
-  /** Address (host:port) of an existing blackbox exporter when guardia does not deploy one. */
-  blackboxExporterAddress: z.string().optional(),
+  /**
+   * Address (host:port) of the blackbox exporter the probes go through.
+   * @default derived: the deployed exporter's Service, <platform>-blackbox-exporter.<namespace>.svc:9115, else blackbox-exporter.monitoring.svc:9115
+   */
+  blackboxExporterAddress: line.optional(),
   /** Labels the Prometheus operator selects rules and probes by. @default { release: "kube-prometheus-stack" } */
-  selectorLabels: z.record(z.string(), z.string()).optional(),
-  /** Alertmanager API base URL, for maintenance-window silences. */
+  selectorLabels: labels.optional(),
+  /** Alertmanager API base URL, for maintenance-window silences. @default "http://alertmanager-operated.monitoring.svc:9093" */
   alertmanagerUrl: httpUrl.optional(),
-  /** Base URL of the runbook docs linked from every alert. */
+  /** Base URL of the runbook docs linked from every alert. @default derived: guardia's own runbook pages (docs/runbooks/) */
   runbookBaseUrl: httpUrl.optional(),
-  /** Route 53 health checks from outside the cluster for public URLs. @default true in prod */
+  /** Route 53 health checks from outside the cluster for public URLs. @default derived: true in prod when the stack has an `aws` section, else false */
   externalUptimeChecks: z.boolean().optional(),
 });
 
@@ -308,14 +339,14 @@ const collections = strictObject({
   /** Secret with an API key (`POST /apiKeys:create`, role root). */
   tokenSecret: secretRef,
   /** Collections to export; all when absent. */
-  include: z.array(z.string()).optional(),
+  include: z.array(line).optional(),
   /**
    * The `databases[].name` NocoBase keeps its tables in: recreate-collection sets id sequences
    * there, and `--with-records` brings rows back from that database's backups.
    */
   database: dnsLabel.optional(),
   /** NocoBase version recreate-collection expects (`GET /app:getInfo`). @default the version the export was taken from */
-  version: z.string().min(1).optional(),
+  version: line.optional(),
   /** The scheduled export-collections CronJob, to `backups.destination`; null turns it off. @default daily at 02:00, kept 30 days, when the stack has `backups` */
   export: collectionsExport.nullable().optional(),
 });
@@ -323,15 +354,18 @@ const collections = strictObject({
 const tokens = strictObject({
   /** Service whose manage.py manages DRF tokens. */
   service: dnsLabel,
-  /** Rotate tokens older than this. @default 90 in prod, 365 in dev */
+  /** Rotate tokens older than this. @default by environment: dev 365, testing 180, staging 90, prod 90 */
   maxAgeDays: positiveInt("maxAgeDays").optional(),
 });
 
 const jobs = strictObject({
-  /** Image with node, postgresql-client, zstd, logrotate and guardia (see Dockerfile). */
-  image: z.string().min(1).optional(),
+  /**
+   * Image with node, postgresql-client, zstd, logrotate and guardia (see Dockerfile).
+   * @default derived: guardia's image of the running version
+   */
+  image: line.min(1).optional(),
   /** Time zone of every schedule (CronJob timeZone). @default "UTC" */
-  timeZone: z.string().optional(),
+  timeZone: timeZone.optional(),
 });
 
 const aws = strictObject({
@@ -350,8 +384,11 @@ const aws = strictObject({
 export const platformInput = strictObject({
   name: dnsLabel,
   environment: z.enum(ENVIRONMENTS, {
+    // Left to the generic "required" when the key is missing.
     error: (issue) =>
-      `expected one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(issue.input)}`,
+      issue.input === undefined
+        ? undefined
+        : `expected one of ${ENVIRONMENTS.join(", ")}, got ${quoted(issue.input)}`,
   }),
   namespace: dnsLabel,
   /** kubernetes: services are workloads reached with kubectl; local: processes on this machine. @default kubernetes */
@@ -361,7 +398,7 @@ export const platformInput = strictObject({
   backups: backups.optional(),
   logs: z.array(logFiles).optional(),
   externalDependencies: z.array(externalDependency).optional(),
-  /** Seed 000 §3.3 smoke tests, run as a maintenance window's success criteria. */
+  /** Smoke tests run as a maintenance window's success criteria (INATrace operations manual, 3.3 Criterios de Éxito). */
   smokeChecks: z.array(smokeCheck).optional(),
   alerting: alerting.optional(),
   monitoring: monitoring.optional(),

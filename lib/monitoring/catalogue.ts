@@ -1,5 +1,6 @@
 import { Duration, type Platform, type Priority } from "../model/index.js";
-import { backupAlerts, type BackupJob } from "./alerts/backups.js";
+import type { BackupJob } from "../backup/job-names.js";
+import { backupAlerts } from "./alerts/backups.js";
 import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
@@ -24,7 +25,7 @@ export interface MonitoringContext {
   readonly platform: Platform;
   /** Stack name as `--stack` takes it ("mira-prod"). */
   readonly stack: string;
-  /** The stack's backup and restore-drill CronJobs (infra/backup/names.ts). */
+  /** The stack's backup and restore-drill CronJobs (lib/backup/job-names.ts). */
   readonly backupJobs: readonly BackupJob[];
   readonly timing: AlertTiming;
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ExternalDependency, Platform, Service } from "../model/index.js";
-import { backupAgeLimitSeconds, type BackupJob } from "./alerts/backups.js";
+import type { BackupJob } from "../backup/job-names.js";
+import { backupAgeLimitSeconds } from "./alerts/backups.js";
 import { dependencySelectorLabels, PROBE_JOB, serviceSelectorLabels } from "./probes.js";
 import { num, selector } from "./promql.js";
 import { alertTiming } from "./timing.js";

@@ -1,5 +1,5 @@
-import { uptimeAlarmReachesNobody } from "../../infra/monitoring/uptime.js";
 import { CronSchedule, type LoadedStack } from "../model/index.js";
+import { uptimeAlarmReachesNobody } from "../monitoring/uptime.js";
 import { GUARDIA_VERSION } from "../version.js";
 import type { RecordedResource } from "./fake-pulumi-engine.js";
 import type { RenderedFile } from "./render.js";

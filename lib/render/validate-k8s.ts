@@ -1,3 +1,4 @@
+import { LABEL_NAME, LABEL_VALUE } from "../model/fields.js";
 import { CronSchedule } from "../model/index.js";
 import { MAX_CRONJOB_NAME, MAX_NAME } from "../naming.js";
 
@@ -23,8 +24,6 @@ interface SchemaError {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_NAME = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** Every problem of one object, each naming the field ("spec.concurrencyPolicy: must be ..."). */
 export async function validateManifest(manifest: Manifest): Promise<string[]> {
@@ -91,7 +90,7 @@ function serverSideProblems(manifest: Manifest): string[] {
   }
   for (const [key, value] of Object.entries(manifest.metadata?.labels ?? {})) {
     if (!LABEL_NAME.test(key)) problems.push(`metadata.labels: invalid label name "${key}"`);
-    if (!LABEL_VALUE.test(value) || value.length > MAX_NAME) {
+    if (!LABEL_VALUE.test(value)) {
       problems.push(`metadata.labels.${key}: invalid label value "${value}"`);
     }
   }

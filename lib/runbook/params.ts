@@ -1,5 +1,6 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { UsageError } from "../errors.js";
+import { printable, quoted } from "../user-text.js";
 
 /**
  * A runbook's zod params become its CLI flags: `backupId` → `--backup-id`, booleans are switches,
@@ -15,6 +16,15 @@ export interface ParamSpec {
   readonly required: boolean;
   readonly defaultValue: unknown;
   readonly description: string;
+  /** What a number flag accepts; undefined for other types. */
+  readonly range: NumberRange | undefined;
+}
+
+/** The values a number param accepts, from its zod checks (`.int()`, `.positive()`, `.max()`). */
+export interface NumberRange {
+  readonly integer: boolean;
+  readonly min?: { readonly value: number; readonly exclusive: boolean };
+  readonly max?: { readonly value: number; readonly exclusive: boolean };
 }
 
 interface ZodDef {
@@ -24,15 +34,25 @@ interface ZodDef {
   entries?: Record<string, string>;
 }
 
+interface NumberJsonSchema {
+  type?: string;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  exclusiveMaximum?: number;
+}
+
 export function describeParams(schema: z.ZodObject): ParamSpec[] {
   return Object.entries(schema.shape).map(([key, field]) => {
-    let def = (field as unknown as { def: ZodDef }).def;
+    let inner = field as unknown as { def: ZodDef };
+    let def = inner.def;
     let required = true;
     let defaultValue: unknown;
     while (def.type === "default" || def.type === "optional") {
       required = false;
       if (def.type === "default") defaultValue = def.defaultValue;
-      def = def.innerType!.def;
+      inner = def.innerType!;
+      def = inner.def;
     }
     const type = def.type === "boolean" ? "boolean" : def.type === "number" ? "number" : "string";
     return {
@@ -43,8 +63,57 @@ export function describeParams(schema: z.ZodObject): ParamSpec[] {
       required,
       defaultValue,
       description: (field as { description?: string }).description ?? "",
+      range: type === "number" ? numberRange(inner as unknown as z.ZodType) : undefined,
     };
   });
+}
+
+function numberRange(schema: z.ZodType): NumberRange {
+  const json = z.toJSONSchema(schema) as NumberJsonSchema;
+  const bound = (inclusive: number | undefined, exclusive: number | undefined) =>
+    exclusive !== undefined
+      ? { value: exclusive, exclusive: true }
+      : inclusive !== undefined && Math.abs(inclusive) < Number.MAX_SAFE_INTEGER
+        ? { value: inclusive, exclusive: false }
+        : undefined;
+  return {
+    integer: json.type === "integer",
+    min: bound(json.minimum, json.exclusiveMinimum),
+    max: bound(json.maximum, json.exclusiveMaximum),
+  };
+}
+
+/** "a whole number greater than 0", "a number from 0 to 1": what a number flag accepts. */
+export function describeRange({ integer, min, max }: NumberRange): string {
+  const what = integer ? "a whole number" : "a number";
+  if (min && max && !min.exclusive && !max.exclusive) {
+    return `${what} from ${min.value} to ${max.value}`;
+  }
+  const lower = min && (min.exclusive ? `greater than ${min.value}` : `of at least ${min.value}`);
+  const upper = max && (max.exclusive ? `less than ${max.value}` : `of at most ${max.value}`);
+  return [what, [lower, upper].filter(Boolean).join(" and ")].filter(Boolean).join(" ");
+}
+
+/** Decimal digits only: no `Infinity`, `NaN`, `0x10`, `1e3` or blanks that Number() would take. */
+const INTEGER = /^[-+]?\d+$/;
+const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** The number a flag's text means, or why it is not one the flag accepts. */
+export function parseNumberFlag(
+  spec: ParamSpec,
+  text: string,
+): { value: number } | { problem: string } {
+  const range = spec.range ?? { integer: false };
+  const value = Number(text);
+  const { min, max } = range;
+  const fits =
+    (range.integer ? INTEGER : DECIMAL).test(text) &&
+    Number.isFinite(value) &&
+    (!range.integer || Number.isSafeInteger(value)) &&
+    (!min || (min.exclusive ? value > min.value : value >= min.value)) &&
+    (!max || (max.exclusive ? value < max.value : value <= max.value));
+  if (fits) return { value };
+  return { problem: `${spec.flag}: expected ${describeRange(range)}, got ${quoted(text)}` };
 }
 
 /** parseArgs options for the params (numbers arrive as strings and are converted below). */
@@ -71,10 +140,9 @@ export function parseParams<S extends z.ZodObject>(
     const value = values[spec.flag.slice(2)];
     if (value === undefined) continue;
     if (spec.type === "number") {
-      const number = Number(value);
-      if (value === "" || Number.isNaN(number))
-        problems.push(`${spec.flag}: expected a number, got "${String(value)}"`);
-      raw[spec.key] = number;
+      const number = parseNumberFlag(spec, String(value));
+      if ("problem" in number) problems.push(number.problem);
+      else raw[spec.key] = number.value;
     } else {
       raw[spec.key] = value;
     }
@@ -87,7 +155,8 @@ export function parseParams<S extends z.ZodObject>(
       problems.push(`${spec?.flag ?? String(issue.path[0])}: ${describe(issue, spec)}`);
     }
   }
-  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  // Flag values come from whoever typed them: escaped and cut before they reach a terminal.
+  if (problems.length > 0) throw new UsageError(problems.map((p) => printable(p, 300)).join("\n"));
   return parsed.data as z.infer<S>;
 }
 

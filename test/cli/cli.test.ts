@@ -84,7 +84,8 @@ describe("guardia render", () => {
 
   it("writes to out/<stack>/ under the working directory by default", async () => {
     const cwd = mkdtempSync(path.join(scratch, "cwd-"));
-    const result = await runCli(["render", "--stack", "mira-dev"], { cwd });
+    const stackFile = path.join(repoRoot, "stacks", "Pulumi.mira-dev.yaml");
+    const result = await runCli(["render", "--stack", stackFile], { cwd });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(

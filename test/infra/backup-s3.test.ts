@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  backupCronJobNames,
-  IRSA_ROLE_ANNOTATION,
-  SCHEDULE_TAG,
-} from "../../infra/backup/index.js";
+import { IRSA_ROLE_ANNOTATION } from "../../infra/backup/index.js";
+import { backupCronJobNames } from "../../lib/backup/job-names.js";
+import { SCHEDULE_TAG } from "../../lib/backup/layout.js";
 import { composeStack } from "../../infra/stack.js";
 import { runWithFakePulumiEngine } from "../../lib/render/fake-pulumi-engine.js";
 import { renderStack, type Render } from "../../lib/render/render.js";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectionsExportArgs } from "../../infra/backup/collections-export.js";
-import { SCHEDULE_TAG } from "../../infra/backup/index.js";
+import { SCHEDULE_TAG } from "../../lib/backup/layout.js";
 import { renderStack, type Render } from "../../lib/render/render.js";
 import {
   argvOf,

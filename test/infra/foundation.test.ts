@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { Foundation } from "../../infra/foundation.js";
 import program from "../../infra/index.js";
 import { platformFromPulumiConfig } from "../../infra/stack.js";
-import { loadStack, parseStackText, PLATFORM_KEY } from "../../lib/model/index.js";
+import { loadStack, parseStackText, PLATFORM_KEY, StackError } from "../../lib/model/index.js";
 import { runWithFakePulumiEngine, type FakeRun } from "../../lib/render/fake-pulumi-engine.js";
 import { repoRoot } from "../harness/tools.js";
 
@@ -135,7 +135,8 @@ describe("infra/index.ts", () => {
     });
     expect(run.resources).toEqual([]);
     const [first, ...problems] = (error as Error).message.split("\n");
-    expect(first).toBe("stack broken: 3 problem(s) in guardia:platform");
+    expect(error).toBeInstanceOf(StackError);
+    expect(first).toBe("stack broken (Pulumi config): 3 problems");
     // Pulumi config has no lines to sort by; the order is the schema's.
     expect(problems.sort()).toEqual([
       "  guardia:platform.backups.scheduel: unknown key `scheduel` (did you mean `schedules`?); allowed here: destination, schedules, restoreDrill",

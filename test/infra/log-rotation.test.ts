@@ -1,15 +1,10 @@
 import { readdirSync } from "node:fs";
 import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  LogRotation,
-  logRotationCronJobName,
-  logRotationProblems,
-  rotatedEntries,
-} from "../../infra/log-rotation.js";
 import { composeStack } from "../../infra/stack.js";
-import { backupCronJobNames } from "../../infra/backup/index.js";
-import { loadStack } from "../../lib/model/index.js";
+import { backupCronJobNames } from "../../lib/backup/job-names.js";
+import { logRotationCronJobName, rotatedEntries } from "../../lib/logs/job-names.js";
+import { StackError } from "../../lib/model/index.js";
 import { runWithFakePulumiEngine } from "../../lib/render/fake-pulumi-engine.js";
 import { renderStack, type Render } from "../../lib/render/render.js";
 import {
@@ -153,38 +148,19 @@ describe("inline stacks", () => {
     expect(render.components.map((c) => c.type)).not.toContain("guardia:index:LogRotation");
   });
 
-  it("refuses paths that share no directory but /, naming the entry and the claim", async () => {
-    const mira = loadStack("mira-prod").platform;
-    const mixed = { ...mira.logs[0]!, name: "mixed", paths: ["/var/log/a/*.log", "/srv/b/*.log"] };
-    const run = runWithFakePulumiEngine({
-      project: "guardia",
-      stack: "test",
-      config: {},
-      program: () =>
-        new LogRotation("x", {
-          platform: { ...mira, logs: [mixed] },
-          serviceAccountName: "sa",
-          stackConfigMapName: "cm",
-        }),
-    });
-    await expect(run).rejects.toThrow(
-      'logs "mixed" of stack mira-prod: its paths (/var/log/a/*.log, /srv/b/*.log) share no directory but /, where claim mira-logs cannot be mounted; split the entry by directory',
-    );
-  });
-
-  it("refuses a mount over the job's own directories, and a glob that matches rotated files", () => {
-    const { platform } = loadStack("mira-prod");
-    const entry = {
-      name: "x",
-      paths: ["/scratch/logs/*"],
-      maxSize: "1M",
-      compressAfterDays: 1,
-      deleteAfterDays: 2,
-      claim: "c",
+  it("leaves refusing unmountable paths to the model, which names the entry and the claim", async () => {
+    const stack = {
+      ...SHOP,
+      logs: [{ name: "mixed", paths: ["/var/log/a/*.log", "/srv/b/*.log"], claim: "c" }],
     };
-    expect(logRotationProblems(platform, entry)).toEqual([
-      'logs "x": path "/scratch/logs/*" also matches its own rotated files (/scratch/logs/app-20260101-000000); end it with the files\' extension, e.g. /scratch/logs/*.log',
-      'logs "x" of stack mira-prod: claim c would be mounted at /scratch/logs, over the job\'s own /scratch',
+    const error = await renderInline(stack).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(StackError);
+    expect((error as StackError).problems).toEqual([
+      expect.objectContaining({
+        path: "guardia:platform.logs[0].paths",
+        message:
+          "these paths share no directory but /, where claim c cannot be mounted; split the entry by directory",
+      }),
     ]);
   });
 

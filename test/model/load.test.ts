@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStack, parseStackText, StackError } from "../../lib/model/index.js";
 import { repoRoot } from "../harness/tools.js";
@@ -72,6 +69,20 @@ const FIELD_PROBLEMS: Case[] = [
     "expected at most 65535, got 70000"],
   ["a drill server's password in plain text", "dev", drillServer("host: h, user: u, password: hunter2, passwordSecret: { name: d, key: p }"), `${P}.backups.restoreDrill.server.password`, 10,
     "unknown key `password`: secrets never go in a stack file; reference a Kubernetes Secret instead (e.g. `passwordSecret: { name, key }`)"],
+  ["a selector label value with a space", "dev", "monitoring:\n  selectorLabels: { release: kube prometheus }", `${P}.monitoring.selectorLabels.release`, 7,
+    'expected a Kubernetes label value (at most 63 of A-Z, a-z, 0-9, "-", "_", "."; starts and ends alphanumeric), got "kube prometheus"'],
+  ["a selector label name with a space", "dev", "monitoring:\n  selectorLabels: { \"my release\": x }", `${P}.monitoring.selectorLabels."my release"`, 7,
+    'expected a Kubernetes label name (e.g. release or app.kubernetes.io/part-of), got "my release"'],
+  ["an unknown time zone", "dev", "jobs: { timeZone: Mars/Olympus }", `${P}.jobs.timeZone`, 6,
+    'expected an IANA time zone such as "UTC" or "America/Santiago", got "Mars/Olympus"'],
+  ["a time zone in the wrong case", "dev", "jobs: { timeZone: america/santiago }", `${P}.jobs.timeZone`, 6,
+    'time zones are case-sensitive: write "America/Santiago"'],
+  ["a StorageClass that is no Kubernetes name", "dev", "backups:\n  destination: { url: file:///b, storageClass: Fast SSD }", `${P}.backups.destination.storageClass`, 7,
+    'expected a lowercase DNS name (a-z, 0-9, "-" and "."), got "Fast SSD"'],
+  ["a malformed %-escape in a file:// destination", "dev", "backups:\n  destination: { url: \"file:///backups/%zz\" }", `${P}.backups.destination.url`, 7,
+    'malformed %-escape in the path of "file:///backups/%zz"'],
+  ["a bucket name with two dots in a row", "dev", "backups:\n  destination: { url: s3://mira..backups, endpoint: http://minio:9000 }", `${P}.backups.destination.url`, 7,
+    'expected s3://<bucket>[/prefix] or file:///<absolute path>, got "s3://mira..backups"'],
 ];
 
 // prettier-ignore
@@ -95,11 +106,11 @@ const CROSS_FIELD_PROBLEMS: Case[] = [
   ["s3 on AWS without the OIDC provider", "dev", "backups:\n  destination: { url: s3://mira-backups/prod }\naws: { region: sa-east-1 }", `${P}.backups.destination.url`, 7,
     "an s3:// destination on AWS needs `aws.region` and `aws.oidcProviderArn` for the bucket and its IRSA role; set `endpoint` for an S3-compatible store"],
   ["prod with databases and no backups", "prod", `${RECEIVERS}${DATABASE}`, `${P}.backups`, 2,
-    "required in prod when the stack has databases (seed 000 §4.1: daily backups)"],
+    "required in prod when the stack has databases (INATrace operations manual, 4.1 Política General: daily backups)"],
   ["prod without receivers", "prod", FILE_BACKUPS, `${P}.alerting.receivers`, 2,
     "prod needs at least one receiver, or its alerts reach nobody"],
   ["prod turning off the restore drill", "prod", `${FILE_BACKUPS}  restoreDrill: null\n${RECEIVERS}`, `${P}.backups.restoreDrill`, 8,
-    "prod may not turn off the restore drill (seed 000 §4.3: periodic test restores)"],
+    "prod may not turn off the restore drill (INATrace operations manual, 4.3 Pruebas de Restauración: periodic test restores)"],
 ];
 
 describe("parseStackText: one exact message per kind of mistake", () => {
@@ -233,26 +244,7 @@ describe("parseStackText: every problem at once", () => {
   });
 });
 
-describe("loadStack", () => {
-  it("reports a missing stack file", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "guardia-load-"));
-    try {
-      const file = path.join(dir, "stacks", "Pulumi.nope-prod.yaml");
-      expect(() => loadStack("nope-prod", dir)).toThrow(
-        `stacks/Pulumi.nope-prod.yaml: 1 problem\n  (file): no stack file "${file}"`,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("finds a stack by name in guardia's stacks/ and names it after the file", () => {
-    const stack = loadStack("mira-prod", repoRoot);
-    expect(stack.name).toBe("mira-prod");
-    expect(stack.file).toBe("stacks/Pulumi.mira-prod.yaml");
-    expect(stack.platform.environment).toBe("prod");
-  });
-
+describe("parseStackText", () => {
   it("names an inline stack <platform>-<environment>", () => {
     expect(parseStackText(stackText(), "test.yaml").name).toBe("mira-dev");
   });

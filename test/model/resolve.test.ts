@@ -24,7 +24,7 @@ describe("defaults per environment", () => {
   const prod = platformOf(`${BACKUPS}${LOGS}${RECEIVERS}`, "prod");
   const dev = platformOf(`${BACKUPS}${LOGS}`, "dev");
 
-  it("prod keeps daily backups 30 days and weekly 90 (seed 004), dev daily for 7", () => {
+  it("prod keeps daily backups 30 days and weekly 90 (MIRA operations guide), dev daily for 7", () => {
     const schedules = (p: typeof prod) =>
       p.backups!.schedules.map((s) => [s.name, s.cron.toString(), s.keepDays]);
     expect(schedules(prod)).toEqual([
@@ -108,7 +108,7 @@ describe("what the stack says wins, even when it is 0 (`??`, never `||`)", () =>
     expect(platformOf(body, "prod").logs[0]!.compressAfterDays).toBe(0);
   });
 
-  it("merges a partial SLO over seed 004's targets", () => {
+  it("merges a partial SLO over the MIRA operations guide's targets", () => {
     const slo = platformOf("services:\n  - { name: web, slo: { latencyAvgMs: 800 } }").services[0]!
       .slo;
     expect(slo).toEqual({ availability: 0.995, latencyAvgMs: 800, latencyP95Ms: 2000 });

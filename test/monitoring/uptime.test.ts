@@ -1,11 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Platform } from "../../lib/model/index.js";
-import {
-  ExternalUptimeChecks,
-  uptimeAlarmReachesNobody,
-  uptimeAudience,
-} from "../../infra/monitoring/uptime.js";
+import { ExternalUptimeChecks } from "../../infra/monitoring/uptime.js";
+import { uptimeAlarmReachesNobody, uptimeAudience } from "../../lib/monitoring/uptime.js";
 import type { FakeRun, RecordedResource } from "../../lib/render/fake-pulumi-engine.js";
 import { exampleContext, runMonitoring } from "./helpers/stacks.js";
 
@@ -56,6 +53,7 @@ describe("Route 53 uptime checks from outside the cluster", () => {
           "guardia:platform": "mira",
           "guardia:environment": "prod",
           "guardia:service": "nocobase",
+          "managed-by": "guardia",
         },
       },
     ]);

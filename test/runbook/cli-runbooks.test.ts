@@ -90,7 +90,10 @@ describe("guardia list and help", () => {
 
 describe("flag errors are bad input (exit 2) and name the flag", () => {
   it.each([
-    [["--service", "web", "--timeout", "soon"], '--timeout: expected a number, got "soon"'],
+    [
+      ["--service", "web", "--timeout", "soon"],
+      '--timeout: expected a whole number greater than 0, got "soon"',
+    ],
     [["--timeout", "5"], "--service: required"],
     [["--service", "web", "--colour"], "Unknown option '--colour'"],
   ])("restart-service %j", async (args, message) => {

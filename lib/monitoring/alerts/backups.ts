@@ -1,3 +1,4 @@
+import type { BackupJob } from "../../backup/job-names.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
 import { RESPONSE_TIME } from "../contract.js";
 import { selector, type Labels } from "../promql.js";
@@ -8,17 +9,6 @@ import { overTime, repeat, samplesFor } from "./examples.js";
  * older than the schedule allows, or the newest run failed after the last success.
  */
 
-/** A backup or drill CronJob (infra/backup/names.ts `backupCronJobNames` returns these). */
-export interface BackupJob {
-  readonly database: string;
-  /** Schedule name ("daily"), or "restore-drill". */
-  readonly schedule: string;
-  readonly cronJob: string;
-  readonly kind: "backup" | "restore-drill";
-  /** Longest gap between two runs of the schedule, in seconds. */
-  readonly maxIntervalSeconds: number;
-}
-
 const HOUR = 3600;
 /** kube-state-metrics' own job label, present on every series it exports. */
 const KSM = { job: "kube-state-metrics" };
@@ -27,7 +17,7 @@ const KSM = { job: "kube-state-metrics" };
  * A backup is "too old" once the longest gap of its schedule has passed plus time for the run
  * itself: half the gap, at most 3 hours (a daily backup alerts 27 hours after the last success).
  */
-export function backupAgeLimitSeconds(job: BackupJob): number {
+export function backupAgeLimitSeconds(job: Pick<BackupJob, "maxIntervalSeconds">): number {
   return job.maxIntervalSeconds + Math.min(job.maxIntervalSeconds / 2, 3 * HOUR);
 }
 

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { backupCronJobNames } from "../../../infra/backup/names.js";
+import { backupCronJobNames } from "../../../lib/backup/job-names.js";
 import { loadStack, type LoadedStack, type Platform } from "../../../lib/model/index.js";
 import { monitoringContext, type MonitoringContext } from "../../../lib/monitoring/catalogue.js";
 import {

@@ -1,14 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { CronSchedule, Platform } from "../../lib/model/index.js";
-import { STACK_MOUNT_DIR, standardLabels, type Component } from "../../lib/naming.js";
+import { EXIT } from "../lib/errors.js";
+import type { Platform } from "../lib/model/index.js";
+import { STACK_MOUNT_DIR, standardLabels, type Component } from "../lib/naming.js";
 import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   scratchEnv,
   scratchMount,
   scratchVolume,
-} from "../pod-security.js";
+} from "./pod-security.js";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
@@ -26,20 +27,25 @@ export interface JobMount {
   readonly mount: VolumeMount;
 }
 
-export interface GuardiaCronJobArgs {
+/** What the Foundation gives every guardia job: who it runs as and the stack file it reads. */
+export interface JobFoundation {
+  /** The Foundation's job ServiceAccount. */
+  readonly serviceAccountName: pulumi.Input<string>;
+  /** The Foundation's stack ConfigMap, mounted read-only at /etc/guardia. */
+  readonly stackConfigMapName: pulumi.Input<string>;
+}
+
+export interface GuardiaCronJobArgs extends JobFoundation {
   /** The resolved model: namespace, image, time zone and standard labels come from it. */
   readonly platform: Platform;
   /** The CronJob's metadata.name (at most MAX_CRONJOB_NAME characters). */
   readonly cronJobName: string;
   /** `app.kubernetes.io/component` of the CronJob, its Jobs and pods. */
   readonly component: Component;
-  readonly schedule: CronSchedule;
-  /** The runbook's argv after `guardia`, e.g. ["backup-db", "--stack", ...]. */
+  /** The cron expression (the model checked it), in the stack's `jobs.timeZone`. */
+  readonly schedule: string;
+  /** The runbook's argv after `guardia` (`cronJobArgs`), e.g. ["backup-db", "--stack", ...]. */
   readonly args: readonly string[];
-  /** The Foundation's job ServiceAccount. */
-  readonly serviceAccountName: pulumi.Input<string>;
-  /** The Foundation's stack ConfigMap, mounted read-only at /etc/guardia. */
-  readonly stackConfigMapName: pulumi.Input<string>;
   /** Labels added to the standard ones on the CronJob, its Jobs and pods. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** Environment beyond the operator, audit and scratch variables. @default [] */
@@ -50,30 +56,41 @@ export interface GuardiaCronJobArgs {
   readonly mounts?: readonly JobMount[];
   /** How long a Job may run, retries included, before Kubernetes stops it. @default 3600 */
   readonly activeDeadlineSeconds?: number;
-  /** How late a run may still start (controller down, previous run still going). @default 3600 */
-  readonly startingDeadlineSeconds?: number;
   /** Pods retried after a failed one. @default 1 */
   readonly backoffLimit?: number;
-  /** How long a finished Job and its pod's logs stay. @default 604800 (7 days) */
-  readonly ttlSecondsAfterFinished?: number;
-  /** Container requests and limits. @default DEFAULT_JOB_RESOURCES */
+  /** Container requests and limits. @default JOB_DEFAULTS.resources */
   readonly resources?: ResourceRequirements;
-  /** Size limit of the scratch emptyDir behind HOME and TMPDIR. @default "1Gi" */
-  readonly scratchSize?: string;
 }
 
-/** A runbook that mostly waits on other programs: Node and a small child process. */
-export const DEFAULT_JOB_RESOURCES: ResourceRequirements = {
-  requests: { cpu: "50m", memory: "128Mi" },
-  limits: { cpu: "500m", memory: "256Mi" },
+type OptionalJobArgs = Required<
+  Pick<
+    GuardiaCronJobArgs,
+    "labels" | "env" | "envFrom" | "mounts" | "activeDeadlineSeconds" | "backoffLimit" | "resources"
+  >
+>;
+type ResolvedJobArgs = GuardiaCronJobArgs & OptionalJobArgs;
+
+/** The optional arguments' values when a job does not give them. */
+export const JOB_DEFAULTS: OptionalJobArgs = {
+  labels: {},
+  env: [],
+  envFrom: [],
+  mounts: [],
+  activeDeadlineSeconds: 3600,
+  backoffLimit: 1,
+  // A runbook that mostly waits on other programs: Node and a small child process.
+  resources: {
+    requests: { cpu: "50m", memory: "128Mi" },
+    limits: { cpu: "500m", memory: "256Mi" },
+  },
 };
 
+/** How late a run may still start (controller down, previous run still going). */
+const STARTING_DEADLINE_SECONDS = 3600;
 /** Seven days: the pod of a run that failed on Friday night still has its logs on Monday. */
-export const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
-
-/** Exit codes of the guardia CLI (DESIGN.md) that another attempt cannot fix. */
-const BAD_INPUT = 2;
-const REFUSED = 3;
+export const TTL_SECONDS_AFTER_FINISHED = 7 * 24 * 3600;
+/** The emptyDir behind HOME and TMPDIR: logrotate's and the AWS SDK's temporary files. */
+const SCRATCH_SIZE = "1Gi";
 
 /**
  * A CronJob that runs one guardia runbook in the guardia image, the way an engineer runs it:
@@ -82,9 +99,10 @@ const REFUSED = 3;
  */
 export function guardiaCronJob(
   name: string,
-  args: GuardiaCronJobArgs,
+  given: GuardiaCronJobArgs,
   opts?: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.CronJob {
+  const args: ResolvedJobArgs = { ...JOB_DEFAULTS, ...given };
   const { platform, cronJobName } = args;
   const labels = { ...standardLabels(platform, args.component), ...args.labels };
   return new k8s.batch.v1.CronJob(
@@ -97,29 +115,29 @@ export function guardiaCronJob(
   );
 }
 
-function cronJobSpec(args: GuardiaCronJobArgs, labels: Record<string, string>): CronJobSpec {
+function cronJobSpec(args: ResolvedJobArgs, labels: Record<string, string>): CronJobSpec {
   return {
-    schedule: args.schedule.expression,
+    schedule: args.schedule,
     timeZone: args.platform.jobs.timeZone,
     // A backup still running when the next one is due is left alone; two dumps of one database
     // at once only double the load and race for the same lock.
     concurrencyPolicy: "Forbid",
-    startingDeadlineSeconds: args.startingDeadlineSeconds ?? 3600,
+    startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
     successfulJobsHistoryLimit: 3,
     failedJobsHistoryLimit: 1,
     jobTemplate: { metadata: { labels }, spec: jobSpec(args, labels) },
   };
 }
 
-function jobSpec(args: GuardiaCronJobArgs, labels: Record<string, string>): JobSpec {
+function jobSpec(args: ResolvedJobArgs, labels: Record<string, string>): JobSpec {
   return {
-    backoffLimit: args.backoffLimit ?? 1,
-    activeDeadlineSeconds: args.activeDeadlineSeconds ?? 3600,
-    ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
+    backoffLimit: args.backoffLimit,
+    activeDeadlineSeconds: args.activeDeadlineSeconds,
+    ttlSecondsAfterFinished: TTL_SECONDS_AFTER_FINISHED,
     podFailurePolicy: {
       rules: [
-        // Bad input and "refused" (a lock held by another run) fail the same way every time.
-        { action: "FailJob", onExitCodes: { operator: "In", values: [BAD_INPUT, REFUSED] } },
+        // Bad input and "refused" (a lock held by another run): another attempt fails the same way.
+        { action: "FailJob", onExitCodes: { operator: "In", values: [EXIT.usage, EXIT.refused] } },
         // A drained or preempted node is not the job's fault: it does not use up the retry.
         { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
       ],
@@ -128,8 +146,7 @@ function jobSpec(args: GuardiaCronJobArgs, labels: Record<string, string>): JobS
   };
 }
 
-function podSpec(args: GuardiaCronJobArgs): PodSpec {
-  const mounts = args.mounts ?? [];
+function podSpec(args: ResolvedJobArgs): PodSpec {
   return {
     serviceAccountName: args.serviceAccountName,
     // Jobs never call the Kubernetes API. The IRSA web identity token is a projected volume the
@@ -149,13 +166,13 @@ function podSpec(args: GuardiaCronJobArgs): PodSpec {
           items: [{ key: "stack.yaml", path: "stack.yaml" }],
         },
       },
-      scratchVolume(args.scratchSize ?? "1Gi"),
-      ...mounts.map((m) => m.volume),
+      scratchVolume(SCRATCH_SIZE),
+      ...args.mounts.map((m) => m.volume),
     ],
   };
 }
 
-function container(args: GuardiaCronJobArgs): Container {
+function container(args: ResolvedJobArgs): Container {
   return {
     name: "guardia",
     image: args.platform.jobs.image,
@@ -165,17 +182,17 @@ function container(args: GuardiaCronJobArgs): Container {
       { name: "GUARDIA_OPERATOR", value: `cronjob/${args.cronJobName}` },
       { name: "GUARDIA_AUDIT_STDOUT", value: "1" },
       ...scratchEnv,
-      ...(args.env ?? []),
+      ...args.env,
     ],
-    ...(args.envFrom?.length && { envFrom: [...args.envFrom] }),
-    resources: args.resources ?? DEFAULT_JOB_RESOURCES,
+    ...(args.envFrom.length > 0 && { envFrom: [...args.envFrom] }),
+    resources: args.resources,
     securityContext: restrictedContainerSecurityContext,
     // The last lines of the log become the Job's failure message in `kubectl describe`.
     terminationMessagePolicy: "FallbackToLogsOnError",
     volumeMounts: [
       { name: "stack", mountPath: STACK_MOUNT_DIR, readOnly: true },
       scratchMount,
-      ...(args.mounts ?? []).map((m) => m.mount),
+      ...args.mounts.map((m) => m.mount),
     ],
   };
 }

@@ -1,12 +1,11 @@
-import type { Backups, Database, Platform } from "../../lib/model/index.js";
-import { MAX_CRONJOB_NAME, objectName, STACK_FILE_IN_CLUSTER } from "../../lib/naming.js";
+import type { Backups, Database, Platform } from "../model/index.js";
+import { cronJobArgs, MAX_CRONJOB_NAME, objectName } from "../naming.js";
 
 /**
- * Names and schedule facts of the backup CronJobs, kept free of Pulumi so that monitoring rules
- * ("backup too old", "job failed") and runbooks can use them without loading the Pulumi program.
+ * Names, labels, commands and schedule facts of the backup and restore-drill CronJobs, kept free
+ * of Pulumi so that monitoring rules ("backup too old", "job failed"), infra/backup/ and the
+ * runbooks share them without loading the Pulumi program.
  */
-
-export { SCHEDULE_TAG } from "../../lib/backup/layout.js";
 
 /** The `schedule` of a restore drill in `backupCronJobNames` and in the pod's labels. */
 export const RESTORE_DRILL = "restore-drill";
@@ -15,7 +14,8 @@ export const RESTORE_DRILL = "restore-drill";
 export const DATABASE_LABEL = "guardia.io/database";
 export const SCHEDULE_LABEL = "guardia.io/schedule";
 
-export interface BackupCronJob {
+/** A backup or restore-drill CronJob, as the alerts and the dashboard watch it. */
+export interface BackupJob {
   readonly database: string;
   /** The backup schedule's name, or "restore-drill" for a drill. */
   readonly schedule: string;
@@ -35,11 +35,16 @@ export interface BackupCronJob {
  * Every CronJob the backup component creates for a stack: one per database and schedule, plus
  * one restore drill per database when the stack has one. Empty without `backups`.
  */
-export function backupCronJobNames(platform: Platform): BackupCronJob[] {
+export function backupCronJobNames(platform: Platform): BackupJob[] {
+  return platform.databases.flatMap((db) => backupJobsOf(platform, db));
+}
+
+/** The CronJobs of one database: its schedules, then the restore drill. */
+export function backupJobsOf(platform: Platform, db: Database): BackupJob[] {
   const backups = platform.backups;
   if (!backups) return [];
-  return platform.databases.flatMap((db) => [
-    ...backups.schedules.map((schedule): BackupCronJob => ({
+  return [
+    ...backups.schedules.map((schedule): BackupJob => ({
       database: db.name,
       schedule: schedule.name,
       cronJob: backupCronJobName(platform, db, schedule.name),
@@ -48,10 +53,10 @@ export function backupCronJobNames(platform: Platform): BackupCronJob[] {
       maxIntervalSeconds: schedule.cron.maxIntervalSeconds(),
     })),
     ...restoreDrills(platform, db, backups),
-  ]);
+  ];
 }
 
-function restoreDrills(platform: Platform, db: Database, backups: Backups): BackupCronJob[] {
+function restoreDrills(platform: Platform, db: Database, backups: Backups): BackupJob[] {
   if (!backups.restoreDrill) return [];
   const { cron } = backups.restoreDrill;
   return [
@@ -91,38 +96,18 @@ export function backupRoleName(platform: Platform): string {
 
 /**
  * Where this stack's backups live inside the bucket: `<prefix>/<platform>/<env>/`, followed by
- * `<database>/<backup-id>/` (DESIGN.md, Backups). No leading slash when the prefix is empty.
+ * `<database>/<backup-id>/` (the layout of lib/backup/layout.ts). No leading slash when the prefix is empty.
  */
 export function stackKeyPrefix(platform: Platform, prefix: string): string {
   return `${[prefix, platform.name, platform.environment].filter((p) => p !== "").join("/")}/`;
 }
 
-/** `backup-db` as a CronJob runs it (argv after `guardia`); `stack` is a name or a path. */
-export function backupArgs(database: string, schedule: string, stack = STACK_FILE_IN_CLUSTER) {
-  return [
-    "backup-db",
-    "--stack",
-    stack,
-    "--database",
-    database,
-    "--schedule",
-    schedule,
-    "--yes",
-    "--json",
-  ];
+/** `backup-db` as its CronJob runs it (argv after `guardia`). */
+export function backupArgs(database: string, schedule: string): string[] {
+  return cronJobArgs("backup-db", { database, schedule });
 }
 
 /** `verify-backup` of the latest backup, as the restore drill runs it (argv after `guardia`). */
-export function restoreDrillArgs(database: string, stack = STACK_FILE_IN_CLUSTER) {
-  return [
-    "verify-backup",
-    "--stack",
-    stack,
-    "--database",
-    database,
-    "--backup",
-    "latest",
-    "--yes",
-    "--json",
-  ];
+export function restoreDrillArgs(database: string): string[] {
+  return cronJobArgs("verify-backup", { database, backup: "latest" });
 }
