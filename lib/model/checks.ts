@@ -1,5 +1,6 @@
 import type { ModelIssue } from "./resolve.js";
 import type { PlatformInput } from "./schema.js";
+import { waiverRules } from "./waiver-checks.js";
 
 /**
  * Rules that span several fields of a schema-valid stack: names that must be unique, references
@@ -14,6 +15,7 @@ export function crossCheck(input: PlatformInput): ModelIssue[] {
     ...productionRules(input),
     ...backupPasswordRules(input),
     ...deadMansSwitchRules(input),
+    ...waiverRules(input),
   ];
 }
 

@@ -2,8 +2,12 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import path from "node:path";
 import { stringify } from "yaml";
 import program from "../../infra/index.js";
-import { loadStack, PLATFORM_KEY, type LoadedStack } from "../model/index.js";
+import { UsageError } from "../errors.js";
+import { loadStack, PLATFORM_KEY, StackError, type LoadedStack } from "../model/index.js";
 import { HOLDS_NO_SECRET_VALUES } from "../naming.js";
+import { evaluatePolicy, type Verdict } from "../policy/evaluate.js";
+import type { PolicyFile } from "../policy/input.js";
+import { verdictMarkdown } from "../policy/report.js";
 import {
   runWithFakePulumiEngine,
   PULUMI_SECRET_SIG,
@@ -29,6 +33,8 @@ export interface Render {
   readonly files: readonly RenderedFile[];
   /** Component resources (guardia:*), listed in the summary but not written. */
   readonly components: readonly RecordedResource[];
+  /** The policy pack's verdict on the files (also in the summary). */
+  readonly verdict: Verdict;
   readonly summary: string;
 }
 
@@ -43,7 +49,35 @@ export class InvalidManifestError extends Error {
 
 /** Runs the stack's Pulumi program under the fake engine and returns what it would create. */
 export async function renderStack(ref: string, cwd = process.cwd()): Promise<Render> {
-  const stack = loadStack(ref, cwd);
+  return renderLoadedStack(loadStack(ref, cwd));
+}
+
+/**
+ * Renders several stacks in this one process, one after the other (the fake engine's runtime is
+ * global), so the Pulumi and AWS SDKs load once. Every stack file is loaded first: one bad file
+ * stops the whole run before anything renders, with every problem of every file.
+ */
+export async function renderStacks(
+  refs: readonly string[],
+  cwd = process.cwd(),
+): Promise<Render[]> {
+  const loaded: LoadedStack[] = [];
+  const problems: string[] = [];
+  for (const ref of refs) {
+    try {
+      loaded.push(loadStack(ref, cwd));
+    } catch (err) {
+      if (!(err instanceof StackError)) throw err;
+      problems.push(err.message);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  const renders: Render[] = [];
+  for (const stack of loaded) renders.push(await renderLoadedStack(stack));
+  return renders;
+}
+
+async function renderLoadedStack(stack: LoadedStack): Promise<Render> {
   const run = await runWithFakePulumiEngine({
     project: "guardia",
     stack: stack.name,
@@ -55,7 +89,18 @@ export async function renderStack(ref: string, cwd = process.cwd()): Promise<Ren
   files.sort((a, b) => a.path.localeCompare(b.path));
   assertUniquePaths(files);
   await assertValidManifests(files);
-  return { stack, files, components, summary: summarize(stack, files, components) };
+  const verdict = evaluatePolicy(policyFiles(files), { stackName: stack.name });
+  const summary = [summarize(stack, files, components), ...verdictMarkdown(verdict)].join("\n");
+  return { stack, files, components, verdict, summary };
+}
+
+/** The render's files as the policy rules read them (the CrossGuard pack builds the same). */
+export function policyFiles(files: readonly RenderedFile[]): PolicyFile[] {
+  return files.map((f) => ({
+    resource: f.path.replace(/\.yaml$/, ""),
+    type: f.resource.type,
+    content: f.content,
+  }));
 }
 
 function isProviderResource(resource: RecordedResource): boolean {
@@ -155,7 +200,10 @@ async function assertValidManifests(files: readonly RenderedFile[]): Promise<voi
  * Writes the render to `out`, replacing an earlier render there but refusing to touch a
  * directory guardia did not write. The new tree is built beside it and swapped in at the end.
  */
-export function writeRender(render: Render, out: string): void {
+export function writeRender(
+  render: Omit<Render, "verdict">,
+  out: string,
+): void {
   // Without a trailing "/": `out/.tmp-<pid>` would be staged inside the directory it replaces.
   const outDir = path.resolve(out);
   if (
