@@ -11,6 +11,10 @@ const USAGE = `guardia ${GUARDIA_VERSION}: operations as code for one platform e
 
 Usage:
   guardia render   --stack <s> [--out <dir>]   offline picture of a stack (default out/<s>/)
+  guardia render   --all [--out <dir>]         every stack in one process, each in <dir>/<s>/
+  guardia policy   [--stack <s>] [--format text|md|json]   the policy verdict; exit 1 on a violation
+  guardia diff     --base <git-ref> [--stack <s>] [--format md|text|json] [--out <file>]
+                                               rendered changes, policy and runbook impact since <ref>
   guardia validate [--stack <s>]               validate stack files (all in stacks/ when no --stack)
   guardia list                                 runbooks with one-line summaries
   guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>]
@@ -26,6 +30,8 @@ const COMMANDS: Record<string, Command> = {
   render: async (args) => (await import("./render-command.js")).renderCommand(args),
   validate: async (args) => (await import("./validate-command.js")).validateCommand(args),
   list: async () => (await import("./runbook-command.js")).listCommand(),
+  policy: async (args) => (await import("./policy-command.js")).policyCommand(args),
+  diff: async (args) => (await import("./diff-command.js")).diffCommand(args),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -22,7 +22,8 @@ export async function validateCommand(args: string[]): Promise<number> {
   return invalid > 0 ? EXIT.usage : EXIT.ok;
 }
 
-function allStackFiles(): string[] {
+/** Every stack file in the stacks directory, sorted by name. */
+export function allStackFiles(): string[] {
   const dir = path.dirname(stackFilePath("any"));
   if (!existsSync(dir)) throw new UsageError(`no stacks/ directory at ${dir}`);
   return readdirSync(dir)

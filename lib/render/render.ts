@@ -4,29 +4,17 @@ import { stringify } from "yaml";
 import program from "../../infra/index.js";
 import { UsageError } from "../errors.js";
 import { loadStack, PLATFORM_KEY, StackError, type LoadedStack } from "../model/index.js";
-import { HOLDS_NO_SECRET_VALUES } from "../naming.js";
 import { evaluatePolicy, type Verdict } from "../policy/evaluate.js";
-import type { PolicyFile } from "../policy/input.js";
 import { verdictMarkdown } from "../policy/report.js";
-import {
-  runWithFakePulumiEngine,
-  PULUMI_SECRET_SIG,
-  type RecordedResource,
-} from "./fake-pulumi-engine.js";
+import { runWithFakePulumiEngine, type RecordedResource } from "./fake-pulumi-engine.js";
+import { isProviderResource, policyFiles, toFile, type RenderedFile } from "./files.js";
 import { summarize } from "./summary.js";
 import { validateManifest } from "./validate-k8s.js";
 
+export { SECRET_PLACEHOLDER, toFile, type RenderedFile } from "./files.js";
+
 /** Written into every render directory, so a later render knows it may replace the directory. */
 const MARKER = ".guardia-render";
-export const SECRET_PLACEHOLDER = "[secret]";
-
-export interface RenderedFile {
-  /** Path inside the render directory, with "/" separators. */
-  readonly path: string;
-  readonly resource: RecordedResource;
-  /** What the file holds: the manifest for Kubernetes, { type, name, inputs } otherwise. */
-  readonly content: Record<string, unknown>;
-}
 
 export interface Render {
   readonly stack: LoadedStack;
@@ -94,89 +82,6 @@ async function renderLoadedStack(stack: LoadedStack): Promise<Render> {
   return { stack, files, components, verdict, summary };
 }
 
-/** The render's files as the policy rules read them (the CrossGuard pack builds the same). */
-export function policyFiles(files: readonly RenderedFile[]): PolicyFile[] {
-  return files.map((f) => ({
-    resource: f.path.replace(/\.yaml$/, ""),
-    type: f.resource.type,
-    content: f.content,
-  }));
-}
-
-function isProviderResource(resource: RecordedResource): boolean {
-  return /^(kubernetes|aws):/.test(resource.type);
-}
-
-/** One recorded resource as the file a reviewer reads: secrets redacted, JSON policies as YAML. */
-export function toFile(resource: RecordedResource): RenderedFile {
-  const isSecret = resource.type === "kubernetes:core/v1:Secret";
-  const inputs = redactSecrets(
-    isSecret ? secretManifest(resource.inputs) : resource.inputs,
-  ) as Record<string, unknown>;
-  if (resource.type.startsWith("kubernetes:")) {
-    const manifest = inputs;
-    const kind = String(manifest.kind);
-    const name = String(
-      (manifest.metadata as { name?: string } | undefined)?.name ?? resource.name,
-    );
-    return { path: `kubernetes/${kind}/${name}.yaml`, resource, content: manifest };
-  }
-  // "aws:s3/bucketPolicy:BucketPolicy" → aws/s3.BucketPolicy/<name>.yaml
-  const [, module, type] = /^aws:([^/]+)\/[^:]+:(.+)$/.exec(resource.type) ?? [];
-  return {
-    path: `aws/${module}.${type}/${resource.name}.yaml`,
-    resource,
-    content: { type: resource.type, name: resource.name, inputs: expandJsonDocuments(inputs) },
-  };
-}
-
-function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value === null || typeof value !== "object") return value;
-  if (PULUMI_SECRET_SIG in value) return SECRET_PLACEHOLDER;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
-}
-
-/**
- * A Secret keeps its keys and shows `[secret]` for each value. The Kubernetes SDK marks the whole
- * `data`/`stringData` map as one secret, so it is unwrapped first; collapsing the map into one
- * string would also make the object fail its schema.
- */
-function secretManifest(inputs: Record<string, unknown>): Record<string, unknown> {
-  const metadata = inputs.metadata as { annotations?: Record<string, string> } | undefined;
-  const plain = metadata?.annotations?.[HOLDS_NO_SECRET_VALUES] === "true";
-  const values = (data: unknown) => {
-    const map = unwrapSecret(data);
-    if (!map || typeof map !== "object") return map;
-    return plain ? map : Object.fromEntries(Object.keys(map).map((k) => [k, SECRET_PLACEHOLDER]));
-  };
-  return {
-    ...inputs,
-    ...(inputs.data !== undefined && { data: values(inputs.data) }),
-    ...(inputs.stringData !== undefined && { stringData: values(inputs.stringData) }),
-  };
-}
-
-function unwrapSecret(value: unknown): unknown {
-  return value !== null && typeof value === "object" && PULUMI_SECRET_SIG in value
-    ? (value as unknown as { value: unknown }).value
-    : value;
-}
-
-/** IAM and bucket policies are JSON strings; reviewers read them better as YAML. */
-function expandJsonDocuments(value: unknown): unknown {
-  if (typeof value === "string" && value.startsWith("{")) {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }
-  if (Array.isArray(value)) return value.map(expandJsonDocuments);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandJsonDocuments(v)]));
-}
-
 function assertUniquePaths(files: readonly RenderedFile[]): void {
   const seen = new Set<string>();
   for (const file of files) {
@@ -200,10 +105,7 @@ async function assertValidManifests(files: readonly RenderedFile[]): Promise<voi
  * Writes the render to `out`, replacing an earlier render there but refusing to touch a
  * directory guardia did not write. The new tree is built beside it and swapped in at the end.
  */
-export function writeRender(
-  render: Omit<Render, "verdict">,
-  out: string,
-): void {
+export function writeRender(render: Omit<Render, "verdict">, out: string): void {
   // Without a trailing "/": `out/.tmp-<pid>` would be staged inside the directory it replaces.
   const outDir = path.resolve(out);
   if (

@@ -123,7 +123,7 @@ export function bucketObjectLockProd(input: PolicyInput): Finding[] {
   });
 }
 
-interface Statement extends Record_ {
+export interface Statement extends Record_ {
   readonly Effect?: string;
 }
 
@@ -137,19 +137,21 @@ interface DocumentRef {
   readonly statements: Statement[];
 }
 
-/** Every IAM policy document among the AWS resources' inputs, wherever it sits. */
+/** Every IAM policy document inside `value` (a resource's inputs), wherever it sits, by field. */
+export function documentsIn(
+  value: unknown,
+  field: string,
+): { field: string; statements: Statement[] }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => documentsIn(v, `${field}[${i}]`));
+  if (!isRecord(value)) return [];
+  if ("Statement" in value) return [{ field, statements: statementsOf(value) }];
+  return Object.entries(value).flatMap(([k, v]) => documentsIn(v, `${field}.${k}`));
+}
+
 function policyDocuments(input: PolicyInput): DocumentRef[] {
-  const found: DocumentRef[] = [];
-  const walk = (file: PolicyFile, value: unknown, field: string) => {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(file, v, `${field}[${i}]`));
-    if (!isRecord(value)) return;
-    if ("Statement" in value) found.push({ file, field, statements: statementsOf(value) });
-    else for (const [k, v] of Object.entries(value)) walk(file, v, `${field}.${k}`);
-  };
-  input.files
+  return input.files
     .filter((f) => f.type.startsWith("aws:"))
-    .forEach((f) => walk(f, inputsOf(f), "inputs"));
-  return found;
+    .flatMap((file) => documentsIn(inputsOf(file), "inputs").map((doc) => ({ file, ...doc })));
 }
 
 export function iamNoWildcard(input: PolicyInput): Finding[] {
