@@ -1,14 +1,17 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
+import { SECRET_DIGEST_KEY_ENV } from "../render/secret-digests.js";
 import { blobAt, blobOfWorkingFile, git } from "./git.js";
 import { readRenderTree, type StackRender } from "./snapshot.js";
 
@@ -40,6 +43,18 @@ export function cacheDir(root: string): string {
   return dir;
 }
 
+/**
+ * The key of the secret fingerprints (render/secret-digests.ts): made once per cache and kept
+ * there, readable by its owner only, since the cached renders' fingerprints were made with it.
+ */
+export function secretDigestKey(root: string): string {
+  const file = path.join(cacheDir(root), "secret-digest.key");
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
 export async function baseRender(options: BaseRenderOptions): Promise<StackRender[]> {
   const target = path.join(cacheDir(options.root), "renders", options.commit);
   if (!existsSync(target)) await renderIntoCache(options, target);
@@ -59,7 +74,7 @@ async function renderIntoCache(options: BaseRenderOptions, target: string): Prom
     const project = path.join(worktree, path.relative(root, options.project));
     await installDependencies(options, project);
     rmSync(staging, { recursive: true, force: true });
-    await renderAll(project, staging);
+    await renderAll(project, staging, secretDigestKey(root));
     publish(staging, target);
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -83,7 +98,8 @@ async function installDependencies(options: BaseRenderOptions, project: string):
     return;
   }
   options.log("package-lock.json differs at the base: npm ci in its worktree");
-  await run("npm", ["ci", "--no-audit", "--no-fund"], project);
+  const install = await run("npm", ["ci", "--no-audit", "--no-fund"], project, process.env);
+  if (install.code !== 0) throw new Error(`npm ci at the base failed:\n${install.stderr.trim()}`);
 }
 
 /** The base's own guardia: the repository's bin/ (guardia itself) or its installed package. */
@@ -102,14 +118,10 @@ function guardiaOf(project: string): string {
  * `guardia render --all --out <dir>`; a base from before `--all` existed renders stack by stack
  * (`--stack`, one process each), into the same layout.
  */
-async function renderAll(project: string, out: string): Promise<void> {
+async function renderAll(project: string, out: string, digestKey: string): Promise<void> {
   const guardia = guardiaOf(project);
-  const all = await run(
-    process.execPath,
-    [guardia, "render", "--all", "--out", out],
-    project,
-    true,
-  );
+  const env = { ...process.env, [SECRET_DIGEST_KEY_ENV]: digestKey };
+  const all = await run(process.execPath, [guardia, "render", "--all", "--out", out], project, env);
   if (all.code === 0) return;
   if (!/--all/.test(all.stderr))
     throw new Error(`rendering the base failed:\n${all.stderr.trim()}`);
@@ -127,7 +139,7 @@ async function renderAll(project: string, out: string): Promise<void> {
       "--out",
       path.join(out, name),
     ];
-    const one = await run(process.execPath, args, project, true);
+    const one = await run(process.execPath, args, project, env);
     if (one.code !== 0)
       throw new Error(`rendering ${name} at the base failed:\n${one.stderr.trim()}`);
   }
@@ -149,22 +161,18 @@ interface RunResult {
   readonly stderr: string;
 }
 
-/** A child process with its output kept (stderr is reported when it fails); argv only. */
+/** A child process with its stderr kept for the error message; argv only, secrets in `env`. */
 function run(
   command: string,
   args: readonly string[],
   cwd: string,
-  allowFailure = false,
+  env: NodeJS.ProcessEnv,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0 && !allowFailure)
-        reject(new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stderr.trim()}`));
-      else resolve({ code: code ?? 1, stderr });
-    });
+    child.on("close", (code) => resolve({ code: code ?? 1, stderr }));
   });
 }

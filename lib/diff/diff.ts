@@ -1,15 +1,15 @@
 import path from "node:path";
-import { loadStack, parseStackText, type LoadedStack } from "../model/index.js";
+import { parseStackText, type LoadedStack } from "../model/index.js";
 import { compareText, evaluatePolicy, findingKey, type Verdict } from "../policy/evaluate.js";
 import type { Finding } from "../policy/input.js";
-import { renderStacks } from "../render/render.js";
-import { baseRender } from "./base-render.js";
+import { loadStacks, renderStacks } from "../render/render.js";
+import { baseRender, secretDigestKey } from "./base-render.js";
 import { filesAt, repositoryRoot, resolveCommit, showFile } from "./git.js";
 import { modelMeanings } from "./meaning-model.js";
 import { renderMeanings } from "./meaning-render.js";
 import { diffResources, type ResourceChange } from "./resources.js";
 import { compareRunbookPlans, runbookPlans, type RunbookImpact } from "./runbook-impact.js";
-import { fromRender, policyFilesOf, type StackRender } from "./snapshot.js";
+import { fromRender, policyFilesOf, unfingerprinted, type StackRender } from "./snapshot.js";
 
 /**
  * `guardia diff`: the working tree rendered with the current code against a git ref rendered with
@@ -61,16 +61,15 @@ interface Side {
 export async function diffAgainst(options: DiffOptions): Promise<DiffResult> {
   const root = repositoryRoot(options.cwd);
   const commit = resolveCommit(options.base, root);
-  const headModels = options.stacks.map((ref) => loadStack(ref, options.cwd));
+  // Every stack file first: bad input stops here, before the base's worktree is made.
+  const headModels = loadStacks(options.stacks, options.cwd);
+  const digestKey = secretDigestKey(root);
   const [headRenders, baseRenders] = await Promise.all([
-    renderStacks(
-      headModels.map((s) => s.file),
-      options.cwd,
-    ),
+    renderStacks(headModels),
     baseRender({ root, commit, project: options.cwd, log: options.log }),
   ]);
   const head: Side = {
-    renders: new Map(headRenders.map((r) => [r.stack.name, fromRender(r)])),
+    renders: new Map(headRenders.map((r) => [r.stack.name, fromRender(r, digestKey)])),
     models: new Map(headModels.map((s) => [s.name, s])),
     notes: new Map(),
   };
@@ -109,7 +108,11 @@ function baseModels(root: string, commit: string, stacksDir: string): Omit<Side,
 }
 
 async function stackDiff(name: string, base: Side, head: Side, today?: string): Promise<StackDiff> {
-  const [before, after] = [base.renders.get(name), head.renders.get(name)];
+  const before = base.renders.get(name);
+  // A base rendered before secret fingerprints existed: compare secrets as the render shows them.
+  const fingerprints = before?.fingerprinted !== false;
+  const headRender = head.renders.get(name);
+  const after = headRender && !fingerprints ? unfingerprinted(headRender) : headRender;
   const [oldModel, newModel] = [base.models.get(name), head.models.get(name)];
   const changes = diffResources(before, after);
   const verdict = (r: StackRender | undefined) =>
@@ -137,6 +140,11 @@ async function stackDiff(name: string, base: Side, head: Side, today?: string): 
     runbooks: impact,
     notes: [
       ...(base.notes.has(name) ? [base.notes.get(name)!] : []),
+      ...(fingerprints
+        ? []
+        : [
+            "the base's guardia does not fingerprint secrets: a secret whose value alone changed shows as unchanged",
+          ]),
       ...(before ? [] : ["a new stack: the base has no render of it"]),
       ...(after ? [] : ["the stack is gone from the working tree"]),
     ],

@@ -1,6 +1,5 @@
-import { SECRET_PLACEHOLDER } from "../render/files.js";
 import { diffFields, type FieldChange } from "./fields.js";
-import type { StackRender } from "./snapshot.js";
+import { SECRET_VALUE, withoutFingerprints, type StackRender } from "./snapshot.js";
 
 /**
  * What changed between two renders of one stack: resources added, removed, and changed with the
@@ -42,9 +41,7 @@ function isSecretObject(content: Record<string, unknown>): boolean {
 
 function isSecretField(content: Record<string, unknown>, change: FieldChange): boolean {
   if (isSecretObject(content) && /^(data|stringData)(\.|$)/.test(change.field)) return true;
-  return [change.before, change.after].some((v) =>
-    JSON.stringify(v ?? null).includes(SECRET_PLACEHOLDER),
-  );
+  return [change.before, change.after].some((v) => SECRET_VALUE.test(JSON.stringify(v ?? null)));
 }
 
 function hideSecret(content: Record<string, unknown>, change: FieldChange) {
@@ -53,16 +50,16 @@ function hideSecret(content: Record<string, unknown>, change: FieldChange) {
 }
 
 function hideSecretData(content: Record<string, unknown>): Record<string, unknown> {
-  if (!isSecretObject(content)) return content;
+  if (!isSecretObject(content)) return withoutFingerprints(content);
   const hide = (data: unknown) =>
     data && typeof data === "object"
       ? Object.fromEntries(Object.keys(data).map((k) => [k, HIDDEN]))
       : HIDDEN;
-  return {
+  return withoutFingerprints({
     ...content,
     ...(content.data !== undefined && { data: hide(content.data) }),
     ...(content.stringData !== undefined && { stringData: hide(content.stringData) }),
-  };
+  });
 }
 
 /** "2 changed, 1 added" (or "no change"). */

@@ -8,6 +8,7 @@ import { evaluatePolicy, type Verdict } from "../policy/evaluate.js";
 import { verdictMarkdown } from "../policy/report.js";
 import { runWithFakePulumiEngine, type RecordedResource } from "./fake-pulumi-engine.js";
 import { isProviderResource, policyFiles, toFile, type RenderedFile } from "./files.js";
+import { SECRET_DIGEST_KEY_ENV, SECRET_DIGESTS_FILE, secretDigests } from "./secret-digests.js";
 import { summarize } from "./summary.js";
 import { validateManifest } from "./validate-k8s.js";
 
@@ -46,23 +47,32 @@ export async function renderStack(ref: string, cwd = process.cwd()): Promise<Ren
  * stops the whole run before anything renders, with every problem of every file.
  */
 export async function renderStacks(
-  refs: readonly string[],
+  stacks: readonly (string | LoadedStack)[],
   cwd = process.cwd(),
 ): Promise<Render[]> {
+  const loaded = loadStacks(stacks, cwd);
+  const renders: Render[] = [];
+  for (const stack of loaded) renders.push(await renderLoadedStack(stack));
+  return renders;
+}
+
+/** Loads every stack file, or fails with every problem of every file (bad input, exit 2). */
+export function loadStacks(
+  stacks: readonly (string | LoadedStack)[],
+  cwd = process.cwd(),
+): LoadedStack[] {
   const loaded: LoadedStack[] = [];
   const problems: string[] = [];
-  for (const ref of refs) {
+  for (const stack of stacks) {
     try {
-      loaded.push(loadStack(ref, cwd));
+      loaded.push(typeof stack === "string" ? loadStack(stack, cwd) : stack);
     } catch (err) {
       if (!(err instanceof StackError)) throw err;
       problems.push(err.message);
     }
   }
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
-  const renders: Render[] = [];
-  for (const stack of loaded) renders.push(await renderLoadedStack(stack));
-  return renders;
+  return loaded;
 }
 
 async function renderLoadedStack(stack: LoadedStack): Promise<Render> {
@@ -124,6 +134,11 @@ export function writeRender(render: Omit<Render, "verdict">, out: string): void 
   }
   mkdirSync(staging, { recursive: true });
   writeFileSync(path.join(staging, "SUMMARY.md"), render.summary);
+  const digestKey = process.env[SECRET_DIGEST_KEY_ENV];
+  if (digestKey) {
+    const digests = JSON.stringify(secretDigests(render.files, digestKey));
+    writeFileSync(path.join(staging, SECRET_DIGESTS_FILE), `${digests}\n`);
+  }
   writeFileSync(path.join(staging, MARKER), `${render.stack.name}\n`);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(path.dirname(outDir), { recursive: true });
