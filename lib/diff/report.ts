@@ -180,8 +180,8 @@ function resourceLines(c: ResourceChange): string[] {
 function fieldLines(f: FieldChange & { secret?: true }): string[] {
   const at = `  - \`${f.field}\``;
   if (f.secret) return [`${at}: ${f.kind} (secret: the value is never shown)`];
-  if (f.kind === "added") return [`${at}: added ${value(f.after)}`];
-  if (f.kind === "removed") return [`${at}: removed (was ${value(f.before)})`];
+  if (f.kind === "added") return [`${at}: added${shown(f.after)}`, ...block(f.after)];
+  if (f.kind === "removed") return [`${at}: removed${shown(f.before)}`, ...block(f.before)];
   if (isMultiline(f.before) || isMultiline(f.after))
     return [
       `${at}: changed`,
@@ -191,6 +191,16 @@ function fieldLines(f: FieldChange & { secret?: true }): string[] {
 }
 
 const isMultiline = (v: unknown) => typeof v === "string" && v.includes("\n");
+const isStructured = (v: unknown) => typeof v === "object" && v !== null;
+
+/** A scalar inline after "added"/"removed"; a map or list goes in a YAML block below. */
+function shown(v: unknown): string {
+  return isStructured(v) ? ":" : ` ${value(v)}`;
+}
+
+function block(v: unknown): string[] {
+  return isStructured(v) ? fence("yaml", stringify(v, { lineWidth: 0 }).trimEnd().split("\n")) : [];
+}
 
 /** A value inline: code-quoted, with a longer fence when the value holds a backtick. */
 function value(v: unknown): string {
