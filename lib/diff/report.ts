@@ -209,9 +209,21 @@ function value(v: unknown): string {
   return `${tick}${text.replace(/\n/g, "⏎")}${tick}`;
 }
 
+/** Beyond this many lines added or removed, a line-by-line diff says less than the counts. */
+const MAX_CHANGED_LINES = 400;
+
 /** The changed lines of a multi-line value, with one line of context, as a unified diff body. */
 export function lineDiff(before: string, after: string): string[] {
-  const patch = structuredPatch("before", "after", before, after, "", "", { context: 1 });
+  const patch = structuredPatch("before", "after", before, after, "", "", {
+    context: 1,
+    maxEditLength: MAX_CHANGED_LINES,
+  });
+  if (!patch) {
+    const count = (text: string) => text.split("\n").length;
+    return [
+      `@@ too different to list line by line: ${count(before)} lines → ${count(after)} lines @@`,
+    ];
+  }
   return patch.hunks.flatMap((h) => [
     `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
     ...h.lines,
