@@ -245,6 +245,18 @@ describe("guardia diff in its other formats, and its cache", () => {
     }
   }, 600_000);
 
+  it("--stack compares one stack, and exits 0 when it breaks no new rule", async () => {
+    const result = await run("--stack", "mira-dev", "--format", "text");
+    expect(result.code).toBe(0);
+    const summaries = result.stdout
+      .split("\n")
+      .filter((l) => /^[a-z-]+ \((prod|staging|testing|dev)\): /.test(l));
+    expect(summaries).toEqual([
+      "mira-dev (dev): 5 changed, 1 added; policy passes: 0 violations (19 rules)",
+    ]);
+    expect(result.stdout).toContain("- `restart-service --service nocobase`: its plan changes");
+  }, 600_000);
+
   it("keeps the base render per commit, with no secret value in it, out of git", () => {
     const cache = path.join(repo.dir, ".guardia-cache");
     const base = repo.git("rev-parse", "HEAD~1");
