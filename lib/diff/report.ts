@@ -2,7 +2,7 @@ import { structuredPatch } from "diff";
 import { stringify } from "yaml";
 import { RULES } from "../policy/catalogue.js";
 import type { Finding } from "../policy/input.js";
-import { plural, row, verdictHeadline } from "../policy/report.js";
+import { findingCells, plural, table, verdictHeadline } from "../policy/report.js";
 import type { DiffResult, StackDiff } from "./diff.js";
 import type { FieldChange } from "./fields.js";
 import { changeSummary, type ResourceChange } from "./resources.js";
@@ -36,14 +36,17 @@ function policyCell(s: StackDiff): string {
     : `${verdictHeadline(s.policy.head)}${fixed}`;
 }
 
+/** What reviewers read first: the verdict, a line per changed stack, new violations, waivers. */
 export function markdownHeader(result: DiffResult): string[] {
   const fresh = result.stacks.flatMap((s) =>
-    s.policy.newViolations.map((f) => ({ stack: s.name, f })),
+    s.policy.newViolations.map((f) => [`\`${s.name}\``, ...findingCells(f)]),
   );
   const changed = result.stacks.filter((s) => !isQuiet(s));
   const quiet = result.stacks.filter(isQuiet).map((s) => `\`${s.name}\``);
   const waivers = result.stacks.flatMap((s) =>
-    (s.policy.head?.waivers ?? []).map((w) => ({ stack: s.name, w })),
+    (s.policy.head?.waivers ?? []).map((w) =>
+      [s.name, w.rule, w.resource].map((c) => `\`${c}\``).concat(w.owner, w.expires, w.reason),
+    ),
   );
   return [
     COMMENT_MARKER,
@@ -54,56 +57,31 @@ export function markdownHeader(result: DiffResult): string[] {
       : `**Policy: ${plural(fresh.length, "new violation")}**: the change breaks rules the base did not.`,
     "",
     ...(changed.length > 0
-      ? [
-          "| stack | environment | resources | policy |",
-          "|---|---|---|---|",
-          ...changed.map((s) =>
-            row([`\`${s.name}\``, s.environment ?? "?", changeSummary(s.changes), policyCell(s)]),
-          ),
-          "",
-        ]
+      ? table(
+          ["stack", "environment", "resources", "policy"],
+          changed.map((s) => [
+            `\`${s.name}\``,
+            s.environment ?? "?",
+            changeSummary(s.changes),
+            policyCell(s),
+          ]),
+        )
       : ["No stack changes.", ""]),
     ...(quiet.length > 0 ? [`Unchanged: ${quiet.join(", ")}.`, ""] : []),
     ...(fresh.length > 0
       ? [
           "### New violations",
           "",
-          "| stack | rule | severity | resource | field | problem | fix |",
-          "|---|---|---|---|---|---|---|",
-          ...fresh.map(({ stack, f }) => row([`\`${stack}\``, ...findingCells(f)])),
-          "",
+          ...table(["stack", "rule", "severity", "resource", "field", "problem", "fix"], fresh),
         ]
       : []),
     ...(waivers.length > 0
       ? [
           "### Waivers in force",
           "",
-          "| stack | rule | resource | owner | expires | reason |",
-          "|---|---|---|---|---|---|",
-          ...waivers.map(({ stack, w }) =>
-            row([
-              `\`${stack}\``,
-              `\`${w.rule}\``,
-              `\`${w.resource}\``,
-              w.owner,
-              w.expires,
-              w.reason,
-            ]),
-          ),
-          "",
+          ...table(["stack", "rule", "resource", "owner", "expires", "reason"], waivers),
         ]
       : []),
-  ];
-}
-
-function findingCells(f: Finding): string[] {
-  return [
-    `\`${f.rule}\``,
-    RULES[f.rule].severity,
-    `\`${f.resource}\``,
-    `\`${f.field}\``,
-    f.message,
-    RULES[f.rule].fix,
   ];
 }
 

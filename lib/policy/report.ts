@@ -39,46 +39,39 @@ function findingLine(f: Finding): string {
 export function verdictMarkdown(verdict: Verdict, level = "##"): string[] {
   const lines = [`${level} Policy`, "", `**${verdictHeadline(verdict)}**`, ""];
   if (verdict.violations.length > 0) {
-    lines.push(
-      "| rule | severity | resource | field | problem | fix |",
-      "|---|---|---|---|---|---|",
-      ...verdict.violations.map((f) =>
-        row([
-          `\`${f.rule}\``,
-          RULES[f.rule].severity,
-          `\`${f.resource}\``,
-          `\`${f.field}\``,
-          f.message,
-          RULES[f.rule].fix,
-        ]),
-      ),
-      "",
-    );
+    const header = ["rule", "severity", "resource", "field", "problem", "fix"];
+    lines.push(...table(header, verdict.violations.map(findingCells)));
   }
   if (verdict.waivers.length > 0) {
-    lines.push(
-      `${level}# Waivers in force`,
-      "",
-      "| rule | resource | owner | expires | reason | waives |",
-      "|---|---|---|---|---|---|",
-      ...verdict.waivers.map((w) => {
-        const used = verdict.waived.filter((f) => f.waiver === w).length;
-        return row([
-          `\`${w.rule}\``,
-          `\`${w.resource}\``,
-          w.owner,
-          w.expires,
-          w.reason,
-          String(used),
-        ]);
-      }),
-      "",
-    );
+    const rows = verdict.waivers.map((w) => {
+      const used = verdict.waived.filter((f) => f.waiver === w).length;
+      return [`\`${w.rule}\``, `\`${w.resource}\``, w.owner, w.expires, w.reason, String(used)];
+    });
+    const header = ["rule", "resource", "owner", "expires", "reason", "waives"];
+    lines.push(`${level}# Waivers in force`, "", ...table(header, rows));
   }
   if (verdict.notes.length > 0) {
     lines.push(`${level}# Not checked`, "", ...verdict.notes.map((n) => `- ${n}`), "");
   }
   return lines;
+}
+
+/** A violation as table cells: rule, severity, resource, field, problem, fix. */
+export function findingCells(f: Finding): string[] {
+  const code = (text: string) => `\`${text}\``;
+  return [
+    code(f.rule),
+    RULES[f.rule].severity,
+    code(f.resource),
+    code(f.field),
+    f.message,
+    RULES[f.rule].fix,
+  ];
+}
+
+/** A Markdown table, followed by an empty line. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [row(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(row), ""];
 }
 
 export function row(cells: readonly string[]): string {
