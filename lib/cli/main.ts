@@ -12,9 +12,10 @@ const USAGE = `guardia ${GUARDIA_VERSION}: operations as code for one platform e
 Usage:
   guardia render   --stack <s> [--out <dir>]   offline picture of a stack (default out/<s>/)
   guardia render   --all [--out <dir>]         every stack in one process, each in <dir>/<s>/
-  guardia policy   [--stack <s>] [--format text|md|json]   the policy verdict; exit 1 on a violation
+  guardia policy   [--stack <s>] [--format text|md|json]
+                                               the policy verdict; exit 1 on a violation
   guardia diff     --base <git-ref> [--stack <s>] [--format md|text|json] [--out <file>]
-                                               rendered changes, policy and runbook impact since <ref>
+                                               what changed since <git-ref>: resources, policy, runbooks
   guardia validate [--stack <s>]               validate stack files (all in stacks/ when no --stack)
   guardia list                                 runbooks with one-line summaries
   guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>]
