@@ -18,7 +18,7 @@ export async function renderCommand(args: string[]): Promise<number> {
     for (const render of renders) write(render, path.join(flags.out ?? "out", render.stack.name));
     return EXIT.ok;
   }
-  if (!flags.stack) throw new UsageError("render needs --stack <name or path> (or --all)");
+  if (!flags.stack) throw new UsageError("render needs --stack <name or path>");
   const render = await renderStack(flags.stack);
   write(render, flags.out ?? path.join("out", render.stack.name));
   return EXIT.ok;
