@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "out/", ".bench/", ".scratch/", ".tools/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "out/",
+      ".bench/",
+      ".scratch/",
+      ".tools/",
+      ".guardia-cache/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

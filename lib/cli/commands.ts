@@ -5,6 +5,8 @@ import { GUARDIA_VERSION } from "../version.js";
 import {
   flagsHelp,
   GLOBAL_FLAGS,
+  DIFF_FLAGS,
+  POLICY_FLAGS,
   RENDER_FLAGS,
   RUNBOOK_FLAGS,
   VALIDATE_FLAGS,
@@ -32,7 +34,7 @@ export interface CommandSpec {
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "render",
-    usage: "render --stack <s> [--out <dir>]",
+    usage: "render --stack <s> | --all [--out <dir>]",
     summary: "offline picture of a stack: one YAML file per resource and SUMMARY.md",
     description:
       "Runs the Pulumi program under a mock engine (no cloud, no Pulumi CLI), validates every Kubernetes object against its schema and writes one file per resource plus SUMMARY.md, secrets redacted. Reviewers read this in a pull request.",
@@ -49,6 +51,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: VALIDATE_FLAGS,
     exits: [EXIT.ok, EXIT.failed, EXIT.usage],
     run: async (args) => (await import("./validate-command.js")).validateCommand(args),
+  },
+  {
+    name: "policy",
+    usage: "policy [--stack <s>] [--format text|md|json]",
+    summary:
+      "the policy verdict of every stack (or one): violations, waivers; exit 1 on a violation",
+    description:
+      "Renders the stacks in one process and runs the policy pack's rules over every resource: restricted pods with limits and pinned images, a locked-down backup bucket and least-privilege role, no plaintext secret, the manuals' backup and restore-drill policy in prod, probes and SLOs, the alert contract. Waivers live in the stack file (policy.waivers) with an owner and an expiry date; an expired waiver is a violation. The same rules run in render (SUMMARY.md), in diff and at `pulumi up --policy-pack policy-pack`.",
+    flags: POLICY_FLAGS,
+    exits: [EXIT.ok, EXIT.failed, EXIT.usage],
+    run: async (args) => (await import("./policy-command.js")).policyCommand(args),
+  },
+  {
+    name: "diff",
+    usage: "diff --base <git-ref> [--stack <s>] [--format md|text|json] [--out <file>]",
+    summary: "what a change does to every stack: resources, meaning, runbook plans, policy",
+    description:
+      "Renders every stack (or one) at <git-ref> with that commit's own code, in a git worktree, and in the working tree with the current code, and reports per stack the resources added, removed and changed with the fields that changed (secrets only as changed/unchanged), what the change means (schedules in words, retention in days, alert timings, receivers, IAM), the runbook plans that change, and the policy verdict of both sides. Exit 1 when the working tree violates a rule the base did not.",
+    flags: DIFF_FLAGS,
+    exits: [EXIT.ok, EXIT.failed, EXIT.usage],
+    run: async (args) => (await import("./diff-command.js")).diffCommand(args),
   },
   {
     name: "list",

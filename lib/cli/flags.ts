@@ -41,10 +41,44 @@ export const STACK_FLAG: FlagSpec = {
 export const RENDER_FLAGS: readonly FlagSpec[] = [
   STACK_FLAG,
   {
+    name: "all",
+    type: "boolean",
+    help: "every stack file of the project, in one process, each into <dir>/<s>/",
+  },
+  {
     name: "out",
     type: "string",
     value: "<dir>",
     help: "where to write the files (default out/<s>/)",
+  },
+];
+
+const FORMAT_FLAG: FlagSpec = {
+  name: "format",
+  type: "string",
+  value: "text|md|json",
+  help: "how to print the result (default text; md is ready to post as a pull-request comment)",
+};
+
+export const POLICY_FLAGS: readonly FlagSpec[] = [
+  { ...STACK_FLAG, help: `${STACK_FLAG.help}; every stack file of the project when absent` },
+  FORMAT_FLAG,
+];
+
+export const DIFF_FLAGS: readonly FlagSpec[] = [
+  {
+    name: "base",
+    type: "string",
+    value: "<git-ref>",
+    help: "the commit to compare with, rendered with its own code (e.g. origin/main, HEAD~1)",
+  },
+  { ...STACK_FLAG, help: `${STACK_FLAG.help}; every stack file of the project when absent` },
+  FORMAT_FLAG,
+  {
+    name: "out",
+    type: "string",
+    value: "<file>",
+    help: "write the report there instead of stdout (md: the full report beside it when cut)",
   },
 ];
 

@@ -1,33 +1,52 @@
 import path from "node:path";
 import { EXIT, UsageError } from "../errors.js";
+import { projectStackFiles } from "../model/index.js";
+import type { Render } from "../render/render.js";
 import { parseFlags, RENDER_FLAGS } from "./flags.js";
 import { printJson } from "./output.js";
 
-/** `guardia render --stack <s> [--out <dir>] [--json]` */
+/** `guardia render --stack <s> [--out <dir>] [--json]`, or `--all` into `<out>/<stack>/` each. */
 export async function renderCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, RENDER_FLAGS);
-  if (typeof flags.stack !== "string") throw new UsageError("render needs --stack <name or path>");
+  const out = typeof flags.out === "string" ? flags.out : undefined;
+  if (flags.all && typeof flags.stack === "string")
+    throw new UsageError("render takes --stack <s> or --all, not both");
+  if (!flags.all && typeof flags.stack !== "string")
+    throw new UsageError("render needs --stack <name or path>");
   // The Pulumi SDK loads only once the flags are known to be right.
-  const { renderStack, writeRender } = await import("../render/render.js");
-  const render = await renderStack(flags.stack);
-  const outDir = path.resolve(
-    typeof flags.out === "string" ? flags.out : path.join("out", render.stack.name),
+  const { renderStack, renderStacks } = await import("../render/render.js");
+  // --all: one process for every stack, the Pulumi SDK loaded once; each lands where --stack puts it.
+  const renders = flags.all
+    ? await renderStacks(projectStackFiles())
+    : [await renderStack(flags.stack as string)];
+  const written = await Promise.all(
+    renders.map((r) => write(r, out && !flags.all ? out : path.join(out ?? "out", r.stack.name))),
   );
-  writeRender(render, outDir);
   if (flags.json) {
     printJson({
       outcome: "done",
       exitCode: EXIT.ok,
-      stack: render.stack.name,
-      stackFile: render.stack.file,
-      out: outDir,
-      files: render.files.map((f) => f.path),
+      ...(flags.all ? { stacks: written } : written[0]),
     });
     return EXIT.ok;
   }
-  const shown = path.relative(process.cwd(), outDir) || ".";
-  process.stdout.write(
-    `rendered ${render.stack.name} from ${render.stack.file}: ${render.files.length} resources in ${shown}/ (see ${shown}/SUMMARY.md)\n`,
-  );
+  for (const w of written) {
+    const shown = path.relative(process.cwd(), w.out) || ".";
+    process.stdout.write(
+      `rendered ${w.stack} from ${w.stackFile}: ${w.files.length} resources in ${shown}/ (see ${shown}/SUMMARY.md)\n`,
+    );
+  }
   return EXIT.ok;
+}
+
+async function write(render: Render, out: string) {
+  const { writeRender } = await import("../render/render.js");
+  const outDir = path.resolve(out);
+  writeRender(render, outDir);
+  return {
+    stack: render.stack.name,
+    stackFile: render.stack.file,
+    out: outDir,
+    files: render.files.map((f) => f.path),
+  };
 }

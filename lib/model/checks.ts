@@ -4,6 +4,7 @@ import { printable } from "../user-text.js";
 import { fileUrlPath } from "./fields.js";
 import type { ModelIssue } from "./resolve.js";
 import type { PlatformInput } from "./schema.js";
+import { waiverRules } from "./waiver-checks.js";
 
 /**
  * Rules that span several fields of a stack: names that must be unique, references that must
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   { reads: ["logs"], check: logClaimRules },
   { reads: ["runtime", "backups"], check: backupMountRules },
   { reads: ["collections", "databases", "backups"], check: collectionsRules },
+  { reads: ["policy"], check: waiverRules },
 ];
 
 /**

@@ -381,6 +381,30 @@ const aws = strictObject({
     .optional(),
 });
 
+/**
+ * A reviewed exception to one policy rule for one resource, kept next to what it waives. Past
+ * `expires` it no longer applies and counts as a violation of its own (`waiver-expired`).
+ */
+const waiver = strictObject({
+  /** Rule id as `guardia policy` prints it, e.g. "prod-service-probe". */
+  rule: z.string().min(1),
+  /** The resource as the verdict names it: `services/worker`, `kubernetes/CronJob/<name>`... */
+  resource: z.string().min(1),
+  /** Why the rule does not fit here, for the next reviewer. */
+  reason: z.string().min(1),
+  /** Who answers for the waiver (a person or a team address). */
+  owner: z.string().min(1),
+  /** Last day the waiver holds (UTC), YYYY-MM-DD. */
+  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, {
+    error: (issue) => `expected a date YYYY-MM-DD, got ${JSON.stringify(issue.input)}`,
+  }),
+});
+
+const policy = strictObject({
+  /** Waivers of the policy pack's rules; `guardia policy` lists the ones in force. */
+  waivers: z.array(waiver).optional(),
+});
+
 export const platformInput = strictObject({
   name: dnsLabel,
   environment: z.enum(ENVIRONMENTS, {
@@ -406,7 +430,10 @@ export const platformInput = strictObject({
   tokens: tokens.optional(),
   jobs: jobs.optional(),
   aws: aws.optional(),
+  /** Waivers of guardia's policy rules (`guardia policy`). */
+  policy: policy.optional(),
 });
 
 export type PlatformInput = z.infer<typeof platformInput>;
 export type ReceiverInput = z.infer<typeof receiver>;
+export type WaiverInput = z.infer<typeof waiver>;

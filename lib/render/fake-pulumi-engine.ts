@@ -19,8 +19,7 @@ export interface FakeRun {
   readonly outputs: unknown;
 }
 
-/** Pulumi marks secret values with this signature key when it serializes them. */
-export const PULUMI_SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export { PULUMI_SECRET_SIG } from "./files.js";
 
 /** Account id of the fake engine's ARNs, so nobody mistakes a rendered ARN for a real one. */
 const FAKE_ACCOUNT = "000000000000";

@@ -2,33 +2,28 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import path from "node:path";
 import { stringify } from "yaml";
 import program from "../../infra/index.js";
-import { loadStack, PLATFORM_KEY, type LoadedStack } from "../model/index.js";
-import { HOLDS_NO_SECRET_VALUES } from "../naming.js";
-import {
-  runWithFakePulumiEngine,
-  PULUMI_SECRET_SIG,
-  type RecordedResource,
-} from "./fake-pulumi-engine.js";
+import { UsageError } from "../errors.js";
+import { loadStack, PLATFORM_KEY, StackError, type LoadedStack } from "../model/index.js";
+import { evaluatePolicy, type Verdict } from "../policy/evaluate.js";
+import { verdictMarkdown } from "../policy/report.js";
+import { runWithFakePulumiEngine, type RecordedResource } from "./fake-pulumi-engine.js";
+import { isProviderResource, policyFiles, toFile, type RenderedFile } from "./files.js";
+import { SECRET_DIGEST_KEY_ENV, SECRET_DIGESTS_FILE, secretDigests } from "./secret-digests.js";
 import { summarize } from "./summary.js";
 import { validateManifest } from "./validate-k8s.js";
 
+export { SECRET_PLACEHOLDER, toFile, type RenderedFile } from "./files.js";
+
 /** Written into every render directory, so a later render knows it may replace the directory. */
 const MARKER = ".guardia-render";
-export const SECRET_PLACEHOLDER = "[secret]";
-
-export interface RenderedFile {
-  /** Path inside the render directory, with "/" separators. */
-  readonly path: string;
-  readonly resource: RecordedResource;
-  /** What the file holds: the manifest for Kubernetes, { type, name, inputs } otherwise. */
-  readonly content: Record<string, unknown>;
-}
 
 export interface Render {
   readonly stack: LoadedStack;
   readonly files: readonly RenderedFile[];
   /** Component resources (guardia:*), listed in the summary but not written. */
   readonly components: readonly RecordedResource[];
+  /** The policy pack's verdict on the files (also in the summary). */
+  readonly verdict: Verdict;
   readonly summary: string;
 }
 
@@ -43,7 +38,44 @@ export class InvalidManifestError extends Error {
 
 /** Runs the stack's Pulumi program under the fake engine and returns what it would create. */
 export async function renderStack(ref: string, cwd = process.cwd()): Promise<Render> {
-  const stack = loadStack(ref, cwd);
+  return renderLoadedStack(loadStack(ref, cwd));
+}
+
+/**
+ * Renders several stacks in this one process, one after the other (the fake engine's runtime is
+ * global), so the Pulumi and AWS SDKs load once. Every stack file is loaded first: one bad file
+ * stops the whole run before anything renders, with every problem of every file.
+ */
+export async function renderStacks(
+  stacks: readonly (string | LoadedStack)[],
+  cwd = process.cwd(),
+): Promise<Render[]> {
+  const loaded = loadStacks(stacks, cwd);
+  const renders: Render[] = [];
+  for (const stack of loaded) renders.push(await renderLoadedStack(stack));
+  return renders;
+}
+
+/** Loads every stack file, or fails with every problem of every file (bad input, exit 2). */
+export function loadStacks(
+  stacks: readonly (string | LoadedStack)[],
+  cwd = process.cwd(),
+): LoadedStack[] {
+  const loaded: LoadedStack[] = [];
+  const problems: string[] = [];
+  for (const stack of stacks) {
+    try {
+      loaded.push(typeof stack === "string" ? loadStack(stack, cwd) : stack);
+    } catch (err) {
+      if (!(err instanceof StackError)) throw err;
+      problems.push(err.message);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  return loaded;
+}
+
+async function renderLoadedStack(stack: LoadedStack): Promise<Render> {
   const run = await runWithFakePulumiEngine({
     project: "guardia",
     stack: stack.name,
@@ -55,81 +87,9 @@ export async function renderStack(ref: string, cwd = process.cwd()): Promise<Ren
   files.sort((a, b) => a.path.localeCompare(b.path));
   assertUniquePaths(files);
   await assertValidManifests(files);
-  return { stack, files, components, summary: summarize(stack, files, components) };
-}
-
-function isProviderResource(resource: RecordedResource): boolean {
-  return /^(kubernetes|aws):/.test(resource.type);
-}
-
-/** One recorded resource as the file a reviewer reads: secrets redacted, JSON policies as YAML. */
-export function toFile(resource: RecordedResource): RenderedFile {
-  const isSecret = resource.type === "kubernetes:core/v1:Secret";
-  const inputs = redactSecrets(
-    isSecret ? secretManifest(resource.inputs) : resource.inputs,
-  ) as Record<string, unknown>;
-  if (resource.type.startsWith("kubernetes:")) {
-    const manifest = inputs;
-    const kind = String(manifest.kind);
-    const name = String(
-      (manifest.metadata as { name?: string } | undefined)?.name ?? resource.name,
-    );
-    return { path: `kubernetes/${kind}/${name}.yaml`, resource, content: manifest };
-  }
-  // "aws:s3/bucketPolicy:BucketPolicy" → aws/s3.BucketPolicy/<name>.yaml
-  const [, module, type] = /^aws:([^/]+)\/[^:]+:(.+)$/.exec(resource.type) ?? [];
-  return {
-    path: `aws/${module}.${type}/${resource.name}.yaml`,
-    resource,
-    content: { type: resource.type, name: resource.name, inputs: expandJsonDocuments(inputs) },
-  };
-}
-
-function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value === null || typeof value !== "object") return value;
-  if (PULUMI_SECRET_SIG in value) return SECRET_PLACEHOLDER;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
-}
-
-/**
- * A Secret keeps its keys and shows `[secret]` for each value. The Kubernetes SDK marks the whole
- * `data`/`stringData` map as one secret, so it is unwrapped first; collapsing the map into one
- * string would also make the object fail its schema.
- */
-function secretManifest(inputs: Record<string, unknown>): Record<string, unknown> {
-  const metadata = inputs.metadata as { annotations?: Record<string, string> } | undefined;
-  const plain = metadata?.annotations?.[HOLDS_NO_SECRET_VALUES] === "true";
-  const values = (data: unknown) => {
-    const map = unwrapSecret(data);
-    if (!map || typeof map !== "object") return map;
-    return plain ? map : Object.fromEntries(Object.keys(map).map((k) => [k, SECRET_PLACEHOLDER]));
-  };
-  return {
-    ...inputs,
-    ...(inputs.data !== undefined && { data: values(inputs.data) }),
-    ...(inputs.stringData !== undefined && { stringData: values(inputs.stringData) }),
-  };
-}
-
-function unwrapSecret(value: unknown): unknown {
-  return value !== null && typeof value === "object" && PULUMI_SECRET_SIG in value
-    ? (value as unknown as { value: unknown }).value
-    : value;
-}
-
-/** IAM and bucket policies are JSON strings; reviewers read them better as YAML. */
-function expandJsonDocuments(value: unknown): unknown {
-  if (typeof value === "string" && value.startsWith("{")) {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }
-  if (Array.isArray(value)) return value.map(expandJsonDocuments);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandJsonDocuments(v)]));
+  const verdict = evaluatePolicy(policyFiles(files), { stackName: stack.name });
+  const summary = [summarize(stack, files, components), ...verdictMarkdown(verdict)].join("\n");
+  return { stack, files, components, verdict, summary };
 }
 
 function assertUniquePaths(files: readonly RenderedFile[]): void {
@@ -155,7 +115,7 @@ async function assertValidManifests(files: readonly RenderedFile[]): Promise<voi
  * Writes the render to `out`, replacing an earlier render there but refusing to touch a
  * directory guardia did not write. The new tree is built beside it and swapped in at the end.
  */
-export function writeRender(render: Render, out: string): void {
+export function writeRender(render: Omit<Render, "verdict">, out: string): void {
   // Without a trailing "/": `out/.tmp-<pid>` would be staged inside the directory it replaces.
   const outDir = path.resolve(out);
   if (
@@ -174,6 +134,11 @@ export function writeRender(render: Render, out: string): void {
   }
   mkdirSync(staging, { recursive: true });
   writeFileSync(path.join(staging, "SUMMARY.md"), render.summary);
+  const digestKey = process.env[SECRET_DIGEST_KEY_ENV];
+  if (digestKey) {
+    const digests = JSON.stringify(secretDigests(render.files, digestKey));
+    writeFileSync(path.join(staging, SECRET_DIGESTS_FILE), `${digests}\n`);
+  }
   writeFileSync(path.join(staging, MARKER), `${render.stack.name}\n`);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(path.dirname(outDir), { recursive: true });
