@@ -18,7 +18,7 @@ import {
 } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { MANIFEST_FORMAT_VERSION, writeManifest } from "./manifest.js";
-import type { Manifest } from "./manifest.js";
+import type { Manifest, ManifestBody } from "./manifest.js";
 import { checkPgDumpVersion, findPgDump, PgDumpTooOldError, serverVersion } from "./pg-version.js";
 import type { PgDumpFound } from "./pg-version.js";
 import { findExecutable, startPipeline, type RunningPipeline } from "./process.js";
@@ -114,7 +114,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
     };
     const dumped = await dumpInSnapshot(opts, tools, id);
     const durationMs = Math.round(performance.now() - clock);
-    const manifest = manifestOf(opts, { id, started, durationMs, pgDump: tools.pgDump, dumped });
+    const body = manifestOf(opts, { id, started, durationMs, pgDump: tools.pgDump, dumped });
     // A run cancelled while the dump was being finished must not leave a backup it then reports
     // as failed; S3 may refuse the delete (the role has none), which leaves a dump without a
     // manifest: incomplete, never listed, expired by its schedule's lifecycle rule.
@@ -123,7 +123,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
       throwIfCancelled(opts.signal, `backup ${id}`);
     }
     // Last: from here on the backup is complete and restorable.
-    await writeManifest(store, location, manifest);
+    const manifest = await writeManifest(store, location, body);
     const { bytes: size, sha256 } = dumped.stored;
     const { startedAt, finishedAt, criticalTables } = manifest;
     return { id, url, size, sha256, durationMs, startedAt, finishedAt, criticalTables, manifest };
@@ -163,7 +163,7 @@ async function dumpInSnapshot(opts: BackupOptions, tools: Tools, id: string): Pr
 function manifestOf(
   opts: BackupOptions,
   run: { id: string; started: Date; durationMs: number; pgDump: PgDumpFound; dumped: Dumped },
-): Manifest {
+): ManifestBody {
   return {
     formatVersion: MANIFEST_FORMAT_VERSION,
     id: run.id,

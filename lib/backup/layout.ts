@@ -16,6 +16,12 @@ export const DUMP_OBJECT = "dump.pgcustom.zst";
  */
 export const SCHEDULE_TAG = "guardia-schedule";
 export const MANIFEST_OBJECT = "manifest.json";
+/**
+ * Written beside the manifest when a backup's read-back found it does not hold what its manifest
+ * says: listing, verification and restores skip it. An object of its own, because an S3 backup
+ * role cannot delete (and Object Lock forbids deleting) the manifest.
+ */
+export const FAILED_OBJECT = "failed.json";
 
 /** Which database's backups: the platform, its environment and the database's logical name. */
 export interface BackupLocation {

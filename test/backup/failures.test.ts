@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "../../lib/backup/abort.js";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { backupPrefix, DUMP_OBJECT } from "../../lib/backup/layout.js";
-import { listBackups, scanBackups } from "../../lib/backup/list.js";
-import { ManifestError } from "../../lib/backup/manifest.js";
+import { listBackups, NoRestorableBackupError, scanBackups } from "../../lib/backup/list.js";
 import type { S3Store } from "../../lib/backup/s3-store.js";
 import type { ObjectStore } from "../../lib/backup/store.js";
 import { verifyBackup } from "../../lib/backup/verify.js";
@@ -204,8 +203,13 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       target,
       backup: child.id,
     });
-    await expect(restoringKilled).rejects.toThrow(ManifestError);
-    await expect(restoringKilled).rejects.toThrow(`backup ${child.id} is incomplete`);
+    await expect(restoringKilled).rejects.toThrow(NoRestorableBackupError);
+    const where = `database mira in ${dest.store.describe("mira/dev/mira/")}`;
+    await expect(restoringKilled).rejects.toThrow(
+      kind === "file"
+        ? `backup ${child.id} of ${where} is not restorable: incomplete: no manifest.json`
+        : `no backup ${child.id} of ${where} (newest: `,
+    );
   });
 });
 

@@ -78,7 +78,7 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
     const manifest = manifestSchema.parse(JSON.parse(manifestText.toString("utf8")));
     expect(manifest).toEqual(result.manifest);
     expect(manifest).toMatchObject({
-      formatVersion: 1,
+      formatVersion: 2,
       platform: "mira",
       environment: "dev",
       database: "mira",

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { FileStore } from "../../lib/backup/file-store.js";
 import { DUMP_OBJECT } from "../../lib/backup/layout.js";
+import { manifestText, type Manifest } from "../../lib/backup/manifest.js";
 import { loadStack } from "../../lib/model/index.js";
 import { executeRunbook } from "../../lib/runbook/executor.js";
 import { acquireAdvisoryLock } from "../../lib/runbook/lock-postgres.js";
@@ -521,8 +522,8 @@ function planOldBackup(fromId: string, oldId: string): void {
   >;
   writeFileSync(
     path.join(to, "manifest.json"),
-    JSON.stringify({
-      ...manifest,
+    manifestText({
+      ...(manifest as unknown as Manifest),
       id: oldId,
       startedAt: "2025-01-01T02:00:00.000Z",
       finishedAt: "2025-01-01T02:00:05.000Z",
