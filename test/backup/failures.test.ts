@@ -91,11 +91,11 @@ function recordCommands(store: ObjectStore, fail?: (command: string, input: obje
   return sent;
 }
 
-describe.each(["file", "s3"] as const)("on %s://", (kind) => {
+describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
   const dest = useDestination(kind, () => s3, `fail-${kind}`);
 
   it("a pg_dump that dies mid-stream leaves no object and no manifest", async () => {
-    const sent = kind === "s3" ? recordCommands(dest.store) : [];
+    const sent = kind !== "file" ? recordCommands(dest.store) : [];
     let terminated: Promise<unknown> | undefined;
     const at = new Date("2026-02-01T02:00:00Z");
     const failing = backupDatabase({
@@ -125,12 +125,16 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       expect(sent).toContain("UploadPartCommand");
       expect(sent).toContain("AbortMultipartUploadCommand");
       expect(sent).not.toContain("CompleteMultipartUploadCommand");
+      // Not even a version Object Lock would keep, nor an upload left open.
+      const { bucket } = dest.destination;
+      expect(await s3.versions(bucket, `backups/${backupPrefix(LOCATION, id)}`)).toEqual([]);
+      expect(await s3.uploads(bucket)).toEqual([]);
     }
     await noDumpRunning();
   });
 
   it("an abort mid-stream (step timeout, SIGTERM) kills pg_dump, stores nothing and says cancelled", async () => {
-    const sent = kind === "s3" ? recordCommands(dest.store) : [];
+    const sent = kind !== "file" ? recordCommands(dest.store) : [];
     const controller = new AbortController();
     let abortedAt = 0;
     const at = new Date("2026-02-02T02:00:00Z");
@@ -156,7 +160,7 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       /^backup 20260202T020000Z-daily of postgres:\/\/\S+ to \S+ was cancelled \(timed out after 5\.5 h\)$/,
     );
     expect(await dest.store.list(backupPrefix(LOCATION, "20260202T020000Z-daily"))).toEqual([]);
-    if (kind === "s3") {
+    if (kind !== "file") {
       expect(sent).toContain("AbortMultipartUploadCommand");
       expect(sent).not.toContain("CompleteMultipartUploadCommand");
     }
@@ -171,7 +175,7 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       now: () => new Date("2026-03-01T03:00:00Z"),
     });
 
-    const child = await killMidStream(dest.destination, kind === "s3");
+    const child = await killMidStream(dest.destination, kind !== "file");
     expect(child.lines.some((l) => l.startsWith("done"))).toBe(false);
     expect(child.signal).toBe("SIGKILL");
     await noDumpRunning();

@@ -48,7 +48,7 @@ async function storedBytes(destination: Destination, key: string): Promise<Buffe
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
-describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
+describe.each(["file", "s3", "s3-locked"] as const)("backup → verify on %s", (kind) => {
   const dest = useDestination(kind, () => s3, `rt-${kind}`);
 
   it("stores a dump whose sha256, size and counts the manifest records, and restores it", async () => {

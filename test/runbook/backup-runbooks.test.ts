@@ -27,7 +27,7 @@ import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * backup-db, verify-backup and list-backups as the CronJobs and engineers run them, against a
- * real PostgreSQL, a real directory and s3rver driven by the real AWS SDK.
+ * real PostgreSQL, a real directory and moto's S3 server driven by the real AWS SDK.
  */
 
 let pg: PgServer;
@@ -39,6 +39,7 @@ let drillStack: string;
 let bigStack: string;
 const DRILL_PASSWORD = "drill-pass-1";
 let s3Stack: string;
+let lockedStack: string;
 let work: string;
 
 interface BackupJson {
@@ -57,6 +58,7 @@ beforeAll(async () => {
   [pg, drillPg, s3] = await Promise.all([startPostgres(), startPostgres(), startS3()]);
   await createMiraDatabase(pg, "mira_production", 300);
   await s3.createBucket("mira-backups");
+  await s3.createBucket("mira-locked", { objectLockDays: 1 });
   work = mkdtempSync(path.join(tmpdir(), "guardia-backup-runbooks-"));
   backupDir = path.join(work, "backups");
   const platform = (destination: object, restoreDrill?: object, database = "mira_production") => ({
@@ -121,6 +123,16 @@ beforeAll(async () => {
       region: "us-east-1",
     }),
     "mira-s3",
+  );
+  lockedStack = writeStackFile(
+    platform({
+      url: "s3://mira-locked/prod",
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: "us-east-1",
+      objectLock: { days: 1 },
+    }),
+    "mira-locked",
   );
 }, 60_000);
 
@@ -282,6 +294,25 @@ describe("backup-db → verify-backup on s3://", () => {
       "--json",
     );
     expect(verify.code).toBe(0);
+  });
+});
+
+describe("on s3:// with Object Lock (every write carries Content-MD5)", () => {
+  it("backup-db, list-backups and verify-backup all pass", async () => {
+    const run = await backupDb(lockedStack, "--schedule", "daily", "--yes", "--json");
+    expect(run.code, run.stderr).toBe(0);
+    const { id } = (JSON.parse(run.stdout) as BackupJson).result;
+    const list = await guardia("list-backups", "--stack", lockedStack, "--verify");
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^mira\\s+${id}\\s+daily\\s.*\\sverified$`, "m"));
+    const verify = await guardia(
+      ...["verify-backup", "--stack", lockedStack, "--database", "mira", "--yes", "--json"],
+    );
+    expect(verify.code, verify.stderr).toBe(0);
+    expect((JSON.parse(verify.stdout) as { result: { id: string } }).result.id).toBe(id);
+    expect(await s3.versions("mira-locked")).toEqual(
+      ["dump.pgcustom.zst", "manifest.json"].map((o) => `prod/mira/prod/mira/${id}/${o}`),
+    );
   });
 });
 
