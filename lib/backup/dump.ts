@@ -12,7 +12,6 @@ import {
   backupPrefix,
   databasePrefix,
   DUMP_OBJECT,
-  MANIFEST_OBJECT,
   objectKey,
   SCHEDULE_TAG,
 } from "./layout.js";
@@ -42,6 +41,8 @@ export interface BackupOptions {
   readonly operator: string;
   /** The start time; the id is built from it. @default () => new Date() */
   readonly now?: () => Date;
+  /** The run tag that ends the id (`backupId`), for a caller that must know the id early. @default random */
+  readonly run?: string;
   /** Directory of pg_dump. @default the first pg_dump on PATH */
   readonly pgBinDir?: string;
   /** The pg_dump to run, as a read step already found it (its `--version` is not run again). */
@@ -101,7 +102,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
   const { store, location, target } = opts;
   const started = (opts.now ?? (() => new Date()))();
   const clock = performance.now();
-  const id = backupId(started, opts.schedule);
+  const id = backupId(started, opts.schedule, opts.run);
   const url = store.describe(backupPrefix(location, id));
   const context = `backup ${id} of ${describeTarget(target)} to ${url}`;
   try {
@@ -218,12 +219,11 @@ export function dumpKey(location: BackupLocation, id?: string): string {
   return `${databasePrefix(location)}<backup id>/${DUMP_OBJECT}`;
 }
 
-/** Two runs in the same second with the same schedule would share an id; never overwrite one. */
+/** Ids are unique per run; one that exists anyway (a run tag given twice) is never overwritten. */
 async function refuseExisting(store: ObjectStore, location: BackupLocation, id: string) {
-  const key = objectKey(location, id, MANIFEST_OBJECT);
   const existing = await store.list(backupPrefix(location, id));
-  if (existing.some((o) => o.key === key)) {
-    throw new Error(`${store.describe(key)} already exists; start the backup again in a second`);
+  if (existing.length > 0) {
+    throw new Error(`${store.describe(backupPrefix(location, id))} already holds objects`);
   }
 }
 

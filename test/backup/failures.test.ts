@@ -102,6 +102,7 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
       ...{ store: dest.store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
       operator: "test",
       now: () => at,
+      run: "0000d1",
       onProgress: (bytes) => {
         // Past the first 8 MiB part, so on S3 a multipart upload is under way.
         if (bytes > 9 * MiB && !terminated) {
@@ -116,7 +117,7 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
       /pg_dump exited 1:[\s\S]*(terminating connection|server closed the connection)/,
     );
     await terminated;
-    const id = "20260201T020000Z-daily";
+    const id = "20260201T020000Z-daily_0000d1";
     expect(await dest.store.list(backupPrefix(LOCATION, id))).toEqual([]);
     if (dest.destination.kind === "file") {
       // Not even the .partial-<pid> file, nor the backup's directory, is left.
@@ -142,6 +143,7 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
       ...{ store: dest.store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
       operator: "test",
       now: () => at,
+      run: "0000d2",
       signal: controller.signal,
       onProgress: (bytes) => {
         if (bytes > 9 * MiB && !abortedAt) {
@@ -157,9 +159,11 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
     expect(Date.now() - abortedAt).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(CancelledError);
     expect(error.message).toMatch(
-      /^backup 20260202T020000Z-daily of postgres:\/\/\S+ to \S+ was cancelled \(timed out after 5\.5 h\)$/,
+      /^backup 20260202T020000Z-daily_0000d2 of postgres:\/\/\S+ to \S+ was cancelled \(timed out after 5\.5 h\)$/,
     );
-    expect(await dest.store.list(backupPrefix(LOCATION, "20260202T020000Z-daily"))).toEqual([]);
+    expect(await dest.store.list(backupPrefix(LOCATION, "20260202T020000Z-daily_0000d2"))).toEqual(
+      [],
+    );
     if (kind !== "file") {
       expect(sent).toContain("AbortMultipartUploadCommand");
       expect(sent).not.toContain("CompleteMultipartUploadCommand");
@@ -180,7 +184,7 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
     expect(child.signal).toBe("SIGKILL");
     await noDumpRunning();
 
-    expect(child.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
+    expect(child.id).toMatch(/^\d{8}T\d{6}Z-daily_[0-9a-f]{6}$/);
     const killed = (await scanBackups(dest.store, LOCATION)).filter((b) => b.id === child.id);
     if (kind === "file") {
       // The killed run's partial dump is there, its manifest is not.

@@ -61,7 +61,7 @@ describe.each(["file", "s3", "s3-locked"] as const)("backup → verify on %s", (
       operator: "ana@example.org",
     });
 
-    expect(result.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
+    expect(result.id).toMatch(/^\d{8}T\d{6}Z-daily_[0-9a-f]{6}$/);
     const bytes = await storedBytes(dest.destination, objectKey(LOCATION, result.id, DUMP_OBJECT));
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     expect(result.manifest.objects).toEqual([{ name: DUMP_OBJECT, bytes: bytes.length, sha256 }]);
@@ -118,7 +118,8 @@ describe.each(["file", "s3", "s3-locked"] as const)("backup → verify on %s", (
       ...{ store: dest.store, location: LOCATION, target, schedule: "daily", operator: "ana" },
       now: at("2026-01-05T02:00:00Z"),
     });
-    expect([older.id, newer.id]).toEqual(["20260104T030000Z-weekly", "20260105T020000Z-daily"]);
+    expect(older.id).toMatch(/^20260104T030000Z-weekly_[0-9a-f]{6}$/);
+    expect(newer.id).toMatch(/^20260105T020000Z-daily_[0-9a-f]{6}$/);
 
     const listed = await listBackups(dest.store, LOCATION, new Date("2026-01-06T02:00:00Z"));
     const mine = listed.filter((b) => b.id.startsWith("202601"));

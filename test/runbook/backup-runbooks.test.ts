@@ -160,7 +160,7 @@ describe("backup-db → verify-backup on file://", () => {
     const run = await backupDb(fileStack, "--schedule", "daily", "--yes", "--json");
     expect(run.code).toBe(0);
     backup = (JSON.parse(run.stdout) as BackupJson).result;
-    expect(backup.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
+    expect(backup.id).toMatch(/^\d{8}T\d{6}Z-daily_[0-9a-f]{6}$/);
     const dir = path.join(dbDir(), backup.id);
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
       operator: string;
