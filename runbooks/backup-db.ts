@@ -6,9 +6,11 @@ import { dumpKey, dumpPipeline } from "../lib/backup/dump.js";
 import {
   applyRetention,
   backupDatabase,
+  BackupVerificationError,
   checkObjects,
   locationOf,
   listBackups,
+  markFailed,
   openStore,
   planRetention,
   type BackupEntry,
@@ -220,17 +222,31 @@ function backupStep({ ctx, database, backups, location, store, facts }: BackupRu
   };
 }
 
-function readBackStep({ location, store, facts }: BackupRun): Step {
+/**
+ * Reads the new backup back. One that does not hold what its manifest says, or cannot be read,
+ * is marked failed (failed.json beside it): listings, verify-backup and restores skip it, and
+ * retention keeps the older backups. A read-back that was cancelled proves nothing either way
+ * and marks nothing.
+ */
+function readBackStep({ ctx, location, store, facts }: BackupRun): Step {
   return {
     title: "Read the new backup back and compare its sha256",
     kind: "verify",
     run: async (step) => {
-      const { manifest } = facts.result!;
-      const mismatches = await checkObjects(await store(), location, manifest, step.signal);
-      if (mismatches.length > 0)
-        throw new Error(
-          `the stored backup does not match its manifest: ${JSON.stringify(mismatches)}`,
-        );
+      const { manifest, url } = facts.result!;
+      try {
+        const mismatches = await checkObjects(await store(), location, manifest, step.signal);
+        if (mismatches.length > 0) throw new BackupVerificationError(manifest.id, mismatches, url);
+      } catch (err) {
+        if (step.signal.aborted) throw err;
+        const reason = (err as Error).message;
+        const marked = await markFailed(await store(), location, manifest, reason, ctx.operator)
+          .then(() => `; it is marked failed and never listed as restorable`)
+          .catch(
+            (markErr: unknown) => `; marking it failed also failed: ${(markErr as Error).message}`,
+          );
+        throw new Error(`${reason}${marked}`, { cause: err });
+      }
       return { summary: "every object matches the manifest" };
     },
   };

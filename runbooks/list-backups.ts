@@ -1,10 +1,17 @@
 import { z } from "zod";
 import {
-  listBackups,
+  chooseBackup,
+  entryOf,
+  formatAge,
+  formatBytes,
   locationOf,
+  NoRestorableBackupError,
   openStore,
   scanBackups,
-  type BackupEntry,
+  statusText,
+  type BackupLocation,
+  type ObjectStore,
+  type ScannedBackup,
   requireBackups,
 } from "../lib/backup/index.js";
 import type { Database } from "../lib/model/index.js";
@@ -19,7 +26,13 @@ const params = z.object({
   all: z
     .boolean()
     .default(false)
-    .describe("also show incomplete and damaged backups (never restorable)"),
+    .describe("also show incomplete, failed and damaged backups (never restorable), with why"),
+  verify: z
+    .boolean()
+    .default(false)
+    .describe(
+      "read every listed backup in full and compare its sha256 with the manifest (slow: a full read of each dump)",
+    ),
 });
 
 type Params = z.infer<typeof params>;
@@ -27,11 +40,19 @@ type Params = z.infer<typeof params>;
 interface Row {
   readonly database: string;
   readonly id: string;
+  /** "complete", "verified" (sha256 read now), or "damaged: …" with why: the status once. */
   readonly status: string;
   readonly schedule: string;
   readonly size: string;
   readonly age: string;
   readonly operator: string;
+}
+
+/** Per database: what `--backup latest` would use, and what it would skip. */
+interface Latest {
+  readonly database: string;
+  readonly id: string | undefined;
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
 }
 
 export default defineRunbook({
@@ -40,12 +61,17 @@ export default defineRunbook({
   description: `
 The MIRA operations guide, Backup y Recovery: Procedimiento de Recovery, Escenario 1, step 1
 ("ls -lh /backups/mira-*.tar.gz | tail -1": which is the most recent backup), for
-every destination guardia writes: complete backups only (a backup whose manifest.json is
-missing never counts), newest first, with size, age, schedule and who made it. --all also
-lists incomplete and damaged ones, with why. Read-only.`,
+every destination guardia writes: restorable backups only, newest first, with size, age,
+schedule and who made it, and which one --backup latest would use (the newest that passes its
+checks: a manifest that is intact by its own checksum, not marked failed by its read-back,
+every object present with its size). --verify also reads every listed backup and compares its
+sha256 with the manifest (a flipped byte keeps the size), lists the failed and damaged ones
+with why, and fails (exit 1) when any backup is damaged. --all also lists incomplete ones
+(still running, or killed). Read-only.`,
   outline: [
-    "Read every backup's manifest under the stack's destination",
-    "Print them newest first",
+    "Read every backup's manifest under the stack's destination (with --verify, every object's sha256 too)",
+    "Print them newest first, and which one --backup latest would use",
+    "With --verify: fail when a listed backup does not match its manifest",
   ],
   manual: [
     "MIRA operations guide, Backup y Recovery, Procedimiento de Recovery (identify the most recent backup)",
@@ -59,52 +85,98 @@ lists incomplete and damaged ones, with why. Read-only.`,
       ? [ctx.database(ctx.params.database)]
       : ctx.platform.databases;
     const rows: Row[] = [];
+    const latest: Latest[] = [];
     const steps: Step[] = databases.map((database) => ({
       title: `List backups of ${database.name} in ${backups.destination.url}`,
       kind: "read",
-      run: async () => {
-        const found = await rowsOf(ctx, database);
-        rows.push(...found);
-        return { summary: `${found.filter((r) => r.status === "complete").length} restorable` };
+      run: async (step) => {
+        const found = await listDatabase(ctx, database, step.signal);
+        rows.push(...found.rows);
+        latest.push(found.latest);
+        const restorable = found.rows.filter((r) => /^(complete|verified)$/.test(r.status));
+        return { summary: `${restorable.length} restorable; latest: ${found.latest.id ?? "none"}` };
       },
     }));
-    return { steps, result: () => ({ backups: rows }), output: () => table(rows) };
+    if (ctx.params.verify) steps.push(verifiedStep(rows));
+    return {
+      steps,
+      result: () => ({ backups: rows, latest }),
+      output: () => [table(rows), ...latest.map(latestLine)].join("\n"),
+    };
   },
 });
 
-async function rowsOf(ctx: RunContext<Params>, database: Database): Promise<Row[]> {
+/** The check after --verify: every listed backup matched its manifest, or exit 1 naming those that did not. */
+function verifiedStep(rows: readonly Row[]): Step {
+  return {
+    title: "Check that every listed backup matches its manifest",
+    kind: "read",
+    run: async () => {
+      const damaged = rows.filter((r) => r.status.startsWith("damaged"));
+      if (damaged.length > 0) {
+        const lines = damaged.map((r) => `  ${r.database} ${r.id}: ${r.status}`);
+        throw new Error(
+          `${damaged.length} backup(s) do not match their manifests:\n${lines.join("\n")}`,
+        );
+      }
+      return { summary: `${rows.length} backup(s) read in full, each matches its manifest` };
+    },
+  };
+}
+
+async function listDatabase(
+  ctx: RunContext<Params>,
+  database: Database,
+  signal: AbortSignal,
+): Promise<{ rows: Row[]; latest: Latest }> {
   const store = await openStore(requireBackups(ctx.stack).destination);
   try {
     const location = locationOf(ctx.platform, database);
-    const complete = (await listBackups(store, location)).map((b) => row(database, b));
-    if (!ctx.params.all) return complete;
-    const broken = (await scanBackups(store, location))
-      .filter((b) => b.status !== "complete")
-      .map((b) => ({
-        database: database.name,
-        id: b.id,
-        status: `${b.status}: ${b.problem ?? ""}`,
-        schedule: "",
-        size: "",
-        age: "",
-        operator: "",
-      }));
-    return [...complete, ...broken];
+    const scanned = await scanBackups(store, location, { sha256: ctx.params.verify, signal });
+    // --verify shows what it found wrong; a backup still being written is shown with --all only.
+    const shown = scanned.filter(
+      (b) =>
+        b.status === "complete" ||
+        ctx.params.all ||
+        (ctx.params.verify && b.status !== "incomplete"),
+    );
+    const rows = shown.map((b) => row(database, b, store, location));
+    const choice = await chooseBackup(store, location, "latest", { scanned }).catch(
+      (err: unknown) => {
+        if (err instanceof NoRestorableBackupError)
+          return { chosen: undefined, skipped: err.skipped };
+        throw err;
+      },
+    );
+    const skipped = choice.skipped.map(({ id, reason }) => ({ id, reason }));
+    return { rows, latest: { database: database.name, id: choice.chosen?.id, skipped } };
   } finally {
     store.close();
   }
 }
 
-function row(database: Database, b: BackupEntry): Row {
+/** A restorable backup with its manifest's facts; any other with what is stored and why. */
+function row(
+  database: Database,
+  b: ScannedBackup,
+  store: ObjectStore,
+  location: BackupLocation,
+): Row {
+  const e = b.status === "complete" ? entryOf(store, location, b) : undefined;
   return {
     database: database.name,
     id: b.id,
-    status: "complete",
+    status: e && b.sha256Checked ? "verified" : statusText(b),
     schedule: b.schedule,
-    size: b.sizeText,
-    age: b.age,
-    operator: b.operator,
+    size: e?.sizeText ?? formatBytes(b.bytes),
+    age: e?.age ?? formatAge(Date.now() - b.startedAt.getTime()),
+    operator: e?.operator ?? b.manifest?.operator ?? "",
   };
+}
+
+function latestLine(l: Latest): string {
+  const skipped = l.skipped.length > 0 ? ` (skipped ${l.skipped.map((s) => s.id).join(", ")})` : "";
+  return `${l.database}: --backup latest is ${l.id ?? "none: no restorable backup"}${skipped}`;
 }
 
 function table(rows: readonly Row[]): string {

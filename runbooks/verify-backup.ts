@@ -2,11 +2,12 @@ import { z } from "zod";
 import type { PgTarget } from "../lib/adapters/postgres.js";
 import { dumpKey } from "../lib/backup/dump.js";
 import {
-  listBackups,
+  chooseBackup,
   locationOf,
+  skippedText,
   openStore,
   verifyBackup,
-  type BackupEntry,
+  type BackupChoice,
   type BackupLocation,
   type ObjectStore,
   type VerifyReport,
@@ -32,7 +33,7 @@ const params = z.object({
   backup: z
     .string()
     .default("latest")
-    .describe("backup id, or latest (the newest complete backup)"),
+    .describe("backup id, or latest (the newest backup that passes its checks)"),
 });
 
 type Params = z.infer<typeof params>;
@@ -49,7 +50,7 @@ interface Drill {
   readonly target: (step: RunContext) => Promise<PgTarget>;
   readonly facts: {
     store?: ObjectStore;
-    chosen?: BackupEntry;
+    choice?: BackupChoice;
     report?: VerifyReport;
     survey?: ScratchSurvey;
     stale?: StaleDrop;
@@ -63,8 +64,10 @@ export default defineRunbook({
   description: `
 The INATrace operations manual, 4.3 Pruebas de Restauración (choose a recent backup, restore it
 in an isolated environment, verify the table structure and that critical data is there,
-document the results) as a drill that runs every week in the cluster. It downloads the backup,
-checks the sha256 of every object against the manifest before any database is created,
+document the results) as a drill that runs every week in the cluster. "latest" is the newest
+backup that passes its checks: its manifest intact (its own checksum), not marked failed by its
+read-back, every object present with its size and sha256; newer ones are skipped and the plan
+says why. The sha256 of every object is checked before any database is created; then it
 restores into a scratch database (guardia_drill_<time>) on the stack's drill server
 (backups.restoreDrill.server; its user needs CREATEDB there, and the drill never connects to
 production) or else on the database's own server (the database user then needs CREATEDB),
@@ -74,7 +77,7 @@ were killed outright (older than the drill's timeout, nobody connected) are drop
 is a full copy of production data. Any mismatch fails the run (exit 1) and names the object or
 table, expected and found. The database the backup came from is never touched.`,
   outline: [
-    "Find the backup (latest complete, or the given id) and show its manifest",
+    "Find the backup (latest: the newest whose manifest and sha256 check out; or the given id), and say which newer ones were skipped and why",
     "Find scratch databases left on the drill server by drills that died",
     "Drop them (never a database in use, nor any name but guardia_drill_<time>_<id>)",
     "Check the sha256 of every object against the manifest, before any database exists",
@@ -99,7 +102,12 @@ table, expected and found. The database the backup came from is never touched.`,
       target: (step) => drillTarget(step, backups, onto),
       facts,
     };
-    const steps: Step[] = [findStep(drill), ...staleScratchSteps(drill), drillStep(drill)];
+    const budget = budgetOf(DRILL_STEP_TIMEOUT_MS);
+    const steps: Step[] = [
+      findStep(drill, budget),
+      ...staleScratchSteps(drill),
+      drillStep(drill, budget),
+    ];
     return {
       steps,
       // On a separate drill server nothing touches the production server, so there is nothing
@@ -111,6 +119,7 @@ table, expected and found. The database the backup came from is never touched.`,
         (facts.report || facts.stale) && {
           ...facts.report,
           manifest: undefined,
+          skipped: facts.choice?.skipped ?? [],
           staleScratchDropped: facts.stale?.dropped ?? [],
         },
       output: () =>
@@ -121,44 +130,74 @@ table, expected and found. The database the backup came from is never touched.`,
   },
 });
 
-function findStep({ ctx, database, backups, location, store, facts }: Drill): Step {
+/**
+ * Chooses the backup, reading its objects in full (sha256): a dump with a flipped byte is skipped
+ * for "latest" like a failed or damaged one, and the plan names each skipped backup and why. The
+ * drill then does not read it a second time before restoring. The check and the drill share the
+ * drill's time budget, as together they did before the choice read the dump.
+ */
+function findStep({ ctx, database, location, store, facts }: Drill, budget: Budget): Step {
   const wanted = ctx.params.backup;
   return {
     title: `Find backup ${wanted} of ${database.name}`,
     kind: "read",
-    run: async () => {
-      const all = await listBackups(await store(), location);
-      facts.chosen = wanted === "latest" ? all[0] : all.find((b) => b.id === wanted);
-      if (!facts.chosen) {
-        const newest = all.slice(0, 5).map((b) => b.id);
-        throw new Error(
-          `no complete backup ${wanted} of ${database.name} in ${backups.destination.url} (newest: ${newest.join(", ") || "none"})`,
-        );
-      }
-      const { id, sizeText, age, operator, manifest } = facts.chosen;
+    get timeoutMs() {
+      return budget.remaining();
+    },
+    run: async (step) => {
+      facts.choice = await chooseBackup(await store(), location, wanted, {
+        sha256: true,
+        signal: step.signal,
+      });
+      const { chosen, skipped } = facts.choice;
+      const { id, sizeText, age, operator, manifest } = chosen;
+      const passed = skipped.length === 0 ? "" : `; ${skippedText(skipped)}`;
       return {
-        summary: `${id}: ${sizeText}, ${age} old, by ${operator}`,
-        data: { id, criticalTables: manifest.criticalTables },
+        summary: `${id}: ${sizeText}, ${age} old, by ${operator}, sha256 checked${passed}`,
+        ...(skipped.length > 0 && {
+          evidence: skipped.map((b) => `skipped ${b.id}: ${b.reason}`).join("\n"),
+        }),
+        data: { id, criticalTables: manifest.criticalTables, skipped },
       };
     },
   };
 }
 
-function drillStep({ ctx, database, backups, location, onto, store, target, facts }: Drill): Step {
+/** One deadline for the steps that read a whole dump: it starts when the first of them does. */
+interface Budget {
+  remaining(): number;
+}
+
+function budgetOf(totalMs: number): Budget {
+  let deadline: number | undefined;
+  return {
+    remaining: () => {
+      deadline ??= Date.now() + totalMs;
+      return Math.max(1000, deadline - Date.now());
+    },
+  };
+}
+
+function drillStep(
+  { ctx, database, backups, location, onto, store, target, facts }: Drill,
+  budget: Budget,
+): Step {
   return {
     title: `Restore drill of ${database.name} on ${onto.host}`,
     kind: "change",
-    timeoutMs: DRILL_STEP_TIMEOUT_MS,
+    get timeoutMs() {
+      return budget.remaining();
+    },
     action: () => ({
       command: restorePipeline({
         zstd: locateExecutable("zstd"),
         pgRestore: locateExecutable("pg_restore"),
         database: onto,
-        source: objectUrl(backups.destination, dumpKey(location, facts.chosen?.id)),
+        source: objectUrl(backups.destination, dumpKey(location, facts.choice?.chosen.id)),
       }),
       target: {
         server: `${onto.host}:${onto.port}`,
-        backup: facts.chosen?.url ?? ctx.params.backup,
+        backup: facts.choice?.chosen.url ?? ctx.params.backup,
         scratch: "guardia_drill_<time>_<random> (dropped at the end)",
       },
     }),
@@ -167,7 +206,8 @@ function drillStep({ ctx, database, backups, location, onto, store, target, fact
         store: await store(),
         location,
         target: await target(step),
-        backup: facts.chosen!.id,
+        backup: facts.choice!.chosen.id,
+        sha256Checked: true,
         log: step.log,
         signal: step.signal,
         record: step.exec.record,

@@ -12,13 +12,12 @@ import {
   backupPrefix,
   databasePrefix,
   DUMP_OBJECT,
-  MANIFEST_OBJECT,
   objectKey,
   SCHEDULE_TAG,
 } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { MANIFEST_FORMAT_VERSION, writeManifest } from "./manifest.js";
-import type { Manifest } from "./manifest.js";
+import type { Manifest, ManifestBody } from "./manifest.js";
 import { checkPgDumpVersion, findPgDump, PgDumpTooOldError, serverVersion } from "./pg-version.js";
 import type { PgDumpFound } from "./pg-version.js";
 import { findExecutable, startPipeline, type RunningPipeline } from "./process.js";
@@ -42,6 +41,8 @@ export interface BackupOptions {
   readonly operator: string;
   /** The start time; the id is built from it. @default () => new Date() */
   readonly now?: () => Date;
+  /** The run tag that ends the id (`backupId`), for a caller that must know the id early. @default random */
+  readonly run?: string;
   /** Directory of pg_dump. @default the first pg_dump on PATH */
   readonly pgBinDir?: string;
   /** The pg_dump to run, as a read step already found it (its `--version` is not run again). */
@@ -101,7 +102,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
   const { store, location, target } = opts;
   const started = (opts.now ?? (() => new Date()))();
   const clock = performance.now();
-  const id = backupId(started, opts.schedule);
+  const id = backupId(started, opts.schedule, opts.run);
   const url = store.describe(backupPrefix(location, id));
   const context = `backup ${id} of ${describeTarget(target)} to ${url}`;
   try {
@@ -114,7 +115,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
     };
     const dumped = await dumpInSnapshot(opts, tools, id);
     const durationMs = Math.round(performance.now() - clock);
-    const manifest = manifestOf(opts, { id, started, durationMs, pgDump: tools.pgDump, dumped });
+    const body = manifestOf(opts, { id, started, durationMs, pgDump: tools.pgDump, dumped });
     // A run cancelled while the dump was being finished must not leave a backup it then reports
     // as failed; S3 may refuse the delete (the role has none), which leaves a dump without a
     // manifest: incomplete, never listed, expired by its schedule's lifecycle rule.
@@ -123,7 +124,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
       throwIfCancelled(opts.signal, `backup ${id}`);
     }
     // Last: from here on the backup is complete and restorable.
-    await writeManifest(store, location, manifest);
+    const manifest = await writeManifest(store, location, body);
     const { bytes: size, sha256 } = dumped.stored;
     const { startedAt, finishedAt, criticalTables } = manifest;
     return { id, url, size, sha256, durationMs, startedAt, finishedAt, criticalTables, manifest };
@@ -163,7 +164,7 @@ async function dumpInSnapshot(opts: BackupOptions, tools: Tools, id: string): Pr
 function manifestOf(
   opts: BackupOptions,
   run: { id: string; started: Date; durationMs: number; pgDump: PgDumpFound; dumped: Dumped },
-): Manifest {
+): ManifestBody {
   return {
     formatVersion: MANIFEST_FORMAT_VERSION,
     id: run.id,
@@ -218,12 +219,11 @@ export function dumpKey(location: BackupLocation, id?: string): string {
   return `${databasePrefix(location)}<backup id>/${DUMP_OBJECT}`;
 }
 
-/** Two runs in the same second with the same schedule would share an id; never overwrite one. */
+/** Ids are unique per run; one that exists anyway (a run tag given twice) is never overwritten. */
 async function refuseExisting(store: ObjectStore, location: BackupLocation, id: string) {
-  const key = objectKey(location, id, MANIFEST_OBJECT);
   const existing = await store.list(backupPrefix(location, id));
-  if (existing.some((o) => o.key === key)) {
-    throw new Error(`${store.describe(key)} already exists; start the backup again in a second`);
+  if (existing.length > 0) {
+    throw new Error(`${store.describe(backupPrefix(location, id))} already holds objects`);
   }
 }
 

@@ -25,14 +25,28 @@ export {
   type BackupLocation,
 } from "./layout.js";
 export {
+  chooseBackup,
+  entryOf,
   formatAge,
   listBackups,
+  NoRestorableBackupError,
   scanBackups,
+  skippedText,
+  statusText,
+  type BackupChoice,
   type BackupEntry,
   type BackupStatus,
   type ScannedBackup,
+  type SkippedBackup,
 } from "./list.js";
-export { ManifestError, manifestSchema, readManifest, type Manifest } from "./manifest.js";
+export { markFailed } from "./failed-mark.js";
+export {
+  ManifestError,
+  manifestSchema,
+  manifestText,
+  readManifest,
+  type Manifest,
+} from "./manifest.js";
 export {
   checkPgDumpAgainstServer,
   checkPgDumpVersion,

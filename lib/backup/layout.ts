@@ -1,10 +1,13 @@
+import { randomBytes } from "node:crypto";
 import { compactUtc, parseCompactUtc } from "./stamp.js";
 import type { Database, Platform } from "../model/index.js";
 
 /**
  * Where backups live under a destination, the layout every backup, listing and restore shares:
  * `<platform>/<env>/<database>/<backup-id>/{dump.pgcustom.zst,manifest.json}`. The id starts with
- * the UTC start time, so sorting ids sorts backups by time, in any object store's listing.
+ * the UTC start time, so sorting ids sorts backups by time, in any object store's listing, and
+ * ends with a random run tag, so two runs that start in the same second (two CronJob pods, a
+ * manual run beside the scheduled one) never share a directory: `20261123T020000Z-daily_3f9a1c`.
  */
 
 export const DUMP_OBJECT = "dump.pgcustom.zst";
@@ -16,6 +19,12 @@ export const DUMP_OBJECT = "dump.pgcustom.zst";
  */
 export const SCHEDULE_TAG = "guardia-schedule";
 export const MANIFEST_OBJECT = "manifest.json";
+/**
+ * Written beside the manifest when a backup's read-back found it does not hold what its manifest
+ * says: listing, verification and restores skip it. An object of its own, because an S3 backup
+ * role cannot delete (and Object Lock forbids deleting) the manifest.
+ */
+export const FAILED_OBJECT = "failed.json";
 
 /** Which database's backups: the platform, its environment and the database's logical name. */
 export interface BackupLocation {
@@ -31,7 +40,8 @@ export function locationOf(platform: Platform, database: Database): BackupLocati
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const SCHEDULE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const ID = /^(\d{8}T\d{6}Z)-([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
+/** A schedule has no "_", so the run tag after it is unambiguous; ids of older guardia have none. */
+const ID = /^(\d{8}T\d{6}Z)-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:_([0-9a-f]{6}))?$/;
 
 /** `mira/prod/mira/`: the key prefix of one database's backups, with the trailing slash. */
 export function databasePrefix(location: BackupLocation): string {
@@ -55,20 +65,31 @@ export function objectKey(location: BackupLocation, id: string, object: string):
   return `${backupPrefix(location, id)}${object}`;
 }
 
-/** `20261123T020000Z-daily` from the start time (whole seconds, UTC) and the schedule name. */
-export function backupId(startedAt: Date, schedule: string): string {
+/** A run tag: 6 random hex digits (16.7 million per second and schedule). */
+export function runTag(): string {
+  return randomBytes(3).toString("hex");
+}
+
+/**
+ * `20261123T020000Z-daily_3f9a1c` from the start time (whole seconds, UTC), the schedule name and
+ * the run's tag (random unless given).
+ */
+export function backupId(startedAt: Date, schedule: string, run: string = runTag()): string {
   if (!SCHEDULE.test(schedule)) {
     throw new Error(
       `schedule name ${JSON.stringify(schedule)} cannot go into a backup id: use lowercase letters, digits and "-"`,
     );
   }
-  return `${compactUtc(startedAt)}-${schedule}`;
+  if (!/^[0-9a-f]{6}$/.test(run)) throw new Error(`run tag ${JSON.stringify(run)}: 6 hex digits`);
+  return `${compactUtc(startedAt)}-${schedule}_${run}`;
 }
 
 export interface ParsedBackupId {
   readonly id: string;
   readonly startedAt: Date;
   readonly schedule: string;
+  /** The run tag; undefined for an id made by a guardia that had none. */
+  readonly run: string | undefined;
 }
 
 /** The start time and schedule inside an id; throws on anything that is not one. */
@@ -76,7 +97,7 @@ export function parseBackupId(id: string): ParsedBackupId {
   const parsed = tryParseBackupId(id);
   if (!parsed) {
     throw new Error(
-      `${JSON.stringify(id)} is not a backup id (expected e.g. 20261123T020000Z-daily)`,
+      `${JSON.stringify(id)} is not a backup id (expected e.g. 20261123T020000Z-daily_3f9a1c)`,
     );
   }
   return parsed;
@@ -85,7 +106,7 @@ export function parseBackupId(id: string): ParsedBackupId {
 export function tryParseBackupId(id: string): ParsedBackupId | undefined {
   const m = ID.exec(id);
   const startedAt = m ? parseCompactUtc(m[1]!) : undefined;
-  return m && startedAt ? { id, startedAt, schedule: m[2]! } : undefined;
+  return m && startedAt ? { id, startedAt, schedule: m[2]!, run: m[3] } : undefined;
 }
 
 /** Newest first: ids start with the UTC time, so the reverse string order is the time order. */

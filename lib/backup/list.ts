@@ -1,4 +1,13 @@
-import { databasePrefix, MANIFEST_OBJECT, newestFirst, tryParseBackupId } from "./layout.js";
+import { failedReason } from "./failed-mark.js";
+import { BackupVerificationError, checkObjects, describeMismatch } from "./integrity.js";
+import type { Mismatch } from "./integrity.js";
+import {
+  databasePrefix,
+  FAILED_OBJECT,
+  MANIFEST_OBJECT,
+  newestFirst,
+  tryParseBackupId,
+} from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { ManifestError, readManifest } from "./manifest.js";
 import type { Manifest } from "./manifest.js";
@@ -6,13 +15,16 @@ import { formatBytes } from "./store.js";
 import type { ObjectStore } from "./store.js";
 
 /**
- * What a destination holds for one database. Every backup directory is classified from the
- * listing and its manifest: complete (manifest valid and every object it names present with its
- * size), incomplete (no manifest: still running, or killed) or damaged (manifest unreadable or an
- * object missing). Only complete backups are restorable.
+ * What a destination holds for one database, and which backup a restore may use. Every backup
+ * directory is classified from the listing and its manifest: complete (manifest valid, its own
+ * checksum right, every object it names present with its size), incomplete (no manifest: still
+ * running, or killed), failed (its read-back marked it) or damaged (manifest unreadable or
+ * changed, an object missing or of another size; with sha256 checks, an object whose digest
+ * differs). Only complete backups are restorable, and `chooseBackup` is the one place that
+ * picks one for verify-backup, restore-db and list-backups.
  */
 
-export type BackupStatus = "complete" | "incomplete" | "damaged";
+export type BackupStatus = "complete" | "incomplete" | "damaged" | "failed";
 
 /** What listing and retention read from a manifest; every kind of stored set has these. */
 export type ListedManifest = Pick<
@@ -36,20 +48,36 @@ export interface ScannedBackup<M extends ListedManifest = Manifest> {
   readonly schedule: string;
   readonly startedAt: Date;
   readonly status: BackupStatus;
-  /** Why it is not complete. */
+  /** Why it is not complete, without the status: "no manifest.json (still running, or …)". */
   readonly problem: string | undefined;
   readonly manifest: M | undefined;
   /** Every object under the backup's prefix (partial files of a killed run included). */
   readonly keys: readonly string[];
   readonly bytes: number;
+  /** Every object was read and its sha256 compared with the manifest's (`sha256: true`). */
+  readonly sha256Checked: boolean;
+  /** What differed, when the sha256 check found the objects changed. */
+  readonly mismatches?: readonly Mismatch[];
+}
+
+export interface ScanOptions<M extends ListedManifest = Manifest> {
+  /** @default readManifest (database backups) */
+  readonly read?: ManifestReader<M>;
+  /**
+   * Also read every object of every complete backup and compare its sha256 with the manifest
+   * (`list-backups --verify`): sizes alone do not reveal a flipped byte. @default false
+   */
+  readonly sha256?: boolean;
+  readonly signal?: AbortSignal;
 }
 
 /** All backups of a database, newest first. Keys under the prefix that are not backup ids are ignored. */
 export async function scanBackups<M extends ListedManifest = Manifest>(
   store: ObjectStore,
   location: BackupLocation,
-  read: ManifestReader<M> = readManifest as unknown as ManifestReader<M>,
+  opts: ScanOptions<M> = {},
 ): Promise<ScannedBackup<M>[]> {
+  const read = opts.read ?? (readManifest as unknown as ManifestReader<M>);
   const prefix = databasePrefix(location);
   const groups = new Map<string, { key: string; bytes: number }[]>();
   for (const object of await store.list(prefix)) {
@@ -60,7 +88,13 @@ export async function scanBackups<M extends ListedManifest = Manifest>(
   const scanned = await Promise.all(
     [...groups].map(([id, objects]) => classify(store, location, id, objects, read)),
   );
-  return newestFirst(scanned);
+  if (!opts.sha256) return newestFirst(scanned);
+  // One at a time: each is a full read of a dump.
+  const checked: ScannedBackup<M>[] = [];
+  for (const backup of newestFirst(scanned)) {
+    checked.push(await checkSha256(store, location, backup, opts.signal));
+  }
+  return checked;
 }
 
 async function classify<M extends ListedManifest>(
@@ -77,10 +111,11 @@ async function classify<M extends ListedManifest>(
     startedAt,
     keys: objects.map((o) => o.key).sort(),
     bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
+    sha256Checked: false,
   };
   const names = new Map(objects.map((o) => [o.key.slice(o.key.lastIndexOf("/") + 1), o.bytes]));
   if (!names.has(MANIFEST_OBJECT)) {
-    const problem = `incomplete: no ${MANIFEST_OBJECT} (still running, or the run died)`;
+    const problem = `no ${MANIFEST_OBJECT} (still running, or the run died)`;
     return { ...base, status: "incomplete", problem, manifest: undefined };
   }
   let manifest: M;
@@ -91,6 +126,10 @@ async function classify<M extends ListedManifest>(
     // "missing" here means it was deleted between list and read (retention running).
     const status = err.reason === "missing" ? "incomplete" : "damaged";
     return { ...base, status, problem: err.message, manifest: undefined };
+  }
+  if (names.has(FAILED_OBJECT)) {
+    const problem = await failedReason(store, location, id);
+    return { ...base, status: "failed", problem, manifest };
   }
   for (const object of manifest.objects) {
     const bytes = names.get(object.name);
@@ -103,6 +142,20 @@ async function classify<M extends ListedManifest>(
     if (problem) return { ...base, status: "damaged", problem, manifest };
   }
   return { ...base, status: "complete", problem: undefined, manifest };
+}
+
+/** A complete backup read in full: damaged when any object's sha256 differs from the manifest's. */
+async function checkSha256<M extends ListedManifest>(
+  store: ObjectStore,
+  location: BackupLocation,
+  backup: ScannedBackup<M>,
+  signal?: AbortSignal,
+): Promise<ScannedBackup<M>> {
+  if (backup.status !== "complete" || !backup.manifest) return backup;
+  const mismatches = await checkObjects(store, location, backup.manifest, signal);
+  if (mismatches.length === 0) return { ...backup, sha256Checked: true };
+  const problem = mismatches.map(describeMismatch).join("; ");
+  return { ...backup, status: "damaged", problem, sha256Checked: true, mismatches };
 }
 
 export interface BackupEntry<M extends ListedManifest = Manifest> {
@@ -120,6 +173,8 @@ export interface BackupEntry<M extends ListedManifest = Manifest> {
   readonly age: string;
   readonly url: string;
   readonly manifest: M;
+  /** Its objects were read and their sha256 compared with the manifest in this listing. */
+  readonly sha256Checked: boolean;
 }
 
 /** Restorable (complete) backups of a database, newest first. */
@@ -129,28 +184,142 @@ export async function listBackups<M extends ListedManifest = Manifest>(
   now: Date = new Date(),
   read?: ManifestReader<M>,
 ): Promise<BackupEntry<M>[]> {
-  const scanned = await scanBackups(store, location, read);
-  return scanned.flatMap((b) => {
-    if (b.status !== "complete" || !b.manifest) return [];
-    const m = b.manifest;
-    const size = m.objects.reduce((sum, o) => sum + o.bytes, 0);
-    const ageMs = now.getTime() - Date.parse(m.startedAt);
-    const url = store.describe(`${databasePrefix(location)}${b.id}/`);
-    const entry: BackupEntry<M> = {
-      id: b.id,
-      schedule: m.schedule,
-      operator: m.operator,
-      startedAt: m.startedAt,
-      finishedAt: m.finishedAt,
-      size,
-      sizeText: formatBytes(size),
-      ageMs,
-      age: formatAge(ageMs),
-      url,
-      manifest: m,
-    };
-    return [entry];
-  });
+  const scanned = await scanBackups(store, location, { read });
+  return scanned.flatMap((b) =>
+    b.status === "complete" ? [entryOf(store, location, b, now)] : [],
+  );
+}
+
+/** A complete backup as listings show it. */
+export function entryOf<M extends ListedManifest>(
+  store: ObjectStore,
+  location: BackupLocation,
+  b: ScannedBackup<M>,
+  now: Date = new Date(),
+): BackupEntry<M> {
+  const m = b.manifest!;
+  const size = m.objects.reduce((sum, o) => sum + o.bytes, 0);
+  const ageMs = now.getTime() - Date.parse(m.startedAt);
+  return {
+    id: b.id,
+    schedule: m.schedule,
+    operator: m.operator,
+    startedAt: m.startedAt,
+    finishedAt: m.finishedAt,
+    size,
+    sizeText: formatBytes(size),
+    ageMs,
+    age: formatAge(ageMs),
+    url: store.describe(`${databasePrefix(location)}${b.id}/`),
+    manifest: m,
+    sha256Checked: b.sha256Checked,
+  };
+}
+
+/** A backup `chooseBackup` passed over, and why: what the plan shows before a restore. */
+export interface SkippedBackup {
+  readonly id: string;
+  readonly status: BackupStatus;
+  /** "failed: its read-back failed (…): …": the status, once, and the reason. */
+  readonly reason: string;
+}
+
+export interface BackupChoice {
+  readonly chosen: BackupEntry;
+  /** Newer backups passed over for "latest", or the named one's problem; newest first. */
+  readonly skipped: readonly SkippedBackup[];
+}
+
+export interface ChooseOptions {
+  /**
+   * Read the candidates' objects and compare their sha256 with the manifest, newest first until
+   * one matches: a restore must not even start from a dump with a flipped byte. @default false
+   */
+  readonly sha256?: boolean;
+  /** A scan already made (list-backups): no second listing. */
+  readonly scanned?: readonly ScannedBackup[];
+  readonly signal?: AbortSignal;
+  /** @default new Date() */
+  readonly now?: Date;
+}
+
+/** No backup the caller asked for is restorable; the message says what was found instead. */
+export class NoRestorableBackupError extends Error {
+  override name = "NoRestorableBackupError";
+  constructor(
+    message: string,
+    readonly skipped: readonly SkippedBackup[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The backup that `wanted` ("latest" or an id) means: "latest" is the newest backup that passed
+ * its checks (complete; with `sha256`, its digests match too), and every newer one is reported as
+ * skipped with the reason; an id is that backup, if it passes them. Throws
+ * `NoRestorableBackupError` naming what was skipped when none does.
+ */
+export async function chooseBackup(
+  store: ObjectStore,
+  location: BackupLocation,
+  wanted: string,
+  opts: ChooseOptions = {},
+): Promise<BackupChoice> {
+  const all = opts.scanned ?? (await scanBackups(store, location));
+  const candidates = wanted === "latest" ? all : all.filter((b) => b.id === wanted);
+  const skipped: SkippedBackup[] = [];
+  for (const candidate of candidates) {
+    const backup = opts.sha256
+      ? await checkSha256(store, location, candidate, opts.signal)
+      : candidate;
+    if (backup.status === "complete") {
+      return { chosen: entryOf(store, location, backup, opts.now), skipped };
+    }
+    if (wanted !== "latest" && backup.mismatches) {
+      const url = store.describe(`${databasePrefix(location)}${backup.id}/`);
+      throw new BackupVerificationError(backup.id, backup.mismatches, url);
+    }
+    skipped.push({ id: backup.id, status: backup.status, reason: statusText(backup) });
+  }
+  throw new NoRestorableBackupError(noneMessage(store, location, wanted, all, skipped), skipped);
+}
+
+/**
+ * "skipped 2 newer: A (failed: …), B (damaged: …)": one line for a plan's summary, each reason cut
+ * to `width` characters and at most `max` backups named (the step's evidence has them all).
+ */
+export function skippedText(skipped: readonly SkippedBackup[], max = 5, width = 120): string {
+  if (skipped.length === 0) return "skipped none";
+  const cut = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+  const named = skipped.slice(0, max).map((s) => `${s.id} (${cut(s.reason)})`);
+  const more = skipped.length > max ? `, and ${skipped.length - max} more` : "";
+  return `skipped ${skipped.length} newer: ${named.join(", ")}${more}`;
+}
+
+/** "complete", or "damaged: dump.pgcustom.zst has 12 bytes, …": the status once, then why. */
+export function statusText(backup: Pick<ScannedBackup, "status" | "problem">): string {
+  return backup.problem ? `${backup.status}: ${backup.problem}` : backup.status;
+}
+
+function noneMessage(
+  store: ObjectStore,
+  location: BackupLocation,
+  wanted: string,
+  all: readonly ScannedBackup[],
+  skipped: readonly SkippedBackup[],
+): string {
+  const where = `database ${location.database} in ${store.describe(databasePrefix(location))}`;
+  if (wanted !== "latest" && skipped.length === 0) {
+    const newest = all.slice(0, 5).map((b) => b.id);
+    return `no backup ${wanted} of ${where} (newest: ${newest.join(", ") || "none"})`;
+  }
+  if (wanted !== "latest")
+    return `backup ${wanted} of ${where} is not restorable: ${skipped[0]!.reason}`;
+  if (skipped.length === 0) return `no backup of ${where}`;
+  const lines = skipped.slice(0, 10).map((s) => `  ${s.id}: ${s.reason}`);
+  const more = skipped.length > 10 ? [`  … and ${skipped.length - 10} more`] : [];
+  return `no restorable backup of ${where}; every one was skipped:\n${[...lines, ...more].join("\n")}`;
 }
 
 /** "45 min", "3 h", "12.5 d": ages in listings. */

@@ -1,16 +1,20 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { MANIFEST_OBJECT, objectKey, SCHEDULE_TAG, tryParseBackupId } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { ObjectNotFoundError } from "./store.js";
-import type { ObjectStore, StoredObject } from "./store.js";
+import type { ObjectStore } from "./store.js";
 
 /**
  * manifest.json: what a backup holds and how to check it. Written last, so its presence marks a
  * complete backup. Parsed strictly: a manifest this version does not fully understand is not
- * trusted for a restore.
+ * trusted for a restore. It carries a checksum of its own (`manifestSha256`, the sha256 of the
+ * manifest as written without that field), so a flipped byte in the manifest itself, which sizes
+ * alone cannot reveal, makes the backup damaged instead of lying about what the dump holds.
  */
 
-export const MANIFEST_FORMAT_VERSION = 1;
+/** 2: with `manifestSha256`. */
+export const MANIFEST_FORMAT_VERSION = 2;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected 64 lowercase hex digits" });
 const count = z.number().int().nonnegative();
@@ -47,6 +51,8 @@ export const manifestSchema = z
     /** Exact row counts of the stack's criticalTables, from the dump's own snapshot. */
     criticalTables: z.record(z.string(), count),
     guardiaVersion: z.string().min(1),
+    /** sha256 of this manifest as written without this field (`manifestText`). */
+    manifestSha256: sha256,
   })
   .superRefine((m, ctx) => {
     const parsed = tryParseBackupId(m.id);
@@ -62,6 +68,8 @@ export const manifestSchema = z
   });
 
 export type Manifest = z.infer<typeof manifestSchema>;
+/** A manifest before it is sealed with its own checksum. */
+export type ManifestBody = Omit<Manifest, "manifestSha256">;
 export type ManifestObject = z.infer<typeof storedObject>;
 
 /** A manifest that is missing, unreadable or not valid: the backup is not restorable. */
@@ -76,15 +84,32 @@ export class ManifestError extends Error {
   }
 }
 
+/**
+ * The manifest file's exact text: the body with `manifestSha256`, the sha256 of the body as
+ * serialized here, added last. A reader recomputes this text from what it parsed and requires
+ * it byte for byte, so no change to the file goes unnoticed (reordered keys, whitespace too).
+ */
+export function manifestText(manifest: ManifestBody | Manifest): string {
+  const body: Record<string, unknown> = { ...manifest };
+  delete body.manifestSha256;
+  const digest = createHash("sha256")
+    .update(JSON.stringify(body, null, 2))
+    .digest("hex");
+  return `${JSON.stringify({ ...body, manifestSha256: digest }, null, 2)}\n`;
+}
+
+/** Writes the manifest, sealed with its own checksum; returns what it returned, with that checksum. */
 export async function writeManifest(
   store: ObjectStore,
   location: BackupLocation,
-  manifest: Manifest,
-): Promise<StoredObject> {
-  const text = `${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`;
-  return store.putSmall(objectKey(location, manifest.id, MANIFEST_OBJECT), text, {
+  manifest: ManifestBody | Manifest,
+): Promise<Manifest> {
+  const text = manifestText(manifest);
+  const sealed = manifestSchema.parse(JSON.parse(text));
+  await store.putSmall(objectKey(location, manifest.id, MANIFEST_OBJECT), text, {
     [SCHEDULE_TAG]: manifest.schedule,
   });
+  return sealed;
 }
 
 /** Reads and strictly parses a backup's manifest; checks it describes this location and id. */
@@ -126,6 +151,8 @@ export function parseManifest(
   } catch (err) {
     throw invalid(`not JSON (${(err as Error).message})`);
   }
+  const seal = sealProblem(json, text);
+  if (seal) throw invalid(seal);
   const result = manifestSchema.safeParse(json);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
@@ -145,6 +172,16 @@ export function parseManifest(
     }
   }
   return m;
+}
+
+/** Why the text is not exactly the sealed manifest of what it holds, if it is not. */
+function sealProblem(json: unknown, text: string): string | undefined {
+  const stored = (json as { manifestSha256?: unknown } | null)?.manifestSha256;
+  if (typeof json !== "object" || json === null || typeof stored !== "string") {
+    return "it has no manifestSha256 (its own checksum)";
+  }
+  if (manifestText(json as Manifest) === text) return undefined;
+  return "its manifestSha256 does not match its content: the manifest changed after it was written";
 }
 
 async function readText(body: AsyncIterable<Buffer>): Promise<string> {

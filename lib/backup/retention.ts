@@ -68,7 +68,7 @@ const DAY_MS = 86_400_000;
 export async function planRetention(opts: RetentionOptions): Promise<RetentionPlan> {
   const { store, location } = opts;
   const now = opts.now ?? new Date();
-  const backups = await scanBackups(store, location, opts.read);
+  const backups = await scanBackups(store, location, { read: opts.read });
   const base = {
     location,
     url: store.describe(databasePrefix(location)),

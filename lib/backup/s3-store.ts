@@ -4,7 +4,6 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
-  PutObjectTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
@@ -26,9 +25,11 @@ export const PART_SIZE = 8 * 1024 * 1024;
 export const QUEUE_SIZE = 4;
 
 /**
- * The S3Client for a destination. For an S3-compatible store (an `endpoint` is set) checksums are
- * sent only where an operation requires them: MinIO, Ceph and s3rver releases that predate the
- * SDK's flexible checksums store a streamed body's aws-chunked framing as the object's bytes.
+ * The S3Client for a destination. For an S3-compatible store (an `endpoint` is set) the SDK's
+ * flexible checksums are sent only where an operation requires them: MinIO and Ceph releases that
+ * predate them store a streamed body's aws-chunked framing as the object's bytes. Every write of
+ * bytes still carries Content-MD5 (`S3Store`), the integrity header a bucket with Object Lock
+ * requires everywhere.
  * Credentials come from the default chain (IRSA in the cluster, AWS_* variables from the
  * destination's credentialsSecret), unless `options` gives them.
  */
@@ -80,6 +81,13 @@ export class S3Store implements ObjectStore {
       },
       { step: "initialize", name: "guardiaFailFastOnPartError" },
     );
+    this.client.middlewareStack.add(
+      (next, context) => (args) => {
+        addContentMd5(context.commandName, args.input as BodyInput);
+        return next(args);
+      },
+      { step: "initialize", name: "guardiaContentMd5" },
+    );
   }
 
   describe(key: string): string {
@@ -113,7 +121,6 @@ export class S3Store implements ObjectStore {
     );
     if (fed.status === "rejected") throw fed.reason;
     if (uploaded.status === "rejected") throw uploaded.reason;
-    await this.#tag(fullKey, tags);
     return hasher.result();
   }
 
@@ -128,25 +135,7 @@ export class S3Store implements ObjectStore {
         Tagging: taggingHeader(tags),
       }),
     );
-    await this.#tag(this.#prefix + key, tags);
     return { bytes: body.length, sha256: createHash("sha256").update(body).digest("hex") };
-  }
-
-  /**
-   * Tags again after the write: AWS applies the upload's Tagging header atomically, but some
-   * S3-compatible stores ignore it. One that does not implement tagging at all has no guardia
-   * lifecycle rules either (those are created for AWS buckets only), so that answer is fine.
-   */
-  async #tag(fullKey: string, tags: ObjectTags | undefined): Promise<void> {
-    if (!tags || Object.keys(tags).length === 0) return;
-    const TagSet = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-    try {
-      await this.client.send(
-        new PutObjectTaggingCommand({ Bucket: this.#bucket, Key: fullKey, Tagging: { TagSet } }),
-      );
-    } catch (err) {
-      if ((err as { name?: string }).name !== "NotImplemented") throw err;
-    }
   }
 
   async get(key: string): Promise<Readable> {
@@ -190,6 +179,20 @@ export class S3Store implements ObjectStore {
   close(): void {
     this.client.destroy();
   }
+}
+
+type BodyInput = { Body?: unknown; ContentMD5?: string };
+
+/**
+ * Content-MD5 on every PutObject and UploadPart whose body is in memory (the manifest, each part
+ * of a multipart upload, a dump small enough for one PutObject): a bucket with Object Lock refuses
+ * a write without an integrity header, and an S3-compatible store accepts only this one. On AWS
+ * it rides along with the SDK's own checksum.
+ */
+function addContentMd5(command: string | undefined, input: BodyInput): void {
+  if (command !== "PutObjectCommand" && command !== "UploadPartCommand") return;
+  if (input.ContentMD5 !== undefined || !(input.Body instanceof Uint8Array)) return;
+  input.ContentMD5 = createHash("md5").update(input.Body).digest("base64");
 }
 
 /** `k=v&k2=v2`, as the x-amz-tagging header takes tags. */

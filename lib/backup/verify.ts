@@ -3,12 +3,12 @@ import { pipeline } from "node:stream/promises";
 import { describeTarget, pgCommand, pgSecrets, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
 import { abortable, cancelledError, onAbort, throwIfCancelled } from "./abort.js";
-import { BackupVerificationError, checkObjects, objectMismatches } from "./integrity.js";
+import { BackupVerificationError, objectMismatches } from "./integrity.js";
 import type { Mismatch } from "./integrity.js";
-import { backupPrefix, databasePrefix, DUMP_OBJECT, objectKey } from "./layout.js";
+import { backupPrefix, DUMP_OBJECT, objectKey } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
-import { listBackups } from "./list.js";
-import { readManifest } from "./manifest.js";
+import { chooseBackup } from "./list.js";
+import type { SkippedBackup } from "./list.js";
 import type { Manifest } from "./manifest.js";
 import type { CommandLog, Pipeline } from "../command.js";
 import type { Database } from "../model/index.js";
@@ -33,8 +33,14 @@ export interface VerifyOptions {
    * one; its user needs CREATEDB. The database connected to is not touched.
    */
   readonly target: PgTarget;
-  /** "latest" (newest complete backup) or a backup id. */
+  /** "latest" (the newest backup that passes its checks, `chooseBackup`) or a backup id. */
   readonly backup: string;
+  /**
+   * The caller chose this backup with `chooseBackup({ sha256: true })` in this run, so its
+   * objects were just read and compared; they are not read a second time before the restore
+   * (which hashes the dump again on its way into pg_restore). @default false
+   */
+  readonly sha256Checked?: boolean;
   /** Directory of pg_restore. @default the first pg_restore on PATH */
   readonly pgBinDir?: string;
   /** @default () => new Date() */
@@ -72,27 +78,30 @@ export interface VerifyReport {
   readonly tables: readonly TableCheck[];
   readonly durationMs: number;
   readonly manifest: Manifest;
+  /** Newer backups "latest" passed over, and why. */
+  readonly skipped: readonly SkippedBackup[];
 }
 
 export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
   const { store, location, target, signal } = opts;
   const log = opts.log ?? (() => undefined);
   const clock = performance.now();
-  const manifest = await resolveBackup(opts);
-  const { id } = manifest;
-  const url = store.describe(backupPrefix(location, id));
   // Before anything is read: a missing tool is found before a long download.
   const tools = {
     zstd: findExecutable("zstd"),
     pgRestore: findExecutable("pg_restore", opts.pgBinDir),
   };
-
-  log(`checking sha256 of ${manifest.objects.length} object(s) in ${url}`);
+  if (!opts.sha256Checked) log(`checking sha256 of backup ${opts.backup}`);
   // Before any database exists: a corrupt backup must not even start a restore.
-  const mismatches = await checkObjects(store, location, manifest, signal).catch((err) => {
-    throw signal?.aborted ? cancelledError(`checking backup ${id}`, signal, err) : err;
+  const choice = await chooseBackup(store, location, opts.backup, {
+    sha256: !opts.sha256Checked,
+    signal,
+  }).catch((err) => {
+    throw signal?.aborted ? cancelledError(`checking backup ${opts.backup}`, signal, err) : err;
   });
-  if (mismatches.length > 0) throw new BackupVerificationError(id, mismatches, url);
+  const { manifest } = choice.chosen;
+  const { id } = manifest;
+  const url = store.describe(backupPrefix(location, id));
 
   const scratch = scratchName((opts.now ?? (() => new Date()))());
   throwIfCancelled(signal, `restore drill of backup ${id}`);
@@ -126,18 +135,8 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
     tables,
     durationMs,
     manifest,
+    skipped: choice.skipped,
   };
-}
-
-async function resolveBackup(opts: VerifyOptions): Promise<Manifest> {
-  const { store, location } = opts;
-  if (opts.backup !== "latest") return readManifest(store, location, opts.backup);
-  const [latest] = await listBackups(store, location);
-  if (!latest) {
-    const where = store.describe(databasePrefix(location));
-    throw new Error(`no complete backup of database ${location.database} in ${where}`);
-  }
-  return latest.manifest;
 }
 
 interface Restore {

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "../../lib/backup/abort.js";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { backupPrefix, DUMP_OBJECT } from "../../lib/backup/layout.js";
-import { listBackups, scanBackups } from "../../lib/backup/list.js";
-import { ManifestError } from "../../lib/backup/manifest.js";
+import { listBackups, NoRestorableBackupError, scanBackups } from "../../lib/backup/list.js";
 import type { S3Store } from "../../lib/backup/s3-store.js";
 import type { ObjectStore } from "../../lib/backup/store.js";
 import { verifyBackup } from "../../lib/backup/verify.js";
@@ -92,17 +91,18 @@ function recordCommands(store: ObjectStore, fail?: (command: string, input: obje
   return sent;
 }
 
-describe.each(["file", "s3"] as const)("on %s://", (kind) => {
+describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
   const dest = useDestination(kind, () => s3, `fail-${kind}`);
 
   it("a pg_dump that dies mid-stream leaves no object and no manifest", async () => {
-    const sent = kind === "s3" ? recordCommands(dest.store) : [];
+    const sent = kind !== "file" ? recordCommands(dest.store) : [];
     let terminated: Promise<unknown> | undefined;
     const at = new Date("2026-02-01T02:00:00Z");
     const failing = backupDatabase({
       ...{ store: dest.store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
       operator: "test",
       now: () => at,
+      run: "0000d1",
       onProgress: (bytes) => {
         // Past the first 8 MiB part, so on S3 a multipart upload is under way.
         if (bytes > 9 * MiB && !terminated) {
@@ -117,7 +117,7 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       /pg_dump exited 1:[\s\S]*(terminating connection|server closed the connection)/,
     );
     await terminated;
-    const id = "20260201T020000Z-daily";
+    const id = "20260201T020000Z-daily_0000d1";
     expect(await dest.store.list(backupPrefix(LOCATION, id))).toEqual([]);
     if (dest.destination.kind === "file") {
       // Not even the .partial-<pid> file, nor the backup's directory, is left.
@@ -126,12 +126,16 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       expect(sent).toContain("UploadPartCommand");
       expect(sent).toContain("AbortMultipartUploadCommand");
       expect(sent).not.toContain("CompleteMultipartUploadCommand");
+      // Not even a version Object Lock would keep, nor an upload left open.
+      const { bucket } = dest.destination;
+      expect(await s3.versions(bucket, `backups/${backupPrefix(LOCATION, id)}`)).toEqual([]);
+      expect(await s3.uploads(bucket)).toEqual([]);
     }
     await noDumpRunning();
   });
 
   it("an abort mid-stream (step timeout, SIGTERM) kills pg_dump, stores nothing and says cancelled", async () => {
-    const sent = kind === "s3" ? recordCommands(dest.store) : [];
+    const sent = kind !== "file" ? recordCommands(dest.store) : [];
     const controller = new AbortController();
     let abortedAt = 0;
     const at = new Date("2026-02-02T02:00:00Z");
@@ -139,6 +143,7 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       ...{ store: dest.store, location: LOCATION, target: targetFor(pg, DB), schedule: "daily" },
       operator: "test",
       now: () => at,
+      run: "0000d2",
       signal: controller.signal,
       onProgress: (bytes) => {
         if (bytes > 9 * MiB && !abortedAt) {
@@ -154,10 +159,12 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
     expect(Date.now() - abortedAt).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(CancelledError);
     expect(error.message).toMatch(
-      /^backup 20260202T020000Z-daily of postgres:\/\/\S+ to \S+ was cancelled \(timed out after 5\.5 h\)$/,
+      /^backup 20260202T020000Z-daily_0000d2 of postgres:\/\/\S+ to \S+ was cancelled \(timed out after 5\.5 h\)$/,
     );
-    expect(await dest.store.list(backupPrefix(LOCATION, "20260202T020000Z-daily"))).toEqual([]);
-    if (kind === "s3") {
+    expect(await dest.store.list(backupPrefix(LOCATION, "20260202T020000Z-daily_0000d2"))).toEqual(
+      [],
+    );
+    if (kind !== "file") {
       expect(sent).toContain("AbortMultipartUploadCommand");
       expect(sent).not.toContain("CompleteMultipartUploadCommand");
     }
@@ -172,12 +179,12 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       now: () => new Date("2026-03-01T03:00:00Z"),
     });
 
-    const child = await killMidStream(dest.destination, kind === "s3");
+    const child = await killMidStream(dest.destination, kind !== "file");
     expect(child.lines.some((l) => l.startsWith("done"))).toBe(false);
     expect(child.signal).toBe("SIGKILL");
     await noDumpRunning();
 
-    expect(child.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
+    expect(child.id).toMatch(/^\d{8}T\d{6}Z-daily_[0-9a-f]{6}$/);
     const killed = (await scanBackups(dest.store, LOCATION)).filter((b) => b.id === child.id);
     if (kind === "file") {
       // The killed run's partial dump is there, its manifest is not.
@@ -204,8 +211,13 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
       target,
       backup: child.id,
     });
-    await expect(restoringKilled).rejects.toThrow(ManifestError);
-    await expect(restoringKilled).rejects.toThrow(`backup ${child.id} is incomplete`);
+    await expect(restoringKilled).rejects.toThrow(NoRestorableBackupError);
+    const where = `database mira in ${dest.store.describe("mira/dev/mira/")}`;
+    await expect(restoringKilled).rejects.toThrow(
+      kind === "file"
+        ? `backup ${child.id} of ${where} is not restorable: incomplete: no manifest.json`
+        : `no backup ${child.id} of ${where} (newest: `,
+    );
   });
 });
 

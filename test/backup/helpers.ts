@@ -120,11 +120,13 @@ export function fileDestination(): Destination & { kind: "file" } {
   };
 }
 
+/** A bucket on the test S3 server; with `objectLockDays`, Object Lock as on an AWS bucket guardia creates. */
 export async function s3Destination(
   s3: S3Server,
   bucket: string,
+  objectLockDays?: number,
 ): Promise<Destination & { kind: "s3" }> {
-  await s3.createBucket(bucket);
+  await s3.createBucket(bucket, { objectLockDays });
   return {
     kind: "s3",
     url: `s3://${bucket}/backups`,
@@ -134,7 +136,7 @@ export async function s3Destination(
     credentialsSecret: undefined,
     forcePathStyle: true,
     region: s3.region,
-    objectLockDays: undefined,
+    objectLockDays,
   };
 }
 
@@ -143,17 +145,22 @@ export function storeFor(destination: Destination, s3?: S3Server): Promise<Objec
 }
 
 /**
- * The destination of one `describe.each(["file", "s3"])` block and its open store, set up before
+ * The destination of one `describe.each(["file", "s3", "s3-locked"])` block and its open store, set up before
  * its tests and closed after. `s3` is read when the block starts (the server starts in beforeAll).
  */
+export type DestinationKind = "file" | "s3" | "s3-locked";
+
 export function useDestination(
-  kind: "file" | "s3",
+  kind: DestinationKind,
   s3: () => S3Server,
   bucket: string,
 ): { readonly destination: Destination; readonly store: ObjectStore } {
   const current = {} as { destination: Destination; store: ObjectStore };
   beforeAll(async () => {
-    current.destination = kind === "file" ? fileDestination() : await s3Destination(s3(), bucket);
+    current.destination =
+      kind === "file"
+        ? fileDestination()
+        : await s3Destination(s3(), bucket, kind === "s3-locked" ? 1 : undefined);
     current.store = await storeFor(current.destination, s3());
   });
   afterAll(() => current.store?.close());

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { DUMP_OBJECT, MANIFEST_OBJECT, objectKey } from "../../lib/backup/layout.js";
-import { readManifest } from "../../lib/backup/manifest.js";
+import { manifestText, readManifest } from "../../lib/backup/manifest.js";
 import { BackupVerificationError } from "../../lib/backup/integrity.js";
 import { verifyBackup } from "../../lib/backup/verify.js";
 import type { Destination } from "../../lib/model/index.js";
@@ -119,7 +119,7 @@ describe.each(["file", "s3"] as const)("on %s://", (kind) => {
     };
     await dest.store.putSmall(
       objectKey(LOCATION, backup.id, MANIFEST_OBJECT),
-      JSON.stringify({ ...manifest, criticalTables: claimed }),
+      manifestText({ ...manifest, criticalTables: claimed }),
     );
 
     const drill = verifyBackup({

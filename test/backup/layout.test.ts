@@ -11,13 +11,28 @@ import { formatAge } from "../../lib/backup/list.js";
 import { formatBytes } from "../../lib/backup/store.js";
 
 describe("backup ids", () => {
-  it("start with the UTC start time to the second and end with the schedule", () => {
-    const id = backupId(new Date("2026-11-23T02:00:00.987Z"), "daily");
-    expect(id).toBe("20261123T020000Z-daily");
+  it("start with the UTC start time to the second, then the schedule and the run's tag", () => {
+    const id = backupId(new Date("2026-11-23T02:00:00.987Z"), "daily", "3f9a1c");
+    expect(id).toBe("20261123T020000Z-daily_3f9a1c");
     expect(parseBackupId(id)).toEqual({
       id,
       startedAt: new Date("2026-11-23T02:00:00Z"),
       schedule: "daily",
+      run: "3f9a1c",
+    });
+  });
+
+  it("differ for runs that start in the same second", () => {
+    const at = new Date("2026-11-23T02:00:00Z");
+    const ids = new Set(Array.from({ length: 1000 }, () => backupId(at, "daily")));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^20261123T020000Z-daily_[0-9a-f]{6}$/);
+  });
+
+  it("of older guardia releases (no run tag) still parse", () => {
+    expect(parseBackupId("20261123T020000Z-daily-2")).toMatchObject({
+      schedule: "daily-2",
+      run: undefined,
     });
   });
 
@@ -37,11 +52,14 @@ describe("backup ids", () => {
       "20261340T020000Z-daily",
       "20261123T020000Z-Daily",
       "x/../20261123T020000Z-daily",
+      "20261123T020000Z-daily_3F9A1C",
+      "20261123T020000Z-daily_3f9a1",
+      "20261123T020000Z-daily_3f9a1c_",
     ]) {
       expect(tryParseBackupId(bad)).toBeUndefined();
     }
     expect(() => parseBackupId("latest")).toThrow(
-      '"latest" is not a backup id (expected e.g. 20261123T020000Z-daily)',
+      '"latest" is not a backup id (expected e.g. 20261123T020000Z-daily_3f9a1c)',
     );
     expect(() => backupId(new Date(), "Daily backup")).toThrow(
       'schedule name "Daily backup" cannot go into a backup id',

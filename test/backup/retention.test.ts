@@ -137,7 +137,7 @@ describe("retention on file://", () => {
       const killed = await killedRun(where, "daily", 1);
       await expectBlocked(
         where,
-        new RegExp(`^newest backup ${killed} is incomplete \\(incomplete: no manifest.json`),
+        new RegExp(`^newest backup ${killed} is incomplete \\(no manifest.json`),
       );
     });
 

@@ -48,7 +48,7 @@ async function storedBytes(destination: Destination, key: string): Promise<Buffe
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
-describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
+describe.each(["file", "s3", "s3-locked"] as const)("backup → verify on %s", (kind) => {
   const dest = useDestination(kind, () => s3, `rt-${kind}`);
 
   it("stores a dump whose sha256, size and counts the manifest records, and restores it", async () => {
@@ -61,7 +61,7 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
       operator: "ana@example.org",
     });
 
-    expect(result.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
+    expect(result.id).toMatch(/^\d{8}T\d{6}Z-daily_[0-9a-f]{6}$/);
     const bytes = await storedBytes(dest.destination, objectKey(LOCATION, result.id, DUMP_OBJECT));
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     expect(result.manifest.objects).toEqual([{ name: DUMP_OBJECT, bytes: bytes.length, sha256 }]);
@@ -78,7 +78,7 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
     const manifest = manifestSchema.parse(JSON.parse(manifestText.toString("utf8")));
     expect(manifest).toEqual(result.manifest);
     expect(manifest).toMatchObject({
-      formatVersion: 1,
+      formatVersion: 2,
       platform: "mira",
       environment: "dev",
       database: "mira",
@@ -118,7 +118,8 @@ describe.each(["file", "s3"] as const)("backup → verify on %s://", (kind) => {
       ...{ store: dest.store, location: LOCATION, target, schedule: "daily", operator: "ana" },
       now: at("2026-01-05T02:00:00Z"),
     });
-    expect([older.id, newer.id]).toEqual(["20260104T030000Z-weekly", "20260105T020000Z-daily"]);
+    expect(older.id).toMatch(/^20260104T030000Z-weekly_[0-9a-f]{6}$/);
+    expect(newer.id).toMatch(/^20260105T020000Z-daily_[0-9a-f]{6}$/);
 
     const listed = await listBackups(dest.store, LOCATION, new Date("2026-01-06T02:00:00Z"));
     const mine = listed.filter((b) => b.id.startsWith("202601"));

@@ -1,6 +1,9 @@
 import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -209,6 +212,52 @@ describe("s3", () => {
     );
     expect(deleted.Deleted).toHaveLength(4);
     expect((await list(base)).KeyCount).toBe(0);
+  });
+});
+
+describe("s3 as AWS behaves (moto)", () => {
+  let s3: S3Server;
+  let client: S3Client;
+  beforeAll(async () => {
+    s3 = await startS3();
+    client = s3.client();
+  });
+  afterAll(() => s3?.stop());
+
+  it("a bucket with Object Lock refuses a PutObject without Content-MD5, accepts one with it", async () => {
+    await s3.createBucket("locked", { objectLockDays: 1 });
+    const body = Buffer.from("manifest\n");
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: "locked", Key: "a", Body: body })),
+    ).rejects.toThrow(/Content MD5 header is invalid/);
+    const ContentMD5 = createHash("md5").update(body).digest("base64");
+    await client.send(new PutObjectCommand({ Bucket: "locked", Key: "a", Body: body, ContentMD5 }));
+    expect(await s3.versions("locked")).toEqual(["a"]);
+  });
+
+  it("applies the x-amz-tagging header of a PutObject", async () => {
+    await s3.createBucket("tags");
+    await client.send(
+      new PutObjectCommand({
+        Bucket: "tags",
+        Key: "t",
+        Body: "x",
+        Tagging: "guardia-schedule=daily",
+      }),
+    );
+    const tags = await client.send(new GetObjectTaggingCommand({ Bucket: "tags", Key: "t" }));
+    expect(tags.TagSet).toEqual([{ Key: "guardia-schedule", Value: "daily" }]);
+  });
+
+  it("lists a multipart upload until it is aborted, and the abort leaves nothing", async () => {
+    await s3.createBucket("mpu");
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: "mpu", Key: "dump" }),
+    );
+    expect(await s3.uploads("mpu")).toEqual([{ key: "dump", uploadId: UploadId }]);
+    await client.send(new AbortMultipartUploadCommand({ Bucket: "mpu", Key: "dump", UploadId }));
+    expect(await s3.uploads("mpu")).toEqual([]);
+    expect(await s3.versions("mpu")).toEqual([]);
   });
 });
 

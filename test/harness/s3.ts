@@ -1,92 +1,107 @@
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import type { S3ClientConfig } from "@aws-sdk/client-s3";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import {
+  CreateBucketCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  PutObjectLockConfigurationCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { freePort } from "./ports.js";
+import { httpOk, startProcess } from "./process.js";
+import { repoRoot } from "./tools.js";
 
 /**
- * What the AWS SDK v3 (3.1169) needs against s3rver 3.7.1 (or any S3 clone that predates flexible
- * checksums). By default the SDK sends a streamed body (a Readable PutObject) as `aws-chunked` with a
- * CRC32 trailer; s3rver does not decode that and silently stores the chunk framing as the object's
- * bytes, and a stream of unknown length fails in the SDK. WHEN_REQUIRED sends checksums only for
- * operations that require one (DeleteObjects), which s3rver accepts. Path style because the endpoint
- * is an IP address, so bucket-name hosts cannot resolve.
+ * moto's standalone S3 server on loopback, driven by the real AWS SDK. Unlike older S3 clones it
+ * implements what AWS does on the paths backups take: multipart upload and AbortMultipartUpload,
+ * ListMultipartUploads, the x-amz-tagging header, versioning and Object Lock (a locked bucket
+ * refuses a PutObject without Content-MD5, as AWS refuses one without an integrity header).
+ * Installed from Debian trixie by scripts/fetch-monitoring-tools.sh; its Python dependencies come
+ * from bookworm (.ci/run).
  */
-export const S3_COMPAT_CLIENT_OPTIONS = {
-  forcePathStyle: true,
-  requestChecksumCalculation: "WHEN_REQUIRED",
-  responseChecksumValidation: "WHEN_REQUIRED",
-} as const satisfies S3ClientConfig;
 
-// s3rver's only account; it checks the access key id but not SigV4 signatures.
-const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+/** Where scripts/fetch-monitoring-tools.sh unpacks python3-moto. */
+const MOTO_PATH = join(repoRoot, ".tools", "root", "usr", "lib", "python3", "dist-packages");
+
+// moto accepts any credentials; the SDK needs some to sign with.
+const CREDENTIALS = { accessKeyId: "moto-test", secretAccessKey: "moto-test-secret" } as const;
 
 export interface S3Server {
   endpoint: string;
   region: "us-east-1";
   credentials: typeof CREDENTIALS;
-  /** Where s3rver keeps buckets and objects. */
-  directory: string;
+  /** A client for the test's own requests (path style: the endpoint is an IP address). */
   client(): S3Client;
-  createBucket(name: string): Promise<void>;
-  /** Closes clients and the server, removes the directory. Idempotent. */
+  /** With `objectLockDays`, Object Lock is on with a GOVERNANCE default retention of that many days. */
+  createBucket(name: string, options?: { objectLockDays?: number }): Promise<void>;
+  /** Every object version (and delete marker) under `prefix`: what Object Lock would keep. */
+  versions(bucket: string, prefix?: string): Promise<string[]>;
+  /** Multipart uploads begun and neither completed nor aborted under `prefix`. */
+  uploads(bucket: string, prefix?: string): Promise<{ key: string; uploadId: string }[]>;
+  /** Closes the clients and stops the server. Idempotent. */
   stop(): Promise<void>;
 }
 
-interface S3rverInstance {
-  run(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-}
-type S3rverClass = new (options: {
-  address: string;
-  port: number;
-  directory: string;
-  silent: boolean;
-}) => S3rverInstance;
-
-// s3rver is CommonJS without type declarations.
-const S3rver = createRequire(import.meta.url)("s3rver") as S3rverClass;
-
 export async function startS3(): Promise<S3Server> {
-  const directory = mkdtempSync(join(tmpdir(), "guardia-s3-"));
-  // Port 0: the kernel picks a free port at bind time, so no race with other test workers.
-  const s3rver = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true });
-  let port: number;
-  try {
-    ({ port } = await s3rver.run());
-  } catch (err) {
-    rmSync(directory, { recursive: true, force: true });
-    throw new Error(`s3rver did not start: ${(err as Error).message}`, { cause: err });
+  if (!existsSync(join(MOTO_PATH, "moto"))) {
+    throw new Error(`moto not found in ${MOTO_PATH}; run scripts/fetch-monitoring-tools.sh`);
   }
+  const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  // /usr/bin/python3: the Debian interpreter that has moto's dependencies (another may be first on PATH).
+  const proc = await startProcess({
+    name: "moto",
+    cmd: "/usr/bin/python3",
+    args: ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)],
+    env: { ...process.env, PYTHONPATH: MOTO_PATH, PYTHONDONTWRITEBYTECODE: "1" },
+    ready: () => httpOk(`${endpoint}/moto-api/`),
+    timeoutMs: 60_000,
+  });
   const clients: S3Client[] = [];
   const client = () => {
     const c = new S3Client({
       endpoint,
       region: "us-east-1",
       credentials: CREDENTIALS,
-      ...S3_COMPAT_CLIENT_OPTIONS,
+      forcePathStyle: true,
     });
     clients.push(c);
     return c;
   };
   let admin: S3Client | undefined;
+  const send = ((command: never) => (admin ??= client()).send(command)) as S3Client["send"];
   let stopping: Promise<void> | undefined;
-  const close = async () => {
-    for (const c of clients) c.destroy(); // drop keep-alive sockets so close() returns at once
-    await s3rver.close();
-    rmSync(directory, { recursive: true, force: true });
-  };
   return {
     endpoint,
     region: "us-east-1",
     credentials: CREDENTIALS,
-    directory,
     client,
-    async createBucket(name) {
-      await (admin ??= client()).send(new CreateBucketCommand({ Bucket: name }));
+    async createBucket(name, options = {}) {
+      const locked = options.objectLockDays !== undefined;
+      await send(new CreateBucketCommand({ Bucket: name, ObjectLockEnabledForBucket: locked }));
+      if (!locked) return;
+      await send(
+        new PutObjectLockConfigurationCommand({
+          Bucket: name,
+          ObjectLockConfiguration: {
+            ObjectLockEnabled: "Enabled",
+            Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: options.objectLockDays } },
+          },
+        }),
+      );
     },
-    stop: () => (stopping ??= close()),
+    async versions(bucket, prefix) {
+      const out = await send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
+      return [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])].map((v) => v.Key!).sort();
+    },
+    async uploads(bucket, prefix) {
+      const out = await send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+      return (out.Uploads ?? []).map((u) => ({ key: u.Key!, uploadId: u.UploadId! }));
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        for (const c of clients) c.destroy(); // drop keep-alive sockets
+        await proc.stop();
+      })()),
   };
 }

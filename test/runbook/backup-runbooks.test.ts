@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { FileStore } from "../../lib/backup/file-store.js";
 import { DUMP_OBJECT } from "../../lib/backup/layout.js";
+import { manifestText, type Manifest } from "../../lib/backup/manifest.js";
 import { loadStack } from "../../lib/model/index.js";
 import { executeRunbook } from "../../lib/runbook/executor.js";
 import { acquireAdvisoryLock } from "../../lib/runbook/lock-postgres.js";
@@ -26,7 +27,7 @@ import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * backup-db, verify-backup and list-backups as the CronJobs and engineers run them, against a
- * real PostgreSQL, a real directory and s3rver driven by the real AWS SDK.
+ * real PostgreSQL, a real directory and moto's S3 server driven by the real AWS SDK.
  */
 
 let pg: PgServer;
@@ -38,6 +39,7 @@ let drillStack: string;
 let bigStack: string;
 const DRILL_PASSWORD = "drill-pass-1";
 let s3Stack: string;
+let lockedStack: string;
 let work: string;
 
 interface BackupJson {
@@ -56,6 +58,7 @@ beforeAll(async () => {
   [pg, drillPg, s3] = await Promise.all([startPostgres(), startPostgres(), startS3()]);
   await createMiraDatabase(pg, "mira_production", 300);
   await s3.createBucket("mira-backups");
+  await s3.createBucket("mira-locked", { objectLockDays: 1 });
   work = mkdtempSync(path.join(tmpdir(), "guardia-backup-runbooks-"));
   backupDir = path.join(work, "backups");
   const platform = (destination: object, restoreDrill?: object, database = "mira_production") => ({
@@ -121,6 +124,16 @@ beforeAll(async () => {
     }),
     "mira-s3",
   );
+  lockedStack = writeStackFile(
+    platform({
+      url: "s3://mira-locked/prod",
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: "us-east-1",
+      objectLock: { days: 1 },
+    }),
+    "mira-locked",
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -147,7 +160,7 @@ describe("backup-db → verify-backup on file://", () => {
     const run = await backupDb(fileStack, "--schedule", "daily", "--yes", "--json");
     expect(run.code).toBe(0);
     backup = (JSON.parse(run.stdout) as BackupJson).result;
-    expect(backup.id).toMatch(/^\d{8}T\d{6}Z-daily$/);
+    expect(backup.id).toMatch(/^\d{8}T\d{6}Z-daily_[0-9a-f]{6}$/);
     const dir = path.join(dbDir(), backup.id);
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
       operator: string;
@@ -281,6 +294,25 @@ describe("backup-db → verify-backup on s3://", () => {
       "--json",
     );
     expect(verify.code).toBe(0);
+  });
+});
+
+describe("on s3:// with Object Lock (every write carries Content-MD5)", () => {
+  it("backup-db, list-backups and verify-backup all pass", async () => {
+    const run = await backupDb(lockedStack, "--schedule", "daily", "--yes", "--json");
+    expect(run.code, run.stderr).toBe(0);
+    const { id } = (JSON.parse(run.stdout) as BackupJson).result;
+    const list = await guardia("list-backups", "--stack", lockedStack, "--verify");
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^mira\\s+${id}\\s+daily\\s.*\\sverified$`, "m"));
+    const verify = await guardia(
+      ...["verify-backup", "--stack", lockedStack, "--database", "mira", "--yes", "--json"],
+    );
+    expect(verify.code, verify.stderr).toBe(0);
+    expect((JSON.parse(verify.stdout) as { result: { id: string } }).result.id).toBe(id);
+    expect(await s3.versions("mira-locked")).toEqual(
+      ["dump.pgcustom.zst", "manifest.json"].map((o) => `prod/mira/prod/mira/${id}/${o}`),
+    );
   });
 });
 
@@ -521,8 +553,8 @@ function planOldBackup(fromId: string, oldId: string): void {
   >;
   writeFileSync(
     path.join(to, "manifest.json"),
-    JSON.stringify({
-      ...manifest,
+    manifestText({
+      ...(manifest as unknown as Manifest),
       id: oldId,
       startedAt: "2025-01-01T02:00:00.000Z",
       finishedAt: "2025-01-01T02:00:05.000Z",

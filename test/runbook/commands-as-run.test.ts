@@ -353,7 +353,7 @@ describe("every runbook prints, records and reports the commands that ran", () =
     // No retention steps: an S3 bucket expires backups with its lifecycle rules.
     expect(programs(real)).toEqual({ 2: ["pg_dump"], 3: ["pg_dump", "zstd"] });
     expect(real.steps[2]!.commands[0]!.notes!.at(-1)).toMatch(
-      /^in guardia, out of the pipe: sha256 of the stream, into s3:\/\/backups\/mira\/mira\/staging\/mira\/\d{8}T\d{6}Z-manual\/dump\.pgcustom\.zst \(S3 multipart upload\)$/,
+      /^in guardia, out of the pipe: sha256 of the stream, into s3:\/\/backups\/mira\/mira\/staging\/mira\/\d{8}T\d{6}Z-manual_[0-9a-f]{6}\/dump\.pgcustom\.zst \(S3 multipart upload\)$/,
     );
   });
 
