@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { EXIT, RefusedError, UsageError } from "../errors.js";
+import { printable } from "../printable.js";
+import { maskSecrets } from "../secret.js";
 import { GUARDIA_VERSION } from "../version.js";
 
 /**
@@ -51,7 +53,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 function reportError(err: unknown): number {
   const error = err instanceof Error ? err : new Error(String(err));
-  process.stderr.write(`guardia: ${error.message}\n`);
+  // A message may quote a flag's value or a stack's text: masked, and never terminal control.
+  process.stderr.write(`guardia: ${printable(maskSecrets(error.message))}\n`);
   if (process.env.GUARDIA_DEBUG && error.stack) process.stderr.write(`${error.stack}\n`);
   if (error instanceof UsageError || error.name === "StackError") return EXIT.usage;
   if (error instanceof RefusedError) return EXIT.refused;

@@ -18,7 +18,9 @@ import { createProgress } from "../runbook/progress.js";
 import type { RunRecord } from "../runbook/record.js";
 import { planMarkdown, planText, reportMarkdown } from "../runbook/report.js";
 import type { RunbookDefinition } from "../runbook/types.js";
+import { printable } from "../printable.js";
 import { maskDeep, maskSecrets } from "../secret.js";
+import { maskStackSecrets } from "../secrets.js";
 import { parseFlags } from "./main.js";
 
 /** `guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>] ...` */
@@ -68,6 +70,8 @@ export async function runbookCommand(name: string, args: string[]): Promise<numb
   }
   if (typeof flags.stack !== "string") throw new UsageError(`${name} needs --stack <name or path>`);
   const stack = loadStack(flags.stack);
+  // From here on, a secret typed into any flag is masked wherever it would be printed or stored.
+  maskStackSecrets(stack.platform);
   const params = parseParams(definition.params, specs, flags);
   assertWritable(flags.plan, "--plan");
   assertWritable(flags.report, "--report");
@@ -79,7 +83,7 @@ export async function runbookCommand(name: string, args: string[]): Promise<numb
       params,
       dryRun: flags["dry-run"] === true,
       yes: flags.yes === true,
-      operator: resolveOperator(flags.operator as string | undefined),
+      operator: maskSecrets(resolveOperator(flags.operator as string | undefined)),
       progress: createProgress(),
       confirmIO: terminalConfirmIO(),
       interrupt: interrupt.signal,
@@ -153,13 +157,13 @@ function publish(run: RunRecord, flags: Record<string, unknown>): void {
     const audit = process.env.GUARDIA_AUDIT_STDOUT === "1" ? { audit: toAuditRecord(run) } : {};
     process.stdout.write(`${JSON.stringify(maskDeep({ ...run, output: undefined, ...audit }))}\n`);
   } else if (run.dryRun) {
-    process.stdout.write(`${planText(run)}\n`);
+    process.stdout.write(`${printable(planText(run))}\n`);
   } else if (run.output !== undefined) {
-    process.stdout.write(`${maskSecrets(run.output)}\n`);
+    process.stdout.write(`${printable(maskSecrets(run.output))}\n`);
   } else if (run.exitCode === EXIT.ok) {
     process.stdout.write(`done: ${run.runbook} on ${run.stack}\n`);
   }
-  if (run.error) process.stderr.write(`guardia ${run.runbook}: ${run.error}\n`);
+  if (run.error) process.stderr.write(`guardia ${run.runbook}: ${printable(run.error)}\n`);
 }
 
 function runbookHelp(definition: RunbookDefinition, specs: readonly ParamSpec[]): string {
