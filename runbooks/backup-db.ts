@@ -26,6 +26,8 @@ import {
   type PartialRemoval,
   type PartialSurvey,
 } from "../lib/backup/partials.js";
+import { withPgClient, type PgTarget } from "../lib/adapters/postgres.js";
+import { startMeter, type Estimate } from "../lib/backup/meter.js";
 import { formatBytes, storedAs } from "../lib/backup/store.js";
 import {
   checkPgDumpAgainstServer,
@@ -92,7 +94,10 @@ nothing (a dry run does check the newest backup, since nothing else reads it the
 or SIGTERM stops pg_dump and discards the partial dump; what a SIGKILL (an OOM kill, a lost node)
 leaves behind, a partial file or an S3 upload never completed, is removed by the next run once
 its writer is gone, and counted as free space until then. The new backup's id ends with a random
-tag, so runs that start in the same second each make their own. The CronJobs run exactly this.`,
+tag, so runs that start in the same second each make their own. While the dump runs, a line
+every 15 s says the bytes stored, the rate and how far along it is against the last backup's
+size (else the database's size on disk); a minute without a byte gives a warning. The CronJobs
+run exactly this.`,
   outline: [
     "Check the destination: the latest backups, partial objects left by runs that died, free space on file:// (counting what removing those frees)",
     "Check that pg_dump is not older than the server",
@@ -271,16 +276,23 @@ function backupStep({ ctx, database, backups, location, store, facts }: BackupRu
       target: { database: `${database.host}:${database.port}/${database.database}`, schedule },
     }),
     run: async (step) => {
-      facts.result = await backupDatabase({
-        store: await store(),
-        location,
-        target: await step.pg(database),
-        schedule,
-        operator: ctx.operator,
-        pgDump: facts.pgDump,
-        record: step.exec.record,
-        signal: step.signal,
-      });
+      const target = await step.pg(database);
+      const meter = startMeter({ log: step.log, estimate: await estimate(facts.latest, target) });
+      try {
+        facts.result = await backupDatabase({
+          store: await store(),
+          location,
+          target,
+          schedule,
+          operator: ctx.operator,
+          pgDump: facts.pgDump,
+          record: step.exec.record,
+          signal: step.signal,
+          onProgress: meter.update,
+        });
+      } finally {
+        meter.stop();
+      }
       const { id, size, sha256 } = facts.result;
       return {
         summary: `${id}: ${formatBytes(size)}, sha256 ${sha256.slice(0, 12)}…`,
@@ -289,6 +301,24 @@ function backupStep({ ctx, database, backups, location, store, facts }: BackupRu
     },
     manualUndo: "nothing to undo: a backup only adds objects to the destination",
   };
+}
+
+/**
+ * What the dump will come to: about the last backup's size (compressed alike), else at most the
+ * database's size on disk. Only for the progress lines, so a failed query just leaves it out.
+ */
+async function estimate(
+  latest: BackupEntry | undefined,
+  target: PgTarget,
+): Promise<Estimate | undefined> {
+  if (latest) return { bytes: latest.size, from: "the last backup" };
+  const bytes = await withPgClient(target, async (c) => {
+    const { rows } = await c.query<{ size: string }>(
+      "SELECT pg_database_size(current_database()) AS size",
+    );
+    return Number(rows[0]?.size);
+  }).catch(() => undefined);
+  return bytes ? { bytes, from: "the database's size on disk, a ceiling" } : undefined;
 }
 
 /**
