@@ -20,7 +20,7 @@ export class Secret {
     readonly label: string,
   ) {
     this.#value = value;
-    remember(value);
+    rememberSecret(value);
   }
 
   /** The plain value: only for a child process's environment or a client library's config. */
@@ -41,7 +41,8 @@ export class Secret {
   }
 }
 
-function remember(value: string): void {
+/** Masks `value` from now on, though it was never wrapped: a secret the run has not read yet. */
+export function rememberSecret(value: string): void {
   if (value.length < MIN_MASKED_LENGTH) return;
   knownValues.add(value);
   knownValues.add(Buffer.from(value).toString("base64"));

@@ -1,5 +1,5 @@
 import type { Platform, SecretRef } from "./model/index.js";
-import { Secret } from "./secret.js";
+import { rememberSecret, Secret } from "./secret.js";
 
 /**
  * Where a runbook finds a Secret's value: the environment first (in the cluster, CronJobs set it
@@ -50,4 +50,32 @@ export async function resolveSecret(
         ? `, or give kubectl read access to Secret ${ref.name}`
         : ""),
   );
+}
+
+/**
+ * Masks, from the start of a run, every value the environment holds for the stack's Secret
+ * references, although no step has read it yet: a password pasted into --operator or --database
+ * by mistake is then masked in the audit record, the plan and every message like a read one.
+ */
+export function maskStackSecrets(platform: Platform, env: NodeJS.ProcessEnv = process.env): void {
+  for (const ref of secretRefs(platform)) {
+    const value = env[secretEnvName(ref)];
+    if (value) rememberSecret(value);
+  }
+}
+
+/** Every Secret reference in the stack: the model names each field that holds one `...Secret`. */
+function secretRefs(
+  value: unknown,
+  found: SecretRef[] = [],
+  seen = new Set<unknown>(),
+): SecretRef[] {
+  if (value === null || typeof value !== "object" || seen.has(value)) return found;
+  seen.add(value);
+  for (const [key, child] of Object.entries(value)) {
+    if (key.endsWith("Secret") && child && typeof child === "object")
+      found.push(child as SecretRef);
+    else secretRefs(child, found, seen);
+  }
+  return found;
 }

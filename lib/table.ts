@@ -1,11 +1,18 @@
+import { printable } from "./user-text.js";
+
+/** How much of a cell a table shows: one line, however long the value (an operator in a manifest). */
+const MAX_CELL = 200;
+
 /**
  * Columns aligned for a terminal: every column padded to its widest cell (numbers may align
  * right), two spaces between columns, the last column and trailing spaces left as they are.
+ * Cells may hold what users typed (an operator in a manifest): each stays one bounded line.
  */
 export function formatTable(
-  rows: readonly (readonly string[])[],
+  cells: readonly (readonly string[])[],
   align: readonly ("left" | "right")[] = [],
 ): string {
+  const rows = cells.map((row) => row.map((cell) => printable(cell, MAX_CELL)));
   const columns = Math.max(0, ...rows.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, i) =>
     Math.max(0, ...rows.map((r) => r[i]?.length ?? 0)),

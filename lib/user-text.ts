@@ -9,17 +9,26 @@ export const MAX_QUOTED = 80;
 
 /** C0 and C1 control characters and DEL: none of them belongs in a name, a host or a flag. */
 export const CONTROL_CHARACTER = /\p{Cc}/u;
-/** Those, and the Unicode line and paragraph separators, which end a line like `\n` does. */
-const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/gu;
+/**
+ * Those, the Unicode line and paragraph separators (which end a line like `\n` does), and the
+ * bidirectional embeddings, overrides and isolates (which reorder what a terminal shows).
+ */
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** `text` with every control character as an escape (`\n`, `\u001b`), cut to `max` characters. */
 export function printable(text: string, max = Number.POSITIVE_INFINITY): string {
-  return cut(text, max).replace(
-    CONTROL_CHARACTERS,
-    (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
-  );
+  return cut(text, max).replace(CONTROL_CHARACTERS, escape);
+}
+
+/** Multi-line text (a plan, an error): newlines and tabs stay, every other control is escaped. */
+export function printableText(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => (c === "\n" || c === "\t" ? c : escape(c)));
+}
+
+function escape(c: string): string {
+  return NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`;
 }
 
 /**

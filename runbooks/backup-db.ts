@@ -20,6 +20,14 @@ import {
   type RetentionPlan,
   requireBackups,
 } from "../lib/backup/index.js";
+import {
+  removePartials,
+  surveyPartials,
+  type PartialRemoval,
+  type PartialSurvey,
+} from "../lib/backup/partials.js";
+import { withPgClient, type PgTarget } from "../lib/adapters/postgres.js";
+import { startMeter, type Estimate } from "../lib/backup/meter.js";
 import { formatBytes, storedAs } from "../lib/backup/store.js";
 import {
   checkPgDumpAgainstServer,
@@ -60,6 +68,8 @@ interface BackupRun {
     pgDump?: PgDumpFound;
     latest?: BackupEntry;
     retention?: RetentionPlan;
+    partials?: PartialSurvey;
+    partialsRemoved?: PartialRemoval;
     result?: BackupResult;
     deleted: string[];
   };
@@ -81,11 +91,18 @@ then deleted, but never the newest complete one of a schedule, and nothing while
 backup is incomplete or damaged (S3 buckets expire backups with lifecycle rules). The dump is
 read once, by the read-back: retention trusts it, and its first plan is a preview that checks
 nothing (a dry run does check the newest backup, since nothing else reads it then). A timeout
-or SIGTERM stops pg_dump and discards the partial dump. The CronJobs run exactly this.`,
+or SIGTERM stops pg_dump and discards the partial dump; what a SIGKILL (an OOM kill, a lost node)
+leaves behind, a partial file or an S3 upload never completed, is removed by the next run once
+its writer is gone, and counted as free space until then. The new backup's id ends with a random
+tag, so runs that start in the same second each make their own. While the dump runs, a line
+every 15 s says the bytes stored, the rate and how far along it is against the last backup's
+size (else the database's size on disk); a minute without a byte gives a warning. The CronJobs
+run exactly this.`,
   outline: [
-    "Check the destination (free space on file://) and list the latest backups",
+    "Check the destination: the latest backups, partial objects left by runs that died, free space on file:// (counting what removing those frees)",
     "Check that pg_dump is not older than the server",
     "Plan retention (file://): what would be deleted, and why (a dry run also checks the newest backup's sha256)",
+    "Remove partial objects left by runs that died (a partial file whose writer is gone, an S3 upload older than any job may run)",
     "pg_dump --format=custom | zstd → destination, sha256 on the way, row counts from the same snapshot, manifest last",
     "Read the new dump back and compare its sha256 with the manifest",
     "Plan retention again, trusting the backup just read back, and delete the expired backups (file://)",
@@ -110,6 +127,7 @@ or SIGTERM stops pg_dump and discards the partial dump. The CronJobs run exactly
       destinationStep(b),
       versionStep(b),
       ...(onFiles ? [retentionPlanStep(b)] : []),
+      partialsStep(b),
       backupStep(b),
       readBackStep(b),
       ...(onFiles ? [retentionApplyStep(b)] : []),
@@ -120,7 +138,12 @@ or SIGTERM stops pg_dump and discards the partial dump. The CronJobs run exactly
       confirmTarget: database.database,
       cleanup: () => facts.store?.close(),
       result: () =>
-        facts.result && { ...facts.result, manifest: undefined, deleted: facts.deleted },
+        facts.result && {
+          ...facts.result,
+          manifest: undefined,
+          deleted: facts.deleted,
+          partialsRemoved: facts.partialsRemoved?.removed.map((p) => p.name) ?? [],
+        },
       output: () =>
         facts.result
           ? `backup ${facts.result.id} of ${database.name}: ${formatBytes(facts.result.size)} in ${(facts.result.durationMs / 1000).toFixed(1)} s → ${facts.result.url}`
@@ -137,6 +160,10 @@ function checkSchedule(backups: Backups, schedule: string): void {
   );
 }
 
+/**
+ * The backups there, the partial objects runs that died left (removed before the backup, so the
+ * space they hold counts as free) and, on file://, the free space: 1.5× the last backup's size.
+ */
 function destinationStep({ backups, location, store, facts }: BackupRun): Step {
   const { destination } = backups;
   return {
@@ -145,21 +172,74 @@ function destinationStep({ backups, location, store, facts }: BackupRun): Step {
     run: async () => {
       const backupsNow = await listBackups(await store(), location);
       facts.latest = backupsNow[0];
+      facts.partials = await surveyPartials(await store(), location);
       const latest = facts.latest
         ? `latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
         : "no backup yet";
-      if (destination.kind !== "file")
-        return { summary: `${backupsNow.length} backup(s); ${latest}` };
+      const found = `${backupsNow.length} backup(s); ${latest}${partialsText(facts.partials)}`;
+      const evidence = partialsEvidence(facts.partials);
+      if (destination.kind !== "file") return { summary: found, evidence };
       const { bavail, bsize } = await statfs(existingAncestor(destination.path));
       const free = Number(bavail) * Number(bsize);
+      const usable = free + facts.partials.staleBytes;
       const needed = (facts.latest?.size ?? 0) * SPACE_MARGIN;
-      if (free < needed) {
+      const space = `${formatBytes(free)} free${facts.partials.staleBytes > 0 ? ` (${formatBytes(usable)} once the partial objects are removed)` : ""}`;
+      if (usable < needed) {
         throw new Error(
-          `only ${formatBytes(free)} free at ${destination.path}; the last backup took ${facts.latest!.sizeText} (${SPACE_MARGIN}× needed)`,
+          `only ${space} at ${destination.path}; the last backup took ${facts.latest!.sizeText} (${SPACE_MARGIN}× needed)`,
         );
       }
-      return { summary: `${formatBytes(free)} free; ${backupsNow.length} backup(s); ${latest}` };
+      return { summary: `${space}; ${found}`, evidence };
     },
+  };
+}
+
+/** "; 3.1 GiB in 20 partial object(s) of runs that died; 1 being written": what the survey found. */
+function partialsText(survey: PartialSurvey): string {
+  const stale = survey.stale.length
+    ? `; ${formatBytes(survey.staleBytes)} in ${survey.stale.length} partial object(s) of runs that died`
+    : "; no partial object of a run that died";
+  const alive = survey.alive.length
+    ? `; ${survey.alive.length} partial object(s) being written`
+    : "";
+  return `${stale}${alive}`;
+}
+
+function partialsEvidence(survey: PartialSurvey): string | undefined {
+  const lines = [
+    ...survey.stale.map((p) => `remove ${p.name}: ${p.reason}`),
+    ...survey.alive.map((p) => `keep   ${p.name}: ${p.reason}`),
+  ];
+  return lines.length > 0 ? lines.join("\n") : undefined;
+}
+
+/**
+ * Removes the partial objects of runs that died (a file whose writer is gone, an S3 multipart
+ * upload older than any job may run), before the backup needs their space. One that cannot be
+ * removed does not stop the backup; the evidence names it.
+ */
+function partialsStep({ backups, store, facts }: BackupRun): Step {
+  const names = () => facts.partials?.stale.map((p) => p.name) ?? [];
+  return {
+    title: "Remove partial objects left by runs that died",
+    kind: "change",
+    action: () => ({
+      target: { remove: names().join(", ") || "nothing", destination: backups.destination.url },
+    }),
+    run: async () => {
+      facts.partialsRemoved = await removePartials(await store(), facts.partials?.stale ?? []);
+      const { removed, failed } = facts.partialsRemoved;
+      const bytes = formatBytes(removed.reduce((sum, p) => sum + p.bytes, 0));
+      const left = failed.map((f) => `left ${f.partial.name}: ${f.error}`);
+      return {
+        summary:
+          removed.length === 0 && failed.length === 0
+            ? "nothing to remove"
+            : `removed ${removed.length} (${bytes})${failed.length > 0 ? `, could not remove ${failed.length}` : ""}`,
+        ...(left.length > 0 && { evidence: left.join("\n") }),
+      };
+    },
+    manualUndo: "nothing to undo: partial objects are never backups",
   };
 }
 
@@ -202,16 +282,23 @@ function backupStep({ ctx, database, backups, location, store, facts }: BackupRu
       target: { database: `${database.host}:${database.port}/${database.database}`, schedule },
     }),
     run: async (step) => {
-      facts.result = await backupDatabase({
-        store: await store(),
-        location,
-        target: await step.pg(database),
-        schedule,
-        operator: ctx.operator,
-        pgDump: facts.pgDump,
-        record: step.exec.record,
-        signal: step.signal,
-      });
+      const target = await step.pg(database);
+      const meter = startMeter({ log: step.log, estimate: await estimate(facts.latest, target) });
+      try {
+        facts.result = await backupDatabase({
+          store: await store(),
+          location,
+          target,
+          schedule,
+          operator: ctx.operator,
+          pgDump: facts.pgDump,
+          record: step.exec.record,
+          signal: step.signal,
+          onProgress: meter.update,
+        });
+      } finally {
+        meter.stop();
+      }
       const { id, size, sha256 } = facts.result;
       return {
         summary: `${id}: ${formatBytes(size)}, sha256 ${sha256.slice(0, 12)}…`,
@@ -220,6 +307,24 @@ function backupStep({ ctx, database, backups, location, store, facts }: BackupRu
     },
     manualUndo: "nothing to undo: a backup only adds objects to the destination",
   };
+}
+
+/**
+ * What the dump will come to: about the last backup's size (compressed alike), else at most the
+ * database's size on disk. Only for the progress lines, so a failed query just leaves it out.
+ */
+async function estimate(
+  latest: BackupEntry | undefined,
+  target: PgTarget,
+): Promise<Estimate | undefined> {
+  if (latest) return { bytes: latest.size, from: "the last backup" };
+  const bytes = await withPgClient(target, async (c) => {
+    const { rows } = await c.query<{ size: string }>(
+      "SELECT pg_database_size(current_database()) AS size",
+    );
+    return Number(rows[0]?.size);
+  }).catch(() => undefined);
+  return bytes ? { bytes, from: "the database's size on disk, a ceiling" } : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { withPgClient, type PgTarget } from "../lib/adapters/postgres.js";
 import { openStore, requireBackups, type ObjectStore } from "../lib/backup/index.js";
-import { drillDatabase, dropScratch } from "../lib/backup/scratch.js";
+import { drillDatabase } from "../lib/backup/scratch.js";
 import { countRows } from "../lib/backup/tables.js";
 import { RefusedError } from "../lib/errors.js";
 import type { Database } from "../lib/model/index.js";
@@ -108,7 +108,7 @@ fails the run. A failure undoes what the run created and says what it left.`,
       ...(withRecords
         ? [
             copyStep(ctx, database, scratchOn, scratchTarget, facts),
-            dropScratchStep(scratchOn, scratchTarget, facts),
+            dropScratchStep(scratchOn, facts),
           ]
         : []),
       verifyStep(ctx, api, facts),
@@ -121,7 +121,7 @@ fails the run. A failure undoes what the run created and says what it left.`,
         facts.store?.close();
         // A run that died between the restore and the drop must not leave a copy of the data.
         if (facts.restored && !facts.scratchDropped) {
-          await dropScratch(await scratchTarget(ctx), facts.restored.scratchDatabase);
+          await facts.restored.kept?.drop();
         }
       },
       result: () => ({

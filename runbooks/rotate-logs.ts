@@ -1,4 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -125,9 +134,54 @@ function selectEntries(ctx: RunContext<Params>): readonly LogFiles[] {
 }
 
 function stateFileFor(ctx: RunContext<Params>): string {
-  if (ctx.params.stateFile) return path.resolve(ctx.params.stateFile);
+  if (ctx.params.stateFile) return checkStateFile(path.resolve(ctx.params.stateFile));
   const { name, environment } = ctx.platform;
   return path.join(stateDir(), "logrotate", `${name}-${environment}.state`);
+}
+
+/**
+ * A --state-file logrotate can use: a state file of its own or a new one in a directory that is
+ * or can be made writable. Anything else is bad input (exit 2) found before anything runs; a
+ * file that is not logrotate's state would be overwritten by it, so it is refused too.
+ */
+function checkStateFile(file: string): string {
+  const refuse = (why: string) => new UsageError(`--state-file ${file}: ${why}`);
+  const stat = statIfAny(file);
+  if (!stat) {
+    let dir = path.dirname(file);
+    while (!statIfAny(dir)) dir = path.dirname(dir);
+    if (!statSync(dir).isDirectory()) throw refuse(`${dir} is not a directory`);
+    if (!canWrite(dir)) throw refuse(`directory ${dir} is not writable`);
+    return file;
+  }
+  if (!stat.isFile()) throw refuse("is not a regular file (logrotate's state file goes there)");
+  if (!canWrite(file)) throw refuse("is not readable and writable");
+  const first = readFileSync(file, "utf8").slice(0, 64);
+  if (first.trim() !== "" && !first.startsWith("logrotate state"))
+    throw refuse(
+      'is not a logrotate state file (it starts with neither "logrotate state" nor nothing), ' +
+        "and logrotate would overwrite it",
+    );
+  return file;
+}
+
+/** Its stat, or undefined when nothing is there (also when a parent is a file: ENOTDIR). */
+function statIfAny(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch (err) {
+    if (["ENOENT", "ENOTDIR"].includes((err as NodeJS.ErrnoException).code ?? "")) return undefined;
+    throw err;
+  }
+}
+
+function canWrite(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK | constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** undefined when absent: the plan still prints, and the first step says what to install. */

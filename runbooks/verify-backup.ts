@@ -26,7 +26,7 @@ import { DRILL_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
 import { restorePipeline } from "../lib/backup/verify.js";
 import type { Backups, Database } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
-import { databaseLock } from "../lib/runbook/locks.js";
+import { databaseLock, type LockHolder } from "../lib/runbook/locks.js";
 
 const params = z.object({
   database: z.string().describe("database whose backup to check (a databases[].name of the stack)"),
@@ -72,16 +72,20 @@ restores into a scratch database (guardia_drill_<time>) on the stack's drill ser
 (backups.restoreDrill.server; its user needs CREATEDB there, and the drill never connects to
 production) or else on the database's own server (the database user then needs CREATEDB),
 compares the exact row counts of the critical tables with the manifest, and drops the scratch
-database whatever happened: also on a timeout or SIGTERM. Scratch databases left by drills that
-were killed outright (older than the drill's timeout, nobody connected) are dropped first: each
-is a full copy of production data. Any mismatch fails the run (exit 1) and names the object or
-table, expected and found. The database the backup came from is never touched.`,
+database whatever happened: also on a timeout or SIGTERM. The drop needs no superuser: the
+owner's own sessions are ended and PostgreSQL stops the autovacuum workers on the fresh copy
+itself; a drill that passed is never reported failed because its drop was refused (the report
+says the copy was left and which privilege would end the sessions in the way). Each drill holds
+its scratch database's lock until the drop, so one whose lock is free belongs to a drill that
+was killed: those are dropped first, at once, unless another role's session uses them (each is
+a full copy of production data), and the plan says what it found, dropped and kept. Any
+mismatch fails the run (exit 1) and names the object or table, expected and found. The database
+the backup came from is never touched.`,
   outline: [
     "Find the backup (latest: the newest whose manifest and sha256 check out; or the given id), and say which newer ones were skipped and why",
-    "Find scratch databases left on the drill server by drills that died",
-    "Drop them (never a database in use, nor any name but guardia_drill_<time>_<id>)",
-    "Check the sha256 of every object against the manifest, before any database exists",
-    "Restore into a scratch database, compare critical-table counts, drop the scratch database",
+    "Find scratch databases left on the drill server by drills that died (their drill's lock is free), and say what was found and kept",
+    "Drop them (never one a drill holds or another role uses, nor any name but guardia_drill_<time>_<id>)",
+    "Restore into a scratch database, compare critical-table counts, drop the scratch database (as its owner: no superuser needed)",
   ],
   manual: ["INATrace operations manual, 4.3 Pruebas de Restauración"],
   onFailure:
@@ -211,13 +215,17 @@ function drillStep(
         log: step.log,
         signal: step.signal,
         record: step.exec.record,
+        holder: holderOf(ctx),
       });
-      const tables = facts.report.tables
-        .map((t) => `${t.table} ${t.restored}/${t.expected}`)
-        .join(", ");
+      const { tables, scratchDatabase, scratchLeft } = facts.report;
+      const counts = tables.map((t) => `${t.table} ${t.restored}/${t.expected}`).join(", ");
+      // The drill passed: a scratch database that could not be dropped is said, not failed.
+      const scratch = scratchLeft
+        ? `WARNING: scratch database ${scratchDatabase} was left (the next drill drops it)`
+        : `scratch database ${scratchDatabase} dropped`;
       return {
-        summary: `checksums match; ${tables || "no critical tables"}`,
-        evidence: tableEvidence(facts.report),
+        summary: `checksums match; ${counts || "no critical tables"}; ${scratch}`,
+        evidence: [tableEvidence(facts.report), ...(scratchLeft ? [scratchLeft] : [])].join("\n"),
         data: { ...facts.report, manifest: undefined },
       };
     },
@@ -237,12 +245,18 @@ async function drillTarget(step: RunContext, backups: Backups, onto: Database): 
   return { database: onto, password };
 }
 
+/** Who holds a scratch database's lock, as its session on the server shows. */
+function holderOf(ctx: RunContext): LockHolder {
+  return { operator: ctx.operator, runbook: ctx.runbook, stack: ctx.stack.name };
+}
+
 /**
  * Scratch databases of drills that were killed before they could drop their own: found by a read
  * step, so a dry run lists them, and dropped by a change step of their own in the audit record.
- * Older than the drill step's timeout means its drill is gone (the timeout would have stopped it).
+ * One whose drill lock is free belongs to a drill that is gone, whatever its age; it is dropped
+ * at once unless a session of another role uses it. Both summaries say what was found and kept.
  */
-function staleScratchSteps({ onto, target, facts }: Drill): Step[] {
+function staleScratchSteps({ ctx, onto, target, facts }: Drill): Step[] {
   const server = `${onto.host}:${onto.port}`;
   const names = () => facts.survey?.stale.map((d) => d.name) ?? [];
   return [
@@ -250,14 +264,14 @@ function staleScratchSteps({ onto, target, facts }: Drill): Step[] {
       title: `Find scratch databases left by earlier drills on ${server}`,
       kind: "read",
       run: async (step) => {
-        facts.survey = await surveyScratch(await target(step), DRILL_STEP_TIMEOUT_MS);
+        facts.survey = await surveyScratch(await target(step), holderOf(ctx));
         const { stale, kept } = facts.survey;
         const lines = [
           ...stale.map((d) => `drop ${d.name}: ${d.reason}`),
           ...kept.map((d) => `keep ${d.name}: ${d.reason}`),
         ];
         return {
-          summary: stale.length === 0 ? "none left" : `${stale.length} left: ${names().join(", ")}`,
+          summary: surveySummary(facts.survey),
           ...(lines.length > 0 && { evidence: lines.join("\n") }),
           data: facts.survey,
         };
@@ -268,15 +282,16 @@ function staleScratchSteps({ onto, target, facts }: Drill): Step[] {
       kind: "change",
       action: () => ({ target: { server, drop: names().join(", ") || "nothing" } }),
       run: async (step) => {
-        facts.stale = await dropStaleScratch(await target(step), names());
+        facts.stale = await dropStaleScratch(await target(step), names(), holderOf(ctx));
         const { dropped, failed } = facts.stale;
         // One that cannot be dropped must not stop this week's drill; the evidence names it.
         const left = failed.map((f) => `left ${f.name}: ${f.error}`);
+        const kept = facts.survey?.kept.length ?? 0;
         return {
           summary:
-            dropped.length === 0 && failed.length === 0
-              ? "nothing to drop"
-              : `dropped ${dropped.length}${failed.length > 0 ? `, could not drop ${failed.length}` : ""}`,
+            `dropped ${dropped.length}${dropped.length ? ` (${dropped.join(", ")})` : ""}` +
+            `${failed.length > 0 ? `; could not drop ${failed.length}: ${failed.map((f) => f.name).join(", ")}` : ""}` +
+            `${kept > 0 ? `; kept ${kept} in use` : ""}`,
           ...(left.length > 0 && { evidence: left.join("\n") }),
           data: facts.stale,
         };
@@ -284,6 +299,22 @@ function staleScratchSteps({ onto, target, facts }: Drill): Step[] {
       manualUndo: "nothing to undo: they were copies of backups that still exist",
     },
   ];
+}
+
+/** "found 3: 2 of drills that are gone (dropped next: a, b); kept 1 (c: in use by alice (psql))". */
+function surveySummary({ stale, kept }: ScratchSurvey): string {
+  if (stale.length + kept.length === 0) return "found none";
+  const parts = [
+    ...(stale.length > 0
+      ? [
+          `${stale.length} of drills that are gone (dropped next: ${stale.map((d) => d.name).join(", ")})`,
+        ]
+      : []),
+    ...(kept.length > 0
+      ? [`kept ${kept.length} (${kept.map((d) => `${d.name}: ${d.reason}`).join("; ")})`]
+      : []),
+  ];
+  return `found ${stale.length + kept.length}: ${parts.join("; ")}`;
 }
 
 function tableEvidence(report: VerifyReport): string {

@@ -88,8 +88,8 @@ export function tlsOnlyBucketPolicy(bucket: string): PolicyDocument {
 
 /**
  * What backup-db and verify-backup need and nothing more: write and tag objects (the schedule
- * tag drives expiry), read them, finish or abandon multipart uploads, and list keys under the
- * stack's prefix. GetObjectTagging is left out: runbooks read the schedule from manifest.json.
+ * tag drives expiry), read them, finish or abandon multipart uploads (also those of runs that
+ * died), and list keys under the stack's prefix. GetObjectTagging is left out: runbooks read the schedule from manifest.json.
  *
  * What a stolen token can and cannot do: it cannot delete any object version (no DeleteObject,
  * DeleteObjectVersion, PutObjectVersionTagging, PutLifecycleConfiguration or PutBucket*), nor
@@ -121,6 +121,14 @@ export function backupAccessPolicy(target: S3BackupTarget): PolicyDocument {
         Action: "s3:ListBucket",
         Resource: bucketArn(target.bucket),
         Condition: { StringLike: { "s3:prefix": [`${target.keyPrefix}*`] } },
+      },
+      {
+        // backup-db aborts the uploads of runs that died (ListMultipartUploads takes no prefix
+        // condition; AbortMultipartUpload above is limited to the stack's prefix).
+        Sid: "ListOpenUploads",
+        Effect: "Allow",
+        Action: "s3:ListBucketMultipartUploads",
+        Resource: bucketArn(target.bucket),
       },
     ],
   };

@@ -1,18 +1,29 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { hostname } from "node:os";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { fsyncPath } from "../fsync.js";
 import { HashingStream, ObjectNotFoundError } from "./store.js";
-import type { ListedObject, ObjectStore, StoredObject } from "./store.js";
+import type { ListedObject, ObjectStore, PartialObject, StoredObject } from "./store.js";
 
 /**
  * A file:// destination: a directory (often a PersistentVolume). Objects are written beside their
- * final name as `<name>.partial-<pid>`, fsynced, renamed into place and the directory fsynced, so
- * after a crash or power loss a name either holds the complete object or does not exist.
+ * final name as `<name>.partial-<host>-<pid>`, fsynced, renamed into place and the directory
+ * fsynced, so after a crash or power loss a name either holds the complete object or does not
+ * exist. The host and pid in the name say who writes it, so a later run can tell a partial file
+ * whose writer died (SIGKILL, an OOM kill) from one still being written.
  */
+
+/** `<name>.partial-<host>-<pid>`, or `<name>.partial-<pid>` as older guardia named them. */
+const PARTIAL = /^(.+)\.partial-(?:(.+)-)?(\d+)$/;
+
+/** The host part of a partial file's name: the hostname, with anything unusual replaced. */
+function writerHost(): string {
+  return hostname().replace(/[^A-Za-z0-9.-]/g, "_") || "unknown";
+}
 export class FileStore implements ObjectStore {
   readonly kind = "file";
 
@@ -30,7 +41,7 @@ export class FileStore implements ObjectStore {
   async putStream(key: string, body: Readable): Promise<StoredObject> {
     const final = this.#path(key);
     await mkdir(dirname(final), { recursive: true });
-    const partial = `${final}.partial-${process.pid}`;
+    const partial = `${final}.partial-${writerHost()}-${process.pid}`;
     const hasher = new HashingStream();
     try {
       await pipeline(body, hasher, createWriteStream(partial));
@@ -65,7 +76,39 @@ export class FileStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<ListedObject[]> {
-    // Walk the deepest directory the prefix names completely; filter the rest by prefix.
+    const files = await this.#files(prefix);
+    return files
+      .filter((f) => !PARTIAL.test(basename(f.key)))
+      .map(({ key, bytes }) => ({ key, bytes }));
+  }
+
+  async listPartial(prefix: string): Promise<PartialObject[]> {
+    const partials: PartialObject[] = [];
+    for (const file of await this.#files(prefix)) {
+      const m = PARTIAL.exec(basename(file.key));
+      if (!m) continue;
+      const key = `${file.key.slice(0, file.key.length - basename(file.key).length)}${m[1]}`;
+      const pid = Number(m[3]);
+      partials.push({
+        key,
+        name: file.key,
+        bytes: file.bytes,
+        lastWrittenAt: file.modifiedAt,
+        ...(m[2] !== undefined && { writer: { host: m[2], pid } }),
+      });
+    }
+    return partials;
+  }
+
+  async deletePartial(partial: PartialObject): Promise<void> {
+    if (!PARTIAL.test(basename(partial.name))) {
+      throw new Error(`${partial.name} is not a partial file`);
+    }
+    await this.delete(partial.name);
+  }
+
+  /** Every file under the deepest directory `prefix` names completely, filtered by prefix. */
+  async #files(prefix: string): Promise<{ key: string; bytes: number; modifiedAt: Date }[]> {
     const dir = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
     const base = dir ? this.#path(dir) : this.root;
     let names: string[];
@@ -75,15 +118,15 @@ export class FileStore implements ObjectStore {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw err;
     }
-    const objects: ListedObject[] = [];
+    const files: { key: string; bytes: number; modifiedAt: Date }[] = [];
     for (const name of names) {
       const path = join(base, name);
       const info = await stat(path).catch(() => undefined); // deleted meanwhile
       if (!info?.isFile()) continue;
       const key = relative(this.root, path).split(sep).join("/");
-      if (key.startsWith(prefix)) objects.push({ key, bytes: info.size });
+      if (key.startsWith(prefix)) files.push({ key, bytes: info.size, modifiedAt: info.mtime });
     }
-    return objects;
+    return files;
   }
 
   async delete(key: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { failedReason } from "./failed-mark.js";
 import { BackupVerificationError, checkObjects, describeMismatch } from "./integrity.js";
 import type { Mismatch } from "./integrity.js";
@@ -10,21 +11,23 @@ import {
 } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { ManifestError, readManifest } from "./manifest.js";
+import { judge, type JudgedPartial } from "./partials.js";
 import type { Manifest } from "./manifest.js";
 import { formatBytes } from "./store.js";
-import type { ObjectStore } from "./store.js";
+import type { ListedObject, ObjectStore } from "./store.js";
 
 /**
  * What a destination holds for one database, and which backup a restore may use. Every backup
  * directory is classified from the listing and its manifest: complete (manifest valid, its own
- * checksum right, every object it names present with its size), incomplete (no manifest: still
- * running, or killed), failed (its read-back marked it) or damaged (manifest unreadable or
+ * checksum right, every object it names present with its size), partial (no manifest, an object
+ * still being written or left half-written by a run that died), incomplete (no manifest, nothing
+ * being written), failed (its read-back marked it) or damaged (manifest unreadable or
  * changed, an object missing or of another size; with sha256 checks, an object whose digest
  * differs). Only complete backups are restorable, and `chooseBackup` is the one place that
  * picks one for verify-backup, restore-db and list-backups.
  */
 
-export type BackupStatus = "complete" | "incomplete" | "damaged" | "failed";
+export type BackupStatus = "complete" | "incomplete" | "partial" | "damaged" | "failed";
 
 /** What listing and retention read from a manifest; every kind of stored set has these. */
 export type ListedManifest = Pick<
@@ -51,9 +54,12 @@ export interface ScannedBackup<M extends ListedManifest = Manifest> {
   /** Why it is not complete, without the status: "no manifest.json (still running, or …)". */
   readonly problem: string | undefined;
   readonly manifest: M | undefined;
-  /** Every object under the backup's prefix (partial files of a killed run included). */
+  /** Every complete object under the backup's prefix. */
   readonly keys: readonly string[];
+  /** Of the objects and the partial ones. */
   readonly bytes: number;
+  /** Objects being written, or left half-written by a run that died, each judged. */
+  readonly partials: readonly JudgedPartial[];
   /** Every object was read and its sha256 compared with the manifest's (`sha256: true`). */
   readonly sha256Checked: boolean;
   /** What differed, when the sha256 check found the objects changed. */
@@ -79,14 +85,18 @@ export async function scanBackups<M extends ListedManifest = Manifest>(
 ): Promise<ScannedBackup<M>[]> {
   const read = opts.read ?? (readManifest as unknown as ManifestReader<M>);
   const prefix = databasePrefix(location);
-  const groups = new Map<string, { key: string; bytes: number }[]>();
-  for (const object of await store.list(prefix)) {
-    const id = object.key.slice(prefix.length).split("/")[0]!;
-    if (!tryParseBackupId(id)) continue;
-    groups.set(id, [...(groups.get(id) ?? []), object]);
-  }
+  const groups = new Map<string, { objects: ListedObject[]; partials: JudgedPartial[] }>();
+  const group = (key: string) => {
+    const id = key.slice(prefix.length).split("/")[0]!;
+    if (!tryParseBackupId(id)) return undefined;
+    if (!groups.has(id)) groups.set(id, { objects: [], partials: [] });
+    return groups.get(id)!;
+  };
+  const [objects, partials] = await Promise.all([store.list(prefix), store.listPartial(prefix)]);
+  for (const object of objects) group(object.key)?.objects.push(object);
+  for (const partial of partials) group(partial.key)?.partials.push(judge(partial));
   const scanned = await Promise.all(
-    [...groups].map(([id, objects]) => classify(store, location, id, objects, read)),
+    [...groups].map(([id, found]) => classify(store, location, id, found, read)),
   );
   if (!opts.sha256) return newestFirst(scanned);
   // One at a time: each is a full read of a dump.
@@ -101,7 +111,7 @@ async function classify<M extends ListedManifest>(
   store: ObjectStore,
   location: BackupLocation,
   id: string,
-  objects: readonly { key: string; bytes: number }[],
+  { objects, partials }: { objects: readonly ListedObject[]; partials: readonly JudgedPartial[] },
   read: ManifestReader<M>,
 ): Promise<ScannedBackup<M>> {
   const { schedule, startedAt } = tryParseBackupId(id)!;
@@ -110,11 +120,16 @@ async function classify<M extends ListedManifest>(
     schedule,
     startedAt,
     keys: objects.map((o) => o.key).sort(),
-    bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
+    bytes: [...objects, ...partials].reduce((sum, o) => sum + o.bytes, 0),
+    partials,
     sha256Checked: false,
   };
   const names = new Map(objects.map((o) => [o.key.slice(o.key.lastIndexOf("/") + 1), o.bytes]));
   if (!names.has(MANIFEST_OBJECT)) {
+    if (partials.length > 0) {
+      const problem = partials.map((p) => `${basename(p.name)}: ${p.reason}`).join("; ");
+      return { ...base, status: "partial", problem, manifest: undefined };
+    }
     const problem = `no ${MANIFEST_OBJECT} (still running, or the run died)`;
     return { ...base, status: "incomplete", problem, manifest: undefined };
   }

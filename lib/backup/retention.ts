@@ -4,6 +4,7 @@ import { databasePrefix, DUMP_OBJECT, MANIFEST_OBJECT } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { scanBackups } from "./list.js";
 import type { ListedManifest, ManifestReader, ScannedBackup } from "./list.js";
+import { removePartials, type JudgedPartial, type PartialRemoval } from "./partials.js";
 import type { ObjectStore } from "./store.js";
 
 /**
@@ -31,6 +32,11 @@ export interface RetentionPlan {
   readonly now: string;
   readonly delete: readonly RetentionItem[];
   readonly keep: readonly RetentionItem[];
+  /**
+   * Partial objects whose writer is gone (a run killed mid-write): removed even when retention
+   * is blocked, since they are no backup at all.
+   */
+  readonly partials: readonly JudgedPartial[];
   /** Set when nothing may be deleted, with the reason. */
   readonly blocked: string | undefined;
   /**
@@ -81,10 +87,11 @@ export async function planRetention(opts: RetentionOptions): Promise<RetentionPl
     reason,
     keys: deletionOrder(b.keys),
   });
+  const partials = backups.flatMap((b) => b.partials.filter((p) => p.stale));
   const { blocked, newestCheck } = await newestProblem(opts, backups);
   if (blocked) {
     const keep = backups.map((b) => item(b, "kept: retention is blocked"));
-    return { ...base, delete: [], keep, blocked, newestCheck };
+    return { ...base, delete: [], keep, partials, blocked, newestCheck };
   }
   const keepDays = new Map(opts.schedules.map((s) => [s.name, s.keepDays]));
   // backups is newest first, so the first complete one seen per schedule is its newest.
@@ -113,7 +120,7 @@ export async function planRetention(opts: RetentionOptions): Promise<RetentionPl
       plan.delete.push(item(b, `${what} than keepDays ${days} of schedule ${b.schedule}`));
     }
   }
-  return { ...base, ...plan, blocked: undefined, newestCheck };
+  return { ...base, ...plan, partials, blocked: undefined, newestCheck };
 }
 
 /**
@@ -162,19 +169,22 @@ function deletionOrder(keys: readonly string[]): string[] {
 export interface RetentionResult {
   readonly deleted: readonly string[];
   readonly keys: number;
+  /** Partial objects of dead runs removed, and those that could not be. */
+  readonly partials: PartialRemoval;
 }
 
-/** Deletes what the plan says, nothing else; a blocked plan deletes nothing. */
+/** Deletes what the plan says, nothing else; a blocked plan deletes no backup. */
 export async function applyRetention(
   store: ObjectStore,
   plan: RetentionPlan,
 ): Promise<RetentionResult> {
-  if (plan.blocked) return { deleted: [], keys: 0 };
-  if (plan.newestCheck === "skipped") {
+  if (plan.newestCheck === "skipped" && !plan.blocked) {
     throw new Error(
       `retention plan of ${plan.url} is a preview that did not check the newest backup's dump; plan again with the checksum before deleting`,
     );
   }
+  const partials = await removePartials(store, plan.partials);
+  if (plan.blocked) return { deleted: [], keys: 0, partials };
   let keys = 0;
   for (const backup of plan.delete) {
     for (const key of backup.keys) {
@@ -182,5 +192,5 @@ export async function applyRetention(
       keys++;
     }
   }
-  return { deleted: plan.delete.map((b) => b.id), keys };
+  return { deleted: plan.delete.map((b) => b.id), keys, partials };
 }

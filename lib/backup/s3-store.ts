@@ -1,7 +1,10 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   NoSuchKey,
   PutObjectCommand,
   S3Client,
@@ -13,7 +16,13 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Destination } from "../model/index.js";
 import { HashingStream, ObjectNotFoundError } from "./store.js";
-import type { ListedObject, ObjectStore, ObjectTags, StoredObject } from "./store.js";
+import type {
+  ListedObject,
+  ObjectStore,
+  ObjectTags,
+  PartialObject,
+  StoredObject,
+} from "./store.js";
 
 type S3Destination = Extract<Destination, { kind: "s3" }>;
 
@@ -173,6 +182,59 @@ export class S3Store implements ObjectStore {
   async delete(key: string): Promise<void> {
     await this.client.send(
       new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+    );
+  }
+
+  /** Multipart uploads begun under `prefix` and neither completed nor aborted, with their parts' size. */
+  async listPartial(prefix: string): Promise<PartialObject[]> {
+    const partials: PartialObject[] = [];
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    do {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.#bucket,
+          Prefix: this.#prefix + prefix,
+          ...markers,
+        }),
+      );
+      for (const u of page.Uploads ?? []) {
+        if (!u.Key || !u.UploadId) continue;
+        partials.push({
+          key: u.Key.slice(this.#prefix.length),
+          name: `${this.describe(u.Key.slice(this.#prefix.length))} (upload ${u.UploadId.slice(0, 12)}…)`,
+          bytes: await this.#uploadedBytes(u.Key, u.UploadId),
+          lastWrittenAt: u.Initiated ?? new Date(0),
+          upload: u.UploadId,
+        });
+      }
+      markers = page.IsTruncated
+        ? { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker }
+        : {};
+    } while (markers.KeyMarker);
+    return partials;
+  }
+
+  async #uploadedBytes(Key: string, UploadId: string): Promise<number> {
+    let bytes = 0;
+    let PartNumberMarker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListPartsCommand({ Bucket: this.#bucket, Key, UploadId, PartNumberMarker }),
+      );
+      for (const part of page.Parts ?? []) bytes += part.Size ?? 0;
+      PartNumberMarker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (PartNumberMarker);
+    return bytes;
+  }
+
+  async deletePartial(partial: PartialObject): Promise<void> {
+    if (!partial.upload) throw new Error(`${partial.name} is not a multipart upload`);
+    await this.client.send(
+      new AbortMultipartUploadCommand({
+        Bucket: this.#bucket,
+        Key: this.#prefix + partial.key,
+        UploadId: partial.upload,
+      }),
     );
   }
 

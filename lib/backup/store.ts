@@ -22,9 +22,16 @@ export interface ObjectStore {
   putSmall(key: string, text: string, tags?: ObjectTags): Promise<StoredObject>;
   /** Rejects with an error naming the object when it does not exist. */
   get(key: string): Promise<Readable>;
-  /** Every object whose key starts with `prefix`, in no particular order. */
+  /** Every object whose key starts with `prefix`, in no particular order (no partial ones). */
   list(prefix: string): Promise<ListedObject[]>;
   delete(key: string): Promise<void>;
+  /**
+   * Objects being written, or left by a writer that died, whose final key starts with `prefix`:
+   * file:// `.partial-<host>-<pid>` files, s3:// multipart uploads neither completed nor aborted.
+   */
+  listPartial(prefix: string): Promise<PartialObject[]>;
+  /** Removes one: deletes the file, or aborts the upload (its parts are deleted). */
+  deletePartial(partial: PartialObject): Promise<void>;
   /** Where a key is, for messages: "s3://bucket/prefix/key" or the file's path. */
   describe(key: string): string;
   /** Releases connections (S3 keep-alive sockets) so a short-lived process exits at once. */
@@ -59,6 +66,22 @@ export interface StoredObject {
 export interface ListedObject {
   readonly key: string;
   readonly bytes: number;
+}
+
+/** An object not yet complete: what `listPartial` finds. */
+export interface PartialObject {
+  /** The key it will have once complete. */
+  readonly key: string;
+  /** For messages: the partial file's name, or the key and upload id. */
+  readonly name: string;
+  /** Stored so far (the parts uploaded, the file's size). */
+  readonly bytes: number;
+  /** The file's last write, or when the upload started (S3 says no more). */
+  readonly lastWrittenAt: Date;
+  /** Who writes it, when the name says (file://). */
+  readonly writer?: { readonly host: string; readonly pid: number };
+  /** The multipart upload's id (s3://). */
+  readonly upload?: string;
 }
 
 export interface OpenStoreOptions {

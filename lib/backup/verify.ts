@@ -13,7 +13,8 @@ import type { Manifest } from "./manifest.js";
 import type { CommandLog, Pipeline } from "../command.js";
 import type { Database } from "../model/index.js";
 import { findExecutable, startPipeline } from "./process.js";
-import { createScratch, dropScratch, scratchName } from "./scratch.js";
+import { createScratch, scratchName, type Scratch } from "./scratch.js";
+import type { LockHolder } from "../runbook/locks.js";
 import { HashingStream, objectUrl } from "./store.js";
 import type { ObjectStore } from "./store.js";
 import { countRows } from "./tables.js";
@@ -56,10 +57,12 @@ export interface VerifyOptions {
   readonly record?: CommandLog;
   /**
    * Keep the scratch database after a successful restore (a side-by-side restore whose rows the
-   * caller reads); the caller then drops it with `dropScratch`. A failed restore drops it anyway.
-   * @default false
+   * caller reads); the result's `kept` drops it and lets its lock go. A failed restore drops it
+   * anyway. @default false
    */
   readonly keep?: boolean;
+  /** Who holds the scratch database's lock, as its session shows (the run's operator). */
+  readonly holder?: LockHolder;
 }
 
 export interface TableCheck {
@@ -75,6 +78,13 @@ export interface VerifyReport {
   /** The server restored on: "postgres://guardia_drill@mira-drill-pg.mira.svc:5432". */
   readonly server: string;
   readonly scratchDatabase: string;
+  /**
+   * Why the scratch database could not be dropped after a drill that passed (it is left for the
+   * next drill, which drops it once no session uses it); undefined when it was dropped.
+   */
+  readonly scratchLeft: string | undefined;
+  /** With `keep`: the scratch database, still held by its lock, for the caller to drop. */
+  readonly kept?: Scratch;
   readonly tables: readonly TableCheck[];
   readonly durationMs: number;
   readonly manifest: Manifest;
@@ -100,43 +110,60 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
     throw signal?.aborted ? cancelledError(`checking backup ${opts.backup}`, signal, err) : err;
   });
   const { manifest } = choice.chosen;
-  const { id } = manifest;
-  const url = store.describe(backupPrefix(location, id));
-
-  const scratch = scratchName((opts.now ?? (() => new Date()))());
-  throwIfCancelled(signal, `restore drill of backup ${id}`);
-  log(`restoring ${id} into ${describeTarget(target, scratch)}`);
-  await createScratch(target, scratch);
-  let tables: TableCheck[];
-  try {
-    await restore({ ...opts, manifest, scratch, tools, url });
-    // Counting a big restored table can take minutes; the drop below (FORCE) ends it.
-    tables = await abortable(compareCounts(manifest, target, scratch, url), signal);
-  } catch (err) {
-    const failure = signal?.aborted
-      ? cancelledError(`restore drill of backup ${id} into ${scratch}`, signal, err)
-      : (err as Error);
-    try {
-      await dropScratch(target, scratch);
-      if (signal?.aborted) failure.message += `; ${scratch} was dropped`;
-    } catch (dropErr) {
-      failure.message += `\n(also: ${(dropErr as Error).message})`;
-    }
-    throw failure;
-  }
-  if (!opts.keep) await dropScratch(target, scratch);
-  const durationMs = Math.round(performance.now() - clock);
+  const url = store.describe(backupPrefix(location, manifest.id));
+  throwIfCancelled(signal, `restore drill of backup ${manifest.id}`);
+  const name = scratchName((opts.now ?? (() => new Date()))());
+  log(`restoring ${manifest.id} into ${describeTarget(target, name)}`);
+  const holder = opts.holder ?? { operator: "guardia", runbook: "verify-backup", stack: "" };
+  const scratch = await createScratch(target, name, holder);
+  const drilled = await drillInto(scratch, { ...opts, manifest, tools, url }, opts.keep);
   return {
-    id,
+    id: manifest.id,
     url,
     objects: manifest.objects,
     server: describeTarget(target).replace(/\/[^/]*$/, ""),
-    scratchDatabase: scratch,
-    tables,
-    durationMs,
+    scratchDatabase: name,
+    scratchLeft: drilled.scratchLeft,
+    kept: opts.keep ? scratch : undefined,
+    tables: drilled.tables,
+    durationMs: Math.round(performance.now() - clock),
     manifest,
     skipped: choice.skipped,
   };
+}
+
+/**
+ * Restores and counts, then drops the scratch database whatever happened. A failed drop after a
+ * drill that passed does not fail it: the report says the copy was left, why, and that the next
+ * drill drops it (its lock is free now); after a failed drill it is added to the failure. With
+ * `keep`, a drill that passed leaves it to the caller.
+ */
+async function drillInto(
+  scratch: Scratch,
+  r: Omit<Restore, "scratch">,
+  keep = false,
+): Promise<{ tables: TableCheck[]; scratchLeft: string | undefined }> {
+  const { signal, manifest } = r;
+  let tables: TableCheck[] = [];
+  let failure: Error | undefined;
+  try {
+    await restore({ ...r, scratch: scratch.name });
+    // Counting a big restored table can take minutes; the drop below ends it.
+    tables = await abortable(compareCounts(manifest, r.target, scratch.name, r.url), signal);
+  } catch (err) {
+    failure = signal?.aborted
+      ? cancelledError(`restore drill of backup ${manifest.id} into ${scratch.name}`, signal, err)
+      : (err as Error);
+  }
+  if (!failure && keep) return { tables, scratchLeft: undefined };
+  const dropped = await scratch.drop().then(
+    () => undefined,
+    (err: unknown) => (err as Error).message,
+  );
+  if (!failure) return { tables, scratchLeft: dropped };
+  if (dropped) failure.message += `\n(also: ${dropped})`;
+  else if (signal?.aborted) failure.message += `; ${scratch.name} was dropped`;
+  throw failure;
 }
 
 interface Restore {

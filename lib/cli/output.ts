@@ -1,5 +1,6 @@
 import { outcomeOf } from "../errors.js";
 import { maskDeep, maskSecrets } from "../secret.js";
+import { printableText } from "../user-text.js";
 
 /**
  * What the CLI prints at the end: with --json exactly one JSON object on stdout, failures
@@ -25,7 +26,8 @@ export function errorResult(err: unknown): Record<string, unknown> {
 export function reportError(err: unknown, json: boolean): number {
   const result = errorResult(err);
   if (json) printJson(result);
-  else process.stderr.write(`guardia: ${maskSecrets(String(result.error))}\n`);
+  // A message may quote a flag's value or a stack's text: masked, and never terminal control.
+  else process.stderr.write(`guardia: ${printableText(maskSecrets(String(result.error)))}\n`);
   if (process.env.GUARDIA_DEBUG && err instanceof Error && err.stack)
     process.stderr.write(`${maskSecrets(err.stack)}\n`);
   return result.exitCode as number;

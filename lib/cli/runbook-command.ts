@@ -18,7 +18,9 @@ import { createProgress } from "../runbook/progress.js";
 import type { RunRecord } from "../runbook/record.js";
 import { planMarkdown, planText, reportMarkdown } from "../runbook/report.js";
 import type { RunbookDefinition } from "../runbook/types.js";
+import { printableText } from "../user-text.js";
 import { maskSecrets } from "../secret.js";
+import { maskStackSecrets } from "../secrets.js";
 import { textTable } from "../table.js";
 import {
   flagsHelp,
@@ -44,6 +46,8 @@ export async function runbookCommand(name: RunbookName, args: string[]): Promise
   const flags = parseFlags(args, [...RUNBOOK_FLAGS, ...paramFlags(specs)]);
   if (typeof flags.stack !== "string") throw new UsageError(`${name} needs --stack <name or path>`);
   const stack = loadStack(flags.stack);
+  // From here on, a secret typed into any flag is masked wherever it would be printed or stored.
+  maskStackSecrets(stack.platform);
   const params = parseParams(definition.params, specs, flags);
   const sideFiles = checkSideFiles(flags);
   const interrupt = new AbortController();
@@ -54,7 +58,7 @@ export async function runbookCommand(name: RunbookName, args: string[]): Promise
       params,
       dryRun: flags["dry-run"] === true,
       yes: flags.yes === true,
-      operator: resolveOperator(flags.operator as string | undefined),
+      operator: maskSecrets(resolveOperator(flags.operator as string | undefined)),
       progress: createProgress(),
       confirmIO: terminalConfirmIO(),
       interrupt: interrupt.signal,
@@ -151,11 +155,13 @@ function publish(run: RunRecord, flags: FlagValues, sideFiles: readonly SideFile
     printJson({ ...run, output: undefined, ...audit });
     return;
   }
-  if (run.dryRun) process.stdout.write(`${planText(run)}\n`);
-  else if (run.output !== undefined) process.stdout.write(`${maskSecrets(run.output)}\n`);
+  if (run.dryRun) process.stdout.write(`${printableText(planText(run))}\n`);
+  else if (run.output !== undefined)
+    process.stdout.write(`${printableText(maskSecrets(run.output))}\n`);
   else if (run.exitCode === EXIT.ok)
     process.stdout.write(`done: ${run.runbook} on ${run.stack} (${run.stackFile})\n`);
-  if (run.error) process.stderr.write(`guardia ${run.runbook}: ${maskSecrets(run.error)}\n`);
+  if (run.error)
+    process.stderr.write(`guardia ${run.runbook}: ${printableText(maskSecrets(run.error))}\n`);
 }
 
 export function runbookHelp(definition: RunbookDefinition, specs: readonly ParamSpec[]): string {

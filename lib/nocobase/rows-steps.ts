@@ -1,7 +1,6 @@
 import { withPgClient, type PgTarget } from "../adapters/postgres.js";
 import { locationOf, verifyBackup } from "../backup/index.js";
 import type { BackupEntry, ObjectStore, VerifyReport } from "../backup/index.js";
-import { dropScratch } from "../backup/scratch.js";
 import { countRows } from "../backup/tables.js";
 import { DRILL_STEP_TIMEOUT_MS } from "../backup/timeouts.js";
 import type { Backups, Database } from "../model/index.js";
@@ -144,8 +143,8 @@ export function restoreStep(
       };
     },
     rollback: {
-      run: async (step) => {
-        await dropScratch(await target(step), facts.restored!.scratchDatabase);
+      run: async () => {
+        await facts.restored!.kept!.drop();
         facts.scratchDropped = true;
       },
     },
@@ -282,17 +281,13 @@ export function copyStep(
   };
 }
 
-export function dropScratchStep(
-  onto: Database,
-  target: (step: RunContext) => Promise<PgTarget>,
-  facts: RecreateFacts,
-): Step {
+export function dropScratchStep(onto: Database, facts: RecreateFacts): Step {
   return {
     title: `Drop the scratch database on ${onto.host}`,
     kind: "change",
     action: () => ({ target: { drop: facts.restored?.scratchDatabase ?? "guardia_drill_<time>" } }),
-    run: async (step) => {
-      await dropScratch(await target(step), facts.restored!.scratchDatabase);
+    run: async () => {
+      await facts.restored!.kept!.drop();
       facts.scratchDropped = true;
       return { summary: `dropped ${facts.restored!.scratchDatabase}` };
     },

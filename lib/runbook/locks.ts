@@ -67,6 +67,15 @@ export function databaseLock(
   return { kind: "postgres", name, database, mode };
 }
 
+/**
+ * A restore drill's scratch database, an advisory lock on its server: the drill holds it from
+ * before CREATE DATABASE until after the drop, so one whose lock is free belongs to a drill that
+ * is gone (lib/backup/scratch.ts).
+ */
+export function scratchLockName(scratch: string): string {
+  return `scratch-${scratch}`;
+}
+
 /** A workload of a cluster stack (a restart), as a Lease in the stack's namespace. */
 export function workloadLock(platform: Platform, workload: Workload): LockSpec {
   const name = `${platform.name}-${workload.name}`;

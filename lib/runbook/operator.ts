@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { userInfo } from "node:os";
+import { UsageError } from "../errors.js";
+import { printable } from "../user-text.js";
 
 /**
  * Who runs this: the --operator flag, then GUARDIA_OPERATOR (CronJobs set it), then git's
@@ -9,7 +11,31 @@ export function resolveOperator(
   flag: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
+  if (flag !== undefined) checkOperator(flag, "--operator");
+  if (env.GUARDIA_OPERATOR !== undefined) checkOperator(env.GUARDIA_OPERATOR, "GUARDIA_OPERATOR");
   return flag?.trim() || env.GUARDIA_OPERATOR?.trim() || gitEmail() || osUser();
+}
+
+/** Long enough for any name or e-mail; the operator is stored in every manifest and audit record. */
+export const MAX_OPERATOR_LENGTH = 128;
+
+/**
+ * The operator is printed to every later user of list-backups and the audit log: printable text
+ * (no control or format characters: screen clears, title codes, forged lines), and bounded.
+ */
+function checkOperator(value: string, where: string): void {
+  const chars = [...value];
+  const at = chars.findIndex((c) => /\p{C}/u.test(c));
+  if (at < 0 && chars.length <= MAX_OPERATOR_LENGTH) return;
+  // The value itself is not repeated: it may be long, or a password typed in the wrong place.
+  const why =
+    at >= 0
+      ? `contains a control character (${printable(chars[at]!)} at position ${at + 1})`
+      : `is ${chars.length} characters long`;
+  throw new UsageError(
+    `${where} ${why}: it must be a name or e-mail of printable characters, at most ` +
+      `${MAX_OPERATOR_LENGTH} long`,
+  );
 }
 
 function gitEmail(): string | undefined {

@@ -1,3 +1,4 @@
+import { printableText } from "../user-text.js";
 import { maskSecrets } from "../secret.js";
 import type { StepRecord } from "./record.js";
 
@@ -5,7 +6,8 @@ import type { StepRecord } from "./record.js";
  * Progress on stderr (stdout stays free for --json and plans): on a terminal a spinner with the
  * running time of the current step; elsewhere (CI logs, CronJobs) and on a terminal that cannot
  * move its cursor (TERM=dumb) plain timestamped lines. Colour only on a terminal, never with
- * NO_COLOR or TERM=dumb. Every line is masked.
+ * NO_COLOR or TERM=dumb. Every line is masked, and what it shows of titles, messages and
+ * summaries has its control characters escaped (they may come from a stack or a manifest).
  */
 export interface Progress {
   stepStarted(position: string, title: string): void;
@@ -44,6 +46,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   const color = tty && !env.NO_COLOR;
   const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const write = (text: string) => stream.write(maskSecrets(text));
+  const safe = (text: string) => printableText(text);
   let spinner: { timer: NodeJS.Timeout; render: () => void } | undefined;
 
   const clear = () => tty && spinner && write("\r\x1b[2K");
@@ -57,6 +60,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   return {
     stepStarted(position, title) {
       stopSpinner();
+      title = safe(title);
       if (!tty) return void write(`${timestamp()} ${position} ${title} …\n`);
       const started = Date.now();
       let frame = 0;
@@ -70,7 +74,8 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     },
     log(message) {
       clear();
-      write(tty ? `    ${message}\n` : `${timestamp()}     ${message}\n`);
+      const text = safe(message);
+      write(tty ? `    ${text}\n` : `${timestamp()}     ${text}\n`);
       spinner?.render();
     },
     stepFinished(position, record) {
@@ -80,15 +85,15 @@ export function createProgress(options: ProgressOptions = {}): Progress {
         record.status === "planned" || record.status === "not-run"
           ? ""
           : ` (${seconds(record.durationMs)})`;
-      const detail = record.error ?? record.summary;
+      const detail = safe(record.error ?? record.summary ?? "");
       const prefix = tty ? "" : `${timestamp()} `;
       write(
-        `${prefix}${mark} ${position} ${record.title}${time}${detail ? `: ${detail.split("\n")[0]}` : ""}\n`,
+        `${prefix}${mark} ${position} ${safe(record.title)}${time}${detail ? `: ${detail.split("\n")[0]}` : ""}\n`,
       );
     },
     line(text) {
       stopSpinner();
-      write(`${text}\n`);
+      write(`${safe(text)}\n`);
     },
     stop: stopSpinner,
   };

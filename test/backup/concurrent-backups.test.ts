@@ -112,16 +112,14 @@ describe("backup-db, started in pairs on one database (file://)", () => {
     const tables: number[][] = [];
     for (let i = 0; i < ids.length; i += 2) {
       const reports = await Promise.all(
-        ids
-          .slice(i, i + 2)
-          .map((id) =>
-            verifyBackup({
-              store: dest.store,
-              location: LOCATION,
-              target: targetFor(pg, DB),
-              backup: id,
-            }),
-          ),
+        ids.slice(i, i + 2).map((id) =>
+          verifyBackup({
+            store: dest.store,
+            location: LOCATION,
+            target: targetFor(pg, DB),
+            backup: id,
+          }),
+        ),
       );
       tables.push(...reports.map((r) => r.tables.map((t) => t.restored)));
     }

@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "../../lib/backup/abort.js";
 import { backupDatabase } from "../../lib/backup/dump.js";
@@ -17,11 +15,11 @@ import type { PgServer } from "../harness/postgres.js";
 import { waitUntil } from "../harness/process.js";
 import { startS3 } from "../harness/s3.js";
 import type { S3Server } from "../harness/s3.js";
-import type { BackupChildInput } from "./fixtures/backup-child.js";
 import {
   createMiraDatabase,
   drillDatabases,
   fileDestination,
+  killBackupMidStream,
   LOCATION,
   removeTempDirs,
   s3Destination,
@@ -186,17 +184,23 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
 
     expect(child.id).toMatch(/^\d{8}T\d{6}Z-daily_[0-9a-f]{6}$/);
     const killed = (await scanBackups(dest.store, LOCATION)).filter((b) => b.id === child.id);
-    if (kind === "file") {
-      // The killed run's partial dump is there, its manifest is not.
-      expect(killed).toHaveLength(1);
-      expect(killed[0]).toMatchObject({ status: "incomplete", manifest: undefined });
-      expect(killed[0]!.keys).toEqual([
-        `${backupPrefix(LOCATION, child.id)}${DUMP_OBJECT}.partial-${child.pid}`,
-      ]);
-    } else {
-      // The multipart upload was never completed: no object exists at all.
-      expect(killed).toEqual([]);
-    }
+    // The killed run's partial dump (a file, or an upload never completed) is there, no manifest.
+    expect(killed).toHaveLength(1);
+    expect(killed[0]).toMatchObject({ status: "partial", manifest: undefined, keys: [] });
+    const dumpKey = `${backupPrefix(LOCATION, child.id)}${DUMP_OBJECT}`;
+    expect(killed[0]!.partials).toEqual([
+      expect.objectContaining(
+        kind === "file"
+          ? {
+              name: `${dumpKey}.partial-${hostname()}-${child.pid}`,
+              stale: true,
+              reason: expect.stringMatching(
+                `its writer \\(pid ${child.pid} on this host\\) is gone$`,
+              ),
+            }
+          : { key: dumpKey, upload: expect.any(String), bytes: expect.any(Number) },
+      ),
+    ]);
     expect((await listBackups(dest.store, LOCATION)).map((b) => b.id)).not.toContain(child.id);
     const report = await verifyBackup({
       store: dest.store,
@@ -214,9 +218,7 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
     await expect(restoringKilled).rejects.toThrow(NoRestorableBackupError);
     const where = `database mira in ${dest.store.describe("mira/dev/mira/")}`;
     await expect(restoringKilled).rejects.toThrow(
-      kind === "file"
-        ? `backup ${child.id} of ${where} is not restorable: incomplete: no manifest.json`
-        : `no backup ${child.id} of ${where} (newest: `,
+      `backup ${child.id} of ${where} is not restorable: partial: ${DUMP_OBJECT}`,
     );
   });
 });
@@ -301,37 +303,17 @@ describe("on s3://, an upload failure", () => {
   });
 });
 
-/**
- * Starts the backup in a child node process (tsx), SIGKILLs it once 9 MiB are stored, and returns
- * what it printed.
- */
-async function killMidStream(destination: Destination, withS3: boolean) {
-  const input: BackupChildInput = {
+/** A backup of the big database killed with SIGKILL once 9 MiB are stored (on S3: an upload is open). */
+function killMidStream(destination: Destination, withS3: boolean) {
+  return killBackupMidStream({
     destination,
-    ...(withS3 && { s3Credentials: s3.credentials }),
+    ...(withS3 && { s3 }),
     database: targetFor(pg, DB).database,
-    location: LOCATION,
-    schedule: "daily",
-  };
-  const fixture = fileURLToPath(new URL("./fixtures/backup-child.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", fixture], {
-    env: { ...process.env, GUARDIA_TEST_BACKUP: JSON.stringify(input), PGPASSWORD: pg.password },
-    stdio: ["ignore", "pipe", "inherit"],
+    password: pg.password,
+    afterBytes: 9 * MiB,
+    ready:
+      destination.kind === "s3"
+        ? async (id) => (await s3.uploads(destination.bucket)).some((u) => u.key.includes(id))
+        : undefined,
   });
-  const lines: string[] = [];
-  let id = "";
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once("exit", (_code, signal) => resolve(signal)),
-  );
-  for await (const line of createInterface({ input: child.stdout })) {
-    lines.push(line);
-    const [word, value] = line.split(" ");
-    if (word === "id") id = value!;
-    if (word === "progress" && Number(value) > 9 * MiB) {
-      child.kill("SIGKILL");
-      break;
-    }
-  }
-  const signal = await exited;
-  return { pid: child.pid!, lines, signal, id };
 }

@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +14,7 @@ import type { Database, Destination } from "../../lib/model/index.js";
 import { Secret } from "../../lib/secret.js";
 import type { PgServer } from "../harness/postgres.js";
 import type { S3Server } from "../harness/s3.js";
+import type { BackupChildInput } from "./fixtures/backup-child.js";
 
 /** Shared set-up of the backup tests: a stack-shaped database, destinations and stores. */
 
@@ -165,4 +169,55 @@ export function useDestination(
   });
   afterAll(() => current.store?.close());
   return current;
+}
+
+export interface KillOptions {
+  readonly destination: Destination;
+  readonly s3?: S3Server;
+  readonly database: Database;
+  readonly password: string;
+  /** SIGKILL once this many bytes are stored… */
+  readonly afterBytes: number;
+  /** …and this holds for its backup id (its S3 upload is open), checked at each progress line after that. */
+  readonly ready?: (id: string) => Promise<boolean>;
+  readonly schedule?: string;
+}
+
+/**
+ * A backup in a child node process (tsx), as an OOM kill or a lost node ends it: SIGKILL mid-
+ * stream. Returns what it printed, its pid and its backup id.
+ */
+export async function killBackupMidStream(opts: KillOptions) {
+  const input: BackupChildInput = {
+    destination: opts.destination,
+    ...(opts.s3 && { s3Credentials: opts.s3.credentials }),
+    database: opts.database,
+    location: LOCATION,
+    schedule: opts.schedule ?? "daily",
+  };
+  const fixture = fileURLToPath(new URL("./fixtures/backup-child.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", fixture], {
+    env: { ...process.env, GUARDIA_TEST_BACKUP: JSON.stringify(input), PGPASSWORD: opts.password },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines: string[] = [];
+  let id = "";
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (_code, signal) => resolve(signal)),
+  );
+  for await (const line of createInterface({ input: child.stdout })) {
+    lines.push(line);
+    const [word, value] = line.split(" ");
+    if (word === "id") id = value!;
+    if (
+      word === "progress" &&
+      Number(value) > opts.afterBytes &&
+      (await (opts.ready?.(id) ?? true))
+    ) {
+      child.kill("SIGKILL");
+      break;
+    }
+  }
+  const signal = await exited;
+  return { pid: child.pid!, lines, signal, id };
 }

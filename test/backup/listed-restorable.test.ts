@@ -207,7 +207,7 @@ describe("the runbooks, on file://", () => {
     expect(run.stdout).toContain(`Find backup latest of mira — ran: ${ids.good}: `);
     expect(run.stdout).toMatch(
       new RegExp(
-        `sha256 checked; skipped 2 newer: ${ids.dumpFlipped} \\(damaged: object dump.pgcustom.zst: sha256 expected [^)]*\\), ${ids.manifestFlipped} \\(damaged: manifest \\S+ cannot be trusted: `,
+        `sha256 checked; skipped 2 newer: ${ids.dumpFlipped} \\(damaged: object dump.pgcustom.zst: sha256 expected [^)]*\\), ${ids.manifestFlipped} \\(damaged: manifest \\S+`,
       ),
     );
   });

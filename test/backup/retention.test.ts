@@ -1,5 +1,13 @@
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { backupId, DUMP_OBJECT, MANIFEST_OBJECT, objectKey } from "../../lib/backup/layout.js";
@@ -55,10 +63,14 @@ async function take(where: BackupLocation, schedule: string, daysAgo: number): P
   return backup.id;
 }
 
-/** What a run killed mid-dump leaves: a partial dump and no manifest. */
+/** What a run killed mid-dump leaves: a partial dump, last written when it died, and no manifest. */
 async function killedRun(where: BackupLocation, schedule: string, daysAgo: number) {
-  const id = backupId(new Date(NOW.getTime() - daysAgo * DAY), schedule);
-  await store.putSmall(objectKey(where, id, `${DUMP_OBJECT}.partial-4242`), "PGDMP half");
+  const at = new Date(NOW.getTime() - daysAgo * DAY);
+  const id = backupId(at, schedule);
+  const path = join(root, objectKey(where, id, `${DUMP_OBJECT}.partial-4242`));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, "PGDMP half");
+  utimesSync(path, at, at);
   return id;
 }
 
@@ -83,7 +95,7 @@ describe("retention on file://", () => {
     const reasons = Object.fromEntries([...plan.delete, ...plan.keep].map((i) => [i.id, i.reason]));
     expect(reasons).toMatchObject({
       [daily40]: "older than keepDays 30 of schedule daily",
-      [killed50]: "incomplete and older than keepDays 30 of schedule daily",
+      [killed50]: "partial and older than keepDays 30 of schedule daily",
       [daily10]: "within keepDays 30 of schedule daily",
       [manual200]: 'schedule "manual" is not in the stack, so it has no keepDays',
     });
@@ -93,8 +105,13 @@ describe("retention on file://", () => {
     // Planning deleted nothing.
     expect(await scanBackups(store, where)).toHaveLength(8);
 
+    // The killed run's partial dump: its writer is long gone.
+    expect(plan.partials.map((p) => p.name)).toEqual([
+      objectKey(where, killed50, `${DUMP_OBJECT}.partial-4242`),
+    ]);
     const result = await applyRetention(store, plan);
     expect([...result.deleted].sort()).toEqual(ids(plan.delete));
+    expect(result.partials.removed).toHaveLength(1);
     expect(ids(await scanBackups(store, where))).toEqual(ids(plan.keep));
     expect(ids(await listBackups(store, where))).toEqual(ids(plan.keep));
   });
@@ -128,7 +145,7 @@ describe("retention on file://", () => {
       const plan = await planRetention({ store, location: where, schedules: SCHEDULES, now: NOW });
       expect(plan.blocked).toMatch(reason);
       expect(plan.delete).toEqual([]);
-      expect(await applyRetention(store, plan)).toEqual({ deleted: [], keys: 0 });
+      expect(await applyRetention(store, plan)).toMatchObject({ deleted: [], keys: 0 });
       expect((await store.list("")).map((o) => o.key).sort()).toEqual(before);
     }
 
@@ -137,7 +154,9 @@ describe("retention on file://", () => {
       const killed = await killedRun(where, "daily", 1);
       await expectBlocked(
         where,
-        new RegExp(`^newest backup ${killed} is incomplete \\(no manifest.json`),
+        new RegExp(
+          `^newest backup ${killed} is partial \\(dump.pgcustom.zst.partial-4242: 10 B, last written`,
+        ),
       );
     });
 
@@ -245,7 +264,7 @@ describe("reading the newest dump once, not three times (backup-db on file://)",
     const killed = await killedRun(where, "daily", 0.5);
     for (const extra of [{ verified: manifest }, { checksum: false }]) {
       const result = await plan(where, extra);
-      expect(result.blocked).toMatch(new RegExp(`^newest backup ${killed} is incomplete`));
+      expect(result.blocked).toMatch(new RegExp(`^newest backup ${killed} is partial`));
       expect(result.delete).toEqual([]);
     }
   });

@@ -66,7 +66,7 @@ function serverOwner(): { uid: number; gid: number } | undefined {
   return { uid: id("-u"), gid: id("-g") };
 }
 
-function settings(port: number, socketDir: string): string {
+function settings(port: number, socketDir: string, extra: Record<string, string>): string {
   // Loopback only; fsync and friends off because a test cluster is thrown away anyway.
   return `
 listen_addresses = '127.0.0.1'
@@ -75,10 +75,18 @@ unix_socket_directories = '${socketDir}'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+${Object.entries(extra)
+  .map(([name, value]) => `${name} = ${value}`)
+  .join("\n")}
 `;
 }
 
-export async function startPostgres(): Promise<PgServer> {
+export interface PostgresOptions {
+  /** More postgresql.conf settings (an eager autovacuum, say), as name → value. */
+  readonly settings?: Record<string, string>;
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PgServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), "guardia-pg-"));
   const dataDir = join(dir, "data");
@@ -102,7 +110,7 @@ export async function startPostgres(): Promise<PgServer> {
     ]);
     rmSync(pwfile);
     port = await freePort();
-    appendFileSync(join(dataDir, "postgresql.conf"), settings(port, dir));
+    appendFileSync(join(dataDir, "postgresql.conf"), settings(port, dir, options.settings ?? {}));
     await asOwner("pg_ctl", ["-D", dataDir, "-l", logFile, "-w", "-t", "30", "start"]);
   } catch (err) {
     await asOwner("pg_ctl", ["-D", dataDir, "-m", "immediate", "stop"]).catch(() => undefined);

@@ -140,6 +140,7 @@ describe("logistica-prod: s3:// on AWS with Object Lock", () => {
       "s3:AbortMultipartUpload",
       "s3:GetObject",
       "s3:ListBucket",
+      "s3:ListBucketMultipartUploads",
       "s3:ListMultipartUploadParts",
       "s3:PutObject",
       "s3:PutObjectTagging",

@@ -428,7 +428,7 @@ describe("verify-backup on a drill server of its own (restoreDrill.server)", () 
     const run = await verify(drillStack, drillEnv, "--dry-run");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      `Find scratch databases left by earlier drills on 127.0.0.1:${drillPg.port} — ran: 1 left: ${OLD_ON_DRILL}`,
+      `Find scratch databases left by earlier drills on 127.0.0.1:${drillPg.port} — ran: found 1: 1 of drills that are gone (dropped next: ${OLD_ON_DRILL})`,
     );
     expect(await drillDatabases(drillPg)).toEqual([OLD_ON_DRILL]);
   });

@@ -341,6 +341,22 @@ describe("rotate-logs refuses bad input (exit 2) and says where state lives", ()
     rmSync(path.dirname(bad), { recursive: true, force: true });
   });
 
+  it.each([
+    ["a directory", () => logs, /is not a regular file/],
+    [
+      "a file that is not logrotate's state",
+      () => path.join(logs, "notes.txt"),
+      /is not a logrotate state file/,
+    ],
+    ["under a file", () => path.join(logs, "notes.txt", "state"), /notes\.txt is not a directory/],
+  ])("refuses a --state-file that is %s, and changes nothing", async (_, file, why) => {
+    const before = snapshot(logs);
+    const result = await guardia("--logs", "app", "--yes", "--state-file", file());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(why);
+    expect(snapshot(logs)).toEqual(before);
+  });
+
   it("keeps logrotate's state under guardia's state directory by default", async () => {
     const result = await guardia("--logs", "quick", "--dry-run", "--json");
     expect(result.code).toBe(0);
