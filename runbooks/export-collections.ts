@@ -70,6 +70,11 @@ lifecycle rule. Nothing in NocoBase is changed.`,
     "Read the export back and compare its sha256 with the manifest",
     "Delete expired exports (file://)",
   ],
+  manual: [
+    "MIRA operations guide, Backup y Recovery, Backups Diarios (Automáticos): backup_collections.sh, kept 30 days",
+  ],
+  onFailure:
+    "NocoBase is only read, never changed. An export that fails before its manifest.json is written stays incomplete: it is never listed or used by recreate-collection, and retention deletes nothing while the newest export is incomplete or damaged (a collections.json without a manifest can be deleted by hand). When the read-back fails, the export stays in the destination: treat it as damaged and run export-collections again once the cause is fixed. Deleted exports are gone, but only scheduled ones older than keepDays and never the newest complete one.",
   params,
   plan: (ctx) => {
     const backups = requireBackups(ctx.stack);

@@ -82,6 +82,11 @@ fails the run. A failure undoes what the run created and says what it left.`,
     "With --with-records: copy the rows with their ids, compare counts; drop the scratch database",
     "Read the collection back, compare it with the export, read each relation both ways",
   ],
+  manual: [
+    "MIRA operations guide, Backup y Recovery, Procedimiento de Recovery, Escenario 1: Recuperar Colección Eliminada",
+  ],
+  onFailure:
+    "A refusal in the pre-flight (another version, the collection or its table still there, a missing relation target) changes nothing. After that, a failure undoes what the run created in NocoBase, newest first, and the rows copied go with the collection; a write that cannot be undone is named with the call that removes it by hand. A collection destroyed by --replace held no rows: run recreate-collection again to bring it back. Id sequences raised stay raised (that only skips ids). The scratch database of --with-records is dropped in every case; the database backup and the export it read are never touched.",
   params,
   plan: (ctx) => {
     const collections = requireCollections(ctx.stack);

@@ -273,6 +273,10 @@ async function dumpAndCount(
     record: opts.record,
   });
   const body = Readable.from(gated(running, opts.onProgress), { objectMode: false });
+  // The store reports a failure of the body through `storing`, but it may start reading only
+  // after an await of its own (a directory to create): a cancel before that must not be an
+  // 'error' event nobody listens to, which would take the whole process down.
+  body.on("error", () => undefined);
   const storing = opts.store.putStream(key, body, { [SCHEDULE_TAG]: opts.schedule });
   const { database } = opts.target;
   const counting = countRows(client, database.criticalTables, `${database.database} (snapshot)`);

@@ -5,7 +5,8 @@ import { createKubectl } from "../adapters/kubectl.js";
 import type { LoadedStack, Platform } from "../model/index.js";
 import { commandLine } from "../naming.js";
 import { describeParams } from "../runbook/params.js";
-import type { RunContext, RunbookDefinition } from "../runbook/types.js";
+import { actionLines } from "../runbook/report.js";
+import type { PlannedAction, RunContext, RunbookDefinition, Step } from "../runbook/types.js";
 
 /**
  * Which runbooks act differently after a change: every runbook of the registry is planned, the
@@ -88,7 +89,7 @@ function planLines(
   try {
     return plan.steps.flatMap((step, i) => [
       `${i + 1}. [${step.kind}] ${step.title}`,
-      ...actionLines(step, ctx).map(withoutTempSuffix),
+      ...stepActionLines(step, ctx).map(withoutTempSuffix),
     ]);
   } finally {
     void plan.cleanup?.();
@@ -109,26 +110,15 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function actionLines(step: { action?: (ctx: RunContext) => unknown }, ctx: RunContext): string[] {
-  let action:
-    { command?: readonly string[]; call?: string; target?: Record<string, string> } | undefined;
+/** A step's command, calls and target as the dry run prints them (`actionLines`), indented. */
+function stepActionLines(step: Step, ctx: RunContext): string[] {
+  let action: PlannedAction | undefined;
   try {
-    action = step.action?.(ctx) as typeof action;
+    action = step.action?.(ctx);
   } catch {
     return [`   ${DECIDED_AT_RUN_TIME}`];
   }
-  if (!action) return [];
-  return [
-    ...(action.command ? [`   $ ${commandLine(action.command)}`] : []),
-    ...(action.call ? [`   → ${action.call}`] : []),
-    ...(action.target
-      ? [
-          `   target: ${Object.entries(action.target)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(", ")}`,
-        ]
-      : []),
-  ];
+  return actionLines(action).map((line) => `   ${line}`);
 }
 
 /** A context whose adapters build commands but refuse to run anything. */

@@ -345,9 +345,9 @@ const collections = strictObject({
    * there, and `--with-records` brings rows back from that database's backups.
    */
   database: dnsLabel.optional(),
-  /** NocoBase version recreate-collection expects (`GET /app:getInfo`). @default the version the export was taken from */
+  /** NocoBase version recreate-collection expects (`GET /app:getInfo`). @default none (the version the export was taken from) */
   version: line.optional(),
-  /** The scheduled export-collections CronJob, to `backups.destination`; null turns it off. @default daily at 02:00, kept 30 days, when the stack has `backups` */
+  /** The scheduled export-collections CronJob, to `backups.destination`; null turns it off. @default derived: on (collectionsExport's defaults) when the stack has `backups`, else none */
   export: collectionsExport.nullable().optional(),
 });
 

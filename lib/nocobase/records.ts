@@ -5,7 +5,7 @@ import { onAbort } from "../backup/abort.js";
 import { DUMP_OBJECT, objectKey, type BackupLocation } from "../backup/layout.js";
 import { listBackups, type BackupEntry } from "../backup/list.js";
 import { locateExecutable, startPipeline } from "../backup/process.js";
-import type { ObjectStore } from "../backup/store.js";
+import { objectUrl, type ObjectStore } from "../backup/store.js";
 import type { CommandLog, Pipeline } from "../command.js";
 import type { Database } from "../model/index.js";
 import type { Reference } from "./recreate-plan.js";
@@ -40,7 +40,7 @@ export async function dumpTables(
 ): Promise<Set<string>> {
   const key = objectKey(location, id, DUMP_OBJECT);
   const body = await store.get(key);
-  const running = startPipeline(tocPipeline(`${store.url}/${key}`), {
+  const running = startPipeline(tocPipeline(objectUrl(store, key)), {
     stdin: "pipe",
     record: opts.record,
   });

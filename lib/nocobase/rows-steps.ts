@@ -1,8 +1,12 @@
 import { withPgClient, type PgTarget } from "../adapters/postgres.js";
 import { locationOf, verifyBackup } from "../backup/index.js";
 import type { BackupEntry, ObjectStore, VerifyReport } from "../backup/index.js";
+import { dumpKey } from "../backup/dump.js";
+import { locateExecutable } from "../backup/process.js";
+import { objectUrl } from "../backup/store.js";
 import { countRows } from "../backup/tables.js";
 import { DRILL_STEP_TIMEOUT_MS } from "../backup/timeouts.js";
+import { restorePipeline } from "../backup/verify.js";
 import type { Backups, Database } from "../model/index.js";
 import type { RunContext, Step } from "../runbook/types.js";
 import type { NocoBase } from "./api.js";
@@ -17,6 +21,7 @@ import {
   newestBackupWith,
   raiseSequence,
   tableColumns,
+  tocPipeline,
   type CopyPipeline,
 } from "./records.js";
 
@@ -79,6 +84,12 @@ export function findBackupStep(
   return {
     title: `Find the newest backup of ${database.name} that holds the table`,
     kind: "read",
+    // Run on each backup, newest first, until one's table of contents names the table.
+    action: () => ({
+      command: tocPipeline(
+        objectUrl(ctx.platform.backups!.destination, dumpKey(locationOf(ctx.platform, database))),
+      ),
+    }),
     run: async (step) => {
       const table = tableOf(facts.plan!.collections.at(-1)!);
       const location = locationOf(ctx.platform, database);
@@ -114,6 +125,15 @@ export function restoreStep(
     kind: "change",
     timeoutMs: DRILL_STEP_TIMEOUT_MS,
     action: () => ({
+      command: restorePipeline({
+        zstd: locateExecutable("zstd"),
+        pgRestore: locateExecutable("pg_restore"),
+        database: onto,
+        source: objectUrl(
+          ctx.platform.backups!.destination,
+          dumpKey(locationOf(ctx.platform, database), facts.backup?.id),
+        ),
+      }),
       target: {
         backup: facts.backup?.url ?? "<newest backup holding the table>",
         server: `${onto.host}:${onto.port}`,
@@ -129,6 +149,7 @@ export function restoreStep(
         keep: true,
         log: step.log,
         signal: step.signal,
+        record: step.exec.record,
       });
       const scratch = facts.restored.scratchDatabase;
       const table = tableOf(facts.plan!.collections.at(-1)!);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CancelledError } from "../../lib/backup/abort.js";
 import { backupDatabase } from "../../lib/backup/dump.js";
 import { backupPrefix, DUMP_OBJECT } from "../../lib/backup/layout.js";
@@ -166,6 +166,28 @@ describe.each(["file", "s3", "s3-locked"] as const)("on %s", (kind) => {
       expect(sent).toContain("AbortMultipartUploadCommand");
       expect(sent).not.toContain("CompleteMultipartUploadCommand");
     }
+    await noDumpRunning();
+  });
+
+  it("an abort while the store is still getting ready says cancelled, and nothing crashes", async () => {
+    const controller = new AbortController();
+    const putStream = dest.store.putStream.bind(dest.store);
+    // The step is stopped before the store reads the dump (it creates the directory, or starts
+    // the upload, first): the dump stream fails with no reader yet, which must not be an
+    // uncaught error event that takes the process down.
+    const getsReady = vi.spyOn(dest.store, "putStream").mockImplementationOnce(async (...args) => {
+      controller.abort(new Error("timed out after 5.5 h"));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return putStream(...args);
+    });
+    const at = new Date("2026-02-03T02:00:00Z");
+    const cancelled = backupDatabase({
+      ...{ store: dest.store, location: LOCATION, target: targetFor(pg, SMALL_DB) },
+      ...{ schedule: "daily", operator: "test", now: () => at, signal: controller.signal },
+    });
+    await expect(cancelled).rejects.toThrow(/was cancelled \(timed out after 5\.5 h\)$/);
+    getsReady.mockRestore();
+    expect(await dest.store.list(backupPrefix(LOCATION, "20260203T020000Z-daily"))).toEqual([]);
     await noDumpRunning();
   });
 

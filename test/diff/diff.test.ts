@@ -6,8 +6,8 @@ import { throwawayRepo, type ThrowawayRepo } from "../harness/throwaway-repo.js"
 
 /**
  * `guardia diff --base HEAD~1` on a throwaway copy of this repository with two commits: stack
- * edits (a retention, a schedule, an alert target, a receiver's secret, an image), infra/ code
- * edits (a schedule, a restore drill gone, a Secret's value) and model edits that change runbook
+ * edits (a retention, a schedule, an alert target, a receiver's secret, an image), code edits
+ * (a schedule in lib/, a restore drill gone, a Secret's value) and model edits that change runbook
  * plans. The base is rendered by the first commit's own code, the head by the second's.
  */
 
@@ -68,14 +68,14 @@ function stackEdits(repo: ThrowawayRepo) {
 
 function codeEdits(repo: ThrowawayRepo) {
   repo.edit(
-    "infra/log-rotation.ts",
+    "lib/logs/job-names.ts",
     'CronSchedule.parse("30 0 * * *")',
     'CronSchedule.parse("45 0 * * *")',
   );
   repo.edit(
     "infra/backup/cronjobs.ts",
-    "if (backups.restoreDrill) {",
-    "if (backups.restoreDrill && process.env.NEVER_SET_ANYWHERE) {",
+    "return backupJobsOf(args.platform, args.database).map(",
+    'return backupJobsOf(args.platform, args.database).filter((j) => j.kind === "backup").map(',
   );
   repo.edit("infra/index.ts", SECRET_BEFORE, SECRET_AFTER);
 }
@@ -109,6 +109,7 @@ beforeAll(async () => {
   codeEdits(repo);
   repo.commit("head");
   first = await run("--format", "md", "--out", "diff.md");
+  expect(existsSync(path.join(repo.dir, "diff.md")), first.stderr).toBe(true);
   md = readFileSync(path.join(repo.dir, "diff.md"), "utf8");
   second = await run("--format", "md", "--out", "again.md");
 }, 1_200_000);
@@ -125,7 +126,7 @@ describe("guardia diff --base HEAD~1 --format md", () => {
     expect(first.stderr).toContain("rendering the base");
     expect(first.code).toBe(1);
     expect(md.startsWith("<!-- guardia-diff -->\n## guardia diff against `HEAD~1` (")).toBe(true);
-    expect(md).toContain("**Policy: 7 new violations**: the change breaks rules the base did not.");
+    expect(md).toContain("**Policy: 8 new violations**: the change breaks rules the base did not.");
   });
 
   it("puts prod first in the summary, one line per changed stack, and names the unchanged ones", () => {
@@ -142,7 +143,7 @@ describe("guardia diff --base HEAD~1 --format md", () => {
       "| `mira-dev`",
     ]);
     expect(md).toMatch(
-      /\| `mira-prod` \| prod \| 6 changed, 2 removed \| \*\*5 new violations\*\* \|/,
+      /\| `mira-prod` \| prod \| 7 changed, 2 removed \| \*\*6 new violations\*\* \|/,
     );
     expect(md).toContain("Unchanged: `inatrace-local`, `logistica-local`, `mira-local`.");
   });
@@ -168,7 +169,7 @@ describe("guardia diff --base HEAD~1 --format md", () => {
       "- P1 alerts reach ops-teams, oncall-sms (were ops-teams, ops-email, oncall-sms)",
       "- receiver `ops-teams`: its secret (`webhookSecret`) changed",
       "  - `stringData.alertmanager.yaml`: changed (secret: the value is never shown)",
-      "- image `registry.hospitaldeovalle.cl/ops/guardia:0.1.0` → `registry.hospitaldeovalle.cl/ops/guardia:latest` (3 containers)",
+      "- image `registry.hospitaldeovalle.cl/ops/guardia:0.1.0` → `registry.hospitaldeovalle.cl/ops/guardia:latest` (4 containers)",
       "-          keepDays: 30",
       "+          keepDays: 14",
     ]) {
@@ -176,7 +177,7 @@ describe("guardia diff --base HEAD~1 --format md", () => {
     }
   });
 
-  it("shows the infra/ code edits, rendered by each commit's own code", () => {
+  it("shows the code edits, rendered by each commit's own code", () => {
     const mira = detailsOf("mira-prod");
     expect(mira).toContain("- CronJob `mira-rotate-logs-mira`: At 00:30 → At 00:45");
     expect(mira).toContain("  - `spec.schedule`: `30 0 * * *` → `45 0 * * *`");
@@ -237,7 +238,7 @@ describe("guardia diff in its other formats, and its cache", () => {
       "kubernetes/Secret/mira-test-token.yaml",
     );
     expect(text.stdout).toContain(
-      "mira-prod (prod): 6 changed, 2 removed; policy 5 new violations",
+      "mira-prod (prod): 7 changed, 2 removed; policy 6 new violations",
     );
     for (const output of [json.stdout, text.stdout]) {
       expect(output).not.toContain(SECRET_BEFORE);

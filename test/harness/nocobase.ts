@@ -68,7 +68,9 @@ export async function startNocoBase(pg: PgServer, database = "nocobase"): Promis
   let server: LongRunning;
   const apiUrl = `http://127.0.0.1:${port}/api`;
   try {
-    await run(yarn, ["install", "--lang=en-US"], { cwd: NOCOBASE_APP, env, timeoutMs: 180_000 });
+    // About a minute alone; on two cores shared with other suites it took over three, three
+    // times in a row, so the limit is the hook's own less the start below.
+    await run(yarn, ["install", "--lang=en-US"], { cwd: NOCOBASE_APP, env, timeoutMs: 420_000 });
     server = await startProcess({
       name: "nocobase",
       cmd: yarn,

@@ -73,6 +73,8 @@ const SECTIONS: Record<string, (p: Platform) => unknown> = {
   externalDependency: (p) => p.externalDependencies[0],
   alerting: (p) => p.alerting,
   monitoring: (p) => p.monitoring,
+  collections: (p) => p.collections,
+  collectionsExport: (p) => p.collections!.export,
   tokens: (p) => p.tokens,
   jobs: (p) => p.jobs,
   platformInput: (p) => p,
@@ -124,6 +126,7 @@ function fixture(environment: Environment, extra: object = {}): Platform {
       ],
       deadMansSwitch: "beat",
     },
+    collections: { apiUrl: "https://shop.example.org/api", tokenSecret: secret },
     tokens: { service: "web" },
     ...extra,
   });
@@ -249,6 +252,15 @@ const DERIVED: Record<string, (environment: Environment) => void> = {
     const withAws = fixture(environment, { aws: { region: "sa-east-1" } });
     expect(withAws.monitoring.externalUptimeChecks).toBe(environment === "prod");
     expect(fixture(environment).monitoring.externalUptimeChecks).toBe(false);
+  },
+  "collections.export": (environment) => {
+    const scheduled = fixture(environment).collections!.export;
+    expect(scheduled && [String(scheduled.cron), scheduled.keepDays]).toEqual(["0 2 * * *", 30]);
+    // prod requires backups of its databases, so only the other environments can leave them out.
+    if (environment !== "prod") {
+      const withoutBackups = fixture(environment, { backups: undefined });
+      expect(withoutBackups.collections!.export).toBeUndefined();
+    }
   },
   "jobs.image": (environment) => {
     expect(fixture(environment).jobs.image).toBe(`${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`);

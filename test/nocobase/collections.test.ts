@@ -11,7 +11,9 @@ import { listExports, writeExport } from "../../lib/nocobase/export-store.js";
 import type { RunRecord } from "../../lib/runbook/record.js";
 import { Secret } from "../../lib/secret.js";
 import { runCli } from "../harness/cli.js";
+import { observedRuns, programs, type ObservedRuns } from "../harness/commands-as-run.js";
 import { startNocoBase, type NocoBaseServer } from "../harness/nocobase.js";
+import { installPathShims, type PathShims } from "../harness/path-shims.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
 import { writeStackFile } from "../harness/stacks.js";
 import { addMiraRecords, createMiraCollections } from "./fixture.js";
@@ -20,7 +22,9 @@ import { addMiraRecords, createMiraCollections } from "./fixture.js";
  * MIRA operations guide, Backup y Recovery, scenario 1 against a real NocoBase 2.2.15 on a real
  * PostgreSQL: the daily export, a collection with relations destroyed through the API, and
  * recreate-collection bringing it back, with and without its rows. One server for the file;
- * the tests follow one incident in order.
+ * the tests follow one incident in order. Both runbooks are also run as a dry run and for real
+ * with recording wrappers of zstd, pg_restore and psql first on PATH: what started is what the
+ * plan, the audit record and the report print (test/harness/commands-as-run.ts).
  */
 
 let pg: PgServer;
@@ -28,6 +32,8 @@ let nb: NocoBaseServer;
 let work: string;
 let stack: string;
 let apiKey: string;
+let shims: PathShims;
+let runs: ObservedRuns;
 const LOCATION = { platform: "mira", environment: "dev", database: "collections" };
 
 beforeAll(async () => {
@@ -44,9 +50,17 @@ beforeAll(async () => {
   ).token;
   work = mkdtempSync(path.join(tmpdir(), "guardia-nocobase-"));
   stack = writeStackFile(platform(), "mira-nocobase");
+  shims = installPathShims({ zstd: undefined, pg_restore: undefined, psql: undefined });
+  runs = observedRuns({
+    shims,
+    work,
+    env: { MIRA_DB_PASSWORD: pg.password, NOCOBASE_TOKEN: apiKey },
+    secrets: [pg.password, apiKey],
+  });
 }, 600_000);
 
 afterAll(async () => {
+  shims?.cleanup();
   await nb?.stop();
   await pg?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
@@ -161,6 +175,18 @@ describe("export-collections", () => {
     expect(compareCollection(pacientes, await readCollection(api, "pacientes"))).toEqual([]);
     expect((await listExports(store(), LOCATION)).map((e) => e.id)).toEqual([exportId]);
   });
+
+  it("prints, records and reports what ran: no command, its calls go to NocoBase's API", async () => {
+    // A destination of its own, so the incident below sees only the export above.
+    const elsewhere = { destination: { url: `file://${path.join(work, "checked-exports")}` } };
+    const own = writeStackFile({ ...platform(), backups: elsewhere }, "mira-checked-exports");
+    const [dry, real] = await runs.dryThenRun(["export-collections", "--stack", own]);
+    expect([dry.started, real.started]).toEqual([[], []]);
+    expect(real.stdout).toMatch(
+      /^export \d{8}T\d{6}Z-manual: \d+ collection\(s\) of NocoBase 2\.2\.15/m,
+    );
+    // Two runs of guardia, each reading every collection through the API.
+  }, 180_000);
 
   it("backs up NocoBase's database, for the records later", async () => {
     const { code, run } = await guardia(
@@ -289,9 +315,24 @@ describe("recreate-collection", () => {
     await nb.api("POST", "episodios:destroy?filterByTk=5");
     await nb.api("POST", "pacientes:destroy?filterByTk=4");
 
-    const { code, run } = await recreate("--replace", "--with-records");
-    expect(code, run.error).toBe(0);
-    expect(run.result).toMatchObject({ rows: { restored: 3, copied: 3 }, differences: [] });
+    // The table of contents, the restore and the copy of rows are pipelines of real tools: what
+    // started is what the plan, the audit record and the report print.
+    const [dry, real] = await runs.dryThenRun([
+      "recreate-collection",
+      "--stack",
+      stack,
+      "--collection",
+      "pacientes",
+      "--replace",
+      "--with-records",
+    ]);
+    const toc = ["zstd", "pg_restore"];
+    expect(programs(dry)).toEqual({ 3: toc });
+    expect(programs(real)).toEqual({ 3: toc, 4: ["zstd", "pg_restore"], 8: ["psql", "psql"] });
+    // Printed only when the read-back found no difference; the copy compared the counts.
+    expect(real.stdout).toMatch(
+      /^pacientes recreated from export \S+: .*; 3 row\(s\) from backup \S+$/m,
+    );
     const pacientes = await rows<{ id: number; nombre: string; episodios: { id: number }[] }>(
       "pacientes:list?sort=id&appends[]=episodios&appends[]=medicos",
     );
@@ -325,5 +366,6 @@ describe("recreate-collection", () => {
       "SELECT datname FROM pg_database WHERE datname LIKE 'guardia_drill%'",
     );
     expect(drills).toEqual([]);
-  });
+    // A refusal, a dry run and a run with a side-by-side restore: three runs of guardia.
+  }, 240_000);
 });
