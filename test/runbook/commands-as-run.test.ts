@@ -183,10 +183,11 @@ describe("every runbook prints, records and reports the commands that ran", () =
       "mira",
     ]);
     expect(programs(dry)).toEqual({ 2: ["pg_dump"] });
-    expect(programs(real)).toEqual({ 2: ["pg_dump"], 4: ["pg_dump", "zstd"] });
+    // Step 4 removes partial objects of killed runs (no program); step 5 backs up.
+    expect(programs(real)).toEqual({ 2: ["pg_dump"], 5: ["pg_dump", "zstd"] });
     const [dump] = real.started.filter((c) => c.argv.includes("--format=custom"));
     expect(dump!.env.PGPASSWORD).toBe(pg.password);
-    const pipeline = real.steps[3]!.commands[0]!;
+    const pipeline = real.steps[4]!.commands[0]!;
     expect(pipeline.command).toMatch(/pg_dump .* \| \S+\/zstd -q -c -1 --long=24 --single-thread$/);
     const into = /into (file:\S+)/.exec(pipeline.notes!.at(-1)!)![1]!;
     expect(existsSync(fileURLToPath(into))).toBe(true);
@@ -210,8 +211,8 @@ describe("every runbook prints, records and reports the commands that ran", () =
   it("backup-db into s3:// shows the upload as guardia's own, after the pipe", async () => {
     const [, real] = await dryThenRun(["backup-db", "--stack", stacks.s3, "--database", "mira"]);
     // No retention steps: an S3 bucket expires backups with its lifecycle rules.
-    expect(programs(real)).toEqual({ 2: ["pg_dump"], 3: ["pg_dump", "zstd"] });
-    expect(real.steps[2]!.commands[0]!.notes!.at(-1)).toMatch(
+    expect(programs(real)).toEqual({ 2: ["pg_dump"], 4: ["pg_dump", "zstd"] });
+    expect(real.steps[3]!.commands[0]!.notes!.at(-1)).toMatch(
       /^in guardia, out of the pipe: sha256 of the stream, into s3:\/\/backups\/mira\/mira\/staging\/mira\/\d{8}T\d{6}Z-manual_[0-9a-f]{6}\/dump\.pgcustom\.zst \(S3 multipart upload\)$/,
     );
   });
