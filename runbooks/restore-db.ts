@@ -33,6 +33,7 @@ import {
 } from "../lib/restore/run.js";
 import { comment, rename, runStatements, serverOf, sqlCall } from "../lib/restore/server.js";
 import {
+  downtimeStep,
   healthStep,
   repairStep,
   settingsStep,
@@ -238,6 +239,7 @@ function restoreSteps(run: RestoreRun): Step[] {
   return [
     ...copySteps(run, true),
     settingsStep(run),
+    downtimeStep(run),
     ...swapSteps(run, { incoming: () => run.scratch, outgoing, settings: true }),
     healthStep(run),
   ];

@@ -64,7 +64,7 @@ export function chooseKeptStep(run: RestoreRun): Step {
     title: `Choose the kept copy of ${live} to bring back`,
     kind: "read",
     run: async () => {
-      if (facts.survey!.repair.length > 0) {
+      if (facts.survey!.restoresPrevious) {
         return {
           summary:
             "none: the repair above brings back the database as it was before the interrupted run",

@@ -33,6 +33,11 @@ export interface ServerSurvey {
   readonly found: readonly string[];
   /** The statements that repair it, in order (run on the maintenance database). */
   readonly repair: readonly string[];
+  /**
+   * The repair itself brings back the database from before the interrupted run: it renames, or a
+   * scratch copy shows the run never swapped its copy in. Then a rollback has nothing left to do.
+   */
+  readonly restoresPrevious: boolean;
 }
 
 export async function surveyServer(
@@ -57,7 +62,8 @@ export async function surveyServer(
   const scratch = named.filter((d) => d.kind === "restore").map((d) => d.name);
   const { found, repair } = repairOf(database, live, kept, scratch);
   const tablespace = live ? await tablespaceOf(target, database) : "pg_default";
-  return { live: live && { ...live, tablespace }, kept, found, repair };
+  const restoresPrevious = scratch.length > 0 || repair.some((r) => r.includes(" RENAME TO "));
+  return { live: live && { ...live, tablespace }, kept, found, repair, restoresPrevious };
 }
 
 /** The one consistent state to go back to: the live database as it was before the killed run. */

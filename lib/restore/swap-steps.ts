@@ -133,6 +133,25 @@ export function settingsStep(run: RestoreRun): Step {
   };
 }
 
+/**
+ * The downtime the plan announces: only the swap stops anything. Its statements take well under a
+ * second; ending sessions waits up to 30 s; each workload adds its scale-down and its rollout.
+ */
+export function downtimeStep(run: RestoreRun): Step {
+  const refs = run.workloads.map((w) => w.ref);
+  const workloads =
+    refs.length === 0
+      ? "no workloads to stop (usedBy has none in the cluster)"
+      : `plus stopping ${refs.join(", ")} and their rollout when they start again (up to 5 min each)`;
+  return {
+    title: "Expected downtime",
+    kind: "read",
+    run: async () => ({
+      summary: `the swap alone: about a second of renames (up to 30 s while sessions end), ${workloads}; download, restore and verification happen before it, with the application running`,
+    }),
+  };
+}
+
 export interface SwapNames {
   /** The database that becomes live: the scratch copy, or a kept copy on --rollback. */
   readonly incoming: () => string;
