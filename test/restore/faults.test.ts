@@ -166,9 +166,7 @@ describe("refusals", () => {
       const codes = [a.code, b.code].sort();
       expect(codes, a.stderr + b.stderr).toEqual([0, 3]);
       const refused = a.code === 3 ? a : b;
-      expect(refused.stdout + refused.stderr).toMatch(
-        /lock "db-mira-dev-mira" is held by \S+ \(restore-db/,
-      );
+      expect(refused.json.error).toMatch(/lock "db-mira-dev-mira" is held by \S+ \(restore-db\)/);
       expect(await tableChecksums(world.pg, LIVE)).toEqual(atBackup);
     },
     TIMEOUT,
