@@ -426,6 +426,8 @@ async function child(input: ChildInput): Promise<void> {
         usedBy: [],
         criticalTables: ["casos", "episodios"],
         exporterJob: undefined,
+        rto: undefined,
+        smokeQueries: [],
       },
       password: new Secret(process.env.PGPASSWORD ?? "", "bench password"),
     },

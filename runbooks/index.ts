@@ -14,6 +14,7 @@ export const RUNBOOKS = {
   "maintenance-window": () => import("./maintenance-window.js"),
   "recreate-collection": () => import("./recreate-collection.js"),
   "restart-service": () => import("./restart-service.js"),
+  "restore-db": () => import("./restore-db.js"),
   "rotate-logs": () => import("./rotate-logs.js"),
   "verify-backup": () => import("./verify-backup.js"),
 } as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;

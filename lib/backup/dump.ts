@@ -23,6 +23,7 @@ import type { PgDumpFound } from "./pg-version.js";
 import { findExecutable, startPipeline, type RunningPipeline } from "./process.js";
 import { storedAs, type ObjectStore, type StoredObject } from "./store.js";
 import { countRows } from "./tables.js";
+import { fingerprintSchema, type SchemaFingerprint } from "./fingerprint.js";
 
 /**
  * One backup: `pg_dump -Fc -Z0 --snapshot=<s> | zstd` streamed into the destination while sha256 is
@@ -144,6 +145,7 @@ interface Dumped {
   readonly serverVersion: string;
   readonly stored: StoredObject;
   readonly counts: Record<string, number>;
+  readonly schema: SchemaFingerprint;
 }
 
 /** Checks pg_dump against the server, then dumps and counts in one exported snapshot. */
@@ -181,9 +183,14 @@ function manifestOf(
     compressionLevel: opts.zstdLevel ?? DEFAULT_ZSTD_LEVEL,
     objects: [{ name: DUMP_OBJECT, ...run.dumped.stored }],
     criticalTables: run.dumped.counts,
+    schema: run.dumped.schema,
+    readCommand: READ_COMMAND,
     guardiaVersion: GUARDIA_VERSION,
   };
 }
+
+/** How the standard tools read a dump without guardia (docs/restore-by-hand.md has the rest). */
+export const READ_COMMAND = `zstd -d -c ${DUMP_OBJECT} > dump.pgcustom && pg_restore --list dump.pgcustom`;
 
 // --compress=0: zstd compresses; pg_dump's own zlib would be slower and compress twice.
 const PG_DUMP_ARGS = ["--format=custom", "--compress=0", "--no-password"];
@@ -279,7 +286,12 @@ async function dumpAndCount(
   body.on("error", () => undefined);
   const storing = opts.store.putStream(key, body, { [SCHEDULE_TAG]: opts.schedule });
   const { database } = opts.target;
-  const counting = countRows(client, database.criticalTables, `${database.database} (snapshot)`);
+  // The structure too, in the same snapshot, on the same connection once the counts are done.
+  const counting = countRows(
+    client,
+    database.criticalTables,
+    `${database.database} (snapshot)`,
+  ).then(async (counts) => ({ counts, schema: await fingerprintSchema(client) }));
   // A count that fails (a critical table is missing) stops the dump: no point finishing it.
   counting.catch(() => running.kill());
   // The stream fails at once, even if the store is not reading (a stalled upload), so the store
@@ -296,7 +308,7 @@ async function dumpAndCount(
     await running.finished;
     throw counts.status === "rejected" ? counts.reason : (stored as PromiseRejectedResult).reason;
   }
-  return { stored: stored.value, counts: counts.value };
+  return { stored: stored.value, ...counts.value };
 }
 
 /** Cancels the running query of backend `pid` (the one counting rows); errors do not matter. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { schemaFingerprint } from "./fingerprint.js";
 import { MANIFEST_OBJECT, objectKey, SCHEDULE_TAG, tryParseBackupId } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { ObjectNotFoundError } from "./store.js";
@@ -13,8 +14,11 @@ import type { ObjectStore } from "./store.js";
  * alone cannot reveal, makes the backup damaged instead of lying about what the dump holds.
  */
 
-/** 2: with `manifestSha256`. */
-export const MANIFEST_FORMAT_VERSION = 2;
+/**
+ * 2: with `manifestSha256`; 3: with `schema` (the structure's fingerprint) and `readCommand`.
+ * Format 2 manifests still restore; their structure is not compared.
+ */
+export const MANIFEST_FORMAT_VERSION = 3;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected 64 lowercase hex digits" });
 const count = z.number().int().nonnegative();
@@ -28,7 +32,7 @@ export const storedObject = z.strictObject({
 
 export const manifestSchema = z
   .strictObject({
-    formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+    formatVersion: z.union([z.literal(2), z.literal(MANIFEST_FORMAT_VERSION)]),
     id: z.string(),
     platform: z.string().min(1),
     environment: z.string().min(1),
@@ -50,11 +54,22 @@ export const manifestSchema = z
     objects: z.array(storedObject).min(1),
     /** Exact row counts of the stack's criticalTables, from the dump's own snapshot. */
     criticalTables: z.record(z.string(), count),
+    /** Tables, columns and types, indexes, constraints, from the dump's own snapshot (format 3). */
+    schema: schemaFingerprint.optional(),
+    /**
+     * The standard tools that read the dump without guardia, as a shell line (format 3):
+     * "zstd -d -c dump.pgcustom.zst > dump.pgcustom && pg_restore --list dump.pgcustom".
+     */
+    readCommand: z.string().min(1).optional(),
     guardiaVersion: z.string().min(1),
     /** sha256 of this manifest as written without this field (`manifestText`). */
     manifestSha256: sha256,
   })
   .superRefine((m, ctx) => {
+    for (const field of ["schema", "readCommand"] as const) {
+      if (m.formatVersion === MANIFEST_FORMAT_VERSION && m[field] === undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: `required in format 3` });
+    }
     const parsed = tryParseBackupId(m.id);
     if (!parsed) {
       ctx.addIssue({ code: "custom", path: ["id"], message: `not a backup id: ${m.id}` });

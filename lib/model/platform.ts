@@ -77,6 +77,13 @@ export interface Database {
   readonly usedBy: readonly string[];
   readonly criticalTables: readonly string[];
   readonly exporterJob: string | undefined;
+  readonly rto: Duration | undefined;
+  readonly smokeQueries: readonly SmokeQuery[];
+}
+
+export interface SmokeQuery {
+  readonly name: string;
+  readonly sql: string;
 }
 
 export type Destination =

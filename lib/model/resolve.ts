@@ -109,6 +109,8 @@ function resolveDatabase(db: NonNullable<PlatformInput["databases"]>[number]): D
     usedBy: db.usedBy ?? [],
     criticalTables: db.criticalTables ?? [],
     exporterJob: db.exporterJob,
+    rto: db.rto === undefined ? undefined : Duration.parse(db.rto),
+    smokeQueries: db.smokeQueries ?? [],
   };
 }
 

@@ -111,6 +111,13 @@ const service = strictObject({
   local: localProcess.optional(),
 });
 
+const smokeQuery = strictObject({
+  /** Named in the plan and the report ("recent cases"). */
+  name: line.min(1),
+  /** One read-only statement, e.g. SELECT 1 FROM onco_casos WHERE fecha > now() - interval '7 days' LIMIT 1. */
+  sql: text.min(1),
+});
+
 const database = strictObject({
   /** Logical name used by runbooks (`--database mira`). */
   name: dnsLabel,
@@ -130,6 +137,13 @@ const database = strictObject({
   criticalTables: z.array(line.regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/)).optional(),
   /** Prometheus job of the postgres_exporter that scrapes this database, for the database-down alert. */
   exporterJob: line.optional(),
+  /**
+   * Recovery time objective ("30m", "2h"): restore-db and the restore drill report their measured
+   * time against it, and an alert fires when a drill takes longer.
+   */
+  rto: duration.optional(),
+  /** Queries a restored copy must answer with at least one row before restore-db swaps it in. */
+  smokeQueries: z.array(smokeQuery).optional(),
 });
 
 const schedule = strictObject({

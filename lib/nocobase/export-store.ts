@@ -3,6 +3,7 @@ import { z } from "zod";
 import { BackupVerificationError, objectMismatches } from "../backup/integrity.js";
 import {
   backupId,
+  tryParseBackupId,
   backupPrefix,
   MANIFEST_OBJECT,
   objectKey,
@@ -63,7 +64,7 @@ export const exportManifestSchema = z
     collections: z.array(z.string()),
     guardiaVersion: z.string().min(1),
   })
-  .refine((m) => m.id.endsWith(`-${m.schedule}`), {
+  .refine((m) => tryParseBackupId(m.id)?.schedule === m.schedule, {
     path: ["schedule"],
     message: "differs from the id's schedule",
   });

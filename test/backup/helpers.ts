@@ -33,6 +33,8 @@ export function databaseModel(server: PgServer, database: string, user = server.
     usedBy: ["nocobase"],
     criticalTables: CRITICAL_TABLES,
     exporterJob: undefined,
+    rto: undefined,
+    smokeQueries: [],
   };
 }
 

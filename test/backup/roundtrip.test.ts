@@ -78,7 +78,9 @@ describe.each(["file", "s3", "s3-locked"] as const)("backup → verify on %s", (
     const manifest = manifestSchema.parse(JSON.parse(manifestText.toString("utf8")));
     expect(manifest).toEqual(result.manifest);
     expect(manifest).toMatchObject({
-      formatVersion: 2,
+      formatVersion: 3,
+      readCommand:
+        "zstd -d -c dump.pgcustom.zst > dump.pgcustom && pg_restore --list dump.pgcustom",
       platform: "mira",
       environment: "dev",
       database: "mira",
@@ -91,6 +93,10 @@ describe.each(["file", "s3", "s3-locked"] as const)("backup → verify on %s", (
       guardiaVersion: GUARDIA_VERSION,
     });
     expect(Date.parse(manifest.finishedAt)).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt));
+    expect(Object.keys(manifest.schema!.tables)).toEqual([
+      "public.onco_casos",
+      "public.onco_episodios",
+    ]);
 
     const report = await verifyBackup({
       store: dest.store,

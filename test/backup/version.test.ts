@@ -140,6 +140,8 @@ describe("the pipeline shown in plans", () => {
     usedBy: [],
     criticalTables: [],
     exporterJob: undefined,
+    rto: undefined,
+    smokeQueries: [],
   };
   const pipeline = (o: Partial<DumpPipelineOptions> = {}) =>
     dumpPipeline({ pgDump: "pg_dump", zstd: "zstd", database, destination: "file:///b/x", ...o });

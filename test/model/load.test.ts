@@ -22,7 +22,7 @@ const FIELD_PROBLEMS: Case[] = [
   ["unknown key, with the nearest allowed one", "dev", "servics: []", `${P}.servics`, 6,
     "unknown key `servics` (did you mean `services`?); allowed here: name, environment, namespace, runtime, services, databases, backups, logs, externalDependencies, smokeChecks, alerting, monitoring, collections, tokens, jobs, aws, policy"],
   ["unknown key far from every allowed one", "dev", db("host: h, database: d, user: u, colour: red"), `${P}.databases[0].colour`, 7,
-    "unknown key `colour`; allowed here: name, engine, host, port, database, user, passwordSecret, usedBy, criticalTables, exporterJob"],
+    "unknown key `colour`; allowed here: name, engine, host, port, database, user, passwordSecret, usedBy, criticalTables, exporterJob, rto, smokeQueries"],
   ["a secret-looking key", "dev", db("host: h, database: d, user: u, password: hunter2"), `${P}.databases[0].password`, 7,
     "unknown key `password`: secrets never go in a stack file; reference a Kubernetes Secret instead (e.g. `passwordSecret: { name, key }`)"],
   ["cron with four fields", "dev", schedule("cron: '0 2 * *', keepDays: 7"), `${P}.backups.schedules[0].cron`, 9,

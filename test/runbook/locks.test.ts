@@ -43,6 +43,8 @@ function target(user: string, password: string): PgTarget {
       usedBy: [],
       criticalTables: [],
       exporterJob: undefined,
+      rto: undefined,
+      smokeQueries: [],
     },
     password: new Secret(password, `password of ${user}`),
   };
