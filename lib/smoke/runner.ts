@@ -201,6 +201,7 @@ async function resolveSecrets(
     } catch (err) {
       throw new Error(
         `secret \${${name}} (Secret ${ref.name}, key ${ref.key}): ${(err as Error).message}`,
+        { cause: err },
       );
     }
   }
