@@ -217,10 +217,10 @@ async function requestStep(
   try {
     const answer = await send(step.request, state, signal);
     // Captured first: a token in the answer is masked before any message quotes the answer.
-    const problems = [
-      ...captureValues(answer, step, state.values),
-      ...answerProblems(answer, step.expect, state.values),
-    ];
+    const missing = captureValues(answer, step, state.values);
+    const problems = answerProblems(answer, step.expect, state.values);
+    // With the wrong status, what the answer lacks says nothing more.
+    if (answer.status === step.expect.status) problems.push(...missing);
     return {
       step: step.name,
       kind: "request",
