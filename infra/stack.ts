@@ -10,6 +10,7 @@ import {
 import { Foundation } from "./foundation.js";
 import { logRotationFor } from "./log-rotation.js";
 import { Monitoring } from "./monitoring/index.js";
+import { smokeFlowsFor } from "./smoke.js";
 
 /**
  * Composes one stack: one component per capability, all reading the same resolved model.
@@ -30,6 +31,7 @@ export function composeStack(
   const databaseBackups = databaseBackupsFor(platform, foundation, backupStorage);
   const collectionsExport = collectionsExportFor(platform, foundation, backupStorage);
   const logRotation = logRotationFor(platform, foundation);
+  const smoke = smokeFlowsFor(platform, foundation);
   const monitoring = new Monitoring(`${platform.name}-monitoring`, {
     platform,
     stack: pulumi.getStack(),
@@ -41,6 +43,7 @@ export function composeStack(
     ...backupOutputs(backupStorage, databaseBackups),
     ...(collectionsExport && { collectionsExportCronJob: collectionsExport.cronJobName }),
     ...(logRotation && { logRotationCronJobs: pulumi.all(logRotation.cronJobNames) }),
+    ...(smoke && { smokeCronJob: smoke.cronJobName }),
     ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };
 }

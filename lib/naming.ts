@@ -27,7 +27,8 @@ export type Component =
   | "monitoring"
   | "alerting"
   | "log-rotation"
-  | "blackbox-exporter";
+  | "blackbox-exporter"
+  | "smoke";
 
 export function standardLabels(platform: Platform, component: Component): Record<string, string> {
   return {

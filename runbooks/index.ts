@@ -16,6 +16,7 @@ export const RUNBOOKS = {
   "restart-service": () => import("./restart-service.js"),
   "restore-db": () => import("./restore-db.js"),
   "rotate-logs": () => import("./rotate-logs.js"),
+  smoke: () => import("./smoke.js"),
   "verify-backup": () => import("./verify-backup.js"),
 } as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;
 

@@ -29,6 +29,8 @@ import {
   type WindowRecord,
 } from "../lib/monitoring/maintenance-record.js";
 import { WATCHDOG_ALERT } from "../lib/monitoring/alerts/cluster.js";
+import type { SmokeFlowResult } from "../lib/smoke/runner.js";
+import { planSmokeFlows, smokeTable } from "../lib/smoke/steps.js";
 
 const params = z.object({
   close: z
@@ -78,16 +80,16 @@ affected services, start and end, steps, rollback and success criteria; runs the
 checks as the baseline; and creates an Alertmanager silence scoped to the stack for the window,
 which spares the dead man's switch (GuardiaWatchdog keeps its heartbeat going). Closing
 (--close) finds the open window from its silence, runs the success criteria (health-check green,
-the stack's smoke checks, no critical or warning alert that started during the window), expires
+the stack's smoke flows, no critical or warning alert that started during the window), expires
 the silence even when a criterion fails so alerts reach people again, completes the record, and
 exits 1 if a criterion failed. The window's state lives in Alertmanager, so any engineer can
 close it.`,
   outline: [
     "open: refuse when the stack already has an open window",
-    "open: pre-checks — every health URL, dependency, database and smoke check",
+    "open: pre-checks — every health URL, dependency and database",
     "open: POST an Alertmanager silence on the stack's labels for the window (not the watchdog)",
     "open: write the window record (Markdown)",
-    "close: find the window; run the success criteria; list new critical/warning alerts",
+    "close: find the window; success criteria: health checks, the smoke flows (login and a business flow per service), no new critical/warning alerts",
     "close: expire the silence; complete the record; fail if a criterion failed",
   ],
   manual: [
@@ -131,7 +133,7 @@ function openPlan(ctx: RunContext<Params>) {
   const facts: OpenFacts = { preChecks: [] };
   const steps: Step[] = [
     noOpenWindowStep(ctx),
-    healthStep("Pre-checks: the stack's health before the work", ctx, facts.preChecks, false),
+    healthStep("Pre-checks: the stack's health before the work", ctx, facts.preChecks),
     silenceStep(ctx, silence, facts),
     recordStep(window, facts),
   ];
@@ -187,7 +189,7 @@ function windowToOpen(ctx: RunContext<Params>) {
     silence,
     steps: splitSteps(params.steps),
     rollback: splitSteps(params.rollback),
-    smokeChecks: platform.smokeChecks.map((c) => c.name),
+    smokeFlows: platform.smoke.flows.map((f) => f.name),
     openedBy: ctx.operator,
   };
   return { id, silence, record, file: recordFile(ctx, id) };
@@ -256,13 +258,16 @@ interface CloseFacts {
 
 function closePlan(ctx: RunContext<Params>) {
   const facts: CloseFacts = { health: [], newAlerts: [] };
+  const smoke = planSmokeFlows(ctx, { after: true });
   const failed = () => [
     ...facts.health.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`),
+    ...smoke.failures().map((f) => `smoke flow ${f}`),
     ...facts.newAlerts,
   ];
   const steps: Step[] = [
     findWindowStep(ctx, facts),
-    healthStep("Success criteria: health and smoke checks", ctx, facts.health, true),
+    healthStep("Success criteria: health checks", ctx, facts.health),
+    ...smoke.steps,
     newAlertsStep(ctx, facts),
     {
       title: "Expire the window's silence",
@@ -274,7 +279,7 @@ function closePlan(ctx: RunContext<Params>) {
       },
       manualUndo: "create a new window if the work goes on",
     },
-    completeRecordStep(ctx, facts, failed),
+    completeRecordStep(ctx, facts, failed, () => smoke.result().flows),
     {
       title: "Verdict",
       kind: "verify",
@@ -295,6 +300,7 @@ function closePlan(ctx: RunContext<Params>) {
       silenceId: facts.window?.id,
       record: facts.file,
       criteria: facts.health,
+      smoke: smoke.result(),
       newAlerts: facts.newAlerts,
       succeeded: failed().length === 0,
     }),
@@ -349,6 +355,7 @@ function completeRecordStep(
   ctx: RunContext<Params>,
   facts: CloseFacts,
   failed: () => string[],
+  smoke: () => readonly SmokeFlowResult[],
 ): Step {
   return {
     title: "Complete the window record",
@@ -358,6 +365,7 @@ function completeRecordStep(
       const closing = windowClosing({
         closedBy: ctx.operator,
         health: healthTable(facts.health),
+        ...(smoke().length > 0 && { smoke: smokeTable(smoke()) }),
         newAlerts: facts.newAlerts,
         failed: failed(),
       });
@@ -385,13 +393,8 @@ async function openWindows(am: AlertmanagerApi, ctx: RunContext<Params>): Promis
 }
 
 /** The stack's health as a record: it never fails the step (a criterion fails the verdict instead). */
-function healthStep(
-  title: string,
-  ctx: RunContext<Params>,
-  rows: CheckRow[],
-  smoke: boolean,
-): Step {
-  const scope = healthScope(ctx.platform, { smoke });
+function healthStep(title: string, ctx: RunContext<Params>, rows: CheckRow[]): Step {
+  const scope = healthScope(ctx.platform);
   return {
     title,
     kind: "read",

@@ -6,6 +6,7 @@ import { UsageError } from "../lib/errors.js";
 import type { Service, Workload } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { localServiceLock, workloadLock } from "../lib/runbook/locks.js";
+import { planSmokeFlows } from "../lib/smoke/steps.js";
 
 const params = z.object({
   service: z.string().describe("service to restart (a services[].name of the stack)"),
@@ -27,7 +28,8 @@ The MIRA operations guide, Troubleshooting Operacional: API No Responde ("system
 nocobase"), and the logistics support plan, Niveles de soporte, level 2 ("restaura servicios
 Docker o workers Celery"), made safe: on a cluster stack a \`kubectl rollout restart\` of the
 service's workload (pods are replaced one by one, so a healthy Deployment keeps serving), a wait
-for the rollout with a timeout, then a health check of that service. When the rollout or the
+for the rollout with a timeout, then a health check of that service and its smoke flows (INATrace
+operations manual, 3.3 Criterios de Éxito: login and a minimal business flow). When the rollout or the
 health check fails it shows the pods' status, recent events and the last log lines, and exits 1.
 On a local stack it runs the service's \`local.restart\` command (no shell) and health-checks it.
 A Lease per workload (a lock file on local stacks) keeps two operators from restarting the same
@@ -37,6 +39,7 @@ service at once.`,
     "kubectl rollout restart <workload> (local stacks: the service's restart command)",
     "kubectl rollout status <workload> --timeout=<timeout>s",
     "Health-check the service's endpoints",
+    "Run the service's smoke flows (login and a business flow), when the stack has any",
     "On failure: pod status, recent events, last log lines",
   ],
   manual: [
@@ -44,7 +47,7 @@ service at once.`,
     "logistics support plan, Niveles de soporte (nivel 2: restore Docker services or Celery workers)",
   ],
   onFailure:
-    "A rollout restart replaces the pods with the same spec: there is nothing to undo. When the rollout or the health check fails, the run exits 1 and prints the pods' status, recent events and last log lines; an interrupted wait leaves the rollout going on in the cluster (`kubectl rollout status <workload>` shows where it is). The Lease (lock file on local stacks) is released in every case.",
+    "A rollout restart replaces the pods with the same spec: there is nothing to undo. When the rollout or the health check fails, the run exits 1 and prints the pods' status, recent events and last log lines; a failed smoke flow exits 1 naming the step that failed and why; an interrupted wait leaves the rollout going on in the cluster (`kubectl rollout status <workload>` shows where it is). The Lease (lock file on local stacks) is released in every case.",
   params,
   plan: (ctx) => {
     const service = ctx.service(ctx.params.service);
@@ -73,6 +76,7 @@ function clusterPlan(ctx: RunContext<Params>, service: Service) {
     },
     rolloutStep(ctx, workload, diagnose),
     healthStep(service, diagnose),
+    ...smokeAfterRestart(ctx, service),
   ];
   return { steps, lock: workloadLock(ctx.platform, workload), confirmTarget: workload.ref };
 }
@@ -133,6 +137,7 @@ function localPlan(ctx: RunContext<Params>, service: Service) {
       manualUndo: "a restart cannot be undone; start the service by hand if it stays down",
     },
     healthStep(service, async () => ""),
+    ...smokeAfterRestart(ctx, service),
   ];
   return {
     steps,
@@ -190,6 +195,14 @@ function healthStep(service: Service, diagnose: (ctx: RunContext) => Promise<str
       throw new Error(`${failed.join("; ")}\n${await diagnose(step)}`);
     },
   };
+}
+
+/**
+ * A green health endpoint says the process answers, not that people can log in: the service's
+ * smoke flows run after it, and a failed flow fails the run.
+ */
+function smokeAfterRestart(ctx: RunContext<Params>, service: Service): readonly Step[] {
+  return planSmokeFlows(ctx, { service: service.name, after: true, failRun: true }).steps;
 }
 
 /** Pod status, recent events and the last log lines: what an engineer looks at next. */

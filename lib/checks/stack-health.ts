@@ -6,13 +6,13 @@ import { checkDatabase } from "./database-check.js";
 import { probeUrl, type ProbeTarget } from "./http-probe.js";
 
 /**
- * A stack's health as one table: every health URL, external dependency and database (and, when
- * asked, the smoke checks), all probed at once so the whole check takes about one timeout.
+ * A stack's health as one table: every health URL, external dependency and database, all probed
+ * at once so the whole check takes about one timeout. (Smoke flows are lib/smoke's.)
  * health-check prints it; maintenance-window uses it before and after the work.
  */
 
 export interface CheckRow {
-  readonly kind: "endpoint" | "dependency" | "database" | "smoke" | "diagnostic";
+  readonly kind: "endpoint" | "dependency" | "database" | "diagnostic";
   readonly name: string;
   readonly ok: boolean;
   readonly latencyMs?: number;
@@ -29,12 +29,10 @@ export interface ScopeOptions {
   readonly service?: Service;
   /** Overrides every probe's timeout (ms). */
   readonly timeoutMs?: number;
-  /** Adds the stack's smoke checks. @default false */
-  readonly smoke?: boolean;
 }
 
 export function healthScope(platform: Platform, options: ScopeOptions = {}): HealthScope {
-  const { service, timeoutMs, smoke } = options;
+  const { service, timeoutMs } = options;
   const services = service ? [service] : platform.services;
   const endpoints = services.flatMap((svc) =>
     svc.health.map((h) => ({
@@ -54,17 +52,10 @@ export function healthScope(platform: Platform, options: ScopeOptions = {}): Hea
           timeoutMs: timeoutMs ?? DEFAULTS.dependencyProbe.timeoutMs,
         },
       }));
-  const smokeChecks = smoke
-    ? platform.smokeChecks.map((check) => ({
-        kind: "smoke" as const,
-        name: check.name,
-        target: { ...check, timeoutMs: timeoutMs ?? check.timeoutMs },
-      }))
-    : [];
   const databases = service
     ? platform.databases.filter((db) => db.usedBy.includes(service.name))
     : platform.databases;
-  return { probes: [...endpoints, ...dependencies, ...smokeChecks], databases };
+  return { probes: [...endpoints, ...dependencies], databases };
 }
 
 export function describeScope(scope: HealthScope): { title: string; action: PlannedAction } {

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadRunbook, RUNBOOK_NAMES, type RunbookName } from "../../runbooks/index.js";
 import { EXIT, UsageError } from "../errors.js";
@@ -130,13 +130,36 @@ function checkSideFiles(flags: FlagValues): SideFile[] {
 /** The run's outcome stands even if a side file cannot be written; the operator is told. */
 function writeSide({ file, what, force }: SideFile, run: RunRecord): void {
   try {
-    const content = what === "plan" ? planMarkdown(run) : reportMarkdown(run);
+    const content =
+      what === "plan"
+        ? planMarkdown(run)
+        : reportMarkdown(run, { attachmentLink: copyBeside(file) });
     writeFileSync(file, content, { flag: force ? "w" : "wx" });
   } catch (err) {
     process.stderr.write(
       `guardia: WARNING: the ${what} was not written to ${file}: ${(err as Error).message}\n`,
     );
   }
+}
+
+/**
+ * A step's evidence file (a screenshot) copied beside the report as `<report>-<name>`, so the
+ * report and what it links travel together; the original path when the copy fails.
+ */
+function copyBeside(report: string): (file: string) => string {
+  const stem = path.basename(report, path.extname(report));
+  return (file) => {
+    const name = `${stem}-${path.basename(file)}`;
+    try {
+      copyFileSync(file, path.join(path.dirname(report), name));
+      return name;
+    } catch (err) {
+      process.stderr.write(
+        `guardia: WARNING: ${file} was not copied beside the report: ${(err as Error).message}\n`,
+      );
+      return file;
+    }
+  };
 }
 
 function publish(run: RunRecord, flags: FlagValues, sideFiles: readonly SideFile[]): void {

@@ -16,6 +16,8 @@ export interface EnvironmentDefaults {
   /** Whether P1/P2 reach pagers (SNS, email); false routes every priority to chat only. */
   readonly pages: boolean;
   readonly tokenMaxAgeDays: number;
+  /** When the smoke CronJob runs the stack's flows. */
+  readonly smokeCron: string;
 }
 
 // MIRA operations guide, Backup y Recovery: daily backups kept 30 days, weekly kept 90 days.
@@ -33,6 +35,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     externalUptimeChecks: false,
     pages: false,
     tokenMaxAgeDays: 365,
+    smokeCron: "0 * * * *",
   },
   testing: {
     schedules: [{ name: "daily", cron: "0 2 * * *", keepDays: 14 }],
@@ -42,6 +45,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     externalUptimeChecks: false,
     pages: false,
     tokenMaxAgeDays: 180,
+    smokeCron: "0,30 * * * *",
   },
   staging: {
     schedules: MANUAL_SCHEDULES,
@@ -51,6 +55,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     externalUptimeChecks: false,
     pages: true,
     tokenMaxAgeDays: 90,
+    smokeCron: "0-59/15 * * * *",
   },
   prod: {
     schedules: MANUAL_SCHEDULES,
@@ -66,6 +71,9 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     externalUptimeChecks: true,
     pages: true,
     tokenMaxAgeDays: 90,
+    // MIRA operations guide, Monitoreo, Test de Conexión: the connection test runs every 5
+    // minutes from cron; the smoke flows take its place.
+    smokeCron: "0-59/5 * * * *",
   },
 };
 
@@ -98,6 +106,16 @@ export const DEFAULTS = {
   celery: { python: "python", timeoutSeconds: 3 },
   destination: { volumeSize: "50Gi", forcePathStyle: false },
   smokeCheck: { expectStatus: 200, timeoutMs: 10_000 },
+  /** Smoke flows: a request waits as long as a smoke check; a page gets time to load its scripts. */
+  smoke: {
+    method: "GET",
+    expectStatus: 200,
+    requestTimeoutMs: 10_000,
+    browserTimeoutMs: 30_000,
+    captureSecret: true,
+    writes: false,
+    allowWrites: true,
+  },
   /** An external dependency answers when it answers at all: any 200 within the smoke checks' time. */
   dependencyProbe: { expectStatus: 200, timeoutMs: 10_000 },
   deployBlackboxExporter: true,

@@ -14,4 +14,5 @@ export {
 export { StackError, type StackProblem } from "./stack-error.js";
 export { displayPath, requireValidPlatform, validatePlatform } from "./validate.js";
 export type * from "./platform.js";
+export type * from "./smoke.js";
 export { ENVIRONMENTS, type Environment, type PlatformInput } from "./schema.js";

@@ -2,6 +2,7 @@ import type { CronSchedule } from "./cron.js";
 import type { Duration } from "./duration.js";
 import type { Priority, SecretRef } from "./fields.js";
 import type { Environment, ReceiverInput } from "./schema.js";
+import type { Smoke } from "./smoke.js";
 
 /**
  * The resolved environment model: what both infra/ and runbooks/ read. Every default is filled in,
@@ -17,7 +18,7 @@ export interface Platform {
   readonly backups: Backups | undefined;
   readonly logs: readonly LogFiles[];
   readonly externalDependencies: readonly ExternalDependency[];
-  readonly smokeChecks: readonly SmokeCheck[];
+  readonly smoke: Smoke;
   readonly alerting: Alerting;
   readonly monitoring: Monitoring;
   readonly collections: Collections | undefined;
@@ -151,14 +152,6 @@ export interface ExternalDependency {
   readonly interval: Duration;
   readonly priority: Priority;
   readonly description: string | undefined;
-}
-
-export interface SmokeCheck {
-  readonly name: string;
-  readonly url: string;
-  readonly expectStatus: number;
-  readonly contains: string | undefined;
-  readonly timeoutMs: number;
 }
 
 export type Receiver = ReceiverInput;

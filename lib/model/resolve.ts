@@ -25,10 +25,10 @@ import type {
   Platform,
   Receiver,
   Service,
-  SmokeCheck,
   Workload,
 } from "./platform.js";
 import type { PlatformInput } from "./schema.js";
+import { resolveSmoke } from "./smoke.js";
 
 /** A problem found in a stack, at a path inside `guardia:platform`. */
 export interface ModelIssue {
@@ -63,7 +63,7 @@ export function resolvePlatform(input: PlatformInput): Platform {
       claim: log.claim,
     })),
     externalDependencies: (input.externalDependencies ?? []).map(resolveDependency),
-    smokeChecks: (input.smokeChecks ?? []).map(resolveSmokeCheck),
+    smoke: resolveSmoke(input),
     alerting: resolveAlerting(input),
     monitoring: resolveMonitoring(input),
     collections: resolveCollections(input),
@@ -124,16 +124,6 @@ function resolveDependency(
     interval: Duration.parse(dep.interval ?? DEFAULT_EXTERNAL_DEPENDENCY.interval),
     priority: dep.priority ?? DEFAULT_EXTERNAL_DEPENDENCY.priority,
     description: dep.description,
-  };
-}
-
-function resolveSmokeCheck(check: NonNullable<PlatformInput["smokeChecks"]>[number]): SmokeCheck {
-  return {
-    name: check.name,
-    url: check.url,
-    expectStatus: check.expectStatus ?? DEFAULTS.smokeCheck.expectStatus,
-    contains: check.contains,
-    timeoutMs: check.timeoutMs ?? DEFAULTS.smokeCheck.timeoutMs,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   timeZone,
 } from "./fields.js";
 import { quoted } from "../user-text.js";
+import { smokeUrlProblem } from "../smoke/template.js";
 
 /**
  * The stack file's `guardia:platform` object as a person writes it. Everything optional here gets
@@ -239,6 +240,7 @@ const logFiles = strictObject({
   claim: dnsLabel.optional(),
 });
 
+/** Superseded by `smokeFlows`: each check runs as a flow of one GET step. */
 const smokeCheck = strictObject({
   name: dnsLabel,
   /** A page or API call of the minimal business flow, read without side effects. */
@@ -249,6 +251,124 @@ const smokeCheck = strictObject({
   contains: line.min(1).optional(),
   /** @default 10000 */
   timeoutMs: positiveInt("timeoutMs").optional(),
+});
+
+// Smoke flows (INATrace operations manual, 3.3 Criterios de Éxito: "login y flujo mínimo de
+// negocio por módulo"): named flows of HTTP requests and browser steps, run by `guardia smoke`,
+// the runbooks that verify a service after a change, and a CronJob. Text fields may hold
+// `${name}` placeholders: a flow's secret, a value an earlier step captured, or `runId`.
+
+/** A `${name}` a flow's steps can use: a secret's, a capture's. */
+const smokeValueName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  error: (issue) =>
+    `expected a name of letters, digits and "_" (used as \${name}), got ${quoted(issue.input)}`,
+});
+
+/** A JSON answer's field: `token`, `data.items[0].id`. */
+const smokeJsonPath = z
+  .string()
+  .regex(/^(\[\d+\]|[A-Za-z_$][\w$-]*)(\[\d+\]|\.[A-Za-z_$][\w$-]*)*$/, {
+    error: (issue) => `expected a path such as data.items[0].id, got ${quoted(issue.input)}`,
+  });
+
+/** An http(s) URL whose path or query may hold placeholders; its scheme and host may not. */
+const smokeUrl = line.refine((url) => smokeUrlProblem(url) === undefined, {
+  error: (issue) => `${smokeUrlProblem(String(issue.input))}, got ${quoted(issue.input)}`,
+});
+
+const smokeRequest = strictObject({
+  /** @default "GET" */
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).optional(),
+  url: smokeUrl,
+  /** Request headers, e.g. `Authorization: "Token ${token}"`. */
+  headers: z
+    .record(
+      z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: "expected an HTTP header name" }),
+      line,
+    )
+    .optional(),
+  /** A JSON body; its strings may hold placeholders. */
+  json: z.json().optional(),
+  /** A form body (application/x-www-form-urlencoded), e.g. a login form's fields. */
+  form: z.record(z.string().min(1), line).optional(),
+  /** How long the answer may take. @default 10000 */
+  timeoutMs: positiveInt("timeoutMs").optional(),
+});
+
+const smokeJsonCheck = strictObject({
+  path: smokeJsonPath,
+  /** The value it must have; without it, the field must be present and not null. */
+  equals: z.union([line, z.number(), z.boolean()]).optional(),
+  /** It must be a list (or text) with at least one item. @default false */
+  nonEmpty: z.boolean().optional(),
+});
+
+const smokeExpect = strictObject({
+  /** @default 200 */
+  status: z.number().int().min(100).max(599).optional(),
+  /** Fields of the JSON answer and what they must hold. */
+  json: z.array(smokeJsonCheck).optional(),
+  /** Text the answer's body must contain. */
+  contains: line.min(1).optional(),
+});
+
+const smokeCapture = strictObject({
+  /** Where the value is in the JSON answer. */
+  json: smokeJsonPath,
+  /** Masked everywhere, like a credential; false for an id a report may show. @default true */
+  secret: z.boolean().optional(),
+});
+
+const smokeBrowser = strictObject({
+  /** The page to open in headless Chromium. */
+  url: smokeUrl,
+  /** Fields of the page's real form to fill, in order (CSS selectors). */
+  fill: z.array(strictObject({ selector: line.min(1), value: line })).optional(),
+  /** What to click once they are filled (the form's submit button). */
+  click: line.min(1).optional(),
+  /** CSS selector of the element that shows the page works (the dashboard's main panel). */
+  visible: line.min(1),
+  /** How long the page may take to show it. @default 30000 */
+  timeoutMs: positiveInt("timeoutMs").optional(),
+});
+
+const smokeStep = strictObject({
+  name: dnsLabel,
+  /** An HTTP request; or `browser`. */
+  request: smokeRequest.optional(),
+  /** A page in headless Chromium; or `request`. */
+  browser: smokeBrowser.optional(),
+  /** What the request's answer must show (without it: status 200). */
+  expect: smokeExpect.optional(),
+  /** Values of the answer that later steps use as `${name}`. */
+  capture: z.record(smokeValueName, smokeCapture).optional(),
+  /** The request changes data: runs only where `allowWrites`, and in prod only with a `cleanup`. @default false */
+  writes: z.boolean().optional(),
+  /** The request that undoes the write; it runs even when a later step fails. */
+  cleanup: smokeRequest.optional(),
+});
+
+const smokeFlow = strictObject({
+  name: dnsLabel,
+  /** The service it proves works (`guardia smoke --service`). @default none (the stack as a whole) */
+  service: dnsLabel.optional(),
+  description: text.optional(),
+  /** Secret references the steps use as `${name}`, e.g. a dedicated smoke user's credentials. */
+  secrets: z.record(smokeValueName, secretRef).optional(),
+  steps: z.array(smokeStep).min(1),
+});
+
+const smokeFlows = strictObject({
+  flows: z.array(smokeFlow).min(1),
+  /**
+   * When the in-cluster CronJob runs the flows; null turns it off.
+   * @default by environment: dev "0 * * * *", testing "0,30 * * * *", staging "0-59/15 * * * *", prod "0-59/5 * * * *" (MIRA operations guide, Monitoreo, Test de Conexión: every 5 minutes)
+   */
+  cron: cron.nullable().optional(),
+  /** An image with Chromium and guardia, for the CronJob's browser steps. @default none (the CronJob runs the HTTP steps only) */
+  browserImage: line.min(1).optional(),
+  /** Whether flows with writing steps run in this stack. @default true */
+  allowWrites: z.boolean().optional(),
 });
 
 const externalDependency = strictObject({
@@ -436,8 +556,10 @@ export const platformInput = strictObject({
   backups: backups.optional(),
   logs: z.array(logFiles).optional(),
   externalDependencies: z.array(externalDependency).optional(),
-  /** Smoke tests run as a maintenance window's success criteria (INATrace operations manual, 3.3 Criterios de Éxito). */
+  /** Single GET checks, superseded by `smokeFlows` (each runs as a flow of one step). */
   smokeChecks: z.array(smokeCheck).optional(),
+  /** Login and a minimal business flow per service, as smoke tests (INATrace operations manual, 3.3 Criterios de Éxito). */
+  smokeFlows: smokeFlows.optional(),
   alerting: alerting.optional(),
   monitoring: monitoring.optional(),
   collections: collections.optional(),

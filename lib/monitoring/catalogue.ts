@@ -5,6 +5,7 @@ import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
 import { serviceAlerts } from "./alerts/services.js";
+import { smokeAlerts } from "./alerts/smoke.js";
 import {
   guardiaCommand,
   runbookUrl,
@@ -86,6 +87,7 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...dependencyAlerts(ctx),
     ...databaseAlerts(ctx),
     ...backupAlerts(ctx),
+    ...smokeAlerts(ctx),
     ...clusterAlerts(ctx),
   ];
 }

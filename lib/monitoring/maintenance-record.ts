@@ -14,7 +14,8 @@ export interface WindowRecord {
   readonly silence: SilencePlan;
   readonly steps: readonly string[];
   readonly rollback: readonly string[];
-  readonly smokeChecks: readonly string[];
+  /** The smoke flows the close runs (names). */
+  readonly smokeFlows: readonly string[];
   readonly openedBy: string;
 }
 
@@ -24,7 +25,7 @@ function numbered(items: readonly string[], empty: string): string[] {
 
 export function windowHeader(record: WindowRecord, silenceId: string, preChecks: string): string {
   const smoke =
-    record.smokeChecks.length > 0 ? record.smokeChecks.join(", ") : "none declared in the stack";
+    record.smokeFlows.length > 0 ? record.smokeFlows.join(", ") : "none declared in the stack";
   return [
     `# Maintenance window ${record.id} — ${record.stack}`,
     "",
@@ -46,7 +47,7 @@ export function windowHeader(record: WindowRecord, silenceId: string, preChecks:
     "## Success criteria",
     "",
     "- Every health endpoint, external dependency and database answers (health-check green)",
-    `- Smoke checks pass: ${smoke}`,
+    `- Smoke flows pass: ${smoke}`,
     "- No critical or warning alert started during the window",
     "",
     "## Pre-checks at opening",
@@ -61,6 +62,8 @@ export function windowHeader(record: WindowRecord, silenceId: string, preChecks:
 export function windowClosing(closing: {
   readonly closedBy: string;
   readonly health: string;
+  /** The smoke flows' table, when the stack has flows. */
+  readonly smoke?: string;
   readonly newAlerts: readonly string[];
   readonly failed: readonly string[];
 }): string {
@@ -75,6 +78,7 @@ export function windowClosing(closing: {
     closing.health || "(nothing to check)",
     "```",
     "",
+    ...(closing.smoke ? ["Smoke flows:", "", "```", closing.smoke, "```", ""] : []),
     `New critical or warning alerts: ${closing.newAlerts.length === 0 ? "none" : closing.newAlerts.join("; ")}`,
     "",
     `Verdict: ${verdict}. The silence was expired: alerts reach people again.`,

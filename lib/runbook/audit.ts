@@ -35,6 +35,8 @@ export interface AuditRecord {
     startedAt: string | undefined;
     durationMs: number;
     commands: readonly Pick<CommandRecord, "command" | "notes" | "code">[];
+    /** The API calls it planned (and sent), as the plan printed them. */
+    calls?: readonly string[];
     error: string | undefined;
   }[];
   readonly rollback: RunRecord["rollback"];
@@ -68,6 +70,7 @@ export function toAuditRecord(run: RunRecord): AuditRecord {
       startedAt: s.startedAt,
       durationMs: s.durationMs,
       commands: s.commands.map(({ command, notes, code }) => ({ command, notes, code })),
+      ...(s.action?.call && { calls: s.action.call.split("\n") }),
       error: s.error,
     })),
     rollback: run.rollback,

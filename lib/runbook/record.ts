@@ -1,5 +1,5 @@
 import type { CommandRecord } from "../command.js";
-import type { PlannedAction, StepKind } from "./types.js";
+import type { Attachment, PlannedAction, StepKind } from "./types.js";
 
 /**
  * What a run did, step by step: the single source for the --json result, the plan, the evidence
@@ -20,6 +20,7 @@ export interface StepRecord {
   summary?: string;
   evidence?: string;
   data?: unknown;
+  attachments?: readonly Attachment[];
   check?: { ok: boolean; message?: string };
   error?: string;
   /** Commands the step ran, as their plans print them (masked), with exit codes. */

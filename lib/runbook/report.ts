@@ -63,7 +63,12 @@ export function planMarkdown(run: RunRecord): string {
   );
 }
 
-export function reportMarkdown(run: RunRecord): string {
+/** Where the report finds a step's attachment: by default, the file where the run kept it. */
+export interface ReportOptions {
+  readonly attachmentLink?: (file: string) => string;
+}
+
+export function reportMarkdown(run: RunRecord, options: ReportOptions = {}): string {
   const outcome = run.outcome === "done" ? "succeeded" : (run.outcome ?? "unknown");
   return maskSecrets(
     [
@@ -74,7 +79,7 @@ export function reportMarkdown(run: RunRecord): string {
       ...(run.error ? [`- Error: ${run.error.split("\n")[0]}`] : []),
       "",
       ...stepTable(run.steps),
-      ...run.steps.flatMap((step) => stepSection(step, true)),
+      ...run.steps.flatMap((step) => stepSection(step, true, options.attachmentLink)),
       ...rollbackSection(run),
       ...(run.result === undefined
         ? []
@@ -112,7 +117,11 @@ function cell(text: string): string {
   return text.split("\n")[0]!.replace(/\|/g, "\\|");
 }
 
-function stepSection(step: StepRecord, withEvidence: boolean): string[] {
+function stepSection(
+  step: StepRecord,
+  withEvidence: boolean,
+  link: (file: string) => string = (file) => file,
+): string[] {
   const body: string[] = [];
   const command = step.action?.command;
   if (command) body.push(...shellBlock(shellLine(command), commandNotes(command)));
@@ -132,6 +141,8 @@ function stepSection(step: StepRecord, withEvidence: boolean): string[] {
       );
     if (step.error) body.push("", "Error:", "```", step.error, "```");
     if (step.evidence) body.push("", "```", step.evidence, "```");
+    for (const { title, file } of step.attachments ?? [])
+      body.push("", `${/\.(png|jpe?g)$/i.test(file) ? "!" : ""}[${title}](<${link(file)}>)`);
   }
   return body.length === 0
     ? []

@@ -3,7 +3,7 @@ import { maskSecrets } from "../secret.js";
 import { seconds, type Progress } from "./progress.js";
 import type { RunRecord, StepRecord } from "./record.js";
 import type { ContextFactory } from "./context.js";
-import type { Step } from "./types.js";
+import type { Step, StepOutcome } from "./types.js";
 
 /**
  * One step, run as the executor runs it: attempts with retries, a timeout that aborts the step's
@@ -136,11 +136,12 @@ async function settled(running: Promise<unknown>, reason: Error): Promise<Error>
   );
 }
 
-function pick(outcome: { summary?: string; evidence?: string; data?: unknown }) {
+function pick(outcome: StepOutcome) {
   return {
     ...(outcome.summary !== undefined && { summary: maskSecrets(outcome.summary) }),
     ...(outcome.evidence !== undefined && { evidence: maskSecrets(outcome.evidence) }),
     ...(outcome.data !== undefined && { data: outcome.data }),
+    ...(outcome.attachments?.length && { attachments: outcome.attachments }),
   };
 }
 

@@ -43,6 +43,13 @@ export interface StepOutcome {
   readonly evidence?: string;
   /** Structured facts for the --json result. */
   readonly data?: unknown;
+  /** Files kept as evidence (a screenshot): `--report` copies them beside the report and links them. */
+  readonly attachments?: readonly Attachment[];
+}
+
+export interface Attachment {
+  readonly title: string;
+  readonly file: string;
 }
 
 export interface Step {

@@ -28,7 +28,12 @@ export interface NocoBaseServer {
   stop(): Promise<void>;
 }
 
-const ROOT = { email: "admin@example.org", username: "admin", password: "guardia-test-root" };
+/** The root account `nocobase install` creates (a test signs in with it as a smoke user would). */
+export const ROOT = {
+  email: "admin@example.org",
+  username: "admin",
+  password: "guardia-test-root",
+};
 
 export function nocobaseInstalled(): boolean {
   return existsSync(join(NOCOBASE_APP, "node_modules", ".bin", "nocobase"));

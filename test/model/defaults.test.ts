@@ -69,7 +69,23 @@ const SECTIONS: Record<string, (p: Platform) => unknown> = {
   restoreDrill: (p) => p.backups!.restoreDrill,
   backups: (p) => p.backups,
   logFiles: (p) => p.logs[0],
-  smokeCheck: (p) => p.smokeChecks[0],
+  smokeCheck: (p) => {
+    const [get] = p.smoke.flows.find((f) => f.name === "home")!.steps;
+    return (
+      get?.kind === "request" && {
+        expectStatus: get.expect.status,
+        timeoutMs: get.request.timeoutMs,
+      }
+    );
+  },
+  smokeRequest: (p) => requestStep(p).request,
+  smokeJsonCheck: (p) => requestStep(p).expect.json[0],
+  smokeExpect: (p) => requestStep(p).expect,
+  smokeCapture: (p) => requestStep(p).capture.token,
+  smokeBrowser: (p) => p.smoke.flows[1]!.steps.find((s) => s.kind === "browser"),
+  smokeStep: (p) => requestStep(p),
+  smokeFlow: (p) => p.smoke.flows[1],
+  smokeFlows: (p) => p.smoke,
   externalDependency: (p) => p.externalDependencies[0],
   alerting: (p) => p.alerting,
   monitoring: (p) => p.monitoring,
@@ -79,6 +95,13 @@ const SECTIONS: Record<string, (p: Platform) => unknown> = {
   jobs: (p) => p.jobs,
   platformInput: (p) => p,
 };
+
+/** The fixture's smoke flow's first step: a request with every default. */
+function requestStep(p: Platform) {
+  const [step] = p.smoke.flows[1]!.steps;
+  if (step?.kind !== "request") throw new Error("the fixture's smoke flow starts with a request");
+  return step;
+}
 
 /** A stack with every section and only its required fields, so every default applies. */
 function fixture(environment: Environment, extra: object = {}): Platform {
@@ -111,6 +134,22 @@ function fixture(environment: Environment, extra: object = {}): Platform {
     },
     logs: [{ name: "app", paths: ["/var/log/app/*.log"] }],
     smokeChecks: [{ name: "home", url: "https://shop.example.org/" }],
+    smokeFlows: {
+      flows: [
+        {
+          name: "login",
+          steps: [
+            {
+              name: "token",
+              request: { url: "https://shop.example.org/api/token" },
+              expect: { json: [{ path: "token" }] },
+              capture: { token: { json: "token" } },
+            },
+            { name: "home", browser: { url: "https://shop.example.org/", visible: "#app" } },
+          ],
+        },
+      ],
+    },
     externalDependencies: [{ name: "bank", url: "https://bank.example.org/" }],
     alerting: {
       receivers: [

@@ -37,6 +37,7 @@ const RUNBOOKS = [
   "rotate-tokens",
   "maintenance-window",
   "incident",
+  "smoke",
 ];
 const SEVERITY = { P1: "critical", P2: "critical", P3: "warning", P4: "info" } as const;
 
@@ -183,6 +184,7 @@ describe("the alert contract", () => {
       ["BackupTooOld", "mira/weekly/mira-backup-mira-weekly", "P2", 300],
       ["BackupJobFailed", "mira/weekly/mira-backup-mira-weekly", "P2", 900],
       ["RestoreDrillFailed", "mira/restore-drill/mira-restore-drill-mira", "P3", 900],
+      ["SmokeFlowsFailing", "mira-smoke", "P2", 60],
       ["VolumeFillingUp", "", "P3", 3600],
       ["GuardiaWatchdog", "", "P4", 0],
     ]);

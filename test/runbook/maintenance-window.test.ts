@@ -117,7 +117,7 @@ describe("maintenance-window", () => {
     expect(record).toContain("- Affected services: nocobase");
     expect(record).toContain("## Steps\n\n1. stop app\n2. migrate\n3. start app");
     expect(record).toContain("## Rollback\n\n1. restore the backup");
-    expect(record).toContain("- Smoke checks pass: login");
+    expect(record).toContain("- Smoke flows pass: login");
     expect(record).toMatch(/UP\s+endpoint\s+nocobase/);
   });
 
@@ -178,8 +178,9 @@ describe("maintenance-window", () => {
     ]);
     const result = await window("--close", "--yes");
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("the window closed, but its success criteria failed: login ");
-    expect(result.stderr).toContain('without "Bienvenido" in the body');
+    expect(result.stderr).toContain(
+      'the window closed, but its success criteria failed: smoke flow login: step get: the body does not contain "Bienvenido"',
+    );
     expect(result.stderr).toMatch(/alert EndpointDown \(P1\) since \S+/);
     expect(await activeSilences()).toEqual([]);
     const record = readFileSync(readdirMarkdown(work)[0]!, "utf8");
