@@ -1,6 +1,7 @@
 import { Duration, type Platform, type Priority } from "../model/index.js";
 import type { BackupJob } from "../backup/job-names.js";
 import { backupAlerts } from "./alerts/backups.js";
+import { choreAlerts } from "./alerts/chores.js";
 import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
@@ -86,6 +87,7 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...dependencyAlerts(ctx),
     ...databaseAlerts(ctx),
     ...backupAlerts(ctx),
+    ...choreAlerts(ctx),
     ...clusterAlerts(ctx),
   ];
 }
