@@ -14,7 +14,12 @@ import {
   type PolicyScan,
   type UserToken,
 } from "../lib/tokens/policy.js";
-import { hasTerminal, newTokenFrom, reissueCommand, showOnTerminal } from "../lib/tokens/reissue.js";
+import {
+  hasTerminal,
+  newTokenFrom,
+  reissueCommand,
+  showOnTerminal,
+} from "../lib/tokens/reissue.js";
 
 const params = z.object({
   user: z
@@ -115,7 +120,9 @@ function policySteps(
         const over = capProblem(scan.holders.length, scan.total, policy);
         const named = `${scan.holders.length} of ${scan.total} token(s) named by the policy`;
         if (over && !ctx.params.force && !ctx.dryRun)
-          throw new RefusedError(`over the cap: ${over}; nothing was deleted (--force to delete them)`);
+          throw new RefusedError(
+            `over the cap: ${over}; nothing was deleted (--force to delete them)`,
+          );
         const cap = over
           ? `; over the cap: ${over}${ctx.params.force ? " (--force)" : ", so the run refuses without --force"}`
           : "";
@@ -141,7 +148,9 @@ function policySteps(
           deleteByPolicy(c, policy, planned, ctx.params.force),
         );
         const { deleted, kept } = facts.deletion;
-        const keptText = kept.length ? `; kept ${kept.join(", ")} (no longer named by the policy)` : "";
+        const keptText = kept.length
+          ? `; kept ${kept.join(", ")} (no longer named by the policy)`
+          : "";
         return {
           summary: `deleted the tokens of ${deleted.length} user(s): ids ${deleted.join(", ") || "none"}${keptText}`,
           data: facts.deletion,
@@ -162,7 +171,9 @@ function userSteps(
 ): Step[] {
   const { reissue } = ctx.params;
   const service = ctx.service(policy.service);
-  const command = reissue ? reissueCommand(ctx.platform, ctx.kubectl, service, username) : undefined;
+  const command = reissue
+    ? reissueCommand(ctx.platform, ctx.kubectl, service, username)
+    : undefined;
   const where = `${database.host}:${database.port}/${database.database}`;
   return [
     {
@@ -170,7 +181,8 @@ function userSteps(
       kind: "read",
       run: async (step) => {
         facts.user = await withPgClient(await step.pg(database), (c) => findUser(c, username));
-        if (!facts.user) throw new UsageError(`--user: no user "${username}" in auth_user of ${where}`);
+        if (!facts.user)
+          throw new UsageError(`--user: no user "${username}" in auth_user of ${where}`);
         if (reissue && !hasTerminal())
           throw new UsageError(
             "--reissue shows the new token on your terminal only, and there is none here (a pipe, a CronJob): run it from a terminal",
@@ -189,7 +201,9 @@ function userSteps(
             // The output holds the new key: it is never recorded, and a failure shows stderr only.
             const ran = await step.exec(command, { sensitiveOutput: true, allowFailure: true });
             if (ran.code !== 0)
-              throw new Error(`drf_create_token exited with ${ran.code}: ${ran.stderr.trim().split("\n").slice(-3).join("\n")}`);
+              throw new Error(
+                `drf_create_token exited with ${ran.code}: ${ran.stderr.trim().split("\n").slice(-3).join("\n")}`,
+              );
             showOnTerminal(username, newTokenFrom(ran.stdout, username));
             facts.revoked = facts.reissued = true;
             return { summary: "old token revoked; the new one was shown on the terminal only" };
@@ -207,7 +221,9 @@ function userSteps(
           run: async (step) => {
             const id = facts.user!.id;
             facts.revoked = await withPgClient(await step.pg(database), (c) => revokeToken(c, id));
-            return { summary: facts.revoked ? `token of user ${id} revoked` : "there was no token" };
+            return {
+              summary: facts.revoked ? `token of user ${id} revoked` : "there was no token",
+            };
           },
           manualUndo: "a revoked token cannot come back; make a new one with --reissue",
         },
@@ -223,7 +239,9 @@ function userSteps(
         // Both times come from Django's clock: no skew between this machine and the pod.
         if (reissue && !(created && (!before || created > before)))
           throw new Error(`user ${username} has no token made by this run`);
-        return { summary: reissue ? `a new token, created ${created!.toISOString()}` : "no token left" };
+        return {
+          summary: reissue ? `a new token, created ${created!.toISOString()}` : "no token left",
+        };
       },
     },
   ];

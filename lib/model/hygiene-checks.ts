@@ -130,7 +130,8 @@ function twoRoleRules(input: PlatformInput): ModelIssue[] {
     if (!db.passwordSecret)
       issues.push({
         path: ["databases", i, "passwordSecret"],
-        message: "required with `users`: the Secret names the active login role and holds its password",
+        message:
+          "required with `users`: the Secret names the active login role and holds its password",
       });
     return issues;
   });

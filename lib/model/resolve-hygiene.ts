@@ -22,7 +22,10 @@ export function impliedDatabase(input: PlatformInput, service?: string): string 
   return databases.length === 1 ? databases[0]!.name : undefined;
 }
 
-export function resolveTokens(input: PlatformInput, maxAgeDefault: number): TokenPolicy | undefined {
+export function resolveTokens(
+  input: PlatformInput,
+  maxAgeDefault: number,
+): TokenPolicy | undefined {
   const tokens = input.tokens;
   if (!tokens) return undefined;
   const cron = tokens.cron === null ? undefined : (tokens.cron ?? TOKEN_ROTATION.cron);

@@ -113,10 +113,12 @@ const service = strictObject({
 
 /** A PostgreSQL table (optionally schema-qualified) or column name, as guardia quotes it in SQL. */
 const sqlTable = line.regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, {
-  error: (issue) => `expected a table name such as forms_answer or app.forms_answer, got ${quoted(issue.input)}`,
+  error: (issue) =>
+    `expected a table name such as forms_answer or app.forms_answer, got ${quoted(issue.input)}`,
 });
 const sqlName = line.regex(/^[A-Za-z_][\w$]*$/, {
-  error: (issue) => `expected a PostgreSQL name (letters, digits, _ and $), got ${quoted(issue.input)}`,
+  error: (issue) =>
+    `expected a PostgreSQL name (letters, digits, _ and $), got ${quoted(issue.input)}`,
 });
 
 const database = strictObject({

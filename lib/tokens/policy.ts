@@ -42,7 +42,13 @@ function policyParams(policy: TokenPolicy): [number, number | null] {
 export async function scanPolicy(client: ClientBase, policy: TokenPolicy): Promise<PolicyScan> {
   const [{ rows: count }, { rows }] = [
     await client.query<{ total: string }>("SELECT count(*) AS total FROM authtoken_token"),
-    await client.query<{ id: number; username: string; age: number; idle: number; expired: boolean }>(
+    await client.query<{
+      id: number;
+      username: string;
+      age: number;
+      idle: number;
+      expired: boolean;
+    }>(
       `SELECT u.id, u.username,
               extract(day FROM now() - t.created)::int AS age,
               extract(day FROM now() - coalesce(u.last_login, u.date_joined))::int AS idle,
@@ -68,8 +74,7 @@ export async function scanPolicy(client: ClientBase, policy: TokenPolicy): Promi
 
 /** Why deleting `count` of `total` tokens is over the stack's cap, or undefined when it is not. */
 export function capProblem(count: number, total: number, policy: TokenPolicy): string | undefined {
-  if (count > policy.maxCount)
-    return `${count} tokens is more than maxCount (${policy.maxCount})`;
+  if (count > policy.maxCount) return `${count} tokens is more than maxCount (${policy.maxCount})`;
   if (count > FRACTION_FLOOR && count > policy.maxFraction * total) {
     const percent = Math.round((count / total) * 1000) / 10;
     return `${count} of ${total} tokens (${percent} %) is more than maxFraction (${policy.maxFraction * 100} %)`;
@@ -110,7 +115,8 @@ export async function deleteByPolicy(
     );
     const deleted = rows.map((r) => r.user_id).sort((a, b) => a - b);
     const over = capProblem(deleted.length, Number(count[0]?.total ?? 0), policy);
-    if (over && !force) throw new RefusedError(`${over}; nothing was deleted (--force to delete them)`);
+    if (over && !force)
+      throw new RefusedError(`${over}; nothing was deleted (--force to delete them)`);
     await client.query("COMMIT");
     return { deleted, kept: planned.filter((id) => !deleted.includes(id)) };
   } catch (err) {
@@ -127,7 +133,10 @@ export interface UserToken {
 }
 
 /** One user and whether they hold a token (not its key). */
-export async function findUser(client: ClientBase, username: string): Promise<UserToken | undefined> {
+export async function findUser(
+  client: ClientBase,
+  username: string,
+): Promise<UserToken | undefined> {
   const { rows } = await client.query<{ id: number; username: string; created: Date | null }>(
     `SELECT u.id, u.username, t.created
        FROM auth_user u LEFT JOIN authtoken_token t ON t.user_id = u.id

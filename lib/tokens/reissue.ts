@@ -31,7 +31,10 @@ export function reissueCommand(
 /** The key in drf_create_token's "Generated token <key> for user <name>", as a Secret. */
 export function newTokenFrom(stdout: string, username: string): Secret {
   const key = /Generated token ([0-9a-f]{40}) for user /.exec(stdout)?.[1];
-  if (!key) throw new Error("drf_create_token did not print a new token (its output is not shown: it may hold one)");
+  if (!key)
+    throw new Error(
+      "drf_create_token did not print a new token (its output is not shown: it may hold one)",
+    );
   return new Secret(key, `new DRF token of ${username}`);
 }
 

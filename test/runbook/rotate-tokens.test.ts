@@ -47,8 +47,12 @@ beforeAll(async () => {
   // logged in since joining 200 days ago; user05's token is one day short of 90.
   await sql(`UPDATE authtoken_token SET created = now() - interval '120 days'
               WHERE user_id IN (SELECT id FROM auth_user WHERE username IN ('user00','user01','user02'))`);
-  await sql(`UPDATE auth_user SET last_login = now() - interval '1 day' WHERE username <> 'user04'`);
-  await sql(`UPDATE auth_user SET last_login = now() - interval '100 days' WHERE username = 'user03'`);
+  await sql(
+    `UPDATE auth_user SET last_login = now() - interval '1 day' WHERE username <> 'user04'`,
+  );
+  await sql(
+    `UPDATE auth_user SET last_login = now() - interval '100 days' WHERE username = 'user03'`,
+  );
   await sql(`UPDATE auth_user SET date_joined = now() - interval '200 days', last_login = NULL
               WHERE username = 'user04'`);
   await sql(`UPDATE authtoken_token SET created = now() - interval '89 days'
@@ -69,7 +73,8 @@ async function sql<R extends pg.QueryResultRow>(text: string): Promise<R[]> {
 }
 
 async function rememberKeys(): Promise<void> {
-  for (const row of await sql<{ key: string }>("SELECT key FROM authtoken_token")) keys.add(row.key);
+  for (const row of await sql<{ key: string }>("SELECT key FROM authtoken_token"))
+    keys.add(row.key);
 }
 
 async function tokenHolders(): Promise<string[]> {
@@ -195,9 +200,11 @@ describe("rotate-tokens: the stack's policy", () => {
     const run = await guardia(["rotate-tokens", "--stack", capped, "--yes", "--force", "--json"]);
     expect(run.code, run.stderr).toBe(0);
     expect(await tokenHolders()).toEqual(before.filter((u) => !POLICY_SUBJECTS.includes(u)));
-    const ids = (await sql<{ id: number }>(
-      `SELECT id FROM auth_user WHERE username IN ('${POLICY_SUBJECTS.join("','")}') ORDER BY id`,
-    )).map((r) => r.id);
+    const ids = (
+      await sql<{ id: number }>(
+        `SELECT id FROM auth_user WHERE username IN ('${POLICY_SUBJECTS.join("','")}') ORDER BY id`,
+      )
+    ).map((r) => r.id);
     expect(JSON.parse(run.stdout).result).toEqual({
       total: 20,
       planned: ids,
@@ -232,7 +239,12 @@ describe("rotate-tokens: the stack's policy", () => {
       // late2 renews its token between the plan and the deletion.
       await sql(`UPDATE authtoken_token SET created = now()
                   WHERE user_id = (SELECT id FROM auth_user WHERE username = 'late2')`);
-      const deletion = await deleteByPolicy(client, policy, scan.holders.map((h) => h.id), false);
+      const deletion = await deleteByPolicy(
+        client,
+        policy,
+        scan.holders.map((h) => h.id),
+        false,
+      );
       expect(deletion).toEqual({ deleted: [scan.holders[0]!.id], kept: [scan.holders[1]!.id] });
     } finally {
       await client.end();
@@ -255,7 +267,15 @@ describe("rotate-tokens --user: a leaked token", () => {
 
   it("refuses --reissue without a terminal to show the token on (exit 2), before any change", async () => {
     const old = (await keyOf("user11"))!;
-    const run = await guardia(["rotate-tokens", "--stack", stack(), "--user", "user11", "--reissue", "--yes"]);
+    const run = await guardia([
+      "rotate-tokens",
+      "--stack",
+      stack(),
+      "--user",
+      "user11",
+      "--reissue",
+      "--yes",
+    ]);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain("--reissue shows the new token on your terminal only");
     expect(await keyOf("user11")).toBe(old);
@@ -284,6 +304,8 @@ describe("rotate-tokens --user: a leaked token", () => {
     expect(json).not.toContain(fresh);
     expectNoKey(run, fresh);
     for (const text of [run.audit, run.report, run.execs]) expect(text).not.toContain(fresh);
-    expect(run.execs).toMatch(/execve\("[^"]*python3", \[[^\]]*"drf_create_token", "-r", "user12"\]/);
+    expect(run.execs).toMatch(
+      /execve\("[^"]*python3", \[[^\]]*"drf_create_token", "-r", "user12"\]/,
+    );
   });
 });
