@@ -14,6 +14,7 @@ export const RUNBOOKS = {
   "maintenance-window": () => import("./maintenance-window.js"),
   "recreate-collection": () => import("./recreate-collection.js"),
   "restart-service": () => import("./restart-service.js"),
+  "rotate-db-password": () => import("./rotate-db-password.js"),
   "rotate-logs": () => import("./rotate-logs.js"),
   "rotate-tokens": () => import("./rotate-tokens.js"),
   "verify-backup": () => import("./verify-backup.js"),
