@@ -8,6 +8,7 @@ import type { RunbookDefinition } from "../lib/runbook/types.js";
  */
 export const RUNBOOKS = {
   "backup-db": () => import("./backup-db.js"),
+  "cleanup-media": () => import("./cleanup-media.js"),
   "export-collections": () => import("./export-collections.js"),
   "health-check": () => import("./health-check.js"),
   "list-backups": () => import("./list-backups.js"),
