@@ -8,6 +8,7 @@ import {
   databaseBackupsFor,
 } from "./backup/index.js";
 import { Foundation } from "./foundation.js";
+import { hygieneJobsFor } from "./hygiene-jobs.js";
 import { logRotationFor } from "./log-rotation.js";
 import { Monitoring } from "./monitoring/index.js";
 
@@ -30,6 +31,7 @@ export function composeStack(
   const databaseBackups = databaseBackupsFor(platform, foundation, backupStorage);
   const collectionsExport = collectionsExportFor(platform, foundation, backupStorage);
   const logRotation = logRotationFor(platform, foundation);
+  const hygieneJobs = hygieneJobsFor(platform, foundation);
   const monitoring = new Monitoring(`${platform.name}-monitoring`, {
     platform,
     stack: pulumi.getStack(),
@@ -41,6 +43,7 @@ export function composeStack(
     ...backupOutputs(backupStorage, databaseBackups),
     ...(collectionsExport && { collectionsExportCronJob: collectionsExport.cronJobName }),
     ...(logRotation && { logRotationCronJobs: pulumi.all(logRotation.cronJobNames) }),
+    ...(hygieneJobs && { hygieneCronJobs: pulumi.all(hygieneJobs.cronJobNames) }),
     ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };
 }

@@ -27,6 +27,8 @@ export type Component =
   | "monitoring"
   | "alerting"
   | "log-rotation"
+  | "token-rotation"
+  | "media-cleanup"
   | "blackbox-exporter";
 
 export function standardLabels(platform: Platform, component: Component): Record<string, string> {
