@@ -31,7 +31,7 @@ const params = z.object({
     .boolean()
     .default(false)
     .describe("with --user: a new token made by Django, shown once on this terminal only"),
-  force: z
+  allowOverCap: z
     .boolean()
     .default(false)
     .describe("delete even when the policy names more tokens than the stack's cap allows"),
@@ -58,7 +58,7 @@ tokens never expire. The stack's \`tokens\` policy names the tokens older than m
 with inactiveDays, those of users without a login for that long (auth_user.last_login). The
 deletion runs in one transaction whose DELETE applies the policy again, so a token renewed or a
 user who logged in since the plan keeps theirs. A run that would delete more than the cap
-(maxFraction of all tokens, or maxCount) refuses with exit 3 unless --force: a policy written
+(maxFraction of all tokens, or maxCount) refuses with exit 3 unless --allow-over-cap: a policy written
 wrong must not log everyone out. --user revokes one user's token at once (a leaked token); with
 --reissue, Django itself makes the new one (\`manage.py drf_create_token -r\`, in the service's
 pod or its local directory), and guardia shows it once on the operator's terminal, never in the
@@ -119,12 +119,12 @@ function policySteps(
         facts.scan = scan;
         const over = capProblem(scan.holders.length, scan.total, policy);
         const named = `${scan.holders.length} of ${scan.total} token(s) named by the policy`;
-        if (over && !ctx.params.force && !ctx.dryRun)
+        if (over && !ctx.params.allowOverCap && !ctx.dryRun)
           throw new RefusedError(
-            `over the cap: ${over}; nothing was deleted (--force to delete them)`,
+            `over the cap: ${over}; nothing was deleted (--allow-over-cap to delete them)`,
           );
         const cap = over
-          ? `; over the cap: ${over}${ctx.params.force ? " (--force)" : ", so the run refuses without --force"}`
+          ? `; over the cap: ${over}${ctx.params.allowOverCap ? " (--allow-over-cap)" : ", so the run refuses without --allow-over-cap"}`
           : "";
         const evidence = scan.holders.map((h) => `${h.id} ${h.username}: ${h.reasons.join(", ")}`);
         return { summary: `${named}${cap}`, evidence: evidence.join("\n") };
@@ -145,7 +145,7 @@ function policySteps(
         const planned = (facts.scan?.holders ?? []).map((h) => h.id);
         if (planned.length === 0) return { summary: "nothing to delete" };
         facts.deletion = await withPgClient(await step.pg(database), (c) =>
-          deleteByPolicy(c, policy, planned, ctx.params.force),
+          deleteByPolicy(c, policy, planned, ctx.params.allowOverCap),
         );
         const { deleted, kept } = facts.deletion;
         const keptText = kept.length

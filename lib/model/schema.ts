@@ -385,9 +385,9 @@ const tokens = strictObject({
   maxAgeDays: positiveInt("maxAgeDays").optional(),
   /** Also revoke the tokens of users with no login for this many days (auth_user.last_login, else date_joined). @default none (age only) */
   inactiveDays: positiveInt("inactiveDays").optional(),
-  /** A run that would delete more than this fraction of all tokens (and more than 5) refuses without --force. @default 0.2 */
+  /** A run that would delete more than this fraction of all tokens (and more than 5) refuses without --allow-over-cap. @default 0.2 */
   maxFraction: ratio.optional(),
-  /** A run that would delete more than this many tokens refuses without --force. @default 100 */
+  /** A run that would delete more than this many tokens refuses without --allow-over-cap. @default 100 */
   maxCount: positiveInt("maxCount").optional(),
   /** The databases[].name that holds authtoken_token and auth_user. @default derived: the database whose usedBy names the service, else the stack's only database */
   database: dnsLabel.optional(),

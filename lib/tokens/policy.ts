@@ -93,14 +93,14 @@ export interface Deletion {
  * Deletes the tokens of `planned` users that the policy still names, in one transaction: the
  * DELETE applies the policy again, so a token renewed or a user who logged in since the plan
  * keeps theirs, and nothing beyond the planned users is touched. The cap is checked again on
- * what the DELETE found; over it, without `force`, the transaction rolls back and the run is
+ * what the DELETE found; over it, without `allowOverCap`, the transaction rolls back and the run is
  * refused.
  */
 export async function deleteByPolicy(
   client: ClientBase,
   policy: TokenPolicy,
   planned: readonly number[],
-  force: boolean,
+  allowOverCap: boolean,
 ): Promise<Deletion> {
   await client.query("BEGIN");
   try {
@@ -115,8 +115,8 @@ export async function deleteByPolicy(
     );
     const deleted = rows.map((r) => r.user_id).sort((a, b) => a - b);
     const over = capProblem(deleted.length, Number(count[0]?.total ?? 0), policy);
-    if (over && !force)
-      throw new RefusedError(`${over}; nothing was deleted (--force to delete them)`);
+    if (over && !allowOverCap)
+      throw new RefusedError(`${over}; nothing was deleted (--allow-over-cap to delete them)`);
     await client.query("COMMIT");
     return { deleted, kept: planned.filter((id) => !deleted.includes(id)) };
   } catch (err) {

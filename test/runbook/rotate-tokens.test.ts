@@ -183,7 +183,7 @@ describe("rotate-tokens: the stack's policy", () => {
     const capped = stack({ maxCount: 3 });
     const dry = await guardia(["rotate-tokens", "--stack", capped, "--dry-run"]);
     expect(dry.stdout).toContain(
-      "over the cap: 5 tokens is more than maxCount (3), so the run refuses without --force",
+      "over the cap: 5 tokens is more than maxCount (3), so the run refuses without --allow-over-cap",
     );
     const before = await tokenHolders();
     const run = await guardia(["rotate-tokens", "--stack", capped, "--yes", "--json"]);
@@ -197,7 +197,14 @@ describe("rotate-tokens: the stack's policy", () => {
   it("the run deletes exactly the tokens the policy names; the audit keeps ids and counts", async () => {
     const before = await tokenHolders();
     const capped = stack({ maxCount: 3 });
-    const run = await guardia(["rotate-tokens", "--stack", capped, "--yes", "--force", "--json"]);
+    const run = await guardia([
+      "rotate-tokens",
+      "--stack",
+      capped,
+      "--yes",
+      "--allow-over-cap",
+      "--json",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(await tokenHolders()).toEqual(before.filter((u) => !POLICY_SUBJECTS.includes(u)));
     const ids = (
