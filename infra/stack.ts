@@ -8,6 +8,7 @@ import {
   databaseBackupsFor,
 } from "./backup/index.js";
 import { Foundation } from "./foundation.js";
+import { hygieneJobsFor } from "./hygiene-jobs.js";
 import { logRotationFor } from "./log-rotation.js";
 import { Monitoring } from "./monitoring/index.js";
 import { smokeFlowsFor } from "./smoke.js";
@@ -32,6 +33,7 @@ export function composeStack(
   const collectionsExport = collectionsExportFor(platform, foundation, backupStorage);
   const logRotation = logRotationFor(platform, foundation);
   const smoke = smokeFlowsFor(platform, foundation);
+  const hygieneJobs = hygieneJobsFor(platform, foundation);
   const monitoring = new Monitoring(`${platform.name}-monitoring`, {
     platform,
     stack: pulumi.getStack(),
@@ -44,6 +46,7 @@ export function composeStack(
     ...(collectionsExport && { collectionsExportCronJob: collectionsExport.cronJobName }),
     ...(logRotation && { logRotationCronJobs: pulumi.all(logRotation.cronJobNames) }),
     ...(smoke && { smokeCronJob: smoke.cronJobName }),
+    ...(hygieneJobs && { hygieneCronJobs: pulumi.all(hygieneJobs.cronJobNames) }),
     ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };
 }

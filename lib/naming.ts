@@ -28,7 +28,9 @@ export type Component =
   | "alerting"
   | "log-rotation"
   | "blackbox-exporter"
-  | "smoke";
+  | "smoke"
+  | "token-rotation"
+  | "media-cleanup";
 
 export function standardLabels(platform: Platform, component: Component): Record<string, string> {
   return {

@@ -8,6 +8,7 @@ import type { RunbookDefinition } from "../lib/runbook/types.js";
  */
 export const RUNBOOKS = {
   "backup-db": () => import("./backup-db.js"),
+  "cleanup-media": () => import("./cleanup-media.js"),
   "export-collections": () => import("./export-collections.js"),
   "health-check": () => import("./health-check.js"),
   "list-backups": () => import("./list-backups.js"),
@@ -15,7 +16,9 @@ export const RUNBOOKS = {
   "recreate-collection": () => import("./recreate-collection.js"),
   "restart-service": () => import("./restart-service.js"),
   "restore-db": () => import("./restore-db.js"),
+  "rotate-db-password": () => import("./rotate-db-password.js"),
   "rotate-logs": () => import("./rotate-logs.js"),
+  "rotate-tokens": () => import("./rotate-tokens.js"),
   smoke: () => import("./smoke.js"),
   "verify-backup": () => import("./verify-backup.js"),
 } as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;

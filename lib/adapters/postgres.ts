@@ -2,7 +2,7 @@ import type { ClientBase, ClientConfig } from "pg";
 import type { Command, SecretEnv } from "../command.js";
 import type { Database, Platform } from "../model/index.js";
 import { Secret } from "../secret.js";
-import { resolveSecret, type SecretSources } from "../secrets.js";
+import { resolveSecret, secretEnvName, type SecretSources } from "../secrets.js";
 
 /**
  * How guardia reaches a stack's PostgreSQL: one target (database + password) turned into either a
@@ -26,10 +26,37 @@ export async function pgTarget(
       ...sources,
       fallbackEnv: ["PGPASSWORD", ...(sources.fallbackEnv ?? [])],
     });
-    return { database, password };
+    if (!database.users) return { database, password };
+    const user = await activeLogin(database, platform, sources);
+    return { database: { ...database, user }, password };
   }
   const env = (sources.env ?? process.env).PGPASSWORD;
   return { database, password: env ? new Secret(env, label) : undefined };
+}
+
+/** The key of a two-role database's Secret that names the login role in use, beside its password. */
+export const ACTIVE_LOGIN_KEY = "username";
+
+/**
+ * The login role a two-role database's Secret names now (rotate-db-password switches it). Not a
+ * secret: a role name is printed in plans and records as any user name is.
+ */
+export async function activeLogin(
+  database: Database,
+  platform: Platform,
+  sources: SecretSources = {},
+): Promise<string> {
+  const ref = { name: database.passwordSecret!.name, key: ACTIVE_LOGIN_KEY };
+  const variable = secretEnvName(ref);
+  let user = (sources.env ?? process.env)[variable];
+  if (!user && platform.runtime === "kubernetes" && sources.readKubernetesSecret)
+    user = await sources.readKubernetesSecret(platform.namespace, ref.name, ref.key);
+  if (!user) throw new Error(`no login role for database ${database.name}: set ${variable}`);
+  if (!database.users!.includes(user))
+    throw new Error(
+      `Secret ${ref.name} names login role "${user}" for database ${database.name}, which is not one of its users (${database.users!.join(", ")})`,
+    );
+  return user;
 }
 
 /**

@@ -2,6 +2,7 @@ import { logPathProblem, mountDirectory } from "../logs/patterns.js";
 import { SCRATCH_MOUNT, STACK_MOUNT_DIR } from "../naming.js";
 import { printable } from "../user-text.js";
 import { fileUrlPath } from "./fields.js";
+import { HYGIENE_RULES } from "./hygiene-checks.js";
 import type { ModelIssue } from "./resolve.js";
 import type { PlatformInput } from "./schema.js";
 import { smokeRules } from "./smoke-checks.js";
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   { reads: ["collections", "databases", "backups"], check: collectionsRules },
   { reads: ["policy"], check: waiverRules },
   { reads: ["environment", "services", "smokeChecks", "smokeFlows"], check: smokeRules },
+  ...HYGIENE_RULES,
 ];
 
 /**
@@ -339,7 +341,7 @@ export function backupMountRules(input: PlatformInput): ModelIssue[] {
 }
 
 /** The directories of every guardia job's pod that `dir` would cover or sit inside. */
-function overJobMounts(dir: string): string[] {
+export function overJobMounts(dir: string): string[] {
   const within = (x: string, y: string) => x === y || x.startsWith(`${y}/`);
   return [STACK_MOUNT_DIR, SCRATCH_MOUNT].filter((r) => within(dir, r) || within(r, dir));
 }

@@ -96,6 +96,20 @@ export const REPEAT_INTERVAL = { P1: "15m", P2: "1h", P3: "4h", P4: "24h" } as c
 /** MIRA operations guide, Backup y Recovery, Backups Diarios: daily at 2 AM, kept 30 days. */
 export const COLLECTIONS_EXPORT = { cron: "0 2 * * *", keepDays: 30 } as const;
 
+/**
+ * Token rotation (logistics support plan, Mantenimiento preventivo: "tokens inactivos se roten
+ * según políticas de TI", reviewed weekly like the rest of the preventive maintenance). The cap
+ * stops a policy written wrong, or a clock gone wrong, from logging out most users at once.
+ */
+export const TOKEN_ROTATION = { maxFraction: 0.2, maxCount: 100, cron: "0 4 * * 1" } as const;
+
+/**
+ * Orphaned media files (logistics support plan, Mantenimiento preventivo: "limpieza de archivos
+ * huérfanos en media/"): a day of grace for uploads whose row is not committed yet, a month in
+ * quarantine before anything is deleted, and a nightly run after the backups.
+ */
+export const MEDIA_CLEANUP = { grace: "24h", quarantine: "30d", cron: "30 3 * * *" } as const;
+
 /** Defaults that are the same in every environment. */
 export const DEFAULTS = {
   runtime: "kubernetes",

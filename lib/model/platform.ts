@@ -23,6 +23,7 @@ export interface Platform {
   readonly monitoring: Monitoring;
   readonly collections: Collections | undefined;
   readonly tokens: TokenPolicy | undefined;
+  readonly media: MediaCleanup | undefined;
   readonly jobs: Jobs;
   readonly aws: Aws | undefined;
 }
@@ -78,6 +79,8 @@ export interface Database {
   readonly usedBy: readonly string[];
   readonly criticalTables: readonly string[];
   readonly exporterJob: string | undefined;
+  /** Two login roles the application alternates between; absent: it logs in as `user`. */
+  readonly users?: readonly [string, string];
   readonly rto: Duration | undefined;
   readonly smokeQueries: readonly SmokeQuery[];
 }
@@ -143,6 +146,8 @@ export interface LogFiles {
   readonly compressAfterDays: number;
   readonly deleteAfterDays: number;
   readonly claim: string | undefined;
+  /** What the entry's files may take together, as written; absent: derived (`logSizeCapBytes`). */
+  readonly sizeCap?: string;
 }
 
 export interface ExternalDependency {
@@ -196,6 +201,32 @@ export interface CollectionsExport {
 export interface TokenPolicy {
   readonly service: string;
   readonly maxAgeDays: number;
+  /** Days without a login after which a user's token goes; undefined: age only. */
+  readonly inactiveDays: number | undefined;
+  readonly maxFraction: number;
+  readonly maxCount: number;
+  /** The databases[].name holding authtoken_token. */
+  readonly database: string;
+  /** The weekly CronJob; undefined: turned off. */
+  readonly cron: CronSchedule | undefined;
+}
+
+export interface MediaReference {
+  readonly table: string;
+  readonly column: string;
+}
+
+export interface MediaCleanup {
+  /** Absolute MEDIA_ROOT. */
+  readonly root: string;
+  readonly references: readonly MediaReference[];
+  readonly djangoService: string | undefined;
+  /** The databases[].name holding the references. */
+  readonly database: string;
+  readonly grace: Duration;
+  readonly quarantine: Duration;
+  readonly claim: string | undefined;
+  readonly cron: CronSchedule;
 }
 
 export interface Jobs {

@@ -14,6 +14,7 @@ import {
 } from "./defaults.js";
 import { Duration } from "./duration.js";
 import { fileUrlPath, type Priority } from "./fields.js";
+import { resolveMedia, resolveTokens } from "./resolve-hygiene.js";
 import type {
   Alerting,
   Backups,
@@ -61,18 +62,15 @@ export function resolvePlatform(input: PlatformInput): Platform {
       compressAfterDays: log.compressAfterDays ?? defaults.logs.compressAfterDays,
       deleteAfterDays: log.deleteAfterDays ?? defaults.logs.deleteAfterDays,
       claim: log.claim,
+      ...(log.sizeCap !== undefined && { sizeCap: log.sizeCap }),
     })),
     externalDependencies: (input.externalDependencies ?? []).map(resolveDependency),
     smoke: resolveSmoke(input),
     alerting: resolveAlerting(input),
     monitoring: resolveMonitoring(input),
     collections: resolveCollections(input),
-    tokens: input.tokens
-      ? {
-          service: input.tokens.service,
-          maxAgeDays: input.tokens.maxAgeDays ?? defaults.tokenMaxAgeDays,
-        }
-      : undefined,
+    tokens: resolveTokens(input, defaults.tokenMaxAgeDays),
+    media: resolveMedia(input),
     jobs: {
       image: input.jobs?.image ?? `${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`,
       timeZone: input.jobs?.timeZone ?? DEFAULTS.timeZone,

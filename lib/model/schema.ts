@@ -112,6 +112,16 @@ const service = strictObject({
   local: localProcess.optional(),
 });
 
+/** A PostgreSQL table (optionally schema-qualified) or column name, as guardia quotes it in SQL. */
+const sqlTable = line.regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, {
+  error: (issue) =>
+    `expected a table name such as forms_answer or app.forms_answer, got ${quoted(issue.input)}`,
+});
+const sqlName = line.regex(/^[A-Za-z_][\w$]*$/, {
+  error: (issue) =>
+    `expected a PostgreSQL name (letters, digits, _ and $), got ${quoted(issue.input)}`,
+});
+
 const smokeQuery = strictObject({
   /** Named in the plan and the report ("recent cases"). */
   name: line.min(1),
@@ -139,12 +149,19 @@ const database = strictObject({
   /** Prometheus job of the postgres_exporter that scrapes this database, for the database-down alert. */
   exporterJob: line.optional(),
   /**
-   * Recovery time objective ("30m", "2h"): restore-db and the restore drill report their measured
-   * time against it, and an alert fires when a drill takes longer.
+   * Recovery time objective ("30m", "2h"): restore-db reports its measured time against it.
    */
   rto: duration.optional(),
   /** Queries a restored copy must answer with at least one row before restore-db swaps it in. */
   smokeQueries: z.array(smokeQuery).optional(),
+  /**
+   * Two login roles the application alternates between: rotate-db-password gives the idle one a
+   * new password and switches the Secret to it, so no login fails during the rollout. Both are
+   * members of `user`, the owner of every object (with CREATEROLE, which its members use through
+   * SET ROLE to change each other's password). `passwordSecret`'s Secret then names the active
+   * one under the key `username`, beside its password.
+   */
+  users: z.tuple([sqlName, sqlName]).optional(),
 });
 
 const schedule = strictObject({
@@ -238,6 +255,15 @@ const logFiles = strictObject({
   deleteAfterDays: positiveInt("deleteAfterDays").optional(),
   /** PersistentVolumeClaim that holds the files, for the in-cluster rotation job. */
   claim: dnsLabel.optional(),
+  /**
+   * What the entry's files may take together; the log-growth alert fires when the claim's used
+   * bytes, at the rate of the last day, will pass it within 4 days.
+   * @default derived: maxSize × (deleteAfterDays + 1) × the number of paths (what rotation keeps)
+   */
+  sizeCap: z
+    .string()
+    .regex(/^\d+[kMG]$/, { error: 'expected a size like "5G"' })
+    .optional(),
 });
 
 /** Superseded by `smokeFlows`: each check runs as a flow of one GET step. */
@@ -490,6 +516,46 @@ const tokens = strictObject({
   service: dnsLabel,
   /** Rotate tokens older than this. @default by environment: dev 365, testing 180, staging 90, prod 90 */
   maxAgeDays: positiveInt("maxAgeDays").optional(),
+  /** Also revoke the tokens of users with no login for this many days (auth_user.last_login, else date_joined). @default none (age only) */
+  inactiveDays: positiveInt("inactiveDays").optional(),
+  /** A run that would delete more than this fraction of all tokens (and more than 5) refuses without --allow-over-cap. @default 0.2 */
+  maxFraction: ratio.optional(),
+  /** A run that would delete more than this many tokens refuses without --allow-over-cap. @default 100 */
+  maxCount: positiveInt("maxCount").optional(),
+  /** The databases[].name that holds authtoken_token and auth_user. @default derived: the database whose usedBy names the service, else the stack's only database */
+  database: dnsLabel.optional(),
+  /** When the rotate-tokens CronJob applies the policy; null turns it off. @default "0 4 * * 1" (weekly, Monday 04:00) */
+  cron: cron.nullable().optional(),
+});
+
+const mediaReference = strictObject({
+  /** Table holding file paths relative to the media root (a Django model's table). */
+  table: sqlTable,
+  /** Its column with the paths (a FileField or ImageField). */
+  column: sqlName,
+});
+
+/**
+ * Orphaned files under Django's MEDIA_ROOT (logistics support plan, Mantenimiento preventivo):
+ * which files are referenced comes from the database, never from their names.
+ */
+const media = strictObject({
+  /** MEDIA_ROOT as the service sees it; the cleanup job mounts `claim` here. */
+  root: line.startsWith("/", { error: "the media root must be an absolute path" }),
+  /** Tables and columns that hold file paths; the CronJob reads only these. */
+  references: z.array(mediaReference).optional(),
+  /** Service whose manage.py lists every FileField and ImageField (its `diagnostics.django`). */
+  djangoService: dnsLabel.optional(),
+  /** The databases[].name holding the references. @default derived: the database whose usedBy names djangoService, else the stack's only database */
+  database: dnsLabel.optional(),
+  /** Files younger than this are never candidates (an upload whose row is not committed yet). @default "24h" */
+  grace: duration.optional(),
+  /** How long quarantined files wait before they are deleted. @default "30d" */
+  quarantine: duration.optional(),
+  /** PersistentVolumeClaim holding the media root, for the cleanup CronJob. */
+  claim: dnsLabel.optional(),
+  /** When the cleanup-media CronJob runs. @default "30 3 * * *" (daily, 03:30) */
+  cron: cron.optional(),
 });
 
 const jobs = strictObject({
@@ -564,6 +630,8 @@ export const platformInput = strictObject({
   monitoring: monitoring.optional(),
   collections: collections.optional(),
   tokens: tokens.optional(),
+  /** Orphaned files under the media root (cleanup-media). */
+  media: media.optional(),
   jobs: jobs.optional(),
   aws: aws.optional(),
   /** Waivers of guardia's policy rules (`guardia policy`). */

@@ -1,6 +1,7 @@
 import { Duration, type Platform, type Priority } from "../model/index.js";
 import type { BackupJob } from "../backup/job-names.js";
 import { backupAlerts } from "./alerts/backups.js";
+import { choreAlerts } from "./alerts/chores.js";
 import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
@@ -88,6 +89,7 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...databaseAlerts(ctx),
     ...backupAlerts(ctx),
     ...smokeAlerts(ctx),
+    ...choreAlerts(ctx),
     ...clusterAlerts(ctx),
   ];
 }

@@ -19,6 +19,7 @@ import { Duration } from "../model/index.js";
  * | backup too old `for`          | 5 i                  | 5m |
  * | backup/drill job failed `for` | 15 i                 | 15m: a retried pod may still succeed |
  * | volume filling window, `for`  | 360 i, 60 i          | 6h, 1h (kube-prometheus' values) |
+ * | log growth window, `for`      | 1440 i, 60 i         | 1d (spans a daily rotation), 1h |
  * | Alertmanager group_wait       | min(30s, i / 2)      | 30s |
  * | Alertmanager group_interval   | min(5m, 5 i)         | 5m |
  * | watchdog heartbeat            | min(1m, max(2s, i))  | 1m (alertmanager-config.ts) |
@@ -40,6 +41,8 @@ export interface AlertTiming {
   readonly jobFailedFor: Duration;
   readonly volumeWindow: Duration;
   readonly volumeFor: Duration;
+  readonly logGrowthWindow: Duration;
+  readonly logGrowthFor: Duration;
   readonly groupWait: Duration;
   readonly groupInterval: Duration;
   /** How often the always-firing watchdog reaches the dead man's switch. */
@@ -71,6 +74,8 @@ export function alertTiming(probeInterval: Duration): AlertTiming {
     jobFailedFor: d(15),
     volumeWindow: d(360),
     volumeFor: d(60),
+    logGrowthWindow: d(1440),
+    logGrowthFor: d(60),
     groupWait: Duration.ofSeconds(Math.max(1, Math.min(30, Math.floor(i / 2)))),
     groupInterval: Duration.ofSeconds(Math.min(300, 5 * i)),
     heartbeatInterval: Duration.ofSeconds(Math.min(60, Math.max(2, i))),

@@ -34,6 +34,8 @@ export interface AuditRecord {
     status: string;
     startedAt: string | undefined;
     durationMs: number;
+    /** The step's one line ("deleted the tokens of 3 user(s): ids 4, 9, 12"). */
+    summary: string | undefined;
     commands: readonly Pick<CommandRecord, "command" | "notes" | "code">[];
     /** The API calls it planned (and sent), as the plan printed them. */
     calls?: readonly string[];
@@ -69,6 +71,7 @@ export function toAuditRecord(run: RunRecord): AuditRecord {
       status: s.status,
       startedAt: s.startedAt,
       durationMs: s.durationMs,
+      summary: s.summary,
       commands: s.commands.map(({ command, notes, code }) => ({ command, notes, code })),
       ...(s.action?.call && { calls: s.action.call.split("\n") }),
       error: s.error,

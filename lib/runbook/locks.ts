@@ -76,6 +76,15 @@ export function scratchLockName(scratch: string): string {
   return `scratch-${scratch}`;
 }
 
+/**
+ * A stack's media cleanup, on the server of the database that holds the references: wherever the
+ * run happens (the CronJob's pod, an operator's shell in another pod), they all see it.
+ */
+export function mediaLock(platform: Platform, database: Database): LockSpec {
+  const name = `media-${platform.name}-${platform.environment}`;
+  return { kind: "postgres", name, database, mode: "exclusive" };
+}
+
 /** A workload of a cluster stack (a restart), as a Lease in the stack's namespace. */
 export function workloadLock(platform: Platform, workload: Workload): LockSpec {
   const name = `${platform.name}-${workload.name}`;

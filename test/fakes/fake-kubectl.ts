@@ -39,6 +39,10 @@ export interface FakeKubectl {
   holdLease(name: string, holderIdentity: string, acquireTime?: string): void;
   /** The Lease's current holder; undefined when it is free or does not exist. */
   leaseHolder(name: string): string | undefined;
+  /** Creates a Secret (plain values) that `get secret` and `patch secret` then work on. */
+  plantSecret(name: string, data: Readonly<Record<string, string>>): void;
+  /** A planted Secret's values now, decoded; undefined when there is none. */
+  secretData(name: string): Record<string, string> | undefined;
   cleanup(): void;
 }
 
@@ -81,6 +85,22 @@ export function installFakeKubectl(): FakeKubectl {
         spec?: { holderIdentity?: string | null };
       };
       return lease.spec?.holderIdentity ?? undefined;
+    },
+    plantSecret: (name, data) => {
+      mkdirSync(path.join(dir, "secrets"), { recursive: true });
+      const encoded = Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")]);
+      const secret = { kind: "Secret", metadata: { name }, data: Object.fromEntries(encoded) };
+      writeFileSync(path.join(dir, "secrets", `${name}.json`), JSON.stringify(secret));
+    },
+    secretData: (name) => {
+      const file = path.join(dir, "secrets", `${name}.json`);
+      if (!existsSync(file)) return undefined;
+      const { data } = JSON.parse(readFileSync(file, "utf8")) as { data: Record<string, string> };
+      const decoded = Object.entries(data).map(([k, v]) => [
+        k,
+        Buffer.from(v, "base64").toString(),
+      ]);
+      return Object.fromEntries(decoded);
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

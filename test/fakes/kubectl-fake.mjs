@@ -15,6 +15,7 @@ import {
   mkdirSync,
 } from "node:fs";
 import path from "node:path";
+import { secretAnswer } from "./kubectl-fake-secrets.mjs";
 
 const dir = process.env.FAKE_KUBECTL_DIR;
 if (!dir) {
@@ -22,7 +23,10 @@ if (!dir) {
   process.exit(2);
 }
 const argv = process.argv.slice(2);
-const stdin = argv.includes("-") ? readFileSync(0, "utf8") : undefined;
+const stdin =
+  argv.includes("-") || argv.includes("--patch-file=/dev/stdin")
+    ? readFileSync(0, "utf8")
+    : undefined;
 appendFileSync(
   path.join(dir, "calls.jsonl"),
   `${JSON.stringify({ argv, stdin, time: Date.now() })}\n`,
@@ -116,7 +120,9 @@ const leaseAnswer = serialized(() => {
     return undefined;
   }
 });
+const secret = leaseAnswer ? undefined : secretAnswer(dir, args, stdin);
 if (leaseAnswer) answer(leaseAnswer);
+else if (secret) answer(secret);
 else scripted();
 
 function scripted() {

@@ -9,6 +9,8 @@ import {
   type Environment,
   type Platform,
 } from "../../lib/model/index.js";
+import { maxSizeBytes } from "../../lib/logs/logrotate-config.js";
+import { logSizeCapBytes } from "../../lib/model/resolve-hygiene.js";
 import { GUARDIA_VERSION } from "../../lib/version.js";
 import { repoRoot } from "../harness/tools.js";
 
@@ -92,6 +94,7 @@ const SECTIONS: Record<string, (p: Platform) => unknown> = {
   collections: (p) => p.collections,
   collectionsExport: (p) => p.collections!.export,
   tokens: (p) => p.tokens,
+  media: (p) => p.media,
   jobs: (p) => p.jobs,
   platformInput: (p) => p,
 };
@@ -167,6 +170,7 @@ function fixture(environment: Environment, extra: object = {}): Platform {
     },
     collections: { apiUrl: "https://shop.example.org/api", tokenSecret: secret },
     tokens: { service: "web" },
+    media: { root: "/srv/media", references: [{ table: "answers", column: "file" }] },
     ...extra,
   });
   if (!platform) throw new Error(`fixture invalid: ${JSON.stringify(issues)}`);
@@ -300,6 +304,37 @@ const DERIVED: Record<string, (environment: Environment) => void> = {
       const withoutBackups = fixture(environment, { backups: undefined });
       expect(withoutBackups.collections!.export).toBeUndefined();
     }
+  },
+  "logFiles.sizeCap": (environment) => {
+    const entry = fixture(environment).logs[0]!;
+    const { maxSize, deleteAfterDays } = entry;
+    expect(logSizeCapBytes(entry)).toBe(maxSizeBytes(maxSize) * (deleteAfterDays + 1));
+    const two = fixture(environment, { logs: [{ name: "a", paths: ["/l/a.log", "/l/b.log"] }] });
+    expect(logSizeCapBytes(two.logs[0]!)).toBe(2 * logSizeCapBytes(entry));
+  },
+  "tokens.database": (environment) => {
+    expect(fixture(environment).tokens!.database).toBe("db");
+    const [db] = fixture(environment).databases;
+    const two = fixture(environment, {
+      databases: [
+        { ...db, name: "other", passwordSecret: { name: "s", key: "k" } },
+        { ...db, name: "tokens", usedBy: ["web"], passwordSecret: { name: "s", key: "k" } },
+      ],
+      media: { root: "/srv/media", djangoService: "web" },
+    });
+    expect(two.tokens!.database).toBe("tokens");
+  },
+  "media.database": (environment) => {
+    expect(fixture(environment).media!.database).toBe("db");
+    const [db] = fixture(environment).databases;
+    const two = fixture(environment, {
+      databases: [
+        { ...db, name: "other", passwordSecret: { name: "s", key: "k" } },
+        { ...db, name: "files", usedBy: ["web"], passwordSecret: { name: "s", key: "k" } },
+      ],
+      media: { root: "/srv/media", djangoService: "web" },
+    });
+    expect(two.media!.database).toBe("files");
   },
   "jobs.image": (environment) => {
     expect(fixture(environment).jobs.image).toBe(`${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`);

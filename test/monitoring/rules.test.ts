@@ -35,6 +35,7 @@ const RUNBOOKS = [
   "export-collections",
   "recreate-collection",
   "rotate-tokens",
+  "rotate-logs",
   "maintenance-window",
   "incident",
   "smoke",
@@ -185,6 +186,7 @@ describe("the alert contract", () => {
       ["BackupJobFailed", "mira/weekly/mira-backup-mira-weekly", "P2", 900],
       ["RestoreDrillFailed", "mira/restore-drill/mira-restore-drill-mira", "P3", 900],
       ["SmokeFlowsFailing", "mira-smoke", "P2", 60],
+      ["LogsGrowingPastCap", "mira", "P3", 3600],
       ["VolumeFillingUp", "", "P3", 3600],
       ["GuardiaWatchdog", "", "P4", 0],
     ]);

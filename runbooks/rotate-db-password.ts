@@ -1,0 +1,401 @@
+import { z } from "zod";
+import { ACTIVE_LOGIN_KEY, withPgClient, type PgTarget } from "../lib/adapters/postgres.js";
+import { probeUrl } from "../lib/checks/http-probe.js";
+import {
+  alterRolePassword,
+  alterRoleText,
+  newPassword,
+  quoteIdent,
+  scramVerifier,
+} from "../lib/db-password/scram.js";
+import {
+  changeText,
+  patchCommand,
+  patchSecret,
+  readSecretData,
+  type SecretChange,
+} from "../lib/db-password/secret-patch.js";
+import { RefusedError, UsageError } from "../lib/errors.js";
+import type { Database, Workload } from "../lib/model/index.js";
+import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { databaseLock } from "../lib/runbook/locks.js";
+import type { Secret } from "../lib/secret.js";
+
+const params = z.object({
+  database: z.string().describe("database whose password to rotate (a databases[].name)"),
+  timeout: z.number().int().positive().default(300).describe("seconds to wait for each rollout"),
+});
+
+type Params = z.infer<typeof params>;
+
+/** Where the Secret keeps the values it had until the run ends: `<key>-previous`. */
+const PREVIOUS = "-previous";
+
+/** What the steps found and did. */
+interface Facts {
+  /** The login role in use when the run started, and its password. */
+  login?: string;
+  old?: Secret;
+  /** The role that gets the new password: the same one, or the idle one of two. */
+  target?: string;
+  fresh?: Secret;
+  changedAt?: Date;
+  restarted: boolean;
+  done: string[];
+}
+
+export default defineRunbook({
+  name: "rotate-db-password",
+  summary:
+    "Give a database's login role a new password, in PostgreSQL and its Secret, and roll the apps",
+  description: `
+The logistics support plan, Mantenimiento preventivo (credenciales rotadas según políticas de TI),
+for a database's password. guardia makes a random password and computes its SCRAM-SHA-256
+verifier itself, so \`ALTER ROLE\` carries no plaintext and no server log can show it; the
+Secret is changed with a merge patch kubectl reads from stdin, never from its arguments. The
+value the Secret had stays under \`<key>-previous\` until the run ends. Then every workload of
+the database's usedBy services is restarted and waited for, their health endpoints checked, and
+pg_stat_activity must show no session of the role from before the change (a client nobody
+declared would fail at its next login). Any failure puts the old password back in PostgreSQL
+and in the Secret, and restarts the workloads again. With \`users: [a, b]\` (two login roles,
+members of the owner role \`user\`), the idle one gets the new password and the Secret switches
+to it: the running pods keep logging in as the other, so no login fails during the rollout.`,
+  outline: [
+    "Read the Secret; log in with it; refuse when a previous run left `<key>-previous`",
+    "Keep the current value under `<key>-previous`",
+    "ALTER ROLE ... PASSWORD '<SCRAM verifier>' (two roles: the idle one, before the Secret switches to it)",
+    "Patch the Secret (values on kubectl's stdin)",
+    "kubectl rollout restart + rollout status of every usedBy workload",
+    "Health-check the usedBy services; pg_stat_activity: no session of the role from before",
+    "Remove `<key>-previous`",
+  ],
+  manual: [
+    "logistics support plan, Mantenimiento preventivo (credenciales rotadas según políticas de TI)",
+  ],
+  onFailure:
+    "A failure at any step puts the old password back: PostgreSQL's role first, then the Secret, then the workloads are restarted again. If that rollback itself fails, the report says which part did not come back; the old value is still in the Secret under `<key>-previous` (kubectl get secret <name> -o jsonpath='{.data.<key>-previous}' | base64 -d) and the new one under `<key>`. With two login roles, the role in use before the run keeps its password throughout: pointing the Secret back at it is the whole rollback.",
+  params,
+  plan: (ctx) => {
+    if (ctx.platform.runtime !== "kubernetes")
+      throw new UsageError(
+        "rotate-db-password changes the database's Kubernetes Secret: this stack runs locally (change its password by hand)",
+      );
+    const database = ctx.database(ctx.params.database);
+    if (!database.passwordSecret)
+      throw new UsageError(`--database: ${database.name} has no passwordSecret to rotate`);
+    const workloads = database.usedBy.map((name) => {
+      const service = ctx.service(name);
+      if (!service.workload)
+        throw new UsageError(
+          `service ${name} uses database ${database.name} but has no \`workload\` to restart onto the new password`,
+        );
+      return service.workload;
+    });
+    const facts: Facts = { restarted: false, done: [] };
+    return {
+      steps: steps(ctx, database, workloads, facts),
+      lock: databaseLock(ctx.platform, database, "exclusive"),
+      confirmTarget: database.database,
+      result: () => ({
+        database: database.name,
+        role: facts.target,
+        previousLogin: facts.login,
+        changedAt: facts.changedAt?.toISOString(),
+        restarted: facts.restarted ? workloads.map((w) => w.ref) : [],
+        done: facts.done,
+      }),
+    };
+  },
+});
+
+function steps(
+  ctx: RunContext<Params>,
+  database: Database,
+  workloads: readonly Workload[],
+  facts: Facts,
+): Step[] {
+  const twoRoles = database.users !== undefined;
+  const [keep, secret, alter] = [
+    keepStep(ctx, database, facts),
+    secretStep(ctx, database, workloads, facts),
+    alterStep(database, facts),
+  ];
+  // One role: the Secret first, so a rollback puts PostgreSQL back before the pods restart onto
+  // the old value. Two roles: the idle role must have its password before the Secret names it.
+  const changes = twoRoles ? [keep, alter, secret] : [keep, secret, alter];
+  return [
+    readStep(ctx, database, facts),
+    ...changes,
+    restartStep(ctx, workloads, facts),
+    healthStep(ctx, database),
+    sessionsStep(database, facts),
+    dropPreviousStep(ctx, database, facts),
+  ];
+}
+
+function target(database: Database, user: string, password: Secret | undefined): PgTarget {
+  return { database: { ...database, user }, password };
+}
+
+function readStep(ctx: RunContext<Params>, database: Database, facts: Facts): Step {
+  const ref = database.passwordSecret!;
+  return {
+    title: `Read Secret ${ref.name} and log in to ${database.name} with it`,
+    kind: "read",
+    run: async (step) => {
+      const data = await readSecretData(step.kubectl, ref.name, [ACTIVE_LOGIN_KEY]);
+      const leftover = Object.keys(data.secrets).find((k) => k.endsWith(PREVIOUS));
+      if (leftover)
+        throw new RefusedError(
+          `Secret ${ref.name} still has key ${leftover}: a previous rotation did not finish. Check which value PostgreSQL accepts, put it under ${ref.key}, remove ${leftover}, then run again`,
+        );
+      facts.old = data.secrets[ref.key];
+      if (!facts.old) throw new Error(`Secret ${ref.name} has no key "${ref.key}"`);
+      facts.login = database.users ? data.plain[ACTIVE_LOGIN_KEY] : database.user;
+      if (!facts.login || (database.users && !database.users.includes(facts.login)))
+        throw new Error(
+          `Secret ${ref.name}'s ${ACTIVE_LOGIN_KEY} should name one of ${database.users!.join(", ")}`,
+        );
+      facts.target = database.users?.find((u) => u !== facts.login) ?? facts.login;
+      const encryption = await withPgClient(target(database, facts.login, facts.old), async (c) => {
+        const { rows } = await c.query<{ v: string }>(
+          "SELECT current_setting('password_encryption') AS v",
+        );
+        return rows[0]!.v;
+      });
+      const idle =
+        facts.target === facts.login ? "" : `; role ${facts.target} (idle) gets the new password`;
+      return {
+        summary: `${facts.login} logs in with the Secret's ${ref.key}${idle}; password_encryption ${encryption}`,
+      };
+    },
+  };
+}
+
+function keepStep(ctx: RunContext<Params>, database: Database, facts: Facts): Step {
+  const ref = database.passwordSecret!;
+  const command = patchCommand(ctx.kubectl, ref.name);
+  const keep = (): SecretChange => ({
+    [`${ref.key}${PREVIOUS}`]: facts.old ?? null,
+    ...(database.users && { [`${ACTIVE_LOGIN_KEY}${PREVIOUS}`]: facts.login ?? null }),
+  });
+  const drop = (): SecretChange => Object.fromEntries(Object.keys(keep()).map((k) => [k, null]));
+  return {
+    title: `Keep the current value in Secret ${ref.name} under ${ref.key}${PREVIOUS}`,
+    kind: "change",
+    action: () => ({ command, target: { secret: ref.name, keys: changeText(keep()) } }),
+    run: async (step) => {
+      await patchSecret(step.exec, command, keep());
+      return { summary: `kept: ${changeText(keep())}` };
+    },
+    rollback: {
+      action: () => ({ command, target: { secret: ref.name, keys: changeText(drop()) } }),
+      run: (step) => patchSecret(step.exec, command, drop()),
+    },
+  };
+}
+
+function alterStep(database: Database, facts: Facts): Step {
+  const owner = database.users ? database.user : undefined;
+  const sql = (role: string) =>
+    `${owner ? `SET ROLE ${quoteIdent(owner)}; ` : ""}${alterRoleText(role)}`;
+  // One role: it changes its own password. Two: the active login, as the owner role (CREATEROLE),
+  // changes the idle one's.
+  const alter = async (login: string, password: Secret, role: string, value: Secret) =>
+    withPgClient(target(database, login, password), async (c) => {
+      if (owner) await c.query(`SET ROLE ${quoteIdent(owner)}`);
+      await c.query(alterRolePassword(role, scramVerifier(value)));
+    });
+  return {
+    title: `Set a new password for ${database.users ? "the idle login role" : `role ${database.user}`} in ${database.name}`,
+    kind: "change",
+    action: () => ({
+      call: sql(facts.target ?? "<role>"),
+      target: { database: `${database.host}:${database.port}/${database.database}` },
+    }),
+    run: async () => {
+      facts.fresh ??= newPassword(`new password of role ${facts.target}`);
+      facts.changedAt = await withPgClient(target(database, facts.login!, facts.old), async (c) => {
+        const { rows } = await c.query<{ now: Date }>("SELECT clock_timestamp() AS now");
+        return rows[0]!.now;
+      });
+      await alter(facts.login!, facts.old!, facts.target!, facts.fresh);
+      facts.done.push(`password of ${facts.target} changed`);
+      await withPgClient(target(database, facts.target!, facts.fresh), (c) => c.query("SELECT 1"));
+      return { summary: `${facts.target} logs in with the new password` };
+    },
+    // Two roles: the idle role's password was nobody's; the active one never changed.
+    ...(!owner && {
+      rollback: {
+        action: () => ({ call: `${alterRoleText(facts.target!)} (the old password again)` }),
+        run: () => alter(facts.target!, facts.fresh!, facts.target!, facts.old!),
+      },
+    }),
+  };
+}
+
+function secretStep(
+  ctx: RunContext<Params>,
+  database: Database,
+  workloads: readonly Workload[],
+  facts: Facts,
+): Step {
+  const ref = database.passwordSecret!;
+  const command = patchCommand(ctx.kubectl, ref.name);
+  const change = (password: Secret | undefined, login: string | undefined): SecretChange => ({
+    [ref.key]: password ?? null,
+    ...(database.users && { [ACTIVE_LOGIN_KEY]: login ?? null }),
+  });
+  const setKeys = changeText(
+    Object.fromEntries(Object.keys(change(undefined, undefined)).map((k) => [k, k])),
+  );
+  return {
+    title: `Put the new password${database.users ? " and role" : ""} in Secret ${ref.name}`,
+    kind: "change",
+    action: () => ({
+      command,
+      target: { secret: ref.name, keys: setKeys },
+    }),
+    run: async (step) => {
+      facts.fresh ??= newPassword(`new password of role ${facts.target}`);
+      await patchSecret(step.exec, command, change(facts.fresh, facts.target));
+      facts.done.push(`Secret ${ref.name} changed`);
+      return { summary: `Secret ${ref.name}: ${setKeys}` };
+    },
+    rollback: {
+      action: () => ({
+        command,
+        target: {
+          secret: ref.name,
+          keys: `${changeText(change(facts.old, facts.login))} (the old values)`,
+        },
+      }),
+      run: async (step) => {
+        await patchSecret(step.exec, command, change(facts.old, facts.login));
+        if (!facts.restarted) return;
+        for (const w of workloads) await rollout(step, w, ctx.params.timeout);
+      },
+    },
+  };
+}
+
+async function rollout(step: RunContext, workload: Workload, timeout: number): Promise<string> {
+  await step.kubectl.run(["rollout", "restart", workload.ref]);
+  const status = await step.kubectl.run([
+    "rollout",
+    "status",
+    workload.ref,
+    `--timeout=${timeout}s`,
+  ]);
+  return status.stdout.trim().split("\n").at(-1) ?? "";
+}
+
+function restartStep(ctx: RunContext<Params>, workloads: readonly Workload[], facts: Facts): Step {
+  const { timeout } = ctx.params;
+  return {
+    title: `Restart ${workloads.map((w) => w.ref).join(", ") || "no workload"} onto the new password`,
+    kind: "change",
+    timeoutMs: workloads.length * (timeout + 30) * 1000 + 60_000,
+    action: () => ({
+      call: workloads
+        .flatMap((w) => [
+          `kubectl rollout restart ${w.ref}`,
+          `kubectl rollout status ${w.ref} --timeout=${timeout}s`,
+        ])
+        .join("\n"),
+      target: { namespace: ctx.platform.namespace },
+    }),
+    run: async (step) => {
+      facts.restarted = true;
+      const lines = [];
+      for (const w of workloads) lines.push(await rollout(step, w, timeout));
+      facts.done.push("workloads restarted");
+      return { summary: lines.join("; ") || "no workload uses this database" };
+    },
+    manualUndo: "the Secret's rollback restarts the workloads again onto the old value",
+  };
+}
+
+function healthStep(ctx: RunContext<Params>, database: Database): Step {
+  const endpoints = database.usedBy.flatMap((name) =>
+    ctx.service(name).health.map((h) => ({ name, h })),
+  );
+  return {
+    title: `Health-check ${database.usedBy.join(", ")}`,
+    kind: "verify",
+    retries: 5,
+    retryDelayMs: 5000,
+    action: () => ({
+      call: endpoints.map(({ h }) => `GET ${h.url}`).join(", ") || "no health endpoints declared",
+    }),
+    run: async (step) => {
+      const results = await Promise.all(
+        endpoints.map(({ name, h }) => probeUrl(name, h, step.signal)),
+      );
+      const failed = results.filter((r) => !r.ok).map((r) => `${r.url}: ${r.detail}`);
+      if (failed.length) throw new Error(failed.join("; "));
+      return {
+        summary: results.map((r) => `${r.url} ${r.detail}`).join(", ") || "no endpoints to check",
+      };
+    },
+  };
+}
+
+/**
+ * Sessions still logged in with the old credentials. guardia's own (this run's lock, another
+ * run's) are left out: each run reads the Secret again when it starts.
+ */
+const OLD_SESSIONS = `
+  SELECT coalesce(nullif(application_name, ''), '?') AS app, coalesce(host(client_addr), 'socket') AS addr,
+         count(*)::int AS n
+    FROM pg_stat_activity
+   WHERE datname = current_database() AND usename = $1 AND backend_start < $2
+     AND application_name NOT LIKE 'guardia%' AND pid <> pg_backend_pid()
+   GROUP BY 1, 2 ORDER BY 1, 2`;
+
+function sessionsStep(database: Database, facts: Facts): Step {
+  return {
+    title: "pg_stat_activity: no session with the old credentials",
+    kind: "verify",
+    // Pods of the old ReplicaSet may take their grace period to close their connections.
+    retries: 6,
+    retryDelayMs: 5000,
+    action: () => ({
+      call: `SELECT ... FROM pg_stat_activity WHERE usename = '${facts.login ?? "<role>"}' AND backend_start < <change>`,
+    }),
+    run: async () => {
+      const rows = await withPgClient(target(database, facts.target!, facts.fresh), async (c) => {
+        const { rows } = await c.query<{ app: string; addr: string; n: number }>(OLD_SESSIONS, [
+          facts.login,
+          // Two roles: the old one keeps working, so any session of it is a client not switched.
+          database.users ? "infinity" : (facts.changedAt ?? new Date()),
+        ]);
+        return rows;
+      });
+      if (rows.length)
+        throw new Error(
+          `sessions of ${facts.login} from before the change remain: ${rows.map((r) => `${r.n} of ${r.app} from ${r.addr}`).join(", ")}; a client not in usedBy still uses the old credentials`,
+        );
+      return { summary: "none: every client logged in again since" };
+    },
+  };
+}
+
+function dropPreviousStep(ctx: RunContext<Params>, database: Database, facts: Facts): Step {
+  const ref = database.passwordSecret!;
+  const command = patchCommand(ctx.kubectl, ref.name);
+  const drop: SecretChange = {
+    [`${ref.key}${PREVIOUS}`]: null,
+    ...(database.users && { [`${ACTIVE_LOGIN_KEY}${PREVIOUS}`]: null }),
+  };
+  return {
+    title: `Remove ${ref.key}${PREVIOUS} from Secret ${ref.name}`,
+    kind: "change",
+    action: () => ({ command, target: { secret: ref.name, keys: changeText(drop) } }),
+    run: async (step) => {
+      await patchSecret(step.exec, command, drop);
+      facts.done.push(`${ref.key}${PREVIOUS} removed`);
+      return { summary: `the rotation of ${facts.target} is complete` };
+    },
+  };
+}
