@@ -15,6 +15,7 @@ export const RUNBOOKS = {
   "recreate-collection": () => import("./recreate-collection.js"),
   "restart-service": () => import("./restart-service.js"),
   "rotate-logs": () => import("./rotate-logs.js"),
+  routine: () => import("./routine.js"),
   "verify-backup": () => import("./verify-backup.js"),
 } as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;
 

@@ -4,6 +4,7 @@ import { printable } from "../user-text.js";
 import { fileUrlPath } from "./fields.js";
 import type { ModelIssue } from "./resolve.js";
 import type { PlatformInput } from "./schema.js";
+import { ROUTINE_RULES } from "./routine-checks.js";
 import { waiverRules } from "./waiver-checks.js";
 
 /**
@@ -61,6 +62,7 @@ export const RULES: readonly Rule[] = [
   { reads: ["runtime", "backups"], check: backupMountRules },
   { reads: ["collections", "databases", "backups"], check: collectionsRules },
   { reads: ["policy"], check: waiverRules },
+  ...ROUTINE_RULES,
 ];
 
 /**

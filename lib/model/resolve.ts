@@ -5,6 +5,7 @@ import {
   DEFAULT_ALERTMANAGER_URL,
   DEFAULT_EXTERNAL_DEPENDENCY,
   DEFAULT_IMAGE_REPOSITORY,
+  DEFAULT_PROMETHEUS_URL,
   DEFAULT_RUNBOOK_BASE_URL,
   DEFAULT_SELECTOR_LABELS,
   DEFAULT_SLO,
@@ -28,6 +29,7 @@ import type {
   SmokeCheck,
   Workload,
 } from "./platform.js";
+import { resolveCelery, resolveDataFreshness, resolveRoutine } from "./resolve-routine.js";
 import type { PlatformInput } from "./schema.js";
 
 /** A problem found in a stack, at a path inside `guardia:platform`. */
@@ -73,6 +75,9 @@ export function resolvePlatform(input: PlatformInput): Platform {
           maxAgeDays: input.tokens.maxAgeDays ?? defaults.tokenMaxAgeDays,
         }
       : undefined,
+    routine: resolveRoutine(input),
+    celery: resolveCelery(input),
+    dataFreshness: resolveDataFreshness(input),
     jobs: {
       image: input.jobs?.image ?? `${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`,
       timeZone: input.jobs?.timeZone ?? DEFAULTS.timeZone,
@@ -279,6 +284,7 @@ function resolveMonitoring(input: PlatformInput): Platform["monitoring"] {
         : DEFAULTS.sharedBlackboxExporterAddress),
     selectorLabels: given.selectorLabels ?? DEFAULT_SELECTOR_LABELS,
     alertmanagerUrl: given.alertmanagerUrl ?? DEFAULT_ALERTMANAGER_URL,
+    prometheusUrl: given.prometheusUrl ?? DEFAULT_PROMETHEUS_URL,
     runbookBaseUrl: (given.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),
     externalUptimeChecks:
       given.externalUptimeChecks ?? (defaults.externalUptimeChecks && input.aws !== undefined),
