@@ -9,7 +9,9 @@ import {
 } from "./backup/index.js";
 import { Foundation } from "./foundation.js";
 import { logRotationFor } from "./log-rotation.js";
+import { exportersFor } from "./exporters.js";
 import { Monitoring } from "./monitoring/index.js";
+import { routineFor } from "./routine.js";
 
 /**
  * Composes one stack: one component per capability, all reading the same resolved model.
@@ -30,6 +32,8 @@ export function composeStack(
   const databaseBackups = databaseBackupsFor(platform, foundation, backupStorage);
   const collectionsExport = collectionsExportFor(platform, foundation, backupStorage);
   const logRotation = logRotationFor(platform, foundation);
+  const routine = routineFor(platform, foundation, backupStorage?.access);
+  exportersFor(platform);
   const monitoring = new Monitoring(`${platform.name}-monitoring`, {
     platform,
     stack: pulumi.getStack(),
@@ -41,6 +45,7 @@ export function composeStack(
     ...backupOutputs(backupStorage, databaseBackups),
     ...(collectionsExport && { collectionsExportCronJob: collectionsExport.cronJobName }),
     ...(logRotation && { logRotationCronJobs: pulumi.all(logRotation.cronJobNames) }),
+    ...(routine && { routineCronJobs: pulumi.all(routine.cronJobNames) }),
     ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };
 }

@@ -27,7 +27,10 @@ export type Component =
   | "monitoring"
   | "alerting"
   | "log-rotation"
-  | "blackbox-exporter";
+  | "blackbox-exporter"
+  | "routine"
+  | "postgres-exporter"
+  | "redis-exporter";
 
 export function standardLabels(platform: Platform, component: Component): Record<string, string> {
   return {

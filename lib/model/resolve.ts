@@ -183,7 +183,12 @@ function resolveService(svc: ServiceInput): Service {
 
 function isPublicUrl(url: string): boolean {
   const { protocol, hostname } = new URL(url);
-  return protocol === "https:" && !CLUSTER_HOST.test(hostname);
+  return protocol === "https:" && !isClusterHost(hostname);
+}
+
+/** A host inside the cluster or on this machine: a Service name, localhost, a loopback address. */
+export function isClusterHost(host: string): boolean {
+  return CLUSTER_HOST.test(host);
 }
 
 function resolveBackups(input: PlatformInput, backups: BackupsInput): Backups {

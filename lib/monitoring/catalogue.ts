@@ -4,6 +4,9 @@ import { backupAlerts } from "./alerts/backups.js";
 import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
+import { freshnessAlerts } from "./alerts/freshness.js";
+import { queueAlerts } from "./alerts/queues.js";
+import { routineAlerts } from "./alerts/routine.js";
 import { serviceAlerts } from "./alerts/services.js";
 import {
   guardiaCommand,
@@ -85,7 +88,10 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...serviceAlerts(ctx),
     ...dependencyAlerts(ctx),
     ...databaseAlerts(ctx),
+    ...freshnessAlerts(ctx),
+    ...queueAlerts(ctx),
     ...backupAlerts(ctx),
+    ...routineAlerts(ctx),
     ...clusterAlerts(ctx),
   ];
 }

@@ -27,7 +27,9 @@ export function readableLogEntries(platform: Platform): LogFiles[] {
   return platform.runtime === "local" ? [...platform.logs] : platform.logs.filter((l) => l.claim);
 }
 
+/** Daily only: the manuals review yesterday's errors every morning, not a month of them. */
 export function errorLogSteps(run: RoutineRun): Step[] {
+  if (run.period !== "daily") return [];
   const window = PERIODS[run.period].windowSeconds;
   return [
     ...podLogServices(run.platform).map((service) => podLogStep(run, service, window)),
