@@ -131,20 +131,19 @@ export function reportsFolderRules(input: PlatformInput): ModelIssue[] {
 }
 
 /**
- * In a cluster guardia deploys a postgres_exporter for every database whose stack names no
- * exporter job, and for every database with freshness queries: it reads the password from the
- * database's Secret. (With backups, backupPasswordRules already asks for it, once.)
+ * In a cluster the freshness queries run in a postgres_exporter guardia deploys, which reads the
+ * database's password from its Secret. (With backups, backupPasswordRules already asks, once.)
  */
 export function exporterPasswordRules(input: PlatformInput): ModelIssue[] {
   if (!inCluster(input) || input.backups) return [];
   const fresh = new Set((input.dataFreshness ?? []).map((f) => f.database));
   return (input.databases ?? []).flatMap((db, i) =>
-    db.passwordSecret || (db.exporterJob && !fresh.has(db.name))
+    db.passwordSecret || !fresh.has(db.name)
       ? []
       : [
           {
             path: ["databases", i, "passwordSecret"],
-            message: `required when runtime is kubernetes: guardia's postgres_exporter for "${db.name}" reads the password from this Secret`,
+            message: `required when runtime is kubernetes and dataFreshness queries "${db.name}": guardia's postgres_exporter reads the password from this Secret`,
           },
         ],
   );

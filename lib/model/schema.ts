@@ -548,7 +548,7 @@ export const platformInput = strictObject({
   routine: routine.nullable().optional(),
   /** A Celery broker whose queues are measured. @default none */
   celery: celery.optional(),
-  /** Data freshness queries. @default none */
+  /** Data freshness queries, each exported by a postgres_exporter and alerting when stale. */
   dataFreshness: z.array(dataFreshness).optional(),
   jobs: jobs.optional(),
   aws: aws.optional(),

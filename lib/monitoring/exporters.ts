@@ -5,8 +5,8 @@ import { objectName } from "../naming.js";
 
 /**
  * The postgres_exporters guardia runs (Pulumi-free facts; infra/exporters.ts deploys them): one
- * per database whose stack names no exporter job, so that every database of a cluster stack has
- * a database-down alert (MIRA operations guide, Monitoreo: Database Availability 100 %, "alertar
+ * per database whose stack names no exporter job (and gives the password Secret it connects
+ * with), so that every database of a cluster stack has a database-down alert (MIRA operations guide, Monitoreo: Database Availability 100 %, "alertar
  * DBA inmediatamente"), and one per database with data freshness queries, which run as the
  * exporter's custom queries (MIRA operations guide, Monitoreo: Verificar Sincronización ALMA).
  */
@@ -32,18 +32,20 @@ export function deployedPostgresExporters(platform: Platform): DeployedPostgresE
   if (platform.runtime !== "kubernetes") return [];
   return platform.databases.flatMap((database) => {
     const freshness = platform.dataFreshness.filter((f) => f.database === database.name);
-    if (database.exporterJob && freshness.length === 0) return [];
+    const forUp = !database.exporterJob && database.passwordSecret !== undefined;
+    if (!forUp && freshness.length === 0) return [];
     return [{ database, job: guardiaPostgresExporterJob(platform, database), freshness }];
   });
 }
 
 /**
  * The job whose `pg_up` tells whether a database is up: the stack's own exporter when it names
- * one, else guardia's (cluster stacks); undefined on a local stack without one.
+ * one, else guardia's (cluster stacks, a database with a password Secret); else undefined.
  */
 export function databaseExporterJob(platform: Platform, db: Database): string | undefined {
   if (db.exporterJob) return db.exporterJob;
-  return platform.runtime === "kubernetes" ? guardiaPostgresExporterJob(platform, db) : undefined;
+  const deployed = platform.runtime === "kubernetes" && db.passwordSecret !== undefined;
+  return deployed ? guardiaPostgresExporterJob(platform, db) : undefined;
 }
 
 /** The job that runs a freshness query: always guardia's exporter of its database. */
