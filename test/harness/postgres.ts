@@ -78,7 +78,8 @@ full_page_writes = off
 `;
 }
 
-export async function startPostgres(): Promise<PgServer> {
+/** `extraSettings`: postgresql.conf lines of one test, e.g. a shared_preload_libraries. */
+export async function startPostgres(options: { extraSettings?: string } = {}): Promise<PgServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), "guardia-pg-"));
   const dataDir = join(dir, "data");
@@ -102,7 +103,10 @@ export async function startPostgres(): Promise<PgServer> {
     ]);
     rmSync(pwfile);
     port = await freePort();
-    appendFileSync(join(dataDir, "postgresql.conf"), settings(port, dir));
+    appendFileSync(
+      join(dataDir, "postgresql.conf"),
+      settings(port, dir) + (options.extraSettings ?? ""),
+    );
     await asOwner("pg_ctl", ["-D", dataDir, "-l", logFile, "-w", "-t", "30", "start"]);
   } catch (err) {
     await asOwner("pg_ctl", ["-D", dataDir, "-m", "immediate", "stop"]).catch(() => undefined);

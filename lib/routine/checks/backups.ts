@@ -21,7 +21,7 @@ import { queryCall, singleValue } from "../prometheus.js";
  * CronJob's last success) or the audit log on a local stack.
  */
 
-const HOUR = 3600;
+const HOUR_MS = 3_600_000;
 
 export function backupSteps(run: RoutineRun): Step[] {
   const backups = run.platform.backups;
@@ -110,8 +110,8 @@ function weekOfBackupsStep(run: RoutineRun, backups: Backups, db: Database): Ste
 }
 
 function weekFinding(run: RoutineRun, backups: Backups, scanned: ScannedBackup[]): Finding {
-  const to = new Date(run.now.getTime() - 3 * HOUR); // a run may still be going
-  const from = new Date(run.now.getTime() - 7 * 24 * HOUR);
+  const to = new Date(run.now.getTime() - 3 * HOUR_MS); // a run may still be going
+  const from = new Date(run.now.getTime() - 7 * 24 * HOUR_MS);
   const week = scanned.filter((b) => b.startedAt >= from);
   const rows = backups.schedules.map((s) => {
     const expected = runsBetween(s.cron.expression, from, to, run.platform.jobs.timeZone);

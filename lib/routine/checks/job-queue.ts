@@ -58,7 +58,7 @@ export function jobQueueSteps(run: RoutineRun): Step[] {
         : undefined;
       try {
         const { stdout } = await step.exec(command, {
-          secrets: { REDISCLI_AUTH: secret },
+          ...(secret && { secrets: { REDISCLI_AUTH: secret } }),
           timeoutMs: 30_000,
         });
         for (const state of parseQueueReply(stdout)) states.set(state.queue, state);
