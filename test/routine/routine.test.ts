@@ -58,6 +58,7 @@ let work: string;
 let logs: string;
 let backups: string;
 let stack: string;
+let platform: Record<string, unknown>;
 
 async function sendTasks(count: number): Promise<void> {
   const code = `from logi.celery import app\nfor _ in range(${count}): app.send_task("logi.sync_alma")`;
@@ -152,52 +153,50 @@ beforeAll(async () => {
     });
   });
   exporter = await startRedisExporter();
-  stack = writeStackFile(
-    {
-      name: "logistica",
-      environment: "prod",
-      namespace: "logistica",
-      runtime: "local",
-      services: [{ name: "api", local: { cwd: project.dir } }],
-      databases: [
+  platform = {
+    name: "logistica",
+    environment: "prod",
+    namespace: "logistica",
+    runtime: "local",
+    services: [{ name: "api", local: { cwd: project.dir } }],
+    databases: [
+      {
+        name: "logistica",
+        engine: "postgres",
+        host: "127.0.0.1",
+        port: pg.port,
+        database: "logistica",
+        user: pg.user,
+        passwordSecret: { name: "logi-db", key: "password", env: "LOGI_DB_PASSWORD" },
+      },
+    ],
+    backups: {
+      destination: { url: `file://${backups}` },
+      schedules: [{ name: "daily", cron: "0 2 * * *", keepDays: 30 }],
+    },
+    logs: [{ name: "app", paths: [`${logs}/*.log`], deleteAfterDays: 30 }],
+    alerting: {
+      receivers: [
         {
-          name: "logistica",
-          engine: "postgres",
-          host: "127.0.0.1",
-          port: pg.port,
-          database: "logistica",
-          user: pg.user,
-          passwordSecret: { name: "logi-db", key: "password", env: "LOGI_DB_PASSWORD" },
+          name: "ops-slack",
+          type: "slack",
+          channel: "#ops",
+          webhookSecret: { name: "slack", key: "url", env: "SLACK_URL" },
+        },
+        {
+          name: "ops-teams",
+          type: "teams",
+          webhookSecret: { name: "teams", key: "url", env: "TEAMS_URL" },
         },
       ],
-      backups: {
-        destination: { url: `file://${backups}` },
-        schedules: [{ name: "daily", cron: "0 2 * * *", keepDays: 30 }],
-      },
-      logs: [{ name: "app", paths: [`${logs}/*.log`], deleteAfterDays: 30 }],
-      alerting: {
-        receivers: [
-          {
-            name: "ops-slack",
-            type: "slack",
-            channel: "#ops",
-            webhookSecret: { name: "slack", key: "url", env: "SLACK_URL" },
-          },
-          {
-            name: "ops-teams",
-            type: "teams",
-            webhookSecret: { name: "teams", key: "url", env: "TEAMS_URL" },
-          },
-        ],
-      },
-      celery: { service: "api", brokerUrl: redis.url, maxTaskAge: "30m" },
-      routine: {
-        deadMansSwitch: { urlSecret: { name: "hc", key: "url", env: "HC_URL" } },
-        dependencies: [{ service: "api", tool: "pip", python: PYTHON }],
-      },
     },
-    "logistica-prod",
-  );
+    celery: { service: "api", brokerUrl: redis.url, maxTaskAge: "30m" },
+    routine: {
+      deadMansSwitch: { urlSecret: { name: "hc", key: "url", env: "HC_URL" } },
+      dependencies: [{ service: "api", tool: "pip", python: PYTHON }],
+    },
+  };
+  stack = writeStackFile(platform, "logistica-prod");
   process.env.ROUTINE_TEST_PIP_INDEX = index;
 }, 240_000);
 
@@ -222,7 +221,14 @@ const env = () => ({
 });
 
 async function routine(...args: string[]): Promise<RunJson & { stderr: string; code: number }> {
-  const result = await runCli(["routine", "--stack", stack, "--yes", "--json", ...args], {
+  return routineOn(stack, ...args);
+}
+
+async function routineOn(
+  file: string,
+  ...args: string[]
+): Promise<RunJson & { stderr: string; code: number }> {
+  const result = await runCli(["routine", "--stack", file, "--yes", "--json", ...args], {
     env: env(),
     timeoutMs: 180_000,
   });
@@ -353,5 +359,29 @@ describe("guardia routine on a local logistica prod stack", () => {
     const again = await routine("--period", "monthly");
     expect(item(again, "manual/train-support").verdict).toBe("ok");
     expect(item(again, "manual/train-support").was).toBe("manual");
+  }, 600_000);
+
+  it("a run that dies pings the dead man's switch's /fail, after its /start", async () => {
+    // The destination sits under a regular file: the report cannot be written, the run fails.
+    const blocker = path.join(work, "not-a-directory");
+    writeFileSync(blocker, "");
+    const broken = writeStackFile(
+      {
+        ...platform,
+        backups: {
+          ...(platform.backups as object),
+          destination: { url: `file://${blocker}/backups` },
+        },
+      },
+      "logistica-prod",
+    );
+    posted.length = 0;
+    const died = await routineOn(broken, "--period", "monthly");
+    expect(died.code, died.stderr).not.toBe(0);
+    expect(posted.map((p) => p.path)).toEqual([
+      "/hc/logistica-prod-routine-monthly/start",
+      "/hc/logistica-prod-routine-monthly/fail",
+    ]);
+    rmSync(path.dirname(broken), { recursive: true, force: true });
   }, 600_000);
 });
