@@ -17,9 +17,17 @@ import { runCli } from "../harness/cli.js";
 import { createDjangoProject, PYTHON, startRedis, type DjangoProject } from "../harness/django.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
 import { freePort } from "../harness/ports.js";
-import { run, startProcess, type LongRunning } from "../harness/process.js";
+import { run, startProcess, waitUntil, type LongRunning } from "../harness/process.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
 import { writeStackFile } from "../harness/stacks.js";
+import { probeScrapeConfig, type ProbeManifest } from "../monitoring/helpers/operator.js";
+import {
+  startBlackbox,
+  startPrometheus,
+  type BlackboxServer,
+  type PrometheusServer,
+} from "../monitoring/helpers/servers.js";
+import { manifestsOfKind, renderInline } from "../monitoring/helpers/stacks.js";
 import { toolsBinDir } from "../harness/tools.js";
 
 /**
@@ -28,7 +36,8 @@ import { toolsBinDir } from "../harness/tools.js";
  * pg_stat_statements, a backup made by backup-db and then aged, a Celery queue growing on a real
  * Redis broker (tasks sent by the real Celery app, no worker; redis_exporter's script records the
  * oldest message), a Django superuser unused for 200 days, an outdated package in Debian's Python
- * (pip's index is a local directory holding a newer Django), a rotated log past its retention.
+ * (pip's index is a local directory holding a newer Django), a rotated log past its retention, and
+ * a health endpoint failing every other probe (a real blackbox exporter and Prometheus).
  * Reports go to a local webhook as Slack and Teams messages, and to the backup destination; the
  * dead man's switch is the same local server.
  */
@@ -53,6 +62,9 @@ let redis: LongRunning & { url: string };
 let project: DjangoProject;
 let exporter: LongRunning & { port: number };
 let hooks: HttpServer;
+let flaky: HttpServer;
+let blackbox: BlackboxServer;
+let prometheus: PrometheusServer;
 const posted: { path: string; body: Record<string, unknown> }[] = [];
 let work: string;
 let logs: string;
@@ -126,6 +138,55 @@ async function startRedisExporter(): Promise<LongRunning & { port: number }> {
   return Object.assign(proc, { port });
 }
 
+const RECEIVERS = [
+  {
+    name: "ops-slack",
+    type: "slack",
+    channel: "#ops",
+    webhookSecret: { name: "slack", key: "url", env: "SLACK_URL" },
+  },
+  {
+    name: "ops-teams",
+    type: "teams",
+    webhookSecret: { name: "teams", key: "url", env: "TEAMS_URL" },
+  },
+];
+
+/**
+ * The probes of the api's health URL, as a cluster render of the same platform describes them,
+ * run by a real blackbox exporter and kept by a real Prometheus: the data of the SLO item. The
+ * health endpoint fails every other request.
+ */
+async function startProbes(): Promise<void> {
+  let calls = 0;
+  flaky = await startHttpServer((_req, res) => void res.writeHead(calls++ % 2 ? 503 : 200).end());
+  const blackboxPort = await freePort();
+  const render = await renderInline(
+    {
+      name: "logistica",
+      environment: "prod",
+      namespace: "logistica",
+      services: [
+        { name: "api", workload: "deployment/api", health: [{ url: `${flaky.url}/health` }] },
+      ],
+      alerting: { receivers: RECEIVERS },
+      monitoring: { probeInterval: "2s", blackboxExporterAddress: `127.0.0.1:${blackboxPort}` },
+      routine: null,
+    },
+    "logistica-prod",
+  );
+  const [config] = manifestsOfKind<{ data: Record<string, string> }>(render, "ConfigMap").filter(
+    (c) => "config.yml" in c.data,
+  );
+  blackbox = await startBlackbox(config!.data["config.yml"]!, blackboxPort);
+  prometheus = await startPrometheus({
+    scrapeConfigs: manifestsOfKind<ProbeManifest>(render, "Probe").map(probeScrapeConfig),
+    rules: { groups: [] },
+    alertmanager: "127.0.0.1:9",
+    evaluationInterval: "5s",
+  });
+}
+
 const scrape = async () => (await fetch(`http://127.0.0.1:${exporter.port}/metrics`)).text();
 
 beforeAll(async () => {
@@ -153,12 +214,15 @@ beforeAll(async () => {
     });
   });
   exporter = await startRedisExporter();
+  await startProbes();
   platform = {
     name: "logistica",
     environment: "prod",
     namespace: "logistica",
     runtime: "local",
-    services: [{ name: "api", local: { cwd: project.dir } }],
+    services: [
+      { name: "api", local: { cwd: project.dir }, health: [{ url: `${flaky.url}/health` }] },
+    ],
     databases: [
       {
         name: "logistica",
@@ -175,21 +239,8 @@ beforeAll(async () => {
       schedules: [{ name: "daily", cron: "0 2 * * *", keepDays: 30 }],
     },
     logs: [{ name: "app", paths: [`${logs}/*.log`], deleteAfterDays: 30 }],
-    alerting: {
-      receivers: [
-        {
-          name: "ops-slack",
-          type: "slack",
-          channel: "#ops",
-          webhookSecret: { name: "slack", key: "url", env: "SLACK_URL" },
-        },
-        {
-          name: "ops-teams",
-          type: "teams",
-          webhookSecret: { name: "teams", key: "url", env: "TEAMS_URL" },
-        },
-      ],
-    },
+    alerting: { receivers: RECEIVERS },
+    monitoring: { prometheusUrl: prometheus.url },
     celery: { service: "api", brokerUrl: redis.url, maxTaskAge: "30m" },
     routine: {
       deadMansSwitch: { urlSecret: { name: "hc", key: "url", env: "HC_URL" } },
@@ -201,6 +252,9 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  await prometheus?.stop();
+  await blackbox?.stop();
+  await flaky?.stop();
   await exporter?.stop();
   await hooks?.stop();
   await redis?.stop();
@@ -279,6 +333,12 @@ describe("guardia routine on a local logistica prod stack", () => {
     await sendTasks(2);
     expect(await scrape()).toMatch(/redis_key_size\{db="db0",key="celery"\} 5\b/);
     posted.length = 0;
+    await waitUntil(
+      async () => (await prometheus.query("probe_success")).length > 0,
+      60_000,
+      () => `no probe data\n${prometheus.outputTail()}\n${blackbox.outputTail()}`,
+    );
+    await new Promise((r) => setTimeout(r, 6_000)); // a few probes, half of them failed
     const daily = await routine("--period", "daily");
 
     const errors = item(daily, "error-logs/logs-app");
@@ -296,6 +356,13 @@ describe("guardia routine on a local logistica prod stack", () => {
     expect(queue.summary).toContain("growing (3 at the previous report)");
     expect(queue.was).toBe("ok");
     expect(typeof queue.data!.oldestTaskSeconds).toBe("number");
+
+    // Half the probes of the api failed: far under the 99.5 % the MIRA guide asks.
+    const slo = item(daily, "slo/api");
+    expect(slo.verdict, JSON.stringify(slo)).toBe("failed");
+    expect(slo.data!.availability as number).toBeGreaterThan(0.2);
+    expect(slo.data!.availability as number).toBeLessThan(0.8);
+    expect(slo.summary).toMatch(/^availability [\d.]+ % \(target 99\.5 %\)/);
 
     const verdicts = daily.result.items.map((i) => i.verdict);
     const rank = (v: string) => ["failed", "attention", "manual", "ok"].indexOf(v);
