@@ -386,6 +386,24 @@ describe("guardia routine on a local logistica prod stack", () => {
     expect(reports.filter((f) => f.endsWith(".json"))).toHaveLength(2);
     expect(reports.filter((f) => f.endsWith(".md"))).toHaveLength(2);
     expect(daily.result.reportUrl).toContain("reports/daily/");
+    // The Markdown a person reads: problems first, what changed since the first run marked.
+    const markdown = readFileSync(
+      path.join(
+        backups,
+        "logistica",
+        "prod",
+        "reports",
+        "daily",
+        reports
+          .filter((f) => f.endsWith(".md"))
+          .sort()
+          .at(-1)!,
+      ),
+      "utf8",
+    );
+    expect(markdown.indexOf("## Problems")).toBeLessThan(markdown.indexOf("## The rest"));
+    expect(markdown).toMatch(/changed since the last run/);
+    expect(markdown).toMatch(/### .*Celery queue celery — \*\*/);
   }, 600_000);
 
   it("weekly: the slow statement, the outdated package, the missing backups of the week", async () => {
@@ -401,6 +419,9 @@ describe("guardia routine on a local logistica prod stack", () => {
     // A run at 02:00 each of the last 7 days (6 within 3 h of one: it may still be going).
     expect(week.summary).toMatch(/^daily 0\/[67]$/);
     expect(item(weekly, "manual/update-docs").verdict).toBe("manual");
+    // No incident records at the destination yet: a person checks the incident tool.
+    expect(item(weekly, "incidents")).toMatchObject({ verdict: "manual" });
+    expect(item(weekly, "incidents").summary).toContain("no incident records");
   }, 600_000);
 
   it("monthly: the unused superuser and the retention not applied; --ack records a manual item", async () => {
