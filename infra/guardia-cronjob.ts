@@ -60,12 +60,24 @@ export interface GuardiaCronJobArgs extends JobFoundation {
   readonly backoffLimit?: number;
   /** Container requests and limits. @default JOB_DEFAULTS.resources */
   readonly resources?: ResourceRequirements;
+  /** The pod mounts its ServiceAccount token, for a runbook that runs kubectl. @default false */
+  readonly kubernetesApi?: boolean;
+  /** Annotations on the CronJob, for reviewers (what watches it). @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 type OptionalJobArgs = Required<
   Pick<
     GuardiaCronJobArgs,
-    "labels" | "env" | "envFrom" | "mounts" | "activeDeadlineSeconds" | "backoffLimit" | "resources"
+    | "labels"
+    | "env"
+    | "envFrom"
+    | "mounts"
+    | "activeDeadlineSeconds"
+    | "backoffLimit"
+    | "resources"
+    | "kubernetesApi"
+    | "annotations"
   >
 >;
 type ResolvedJobArgs = GuardiaCronJobArgs & OptionalJobArgs;
@@ -83,10 +95,12 @@ export const JOB_DEFAULTS: OptionalJobArgs = {
     requests: { cpu: "50m", memory: "128Mi" },
     limits: { cpu: "500m", memory: "256Mi" },
   },
+  kubernetesApi: false,
+  annotations: {},
 };
 
 /** How late a run may still start (controller down, previous run still going). */
-const STARTING_DEADLINE_SECONDS = 3600;
+export const STARTING_DEADLINE_SECONDS = 3600;
 /** Seven days: the pod of a run that failed on Friday night still has its logs on Monday. */
 export const TTL_SECONDS_AFTER_FINISHED = 7 * 24 * 3600;
 /** The emptyDir behind HOME and TMPDIR: logrotate's and the AWS SDK's temporary files. */
@@ -108,7 +122,12 @@ export function guardiaCronJob(
   return new k8s.batch.v1.CronJob(
     name,
     {
-      metadata: { name: cronJobName, namespace: platform.namespace, labels },
+      metadata: {
+        name: cronJobName,
+        namespace: platform.namespace,
+        labels,
+        ...(Object.keys(args.annotations).length > 0 && { annotations: { ...args.annotations } }),
+      },
       spec: cronJobSpec(args, labels),
     },
     opts,
@@ -149,9 +168,9 @@ function jobSpec(args: ResolvedJobArgs, labels: Record<string, string>): JobSpec
 function podSpec(args: ResolvedJobArgs): PodSpec {
   return {
     serviceAccountName: args.serviceAccountName,
-    // Jobs never call the Kubernetes API. The IRSA web identity token is a projected volume the
-    // EKS webhook adds on its own, so it does not need the API token either.
-    automountServiceAccountToken: false,
+    // Most jobs never call the Kubernetes API. The IRSA web identity token is a projected volume
+    // the EKS webhook adds on its own, so it does not need the API token either.
+    automountServiceAccountToken: args.kubernetesApi,
     // podFailurePolicy needs Never, and a failed pod must stay for its logs anyway.
     restartPolicy: "Never",
     // Without OnRootMismatch the kubelet re-chowns every file of a mounted backup volume at

@@ -10,8 +10,10 @@ import {
 import { Foundation } from "./foundation.js";
 import { hygieneJobsFor } from "./hygiene-jobs.js";
 import { logRotationFor } from "./log-rotation.js";
+import { exportersFor } from "./exporters.js";
 import { Monitoring } from "./monitoring/index.js";
 import { smokeFlowsFor } from "./smoke.js";
+import { routineFor } from "./routine.js";
 
 /**
  * Composes one stack: one component per capability, all reading the same resolved model.
@@ -34,6 +36,8 @@ export function composeStack(
   const logRotation = logRotationFor(platform, foundation);
   const smoke = smokeFlowsFor(platform, foundation);
   const hygieneJobs = hygieneJobsFor(platform, foundation);
+  const routine = routineFor(platform, foundation, backupStorage?.access);
+  exportersFor(platform);
   const monitoring = new Monitoring(`${platform.name}-monitoring`, {
     platform,
     stack: pulumi.getStack(),
@@ -47,6 +51,7 @@ export function composeStack(
     ...(logRotation && { logRotationCronJobs: pulumi.all(logRotation.cronJobNames) }),
     ...(smoke && { smokeCronJob: smoke.cronJobName }),
     ...(hygieneJobs && { hygieneCronJobs: pulumi.all(hygieneJobs.cronJobNames) }),
+    ...(routine && { routineCronJobs: pulumi.all(routine.cronJobNames) }),
     ...(monitoring.uptimeTopicArn && { uptimeTopicArn: monitoring.uptimeTopicArn }),
   };
 }

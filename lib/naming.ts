@@ -30,7 +30,10 @@ export type Component =
   | "blackbox-exporter"
   | "smoke"
   | "token-rotation"
-  | "media-cleanup";
+  | "media-cleanup"
+  | "routine"
+  | "postgres-exporter"
+  | "redis-exporter";
 
 export function standardLabels(platform: Platform, component: Component): Record<string, string> {
   return {

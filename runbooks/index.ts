@@ -19,6 +19,7 @@ export const RUNBOOKS = {
   "rotate-db-password": () => import("./rotate-db-password.js"),
   "rotate-logs": () => import("./rotate-logs.js"),
   "rotate-tokens": () => import("./rotate-tokens.js"),
+  routine: () => import("./routine.js"),
   smoke: () => import("./smoke.js"),
   "verify-backup": () => import("./verify-backup.js"),
 } as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;

@@ -6,6 +6,7 @@ import { HYGIENE_RULES } from "./hygiene-checks.js";
 import type { ModelIssue } from "./resolve.js";
 import type { PlatformInput } from "./schema.js";
 import { smokeRules } from "./smoke-checks.js";
+import { ROUTINE_RULES } from "./routine-checks.js";
 import { waiverRules } from "./waiver-checks.js";
 
 /**
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   { reads: ["policy"], check: waiverRules },
   { reads: ["environment", "services", "smokeChecks", "smokeFlows"], check: smokeRules },
   ...HYGIENE_RULES,
+  ...ROUTINE_RULES,
 ];
 
 /**

@@ -143,3 +143,29 @@ export const DEFAULT_ALERTMANAGER_URL = "http://alertmanager-operated.monitoring
 export const DEFAULT_RUNBOOK_BASE_URL =
   "https://github.com/guardia-ops/guardia/blob/main/docs/runbooks";
 export const DEFAULT_SELECTOR_LABELS = { release: "kube-prometheus-stack" } as const;
+export const DEFAULT_PROMETHEUS_URL = "http://prometheus-operated.monitoring.svc:9090";
+
+/**
+ * The routine checklists (MIRA operations guide, Mantenimiento Rutinario: Diario, Semanal,
+ * Mensual): at 07:00 in the stack's time zone, so the report is there when the working day
+ * starts; weekly on Monday, monthly on the 1st. On by default where the manuals apply, staging
+ * and prod.
+ */
+export const ROUTINE = {
+  environments: ["staging", "prod"],
+  schedules: { daily: "0 7 * * *", weekly: "0 7 * * 1", monthly: "0 7 1 * *" },
+  /** INATrace operations manual, 2.2 Revisión de Logs y Alertas: lines at level ERROR (and JSON loggers' error/fatal). */
+  errorPattern: '\\bERROR\\b|"level":\\s*"(error|fatal)"',
+  /** MIRA operations guide, Monitoreo: Database Query Time < 1 s. */
+  slowQueryMs: 1000,
+  inactiveUserDays: 90,
+  python: "python",
+  /** Logistics support plan, Mantenimiento preventivo: pip weekly; MIRA operations guide, Mensual: npm. */
+  dependencyPeriod: { pip: "weekly", npm: "monthly" },
+} as const;
+
+/** Celery's own default queue, and how old its oldest waiting task may get. */
+export const CELERY = { queues: ["celery"], maxTaskAge: "30m", priority: "P2" } as const;
+
+/** MIRA operations guide, Gestión de Incidentes: "Sincronización ALMA falla" is P2. */
+export const DATA_FRESHNESS_PRIORITY = "P2";

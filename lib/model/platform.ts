@@ -1,7 +1,7 @@
 import type { CronSchedule } from "./cron.js";
 import type { Duration } from "./duration.js";
 import type { Priority, SecretRef } from "./fields.js";
-import type { Environment, ReceiverInput } from "./schema.js";
+import type { Environment, ReceiverInput, RoutinePeriod } from "./schema.js";
 import type { Smoke } from "./smoke.js";
 
 /**
@@ -24,6 +24,10 @@ export interface Platform {
   readonly collections: Collections | undefined;
   readonly tokens: TokenPolicy | undefined;
   readonly media: MediaCleanup | undefined;
+  /** The routine checklists; undefined: none (dev and testing unless asked, or turned off). */
+  readonly routine: Routine | undefined;
+  readonly celery: Celery | undefined;
+  readonly dataFreshness: readonly DataFreshness[];
   readonly jobs: Jobs;
   readonly aws: Aws | undefined;
 }
@@ -177,6 +181,7 @@ export interface Monitoring {
   readonly blackboxExporterAddress: string;
   readonly selectorLabels: Readonly<Record<string, string>>;
   readonly alertmanagerUrl: string;
+  readonly prometheusUrl: string;
   readonly runbookBaseUrl: string;
   readonly externalUptimeChecks: boolean;
 }
@@ -239,4 +244,45 @@ export interface Aws {
   readonly oidcProviderArn: string | undefined;
 }
 
-export type { Environment, Priority, SecretRef };
+export interface Routine {
+  /** Each checklist's schedule in `jobs.timeZone`; undefined: that checklist does not run. */
+  readonly schedules: Readonly<Record<RoutinePeriod, CronSchedule | undefined>>;
+  /** Receiver names the report is posted to. */
+  readonly receivers: readonly string[];
+  /** Base ping URL of the routine runs' dead man's switch. */
+  readonly deadMansSwitch: { readonly urlSecret: SecretRef } | undefined;
+  readonly errorPattern: string;
+  readonly slowQueryMs: number;
+  readonly inactiveUserDays: number;
+  readonly dependencies: readonly RoutineDependency[];
+}
+
+export interface RoutineDependency {
+  readonly service: string;
+  readonly tool: "pip" | "npm";
+  readonly python: string;
+  readonly directory: string | undefined;
+  readonly period: RoutinePeriod;
+}
+
+export interface Celery {
+  readonly service: string;
+  /** redis://host:port/db, without a password. */
+  readonly brokerUrl: string;
+  readonly passwordSecret: SecretRef | undefined;
+  readonly queues: readonly string[];
+  readonly maxTaskAge: Duration;
+  readonly priority: Priority;
+}
+
+export interface DataFreshness {
+  readonly name: string;
+  readonly database: string;
+  readonly query: string;
+  readonly maxAge: Duration;
+  readonly dependency: string | undefined;
+  readonly priority: Priority;
+  readonly description: string | undefined;
+}
+
+export type { Environment, Priority, RoutinePeriod, SecretRef };

@@ -5,6 +5,7 @@ import {
   DEFAULT_ALERTMANAGER_URL,
   DEFAULT_EXTERNAL_DEPENDENCY,
   DEFAULT_IMAGE_REPOSITORY,
+  DEFAULT_PROMETHEUS_URL,
   DEFAULT_RUNBOOK_BASE_URL,
   DEFAULT_SELECTOR_LABELS,
   DEFAULT_SLO,
@@ -28,6 +29,7 @@ import type {
   Service,
   Workload,
 } from "./platform.js";
+import { resolveCelery, resolveDataFreshness, resolveRoutine } from "./resolve-routine.js";
 import type { PlatformInput } from "./schema.js";
 import { resolveSmoke } from "./smoke.js";
 
@@ -71,6 +73,9 @@ export function resolvePlatform(input: PlatformInput): Platform {
     collections: resolveCollections(input),
     tokens: resolveTokens(input, defaults.tokenMaxAgeDays),
     media: resolveMedia(input),
+    routine: resolveRoutine(input),
+    celery: resolveCelery(input),
+    dataFreshness: resolveDataFreshness(input),
     jobs: {
       image: input.jobs?.image ?? `${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`,
       timeZone: input.jobs?.timeZone ?? DEFAULTS.timeZone,
@@ -168,7 +173,12 @@ function resolveService(svc: ServiceInput): Service {
 
 function isPublicUrl(url: string): boolean {
   const { protocol, hostname } = new URL(url);
-  return protocol === "https:" && !CLUSTER_HOST.test(hostname);
+  return protocol === "https:" && !isClusterHost(hostname);
+}
+
+/** A host inside the cluster or on this machine: a Service name, localhost, a loopback address. */
+export function isClusterHost(host: string): boolean {
+  return CLUSTER_HOST.test(host);
 }
 
 function resolveBackups(input: PlatformInput, backups: BackupsInput): Backups {
@@ -269,6 +279,7 @@ function resolveMonitoring(input: PlatformInput): Platform["monitoring"] {
         : DEFAULTS.sharedBlackboxExporterAddress),
     selectorLabels: given.selectorLabels ?? DEFAULT_SELECTOR_LABELS,
     alertmanagerUrl: given.alertmanagerUrl ?? DEFAULT_ALERTMANAGER_URL,
+    prometheusUrl: given.prometheusUrl ?? DEFAULT_PROMETHEUS_URL,
     runbookBaseUrl: (given.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),
     externalUptimeChecks:
       given.externalUptimeChecks ?? (defaults.externalUptimeChecks && input.aws !== undefined),

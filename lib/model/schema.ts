@@ -480,6 +480,8 @@ const monitoring = strictObject({
   selectorLabels: labels.optional(),
   /** Alertmanager API base URL, for maintenance-window silences. @default "http://alertmanager-operated.monitoring.svc:9093" */
   alertmanagerUrl: httpUrl.optional(),
+  /** Prometheus HTTP API base URL, for the routine's SLO, volume and drill figures. @default "http://prometheus-operated.monitoring.svc:9090" */
+  prometheusUrl: httpUrl.optional(),
   /** Base URL of the runbook docs linked from every alert. @default derived: guardia's own runbook pages (docs/runbooks/) */
   runbookBaseUrl: httpUrl.optional(),
   /** Route 53 health checks from outside the cluster for public URLs. @default derived: true in prod when the stack has an `aws` section, else false */
@@ -509,6 +511,117 @@ const collections = strictObject({
   version: line.optional(),
   /** The scheduled export-collections CronJob, to `backups.destination`; null turns it off. @default derived: on (collectionsExport's defaults) when the stack has `backups`, else none */
   export: collectionsExport.nullable().optional(),
+});
+
+/**
+ * The operations manuals' routine checklists as scheduled runs of `guardia routine` (MIRA
+ * operations guide, Mantenimiento Rutinario; INATrace operations manual, 2.2 Revisión de Logs y
+ * Alertas; logistics support plan, Mantenimiento preventivo).
+ */
+export const ROUTINE_PERIODS = ["daily", "weekly", "monthly"] as const;
+export type RoutinePeriod = (typeof ROUTINE_PERIODS)[number];
+
+const routineSchedules = strictObject({
+  /** When the daily checklist runs, in `jobs.timeZone`; null turns it off. @default "0 7 * * *" (every morning, before the working day) */
+  daily: cron.nullable().optional(),
+  /** When the weekly checklist runs; null turns it off. @default "0 7 * * 1" (Monday morning) */
+  weekly: cron.nullable().optional(),
+  /** When the monthly checklist runs; null turns it off. @default "0 7 1 * *" (the first of the month) */
+  monthly: cron.nullable().optional(),
+});
+
+const routineDependencies = strictObject({
+  /** The service whose own tools list its dependencies, in its pod (or its local directory). */
+  service: dnsLabel,
+  /** pip: `pip list --outdated`; npm: `npm audit --json`. */
+  tool: z.enum(["pip", "npm"]),
+  /** Python interpreter that runs `-m pip`. @default "python" */
+  python: line.optional(),
+  /** Directory holding package.json and its lock file, for npm. @default none (the container's or the service's working directory) */
+  directory: line.startsWith("/", { error: "must be an absolute path" }).optional(),
+  /** The checklist it belongs to. @default derived: weekly for pip (logistics support plan, Mantenimiento preventivo: "Revisar semanalmente"), monthly for npm (MIRA operations guide, Mantenimiento Rutinario, Mensual) */
+  period: z.enum(ROUTINE_PERIODS).optional(),
+});
+
+const routine = strictObject({
+  /** When each checklist runs. */
+  schedules: routineSchedules.optional(),
+  /** Receivers the report is posted to (slack, teams, webhook, email). @default derived: the stack's slack and teams receivers, never the dead man's switch */
+  receivers: z.array(dnsLabel).optional(),
+  /**
+   * Healthchecks-style dead man's switch for routine runs: a Secret with the ping URL base (e.g.
+   * https://hc-ping.com/<project ping key>); each period pings `<url>/<platform>-<env>-routine-<period>`
+   * with `/start`, then success or `/fail`. @default none
+   */
+  deadMansSwitch: strictObject({ urlSecret: secretRef }).optional(),
+  /** What an error line matches (a JavaScript regular expression). @default "\\bERROR\\b|\"level\":\\s*\"(error|fatal)\"" (INATrace operations manual, 2.2: nivel ERROR) */
+  errorPattern: line
+    .min(1)
+    .refine((pattern) => regexProblem(pattern) === undefined, {
+      error: (issue) => `invalid regular expression: ${regexProblem(String(issue.input))}`,
+    })
+    .optional(),
+  /** Queries slower than this on average are reported. @default 1000 (MIRA operations guide, Monitoreo: Database Query Time < 1 s) */
+  slowQueryMs: positiveInt("slowQueryMs").optional(),
+  /** Application users with no login for this many days are reported. @default 90 */
+  inactiveUserDays: positiveInt("inactiveUserDays").optional(),
+  /** Dependency checks. @default derived: pip in every service with Django diagnostics, with its python */
+  dependencies: z.array(routineDependencies).optional(),
+});
+
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * A Celery broker on Redis, whose queues guardia measures (logistics support plan, Niveles de
+ * soporte: level 2 "revisa tareas en cola"): depth and oldest-task age, exported by
+ * redis_exporter and read by the daily routine.
+ */
+const celery = strictObject({
+  /** The services[].name whose Celery workers consume the queues. */
+  service: dnsLabel,
+  /** redis://host:port/db of the broker, without a password. */
+  brokerUrl: line.regex(/^rediss?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\d{1,2})?$/, {
+    error: (issue) =>
+      `expected redis://<host>[:port][/db] (no password), got ${quoted(issue.input)}`,
+  }),
+  /** Secret holding the broker's password. @default none (no AUTH) */
+  passwordSecret: secretRef.optional(),
+  /** Queues (their Redis list keys) to measure. @default ["celery"] (Celery's default queue) */
+  queues: z
+    .array(line.regex(/^[\w.:-]+$/, { error: "expected a queue name ([A-Za-z0-9_.:-])" }))
+    .min(1)
+    .optional(),
+  /** Age of the oldest waiting task that needs someone. @default "30m" */
+  maxTaskAge: duration.optional(),
+  /** Priority of the queue alerts. @default P2 (logistics support plan, Niveles de soporte: level 2) */
+  priority: priority.optional(),
+});
+
+/**
+ * Freshness of data a sync brings in (MIRA operations guide, Monitoreo: "Verificar Sincronización
+ * ALMA", every hour): a query for the newest synchronised timestamp, exported through
+ * postgres_exporter's custom queries, alerting at the dependency's priority when stale.
+ */
+const dataFreshness = strictObject({
+  name: dnsLabel,
+  /** The databases[].name the query runs in. */
+  database: dnsLabel,
+  /** One SELECT returning the newest synchronised timestamp (timestamptz), e.g. `SELECT max(synced_at) FROM alma_sync`. */
+  query: text.min(1),
+  /** Age past which the data is stale. */
+  maxAge: duration,
+  /** The externalDependencies[].name the data comes from. @default none */
+  dependency: dnsLabel.optional(),
+  /** Priority when stale. @default derived: the dependency's priority, else P2 (MIRA operations guide, Gestión de Incidentes: "Sincronización ALMA falla" is P2) */
+  priority: priority.optional(),
+  description: text.optional(),
 });
 
 const tokens = strictObject({
@@ -632,6 +745,15 @@ export const platformInput = strictObject({
   tokens: tokens.optional(),
   /** Orphaned files under the media root (cleanup-media). */
   media: media.optional(),
+  /**
+   * Routine checklists run by CronJobs; null turns them off.
+   * @default derived: daily, weekly and monthly in staging and prod; none in dev and testing
+   */
+  routine: routine.nullable().optional(),
+  /** A Celery broker whose queues are measured. @default none */
+  celery: celery.optional(),
+  /** Data freshness queries, each exported by a postgres_exporter and alerting when stale. */
+  dataFreshness: z.array(dataFreshness).optional(),
   jobs: jobs.optional(),
   aws: aws.optional(),
   /** Waivers of guardia's policy rules (`guardia policy`). */
@@ -641,3 +763,4 @@ export const platformInput = strictObject({
 export type PlatformInput = z.infer<typeof platformInput>;
 export type ReceiverInput = z.infer<typeof receiver>;
 export type WaiverInput = z.infer<typeof waiver>;
+export type RoutineInput = z.infer<typeof routine>;

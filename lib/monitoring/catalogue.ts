@@ -5,6 +5,9 @@ import { choreAlerts } from "./alerts/chores.js";
 import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
+import { freshnessAlerts } from "./alerts/freshness.js";
+import { queueAlerts } from "./alerts/queues.js";
+import { routineAlerts } from "./alerts/routine.js";
 import { serviceAlerts } from "./alerts/services.js";
 import { smokeAlerts } from "./alerts/smoke.js";
 import {
@@ -87,9 +90,12 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...serviceAlerts(ctx),
     ...dependencyAlerts(ctx),
     ...databaseAlerts(ctx),
+    ...freshnessAlerts(ctx),
+    ...queueAlerts(ctx),
     ...backupAlerts(ctx),
     ...smokeAlerts(ctx),
     ...choreAlerts(ctx),
+    ...routineAlerts(ctx),
     ...clusterAlerts(ctx),
   ];
 }

@@ -96,6 +96,11 @@ const SECTIONS: Record<string, (p: Platform) => unknown> = {
   tokens: (p) => p.tokens,
   media: (p) => p.media,
   jobs: (p) => p.jobs,
+  routineSchedules: (p) => p.routine!.schedules,
+  routineDependencies: (p) => p.routine!.dependencies[0],
+  routine: (p) => p.routine,
+  celery: (p) => p.celery,
+  dataFreshness: (p) => p.dataFreshness[0],
   platformInput: (p) => p,
 };
 
@@ -171,6 +176,9 @@ function fixture(environment: Environment, extra: object = {}): Platform {
     collections: { apiUrl: "https://shop.example.org/api", tokenSecret: secret },
     tokens: { service: "web" },
     media: { root: "/srv/media", references: [{ table: "answers", column: "file" }] },
+    routine: {},
+    celery: { service: "web", brokerUrl: "redis://redis:6379/0" },
+    dataFreshness: [{ name: "sync", database: "db", query: "SELECT now()", maxAge: "1h" }],
     ...extra,
   });
   if (!platform) throw new Error(`fixture invalid: ${JSON.stringify(issues)}`);
@@ -185,6 +193,7 @@ const FIXTURE_CHANGES: Record<string, object> = {
   "restoreDrill.server": {
     backups: { destination: { url: "file:///b" }, restoreDrill: { cron: "0 6 * * 2" } },
   },
+  "platformInput.celery": { celery: undefined },
   "alerting.deadMansSwitch": {
     alerting: {
       receivers: [{ name: "chat", type: "teams", webhookSecret: { name: "s", key: "k" } }],
@@ -335,6 +344,42 @@ const DERIVED: Record<string, (environment: Environment) => void> = {
       media: { root: "/srv/media", djangoService: "web" },
     });
     expect(two.media!.database).toBe("files");
+  },
+  "platformInput.routine": (environment) => {
+    const on = environment === "staging" || environment === "prod";
+    expect(fixture(environment, { routine: undefined }).routine !== undefined).toBe(on);
+    expect(fixture(environment, { routine: null }).routine).toBeUndefined();
+  },
+  "routine.receivers": (environment) => {
+    expect(fixture(environment).routine!.receivers).toEqual(["chat"]);
+  },
+  "routine.dependencies": (environment) => {
+    expect(fixture(environment, { routine: {} }).routine!.dependencies).toEqual([
+      { service: "web", tool: "pip", python: "python", directory: undefined, period: "weekly" },
+    ]);
+  },
+  "routineDependencies.period": (environment) => {
+    const periods = fixture(environment, {
+      routine: {
+        dependencies: [
+          { service: "web", tool: "pip" },
+          { service: "web", tool: "npm" },
+        ],
+      },
+    }).routine!.dependencies.map((d) => d.period);
+    expect(periods).toEqual(["weekly", "monthly"]);
+  },
+  "dataFreshness.priority": (environment) => {
+    const priority = (entry: object, dependency: object = {}) =>
+      fixture(environment, {
+        externalDependencies: [{ name: "bank", url: "https://bank.example.org/", ...dependency }],
+        dataFreshness: [
+          { name: "sync", database: "db", query: "SELECT now()", maxAge: "1h", ...entry },
+        ],
+      }).dataFreshness[0]!.priority;
+    expect(priority({})).toBe("P2");
+    expect(priority({ dependency: "bank" }, { priority: "P3" })).toBe("P3");
+    expect(priority({ dependency: "bank" })).toBe("P2");
   },
   "jobs.image": (environment) => {
     expect(fixture(environment).jobs.image).toBe(`${DEFAULT_IMAGE_REPOSITORY}:${GUARDIA_VERSION}`);

@@ -39,6 +39,7 @@ const RUNBOOKS = [
   "maintenance-window",
   "incident",
   "smoke",
+  "routine",
 ];
 const SEVERITY = { P1: "critical", P2: "critical", P3: "warning", P4: "info" } as const;
 
@@ -180,6 +181,7 @@ describe("the alert contract", () => {
       ["TlsCertificateExpiring", "nocobase", "P3", 900],
       ["DependencyUnavailable", "alma-sidra", "P2", 900],
       ["DatabaseDown", "mira", "P1", 180],
+      ["DataStale", "mira/alma-sync/alma-sidra", "P2", 300],
       ["BackupTooOld", "mira/daily/mira-backup-mira-daily", "P2", 300],
       ["BackupJobFailed", "mira/daily/mira-backup-mira-daily", "P2", 900],
       ["BackupTooOld", "mira/weekly/mira-backup-mira-weekly", "P2", 300],
@@ -187,6 +189,9 @@ describe("the alert contract", () => {
       ["RestoreDrillFailed", "mira/restore-drill/mira-restore-drill-mira", "P3", 900],
       ["SmokeFlowsFailing", "mira-smoke", "P2", 60],
       ["LogsGrowingPastCap", "mira", "P3", 3600],
+      ["RoutineJobFailed", "mira-routine-daily/daily", "P3", 900],
+      ["RoutineJobFailed", "mira-routine-weekly/weekly", "P3", 900],
+      ["RoutineJobFailed", "mira-routine-monthly/monthly", "P3", 900],
       ["VolumeFillingUp", "", "P3", 3600],
       ["GuardiaWatchdog", "", "P4", 0],
     ]);

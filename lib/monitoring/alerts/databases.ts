@@ -1,23 +1,27 @@
 import type { Database } from "../../model/index.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
 import { RESPONSE_TIME } from "../contract.js";
+import { databaseExporterJob } from "../exporters.js";
 import { selector } from "../promql.js";
 import { blip, repeat, samplesFor } from "./examples.js";
 
 /**
- * Database availability from postgres_exporter (`pg_up`), for databases whose stack names the
- * exporter's Prometheus job (`databases[].exporterJob`). MIRA operations guide, Monitoreo: "Database Availability, 5 min,
- * 100 %, alert the DBA immediately" — P1.
+ * Database availability from postgres_exporter (`pg_up`): the exporter job the stack names
+ * (`databases[].exporterJob`), else the one guardia deploys (infra/exporters.ts), so every
+ * database of a cluster stack has one. MIRA operations guide, Monitoreo: "Database Availability,
+ * 5 min, 100 %, alert the DBA immediately" — P1.
  */
 export function databaseAlerts(ctx: MonitoringContext): AlertDefinition[] {
-  return ctx.platform.databases.flatMap((db) => (db.exporterJob ? [databaseDown(ctx, db)] : []));
+  return ctx.platform.databases.flatMap((db) => {
+    const job = databaseExporterJob(ctx.platform, db);
+    return job ? [databaseDown(ctx, db, job)] : [];
+  });
 }
 
-function databaseDown(ctx: MonitoringContext, db: Database): AlertDefinition {
+function databaseDown(ctx: MonitoringContext, db: Database, job: string): AlertDefinition {
   const { timing } = ctx;
   const step = timing.probeInterval.seconds;
   const forSeconds = timing.databaseDownFor.seconds;
-  const job = db.exporterJob!;
   const instance = `${job}:9187`;
   const series = selector("pg_up", { job, instance });
   const down = blip(1, 0, { before: 5, bad: 2 }, forSeconds + 2 * step, step);
