@@ -10,6 +10,7 @@ export const RUNBOOKS = {
   "backup-db": () => import("./backup-db.js"),
   "export-collections": () => import("./export-collections.js"),
   "health-check": () => import("./health-check.js"),
+  incident: () => import("./incident.js"),
   "list-backups": () => import("./list-backups.js"),
   "maintenance-window": () => import("./maintenance-window.js"),
   "recreate-collection": () => import("./recreate-collection.js"),
