@@ -16,6 +16,7 @@ export const RUNBOOKS = {
   "recreate-collection": () => import("./recreate-collection.js"),
   "restart-service": () => import("./restart-service.js"),
   "rotate-logs": () => import("./rotate-logs.js"),
+  "support-report": () => import("./support-report.js"),
   "verify-backup": () => import("./verify-backup.js"),
 } as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;
 
