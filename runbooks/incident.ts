@@ -59,7 +59,9 @@ const params = z.object({
   owner: text("open, update: who handles it (default: the operator)"),
   affected: text("open: user and area affected"),
   endpoint: text("open: the endpoint affected"),
-  token: text("open: the token affected; only its fingerprint is stored"),
+  tokenEnv: text(
+    "open: an environment variable holding the affected token (never a flag: flags reach the audit log); only its fingerprint is stored",
+  ),
   description: text("open: what happens"),
   reproduce: text("open: steps to reproduce"),
   logExcerpt: text(
@@ -174,6 +176,13 @@ function readExcerpt(file: string | undefined): string | undefined {
   return maskSecrets(readFileSync(file, "utf8").slice(-LOG_EXCERPT_MAX));
 }
 
+function affectedToken(variable: string | undefined): string | undefined {
+  if (variable === undefined) return undefined;
+  const token = process.env[variable];
+  if (!token) throw new UsageError(`--token-env: the environment variable ${variable} is not set`);
+  return tokenFingerprint(token);
+}
+
 function newIncident(ctx: Ctx): Incident {
   const p = ctx.params;
   const problems = [
@@ -199,7 +208,7 @@ function newIncident(ctx: Ctx): Incident {
     service: p.service,
     affected: p.affected,
     endpoint: p.endpoint,
-    tokenFingerprint: p.token ? tokenFingerprint(p.token) : undefined,
+    tokenFingerprint: affectedToken(p.tokenEnv),
     description: p.description,
     reproduce: p.reproduce,
     logExcerpt: readExcerpt(p.logExcerpt),

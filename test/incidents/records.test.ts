@@ -65,7 +65,7 @@ const s3Env = () => ({
 async function incident(
   stack: string,
   args: string[],
-  extraEnv = env(),
+  extraEnv: Record<string, string> = env(),
 ): Promise<Record<string, unknown>> {
   const run = await runCli(["incident", ...args, "--stack", stack, "--yes", "--json"], {
     env: extraEnv,
@@ -79,29 +79,33 @@ describe("incident records at the backup destination", () => {
   it("open keeps the INATrace and logistics minimum record; the token only as a fingerprint", async () => {
     const logs = path.join(dir, "web.log");
     writeFileSync(logs, "x".repeat(5000) + "\nERROR 500 on /api/v1/orders\n");
-    const { incident: opened } = (await incident(fileStack, [
-      "open",
-      "--priority",
-      "P3",
-      "--title",
-      "Orders page fails",
-      "--service",
-      "web",
-      "--affected",
-      "warehouse clerks, Lima",
-      "--endpoint",
-      "/api/v1/orders",
-      "--token",
-      "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
-      "--description",
-      "500 on every order",
-      "--reproduce",
-      "open /orders",
-      "--log-excerpt",
-      logs,
-      "--steps-taken",
-      "restarted the browser",
-    ])) as { incident: Incident };
+    const { incident: opened } = (await incident(
+      fileStack,
+      [
+        "open",
+        "--priority",
+        "P3",
+        "--title",
+        "Orders page fails",
+        "--service",
+        "web",
+        "--affected",
+        "warehouse clerks, Lima",
+        "--endpoint",
+        "/api/v1/orders",
+        "--token-env",
+        "AFFECTED_TOKEN",
+        "--description",
+        "500 on every order",
+        "--reproduce",
+        "open /orders",
+        "--log-excerpt",
+        logs,
+        "--steps-taken",
+        "restarted the browser",
+      ],
+      { ...env(), AFFECTED_TOKEN: "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b" },
+    )) as { incident: Incident };
     const stored = JSON.parse(
       readFileSync(path.join(dir, "dest", "incidents", "shop", "dev", `${opened.id}.json`), "utf8"),
     ) as Incident;
@@ -119,6 +123,7 @@ describe("incident records at the backup destination", () => {
       environment: "dev",
     });
     expect(JSON.stringify(stored)).not.toContain("9944b09199c62bcf");
+    expect(readFileSync(path.join(dir, "audit.jsonl"), "utf8")).not.toContain("9944b09199c62bcf");
     expect(stored.logExcerpt!.length).toBe(4000);
     expect(stored.logExcerpt).toContain("ERROR 500 on /api/v1/orders");
     // P3: 4 hours to respond.
