@@ -11,6 +11,7 @@ export const RUNBOOKS = {
   "cleanup-media": () => import("./cleanup-media.js"),
   "export-collections": () => import("./export-collections.js"),
   "health-check": () => import("./health-check.js"),
+  incident: () => import("./incident.js"),
   "list-backups": () => import("./list-backups.js"),
   "maintenance-window": () => import("./maintenance-window.js"),
   "recreate-collection": () => import("./recreate-collection.js"),
@@ -21,6 +22,7 @@ export const RUNBOOKS = {
   "rotate-tokens": () => import("./rotate-tokens.js"),
   routine: () => import("./routine.js"),
   smoke: () => import("./smoke.js"),
+  "support-report": () => import("./support-report.js"),
   "verify-backup": () => import("./verify-backup.js"),
 } as const satisfies Record<string, () => Promise<{ default: { readonly name: string } }>>;
 

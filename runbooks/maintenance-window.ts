@@ -26,6 +26,7 @@ import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define
 import {
   windowHeader,
   windowClosing,
+  WINDOW_COMMENT_PREFIX,
   type WindowRecord,
 } from "../lib/monitoring/maintenance-record.js";
 import { WATCHDOG_ALERT } from "../lib/monitoring/alerts/cluster.js";
@@ -65,8 +66,7 @@ const params = z.object({
 
 type Params = z.infer<typeof params>;
 
-/** Every window's silence comment starts with this, which is how `--close` finds the window. */
-const COMMENT_PREFIX = "guardia maintenance-window ";
+const COMMENT_PREFIX = WINDOW_COMMENT_PREFIX;
 
 export default defineRunbook({
   name: "maintenance-window",

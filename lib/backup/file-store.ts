@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
@@ -59,6 +59,26 @@ export class FileStore implements ObjectStore {
 
   putSmall(key: string, text: string): Promise<StoredObject> {
     return this.putStream(key, Readable.from([Buffer.from(text, "utf8")]));
+  }
+
+  async putIfAbsent(key: string, text: string): Promise<boolean> {
+    const final = this.#path(key);
+    await mkdir(dirname(final), { recursive: true });
+    // Written whole and fsynced first, then linked: link() fails if the name exists, so nobody
+    // ever sees a half-written object under `key` and only one writer wins.
+    const partial = `${final}.partial-${process.pid}-${Date.now()}`;
+    try {
+      await writeFile(partial, text, { mode: 0o600 });
+      await fsyncPath(partial);
+      await link(partial, final);
+      await fsyncPath(dirname(final));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw err;
+    } finally {
+      await rm(partial, { force: true });
+    }
   }
 
   async get(key: string): Promise<Readable> {

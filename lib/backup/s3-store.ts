@@ -147,6 +147,30 @@ export class S3Store implements ObjectStore {
     return { bytes: body.length, sha256: createHash("sha256").update(body).digest("hex") };
   }
 
+  /**
+   * A conditional PUT (`If-None-Match: *`, which AWS S3 and MinIO honour): 412 means the key
+   * exists. A store that ignores the header overwrites instead, so locks on it do not exclude
+   * each other.
+   */
+  async putIfAbsent(key: string, text: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#prefix + key,
+          Body: Buffer.from(text, "utf8"),
+          ContentType: "application/json",
+          IfNoneMatch: "*",
+        }),
+      );
+      return true;
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) return false;
+      throw err;
+    }
+  }
+
   async get(key: string): Promise<Readable> {
     try {
       const out = await this.client.send(

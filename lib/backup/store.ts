@@ -20,6 +20,11 @@ export interface ObjectStore {
   putStream(key: string, body: Readable, tags?: ObjectTags): Promise<StoredObject>;
   /** Small text objects (the manifest), with the same all-or-nothing guarantee. */
   putSmall(key: string, text: string, tags?: ObjectTags): Promise<StoredObject>;
+  /**
+   * Writes a small object only if `key` does not exist yet, atomically: of two writers, exactly
+   * one gets `true` (file:// links into place; s3:// sends `If-None-Match: *`). Locks use it.
+   */
+  putIfAbsent(key: string, text: string): Promise<boolean>;
   /** Rejects with an error naming the object when it does not exist. */
   get(key: string): Promise<Readable>;
   /** Every object whose key starts with `prefix`, in no particular order (no partial ones). */

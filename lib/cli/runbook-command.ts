@@ -35,8 +35,9 @@ import { exitCodesHelp } from "./commands.js";
 import { printJson } from "./output.js";
 
 /** `guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>] ...` */
-export async function runbookCommand(name: RunbookName, args: string[]): Promise<number> {
+export async function runbookCommand(name: RunbookName, words: string[]): Promise<number> {
   const definition = await loadRunbook(name);
+  const args = subcommandAsFlag(definition, words);
   const specs = describeParams(definition.params);
   // Help never fails, even next to a flag that is wrong.
   if (globalFlags(args).help) {
@@ -68,6 +69,14 @@ export async function runbookCommand(name: RunbookName, args: string[]): Promise
   } finally {
     stopHandlers();
   }
+}
+
+/** `guardia incident open --x` → `guardia incident --action open --x`, for a runbook that says so. */
+function subcommandAsFlag(definition: RunbookDefinition, args: string[]): string[] {
+  const [first, ...rest] = args;
+  if (!definition.subcommand || first === undefined || first.startsWith("-")) return args;
+  const flag = `--${definition.subcommand.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return [flag, first, ...rest];
 }
 
 /** A runbook's parameters as flags: what parseArgs reads and what --help lists. */
@@ -193,7 +202,7 @@ export function runbookHelp(definition: RunbookDefinition, specs: readonly Param
     "",
     definition.description.trim(),
     "",
-    `Usage: guardia ${definition.name} --stack <s> [parameters] [--dry-run] [--yes] [--json]`,
+    `Usage: guardia ${definition.name}${subcommandUsage(definition, specs)} --stack <s> [parameters] [--dry-run] [--yes] [--json]`,
     "",
     "Parameters:",
     paramsHelp(specs),
@@ -206,6 +215,11 @@ export function runbookHelp(definition: RunbookDefinition, specs: readonly Param
     "",
     exitCodesHelp(),
   ].join("\n");
+}
+
+function subcommandUsage(definition: RunbookDefinition, specs: readonly ParamSpec[]): string {
+  const choices = specs.find((s) => s.key === definition.subcommand)?.choices;
+  return choices ? ` <${choices.join("|")}>` : "";
 }
 
 /** `guardia list`: loads every runbook, which `guardia --help` avoids. */

@@ -18,13 +18,21 @@ export const SEVERITY: Readonly<Record<Priority, Severity>> = {
   P4: "info",
 };
 
-/** Response times per priority (MIRA operations guide, Gestión de Incidentes, Clasificación de Severidad). */
-export const RESPONSE_TIME: Readonly<Record<Priority, string>> = {
-  P1: "15 minutes",
-  P2: "1 hour",
-  P3: "4 hours",
-  P4: "24 hours",
+/** Response times per priority in minutes (MIRA operations guide, Gestión de Incidentes, Clasificación de Severidad). */
+export const RESPONSE_MINUTES: Readonly<Record<Priority, number>> = {
+  P1: 15,
+  P2: 60,
+  P3: 240,
+  P4: 1440,
 };
+
+/** The same in words, for alert descriptions and incident records. */
+export const RESPONSE_TIME = Object.fromEntries(
+  Object.entries(RESPONSE_MINUTES).map(([p, m]) => [
+    p,
+    m < 60 ? `${m} minutes` : m === 60 ? "1 hour" : `${m / 60} hours`,
+  ]),
+) as Readonly<Record<Priority, string>>;
 
 export const PRIORITIES: readonly Priority[] = ["P1", "P2", "P3", "P4"];
 

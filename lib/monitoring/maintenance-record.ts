@@ -1,6 +1,12 @@
 import { describeSilence, type SilencePlan } from "./silences.js";
 
 /**
+ * Every window's silence comment starts with this: how `maintenance-window --close` finds the
+ * open window and how an incident's timeline finds the windows that overlap it.
+ */
+export const WINDOW_COMMENT_PREFIX = "guardia maintenance-window ";
+
+/**
  * The maintenance window record in the INATrace operations manual's format (3.1, Formato de Ventana de Mantenimiento) (objective, affected services, start and
  * end, steps, rollback, success criteria), written when the window opens and completed when it
  * closes. It is the document the team attaches to the change ticket.

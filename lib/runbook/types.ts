@@ -129,6 +129,11 @@ export interface RunbookDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly onFailure?: string;
   /** Parameters: each key becomes a --kebab-case flag; `.describe()` texts become the help. */
   readonly params: S;
+  /**
+   * A param (an enum) that may also be given as the first word after the runbook's name:
+   * `guardia incident open ...` is `guardia incident --action open ...`.
+   */
+  readonly subcommand?: keyof z.infer<S> & string;
   /** Builds the steps for one run; state shared between steps lives in this closure. */
   readonly plan: (ctx: RunContext<z.infer<S>>) => RunbookPlan;
 }
