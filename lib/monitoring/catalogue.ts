@@ -1,6 +1,8 @@
 import { Duration, type Platform, type Priority } from "../model/index.js";
 import type { BackupJob } from "../backup/job-names.js";
+import { guardiaJobs, type GuardiaJob } from "../jobs.js";
 import { backupAlerts } from "./alerts/backups.js";
+import { jobFailedAlerts } from "./alerts/jobs.js";
 import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
@@ -27,6 +29,8 @@ export interface MonitoringContext {
   readonly stack: string;
   /** The stack's backup and restore-drill CronJobs (lib/backup/job-names.ts). */
   readonly backupJobs: readonly BackupJob[];
+  /** Every guardia CronJob of the stack, those above included (lib/jobs.ts). */
+  readonly jobs: readonly GuardiaJob[];
   readonly timing: AlertTiming;
 }
 
@@ -35,7 +39,13 @@ export function monitoringContext(
   stack: string,
   backupJobs: readonly BackupJob[],
 ): MonitoringContext {
-  return { platform, stack, backupJobs, timing: alertTiming(platform.monitoring.probeInterval) };
+  return {
+    platform,
+    stack,
+    backupJobs,
+    jobs: guardiaJobs(platform),
+    timing: alertTiming(platform.monitoring.probeInterval),
+  };
 }
 
 /** Input series in promtool's notation: one sample per `step` seconds from time 0. */
@@ -86,6 +96,7 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...dependencyAlerts(ctx),
     ...databaseAlerts(ctx),
     ...backupAlerts(ctx),
+    ...jobFailedAlerts(ctx),
     ...clusterAlerts(ctx),
   ];
 }

@@ -34,6 +34,7 @@ const RUNBOOKS = [
   "restore-db",
   "export-collections",
   "recreate-collection",
+  "rotate-logs",
   "rotate-tokens",
   "maintenance-window",
   "incident",
@@ -161,7 +162,7 @@ describe("the alert contract", () => {
     }
   });
 
-  it("gives mira-prod the issue's whole catalogue, with seed 004's priorities and `for`s", () => {
+  it("gives mira-prod the whole catalogue, with the MIRA operations guide's priorities and `for`s", () => {
     const { ctx } = exampleContext("mira-prod");
     const table = alertCatalogue(ctx).map((d) => [
       d.alert,
@@ -179,10 +180,12 @@ describe("the alert contract", () => {
       ["DependencyUnavailable", "alma-sidra", "P2", 900],
       ["DatabaseDown", "mira", "P1", 180],
       ["BackupTooOld", "mira/daily/mira-backup-mira-daily", "P2", 300],
-      ["BackupJobFailed", "mira/daily/mira-backup-mira-daily", "P2", 900],
       ["BackupTooOld", "mira/weekly/mira-backup-mira-weekly", "P2", 300],
+      ["BackupJobFailed", "mira/daily/mira-backup-mira-daily", "P2", 900],
       ["BackupJobFailed", "mira/weekly/mira-backup-mira-weekly", "P2", 900],
       ["RestoreDrillFailed", "mira/restore-drill/mira-restore-drill-mira", "P3", 900],
+      ["LogRotationFailed", "mira/mira-rotate-logs-mira", "P3", 900],
+      ["CollectionsExportFailed", "mira-export-collections", "P3", 900],
       ["VolumeFillingUp", "", "P3", 3600],
       ["GuardiaWatchdog", "", "P4", 0],
     ]);
@@ -203,6 +206,8 @@ describe("the alert contract", () => {
       "BackupTooOld daily": "guardia backup-db --stack mira-prod --database mira --schedule daily",
       "RestoreDrillFailed restore-drill":
         "guardia verify-backup --stack mira-prod --database mira --backup latest",
+      LogRotationFailed: "guardia rotate-logs --stack mira-prod --logs mira",
+      CollectionsExportFailed: "guardia export-collections --stack mira-prod",
     });
   });
 
