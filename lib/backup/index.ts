@@ -42,6 +42,8 @@ export {
 export {
   applyRetention,
   planRetention,
+  retentionSummary,
+  retentionTarget,
   type RetentionItem,
   type RetentionPlan,
   type RetentionResult,
