@@ -1,11 +1,13 @@
 /**
- * Backup benchmark (issue 4): the seed's procedure against guardia's backup, on a generated MIRA-like
- * database of 1 GiB and then 2 GiB. Not part of `npm test`. Run:
+ * Backup benchmark: the MIRA operations guide's backup_database.sh (Backup y Recovery, Backups
+ * Semanales: `pg_dump > file`) against guardia's backup, on a generated MIRA-like database of
+ * 1 GiB and then 2 GiB. Not part of `npm test`. Run:
  *
  *   npx tsx bench/backup.ts [--sizes 1,2] [--levels 1,3]
  *
- * Per size it measures wall time and output size of `pg_dump | gzip > file` (the seed's procedure
- * with compression), plain `pg_dump > file` (the seed as written), `pg_dump -Fc > file`, and
+ * Per size it measures wall time and output size of `pg_dump | gzip > file` (the guide's script
+ * with compression, the baseline), plain `pg_dump > file` (the guide's script as written),
+ * `pg_dump -Fc > file`, and
  * guardia's backupDatabase to a file:// destination in a child process, whose peak RSS is read
  * from the child itself (node) and from /usr/bin/time -v (the largest process of the tree:
  * node, pg_dump or zstd). Everything lives in a temp directory that is removed at the end.
@@ -309,11 +311,11 @@ async function measureAll(
   const out = (name: string) => join(work, name);
   const procedures: (() => Promise<Measurement>)[] = [
     () =>
-      shellLike("seed: pg_dump \\| gzip > file", out("seed.sql.gz"), env, [
+      shellLike("guide + gzip: pg_dump \\| gzip > file", out("guide.sql.gz"), env, [
         ["pg_dump", []],
         ["gzip", ["-c"]],
       ]),
-    () => shellLike("seed as written: pg_dump > file", out("seed.sql"), env, [["pg_dump", []]]),
+    () => shellLike("guide as written: pg_dump > file", out("guide.sql"), env, [["pg_dump", []]]),
     () => shellLike("pg_dump -Fc > file", out("dump.pgcustom"), env, [["pg_dump", ["-Fc"]]]),
     ...levels.map((level) => () => guardia(pg, childScript, join(work, `guardia-${level}`), level)),
   ];
@@ -339,7 +341,7 @@ async function measureAll(
 
 /** The last run's outputs; the next size writes them again. */
 function removeOutputs(work: string): void {
-  for (const name of ["seed.sql.gz", "seed.sql", "dump.pgcustom"]) {
+  for (const name of ["guide.sql.gz", "guide.sql", "dump.pgcustom"]) {
     rmSync(join(work, name), { force: true });
   }
 }
@@ -447,18 +449,18 @@ function mib(bytes: number): string {
 }
 
 function table(gib: number, dbBytes: number, runs: number, results: Measurement[]): string {
-  const seed = results[0]!;
+  const guide = results[0]!;
   const lines = [
     `### ${gib} GiB target: database ${mib(dbBytes)} MiB (pg_database_size), fastest of ${runs} runs`,
     "",
-    "| procedure | wall time | output | time / seed | size / seed | peak RSS node | peak RSS largest process |",
+    "| procedure | wall time | output | time / guide | size / guide | peak RSS node | peak RSS largest process |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of results) {
     const rss = (v: number | undefined) => (v === undefined ? "" : `${v.toFixed(0)} MiB`);
     lines.push(
       `| ${r.label} | ${r.seconds.toFixed(1)} s | ${mib(r.bytes)} MiB | ` +
-        `${(r.seconds / seed.seconds).toFixed(2)}× | ${(r.bytes / seed.bytes).toFixed(2)}× | ` +
+        `${(r.seconds / guide.seconds).toFixed(2)}× | ${(r.bytes / guide.bytes).toFixed(2)}× | ` +
         `${rss(r.nodeRssMiB)} | ${rss(r.treeRssMiB)} |`,
     );
   }

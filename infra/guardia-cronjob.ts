@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { EXIT } from "../lib/errors.js";
+import type { ScheduledRunbook } from "../lib/jobs.js";
 import type { Platform } from "../lib/model/index.js";
-import { STACK_MOUNT_DIR, standardLabels, type Component } from "../lib/naming.js";
+import { STACK_MOUNT_DIR, standardLabels } from "../lib/naming.js";
 import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
@@ -38,14 +39,11 @@ export interface JobFoundation {
 export interface GuardiaCronJobArgs extends JobFoundation {
   /** The resolved model: namespace, image, time zone and standard labels come from it. */
   readonly platform: Platform;
-  /** The CronJob's metadata.name (at most MAX_CRONJOB_NAME characters). */
-  readonly cronJobName: string;
-  /** `app.kubernetes.io/component` of the CronJob, its Jobs and pods. */
-  readonly component: Component;
-  /** The cron expression (the model checked it), in the stack's `jobs.timeZone`. */
-  readonly schedule: string;
-  /** The runbook's argv after `guardia` (`cronJobArgs`), e.g. ["backup-db", "--stack", ...]. */
-  readonly args: readonly string[];
+  /**
+   * Its name, component, schedule and runbook argv: an entry of `guardiaJobs` (lib/jobs.ts),
+   * which also gives it an alert when a run fails (the smoke CronJob has an alert of its own).
+   */
+  readonly job: ScheduledRunbook;
   /** Labels added to the standard ones on the CronJob, its Jobs and pods. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** Environment beyond the operator, audit and scratch variables. @default [] */
@@ -117,13 +115,13 @@ export function guardiaCronJob(
   opts?: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.CronJob {
   const args: ResolvedJobArgs = { ...JOB_DEFAULTS, ...given };
-  const { platform, cronJobName } = args;
-  const labels = { ...standardLabels(platform, args.component), ...args.labels };
+  const { platform, job } = args;
+  const labels = { ...standardLabels(platform, job.component), ...args.labels };
   return new k8s.batch.v1.CronJob(
     name,
     {
       metadata: {
-        name: cronJobName,
+        name: job.cronJob,
         namespace: platform.namespace,
         labels,
         ...(Object.keys(args.annotations).length > 0 && { annotations: { ...args.annotations } }),
@@ -136,7 +134,7 @@ export function guardiaCronJob(
 
 function cronJobSpec(args: ResolvedJobArgs, labels: Record<string, string>): CronJobSpec {
   return {
-    schedule: args.schedule,
+    schedule: args.job.cron,
     timeZone: args.platform.jobs.timeZone,
     // A backup still running when the next one is due is left alone; two dumps of one database
     // at once only double the load and race for the same lock.
@@ -196,9 +194,9 @@ function container(args: ResolvedJobArgs): Container {
     name: "guardia",
     image: args.platform.jobs.image,
     command: ["guardia"],
-    args: [...args.args],
+    args: [...args.job.args],
     env: [
-      { name: "GUARDIA_OPERATOR", value: `cronjob/${args.cronJobName}` },
+      { name: "GUARDIA_OPERATOR", value: `cronjob/${args.job.cronJob}` },
       { name: "GUARDIA_AUDIT_STDOUT", value: "1" },
       ...scratchEnv,
       ...args.env,

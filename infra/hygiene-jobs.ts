@@ -1,12 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ACTIVE_LOGIN_KEY } from "../lib/adapters/postgres.js";
-import {
-  mediaCleanupArgs,
-  mediaCleanupCronJobName,
-  tokenRotationArgs,
-  tokenRotationCronJobName,
-} from "../lib/chores/job-names.js";
+import { mediaCleanupJob, tokenRotationJob } from "../lib/jobs.js";
 import type { Database, Platform } from "../lib/model/index.js";
 import { secretEnvName } from "../lib/secrets.js";
 import { guardiaCronJob, type JobFoundation } from "./guardia-cronjob.js";
@@ -59,10 +54,7 @@ function tokenJob(name: string, args: HygieneJobsArgs, parent: pulumi.Resource) 
     {
       ...foundationOf(args),
       platform,
-      cronJobName: tokenRotationCronJobName(platform),
-      component: "token-rotation",
-      schedule: tokens.cron.expression,
-      args: tokenRotationArgs(),
+      job: tokenRotationJob(platform),
       env: databaseEnv(databaseNamed(platform, tokens.database)),
     },
     { parent },
@@ -82,10 +74,7 @@ function mediaJob(
     {
       ...foundationOf(args),
       platform,
-      cronJobName: mediaCleanupCronJobName(platform),
-      component: "media-cleanup",
-      schedule: media.cron.expression,
-      args: mediaCleanupArgs(),
+      job: mediaCleanupJob(platform),
       env: databaseEnv(databaseNamed(platform, media.database)),
       mounts: [
         {

@@ -1,13 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  LOG_ROTATION_SCHEDULE,
-  LOGS_LABEL,
-  logRotationCronJobName,
-  rotateLogsArgs,
-  rotatedEntries,
-  type ClaimedLogFiles,
-} from "../lib/logs/job-names.js";
+import { logRotationJob } from "../lib/jobs.js";
+import { LOGS_LABEL, rotatedEntries, type ClaimedLogFiles } from "../lib/logs/job-names.js";
 import { mountDirectory } from "../lib/logs/patterns.js";
 import type { Platform } from "../lib/model/index.js";
 import { guardiaCronJob, type JobFoundation } from "./guardia-cronjob.js";
@@ -58,10 +52,7 @@ function rotationCronJob(
     name,
     {
       platform: args.platform,
-      cronJobName: logRotationCronJobName(args.platform, entry),
-      component: "log-rotation",
-      schedule: LOG_ROTATION_SCHEDULE.expression,
-      args: rotateLogsArgs(entry.name, dir),
+      job: logRotationJob(args.platform, entry),
       serviceAccountName: args.serviceAccountName,
       stackConfigMapName: args.stackConfigMapName,
       labels: { [LOGS_LABEL]: entry.name },

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { routineGuardiaJob } from "../lib/jobs.js";
 import { mountDirectory } from "../lib/logs/patterns.js";
 import type { Platform, RoutinePeriod } from "../lib/model/index.js";
 import { standardLabels } from "../lib/naming.js";
@@ -8,7 +9,6 @@ import {
   mountedLogEntries,
   PERIOD_LABEL,
   ROUTINE_JOB_DEADLINE_SECONDS,
-  routineArgs,
   routineJobs,
   routineRoleName,
   routineRoleRules,
@@ -101,10 +101,7 @@ function routineCronJob(
     name,
     {
       platform,
-      cronJobName: job.cronJob,
-      component: "routine",
-      schedule: job.cron,
-      args: routineArgs(job.period),
+      job: routineGuardiaJob(platform, job),
       serviceAccountName: args.serviceAccountName,
       stackConfigMapName: args.stackConfigMapName,
       labels: { [PERIOD_LABEL]: job.period },

@@ -40,10 +40,7 @@ export class SmokeFlows extends pulumi.ComponentResource {
       {
         // The builder runs the stack's job image; with browser steps, the image with Chromium.
         platform: { ...platform, jobs: { ...platform.jobs, image: job.image } },
-        cronJobName: job.cronJob,
-        component: "smoke",
-        schedule: job.cron,
-        args: smokeArgs(job),
+        job: { cronJob: job.cronJob, component: "smoke", cron: job.cron, args: smokeArgs(job) },
         serviceAccountName: args.serviceAccountName,
         stackConfigMapName: args.stackConfigMapName,
         env: secretEnv(platform),

@@ -13,6 +13,8 @@ import {
   markFailed,
   openStore,
   planRetention,
+  retentionSummary,
+  retentionTarget,
   type BackupEntry,
   type BackupLocation,
   type BackupResult,
@@ -385,12 +387,7 @@ function retentionApplyStep({ backups, location, store, facts }: BackupRun): Ste
   return {
     title: "Delete expired backups",
     kind: "change",
-    action: () => ({
-      target: {
-        delete: facts.retention?.delete.map((d) => d.id).join(", ") || "nothing",
-        destination: backups.destination.url,
-      },
-    }),
+    action: () => ({ target: retentionTarget(facts.retention, backups.destination) }),
     run: async () => {
       // Planned again now: the new backup exists, and another run may have deleted some. The
       // new backup was just read back in full; it is not read a second time.
@@ -407,15 +404,6 @@ function retentionApplyStep({ backups, location, store, facts }: BackupRun): Ste
     manualUndo:
       "deleted backups are gone; only expired ones whose newer backups are complete are deleted",
   };
-}
-
-function retentionSummary(plan: RetentionPlan): string {
-  if (plan.blocked) return `nothing deleted: ${plan.blocked}`;
-  const preview =
-    plan.newestCheck === "skipped" ? " (preview: checked after the new backup is made)" : "";
-  return plan.delete.length === 0
-    ? `nothing expired; ${plan.keep.length} kept${preview}`
-    : `${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${plan.keep.length} kept${preview}`;
 }
 
 function retentionEvidence(plan: RetentionPlan): string {

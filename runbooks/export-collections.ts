@@ -4,6 +4,8 @@ import {
   openStore,
   planRetention,
   requireBackups,
+  retentionSummary,
+  retentionTarget,
   type ObjectStore,
   type RetentionPlan,
 } from "../lib/backup/index.js";
@@ -205,7 +207,7 @@ function planRetentionStep(plan: () => Promise<RetentionPlan>, facts: Facts): St
     kind: "read",
     run: async () => {
       facts.retention = await plan();
-      return { summary: retentionSummary(facts.retention) };
+      return { summary: retentionSummary(facts.retention, "export") };
     },
   };
 }
@@ -219,25 +221,13 @@ function applyRetentionStep(
   return {
     title: "Delete expired exports",
     kind: "change",
-    action: () => ({
-      target: {
-        delete: facts.retention?.delete.map((d) => d.id).join(", ") || "nothing",
-        destination: backups.destination.url,
-      },
-    }),
+    action: () => ({ target: retentionTarget(facts.retention, backups.destination) }),
     run: async () => {
       // Planned again: the new export exists now, and was just read back in full.
       const plan = await retention(true, facts.stored)();
       facts.deleted = [...(await applyRetention(await store(), plan)).deleted];
-      return { summary: retentionSummary(plan) };
+      return { summary: retentionSummary(plan, "export") };
     },
     manualUndo: "deleted exports are gone; only expired ones older than a newer complete export",
   };
-}
-
-function retentionSummary(plan: RetentionPlan): string {
-  if (plan.blocked) return `nothing deleted: ${plan.blocked}`;
-  return plan.delete.length === 0
-    ? `nothing expired; ${plan.keep.length} kept`
-    : `${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${plan.keep.length} kept`;
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { PgTarget } from "../lib/adapters/postgres.js";
-import { dumpKey } from "../lib/backup/dump.js";
 import {
   chooseBackup,
   locationOf,
@@ -13,7 +12,6 @@ import {
   type VerifyReport,
   requireBackups,
 } from "../lib/backup/index.js";
-import { locateExecutable } from "../lib/backup/process.js";
 import {
   drillDatabase,
   dropStaleScratch,
@@ -21,9 +19,8 @@ import {
   type ScratchSurvey,
   type StaleDrop,
 } from "../lib/backup/scratch.js";
-import { objectUrl } from "../lib/backup/store.js";
 import { DRILL_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
-import { restorePipeline } from "../lib/backup/verify.js";
+import { plannedRestore } from "../lib/backup/verify.js";
 import type { Backups, Database } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { databaseLock, type LockHolder } from "../lib/runbook/locks.js";
@@ -193,12 +190,7 @@ function drillStep(
       return budget.remaining();
     },
     action: () => ({
-      command: restorePipeline({
-        zstd: locateExecutable("zstd"),
-        pgRestore: locateExecutable("pg_restore"),
-        database: onto,
-        source: objectUrl(backups.destination, dumpKey(location, facts.choice?.chosen.id)),
-      }),
+      command: plannedRestore(backups.destination, location, onto, facts.choice?.chosen.id),
       target: {
         server: `${onto.host}:${onto.port}`,
         backup: facts.choice?.chosen.url ?? ctx.params.backup,

@@ -4,8 +4,7 @@ import type {
   CollectionsExport as ExportSchedule,
   Platform,
 } from "../../lib/model/index.js";
-import { cronJobArgs, MAX_CRONJOB_NAME, objectName } from "../../lib/naming.js";
-import { EXPORT_SCHEDULE } from "../../lib/nocobase/export-store.js";
+import { collectionsExportJob } from "../../lib/jobs.js";
 import { secretEnvName } from "../../lib/secrets.js";
 import { claimMount, type BackupStorageAccess } from "./cronjobs.js";
 import { guardiaCronJob } from "../guardia-cronjob.js";
@@ -33,16 +32,6 @@ export interface CollectionsExportArgs {
 /** An export reads a few hundred definitions through the API: minutes would mean it hangs. */
 export const EXPORT_JOB_DEADLINE_SECONDS = 1800;
 
-/** `<platform>-export-collections`. */
-export function collectionsExportCronJobName(platform: Platform): string {
-  return objectName(platform, ["export-collections"], MAX_CRONJOB_NAME);
-}
-
-/** `export-collections` as the CronJob runs it (argv after `guardia`). */
-export function collectionsExportArgs(): string[] {
-  return cronJobArgs("export-collections", { schedule: EXPORT_SCHEDULE });
-}
-
 export class CollectionsExport extends pulumi.ComponentResource {
   readonly cronJobName: pulumi.Output<string>;
 
@@ -54,10 +43,7 @@ export class CollectionsExport extends pulumi.ComponentResource {
       `${name}-cronjob`,
       {
         platform,
-        cronJobName: collectionsExportCronJobName(platform),
-        component: "collections-export",
-        schedule: collections.export.cron.expression,
-        args: collectionsExportArgs(),
+        job: collectionsExportJob(platform),
         serviceAccountName: args.serviceAccountName,
         stackConfigMapName: args.stackConfigMapName,
         env: [

@@ -1,10 +1,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  backupArgs,
   backupJobsOf,
   DATABASE_LABEL,
-  restoreDrillArgs,
   SCHEDULE_LABEL,
   type BackupJob,
 } from "../../lib/backup/job-names.js";
@@ -13,6 +11,7 @@ import {
   BACKUP_JOB_DEADLINE_SECONDS,
   DRILL_JOB_DEADLINE_SECONDS,
 } from "../../lib/backup/timeouts.js";
+import { backupGuardiaJob } from "../../lib/jobs.js";
 import type { Backups, Database, Platform } from "../../lib/model/index.js";
 import { secretEnvName } from "../../lib/secrets.js";
 import {
@@ -73,10 +72,7 @@ function cronJobArgs(args: BackupCronJobsArgs, job: BackupJob): GuardiaCronJobAr
   const drill = job.kind === "restore-drill";
   return {
     ...common(args, job.kind),
-    cronJobName: job.cronJob,
-    component: job.kind,
-    schedule: job.cron,
-    args: drill ? restoreDrillArgs(job.database) : backupArgs(job.database, job.schedule),
+    job: backupGuardiaJob(job),
     labels: { [DATABASE_LABEL]: job.database, [SCHEDULE_LABEL]: job.schedule },
     // The runbook's own step timeout ends earlier (lib/backup/timeouts.ts), so it cleans up.
     activeDeadlineSeconds: drill ? DRILL_JOB_DEADLINE_SECONDS : BACKUP_JOB_DEADLINE_SECONDS,

@@ -56,6 +56,8 @@ export {
 export {
   applyRetention,
   planRetention,
+  retentionSummary,
+  retentionTarget,
   type RetentionItem,
   type RetentionPlan,
   type RetentionResult,

@@ -194,3 +194,25 @@ export async function applyRetention(
   }
   return { deleted: plan.delete.map((b) => b.id), keys, partials };
 }
+
+/** One line for a step's summary: what expired, what stays, or why nothing may be deleted. */
+export function retentionSummary(plan: RetentionPlan, what = "backup"): string {
+  if (plan.blocked) return `nothing deleted: ${plan.blocked}`;
+  const preview =
+    plan.newestCheck === "skipped" ? ` (preview: checked after the new ${what} is made)` : "";
+  const kept = `${plan.keep.length} kept${preview}`;
+  return plan.delete.length === 0
+    ? `nothing expired; ${kept}`
+    : `${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${kept}`;
+}
+
+/** The target a "delete expired" step plans: what the preview found expired, and where. */
+export function retentionTarget(
+  plan: RetentionPlan | undefined,
+  destination: { readonly url: string },
+): Record<string, string> {
+  return {
+    delete: plan?.delete.map((d) => d.id).join(", ") || "nothing",
+    destination: destination.url,
+  };
+}

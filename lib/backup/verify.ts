@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { describeTarget, pgCommand, pgSecrets, withPgClient } from "../adapters/postgres.js";
 import type { PgTarget } from "../adapters/postgres.js";
 import { abortable, cancelledError, onAbort, throwIfCancelled } from "./abort.js";
+import { dumpKey } from "./dump.js";
 import { BackupVerificationError, objectMismatches } from "./integrity.js";
 import type { Mismatch } from "./integrity.js";
 import { backupPrefix, DUMP_OBJECT, objectKey } from "./layout.js";
@@ -12,7 +13,7 @@ import type { SkippedBackup } from "./list.js";
 import type { Manifest } from "./manifest.js";
 import type { CommandLog, Pipeline } from "../command.js";
 import type { Database } from "../model/index.js";
-import { findExecutable, startPipeline } from "./process.js";
+import { findExecutable, locateExecutable, startPipeline } from "./process.js";
 import { createScratch, scratchName, type Scratch } from "./scratch.js";
 import type { LockHolder } from "../runbook/locks.js";
 import { HashingStream, objectUrl } from "./store.js";
@@ -198,6 +199,24 @@ export function restorePipeline(o: RestorePipelineOptions): Pipeline {
     input: `${o.source}, its sha256 compared with the manifest's on the way`,
     pipeline: [{ argv: [o.zstd, "-q", "-d", "-c"] }, pgCommand(pgRestore, o.database, scratch)],
   };
+}
+
+/**
+ * The restore of backup `id` onto `database`'s server as a plan prints it, with the tools a run
+ * would use; without `id`, of the backup the run picks.
+ */
+export function plannedRestore(
+  destination: Pick<ObjectStore, "url">,
+  location: BackupLocation,
+  database: Database,
+  id?: string,
+): Pipeline {
+  return restorePipeline({
+    zstd: locateExecutable("zstd"),
+    pgRestore: locateExecutable("pg_restore"),
+    database,
+    source: objectUrl(destination, dumpKey(location, id)),
+  });
 }
 
 const PG_RESTORE_ARGS = ["--no-owner", "--no-privileges", "--exit-on-error", "--no-password"];

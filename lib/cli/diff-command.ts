@@ -5,6 +5,7 @@ import { markdownComment, textReport } from "../diff/report.js";
 import { EXIT, UsageError } from "../errors.js";
 import { loadStack, projectStackFiles } from "../model/index.js";
 import { DIFF_FLAGS, parseFlags } from "./flags.js";
+import { quoted } from "../user-text.js";
 
 const FORMATS = ["text", "md", "json"] as const;
 
@@ -22,7 +23,7 @@ export async function diffCommand(args: string[]): Promise<number> {
   if (!flags.base) throw new UsageError("diff needs --base <git ref> (e.g. origin/main, HEAD~1)");
   const format = flags.format ?? "text";
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got "${format}"`);
+    throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got ${quoted(format)}`);
   }
   const result = await diffAgainst({
     base: flags.base,

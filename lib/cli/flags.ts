@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
 import { textTable } from "../table.js";
+import { MAX_QUOTED, printable } from "../user-text.js";
 
 /**
  * Flags as data: each command's flags are a list that parseArgs, `--help` and the generated
@@ -142,12 +143,14 @@ export function parseFlags(args: readonly string[], flags: readonly FlagSpec[]):
       tokens: true,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    // parseArgs quotes the unknown flag as typed, escape sequences included.
+    throw new UsageError(printable((err as Error).message, 300));
   }
   const seen = new Map<string, string[]>();
   for (const token of parsed.tokens ?? []) {
     if (token.kind !== "option") continue;
-    seen.set(token.name, [...(seen.get(token.name) ?? []), token.value ?? token.rawName]);
+    const value = printable(token.value ?? token.rawName, MAX_QUOTED);
+    seen.set(token.name, [...(seen.get(token.name) ?? []), value]);
   }
   const repeated = [...seen].filter(([, values]) => values.length > 1);
   if (repeated.length > 0) {

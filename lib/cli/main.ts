@@ -4,6 +4,7 @@ import { GUARDIA_VERSION } from "../version.js";
 import { commandHelp, COMMANDS, usage } from "./commands.js";
 import { globalFlags } from "./flags.js";
 import { reportError } from "./output.js";
+import { quoted } from "../user-text.js";
 
 /**
  * guardia's command line. Heavy modules (the Pulumi SDK, the AWS SDK, pg, and every runbook with
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (spec?.run) return await spec.run(rest);
     if (isRunbook(command))
       return await (await import("./runbook-command.js")).runbookCommand(command, rest);
-    throw new UsageError(`unknown command "${command}"; see guardia --help`);
+    throw new UsageError(`unknown command ${quoted(command)}; see guardia --help`);
   } catch (err) {
     return reportError(err, global.json);
   }

@@ -5,6 +5,7 @@ import { verdictMarkdown, verdictText } from "../policy/report.js";
 import { renderStacks } from "../render/render.js";
 import { projectStackFiles } from "../model/index.js";
 import { parseFlags, POLICY_FLAGS } from "./flags.js";
+import { quoted } from "../user-text.js";
 
 const FORMATS = ["text", "md", "json"] as const;
 
@@ -13,7 +14,7 @@ export async function policyCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, POLICY_FLAGS) as { stack?: string; format?: string };
   const format = flags.format ?? "text";
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got "${format}"`);
+    throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got ${quoted(format)}`);
   }
   const renders = await renderStacks(flags.stack ? [flags.stack] : projectStackFiles());
   const verdicts = renders.map((r) => r.verdict);

@@ -33,6 +33,7 @@ import {
 } from "./flags.js";
 import { exitCodesHelp } from "./commands.js";
 import { printJson } from "./output.js";
+import { printable } from "../user-text.js";
 
 /** `guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>] ...` */
 export async function runbookCommand(name: RunbookName, words: string[]): Promise<number> {
@@ -124,15 +125,15 @@ function checkSideFiles(flags: FlagValues): SideFile[] {
   for (const { file, what } of files) {
     if (!existsSync(path.dirname(file)))
       throw new UsageError(
-        `--${what}: cannot write ${file}: directory ${path.dirname(file)} does not exist`,
+        `--${what}: cannot write ${printable(file)}: directory ${printable(path.dirname(file))} does not exist`,
       );
     if (existsSync(file) && !force)
       throw new UsageError(
-        `--${what}: ${file} already exists; pass --force to overwrite it, or name another file`,
+        `--${what}: ${printable(file)} already exists; pass --force to overwrite it, or name another file`,
       );
   }
   if (files.length === 2 && files[0]!.file === files[1]!.file)
-    throw new UsageError(`--plan and --report name the same file ${files[0]!.file}`);
+    throw new UsageError(`--plan and --report name the same file ${printable(files[0]!.file)}`);
   return files;
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { UsageError } from "../errors.js";
+import { quoted } from "../user-text.js";
 
 /**
  * The few git operations `guardia diff` needs, each an argv (no shell): where the repository is,
@@ -34,7 +35,7 @@ export function resolveCommit(ref: string, root: string): string {
   });
   const commit = result.stdout.trim();
   if (result.status !== 0 || !/^[0-9a-f]{40,64}$/.test(commit)) {
-    throw new UsageError(`--base: "${ref}" names no commit in ${root}`);
+    throw new UsageError(`--base: ${quoted(ref)} names no commit in ${root}`);
   }
   return commit;
 }

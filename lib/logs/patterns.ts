@@ -104,19 +104,12 @@ export function mountDirectory(paths: readonly string[]): string {
 }
 
 /**
- * What keeps an entry's paths from being rotated safely, each message naming the path. Two
- * rules: logrotate must be able to read the path, and a glob must not also match the files it
- * rotates into (`/var/log/mira/*` would rotate `app.log-20261123-003000` again, and those files
- * would count as live, never compressed nor deleted).
+ * What keeps one log path from being rotated safely, naming the path, or undefined; the model
+ * refuses such paths when it loads a stack (lib/model/checks.ts). Two rules: logrotate must be
+ * able to read the path, and a glob must not also match the files it rotates into
+ * (`/var/log/mira/*` would rotate `app.log-20261123-003000` again, and those files would count
+ * as live, never compressed nor deleted).
  */
-export function logPathProblems(name: string, paths: readonly string[]): string[] {
-  return paths.flatMap((p) => {
-    const problem = logPathProblem(p);
-    return problem ? [`logs ${quoted(name)}: ${problem}`] : [];
-  });
-}
-
-/** What keeps one path from being rotated safely (see `logPathProblems`), or undefined. */
 export function logPathProblem(p: string): string | undefined {
   const where = `path ${quoted(p)}`;
   if (UNSUPPORTED.test(p))

@@ -1,13 +1,14 @@
 import { Duration, type Platform, type Priority } from "../model/index.js";
 import type { BackupJob } from "../backup/job-names.js";
+import { guardiaJobs, type GuardiaJob } from "../jobs.js";
 import { backupAlerts } from "./alerts/backups.js";
 import { choreAlerts } from "./alerts/chores.js";
+import { jobFailedAlerts } from "./alerts/jobs.js";
 import { databaseAlerts } from "./alerts/databases.js";
 import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
 import { freshnessAlerts } from "./alerts/freshness.js";
 import { queueAlerts } from "./alerts/queues.js";
-import { routineAlerts } from "./alerts/routine.js";
 import { serviceAlerts } from "./alerts/services.js";
 import { smokeAlerts } from "./alerts/smoke.js";
 import {
@@ -32,6 +33,8 @@ export interface MonitoringContext {
   readonly stack: string;
   /** The stack's backup and restore-drill CronJobs (lib/backup/job-names.ts). */
   readonly backupJobs: readonly BackupJob[];
+  /** Every guardia CronJob of the stack, those above included (lib/jobs.ts). */
+  readonly jobs: readonly GuardiaJob[];
   readonly timing: AlertTiming;
 }
 
@@ -40,7 +43,13 @@ export function monitoringContext(
   stack: string,
   backupJobs: readonly BackupJob[],
 ): MonitoringContext {
-  return { platform, stack, backupJobs, timing: alertTiming(platform.monitoring.probeInterval) };
+  return {
+    platform,
+    stack,
+    backupJobs,
+    jobs: guardiaJobs(platform),
+    timing: alertTiming(platform.monitoring.probeInterval),
+  };
 }
 
 /** Input series in promtool's notation: one sample per `step` seconds from time 0. */
@@ -95,7 +104,7 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...backupAlerts(ctx),
     ...smokeAlerts(ctx),
     ...choreAlerts(ctx),
-    ...routineAlerts(ctx),
+    ...jobFailedAlerts(ctx),
     ...clusterAlerts(ctx),
   ];
 }

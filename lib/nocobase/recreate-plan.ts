@@ -9,6 +9,7 @@ import {
   type CollectionsDocument,
   type FieldDefinition,
 } from "./definitions.js";
+import { quoted } from "../user-text.js";
 
 /**
  * Which API calls bring one collection back from an export, decided before any write. NocoBase
@@ -83,7 +84,7 @@ export function planRecreate(
   const byName = new Map(doc.collections.map((c) => [c.name, c]));
   if (!byName.has(name)) {
     throw new UsageError(
-      `--collection: the export has no collection "${name}" (it has: ${[...byName.keys()].join(", ")})`,
+      `--collection: the export has no collection ${quoted(name)} (it has: ${[...byName.keys()].join(", ")})`,
     );
   }
   const after = replace ? withoutCollection(live, name) : live;

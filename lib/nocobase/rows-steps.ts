@@ -2,11 +2,10 @@ import { withPgClient, type PgTarget } from "../adapters/postgres.js";
 import { locationOf, verifyBackup } from "../backup/index.js";
 import type { BackupEntry, ObjectStore, VerifyReport } from "../backup/index.js";
 import { dumpKey } from "../backup/dump.js";
-import { locateExecutable } from "../backup/process.js";
 import { objectUrl } from "../backup/store.js";
 import { countRows } from "../backup/tables.js";
 import { DRILL_STEP_TIMEOUT_MS } from "../backup/timeouts.js";
-import { restorePipeline } from "../backup/verify.js";
+import { plannedRestore } from "../backup/verify.js";
 import type { Backups, Database } from "../model/index.js";
 import type { RunContext, Step } from "../runbook/types.js";
 import type { NocoBase } from "./api.js";
@@ -125,15 +124,12 @@ export function restoreStep(
     kind: "change",
     timeoutMs: DRILL_STEP_TIMEOUT_MS,
     action: () => ({
-      command: restorePipeline({
-        zstd: locateExecutable("zstd"),
-        pgRestore: locateExecutable("pg_restore"),
-        database: onto,
-        source: objectUrl(
-          ctx.platform.backups!.destination,
-          dumpKey(locationOf(ctx.platform, database), facts.backup?.id),
-        ),
-      }),
+      command: plannedRestore(
+        ctx.platform.backups!.destination,
+        locationOf(ctx.platform, database),
+        onto,
+        facts.backup?.id,
+      ),
       target: {
         backup: facts.backup?.url ?? "<newest backup holding the table>",
         server: `${onto.host}:${onto.port}`,

@@ -6,6 +6,7 @@ import { resolveSecret } from "../secrets.js";
 import { withDefaults } from "./exec.js";
 import type { Progress } from "./progress.js";
 import type { RunContext } from "./types.js";
+import { quoted } from "../user-text.js";
 
 /** What a step gets, built per step so that its commands stop with its own signal. */
 export type ContextFactory = (signal: AbortSignal) => RunContext;
@@ -73,7 +74,7 @@ function findNamed<T extends { name: string }>(
   const found = items.find((item) => item.name === name);
   if (!found) {
     const known = items.map((i) => i.name).join(", ") || "none";
-    throw new UsageError(`${flag}: no ${what} "${name}" in this stack (${what}s: ${known})`);
+    throw new UsageError(`${flag}: no ${what} ${quoted(name)} in this stack (${what}s: ${known})`);
   }
   return found;
 }

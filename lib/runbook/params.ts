@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UsageError } from "../errors.js";
+import { textTable } from "../table.js";
 import { printable, quoted } from "../user-text.js";
 
 /**
@@ -188,6 +189,5 @@ export function paramsHelp(specs: readonly ParamSpec[]): string {
       `${spec.description}${notes.length ? ` (${notes.join("; ")})` : ""}`,
     ];
   });
-  const width = Math.max(...rows.map(([flag]) => flag!.length));
-  return rows.map(([flag, text]) => `  ${flag!.padEnd(width)}  ${text}`).join("\n");
+  return textTable(rows, "  ");
 }

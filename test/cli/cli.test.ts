@@ -201,6 +201,23 @@ describe("every command", () => {
     expect(stacks.every((s) => s.ok && existsSync(s.stackFile))).toBe(true);
   });
 
+  it("escapes control characters of what was typed in every usage error", async () => {
+    const clear = "\x1b[2J\x1b]0;owned\x07";
+    for (const args of [
+      ["render", "--stack", "mira-dev", `--${clear}`],
+      [`frob${clear}`],
+      ["validate", "--stack", clear, "--stack", "b"],
+      ["policy", "--format", clear],
+      ["restart-service", "--stack", "mira-local", "--service", clear],
+    ]) {
+      const result = await runCli(args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/^guardia[ a-z-]*: .*\\u001b\[2J\\u001b\]0;owned\\u0007/);
+      const controls = [...result.stderr].filter((c) => c !== "\n" && /\p{Cc}/u.test(c));
+      expect(controls).toEqual([]);
+    }
+  });
+
   it("refuses a repeated flag (exit 2) instead of keeping the last one", async () => {
     for (const args of [
       ["render", "--stack", "mira-dev", "--stack", "mira-prod"],

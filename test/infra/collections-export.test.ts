@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { collectionsExportArgs } from "../../infra/backup/collections-export.js";
 import { SCHEDULE_TAG } from "../../lib/backup/layout.js";
+import { collectionsExportJob } from "../../lib/jobs.js";
 import { renderStack, type Render } from "../../lib/render/render.js";
 import {
   argvOf,
@@ -34,7 +34,7 @@ describe("mira-prod: the daily collections export", () => {
       timeZone: "America/Santiago",
       concurrencyPolicy: "Forbid",
     });
-    expect(argvOf(job)).toEqual(["guardia", ...collectionsExportArgs()]);
+    expect(argvOf(job)).toEqual(["guardia", ...collectionsExportJob(render.stack.platform).args]);
     expect(argvOf(job)).toEqual([
       ...["guardia", "export-collections", "--stack", "/etc/guardia/stack.yaml"],
       ...["--schedule", "scheduled", "--yes", "--json"],

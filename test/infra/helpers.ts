@@ -2,6 +2,7 @@ export { renderInline } from "../harness/stacks.js";
 import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import { restrictedPodProblems } from "../../lib/policy/rules/pods.js";
 import type { RecordedResource } from "../../lib/render/fake-pulumi-engine.js";
 import type { Render } from "../../lib/render/render.js";
 
@@ -67,49 +68,11 @@ export function envOf(job: ICronJob): Record<string, unknown> {
   );
 }
 
-const RESTRICTED_VOLUME_TYPES = new Set([
-  "configMap",
-  "csi",
-  "downwardAPI",
-  "emptyDir",
-  "ephemeral",
-  "persistentVolumeClaim",
-  "projected",
-  "secret",
-]);
-
-/**
- * What the Pod Security "restricted" profile (plus the baseline it includes) would reject in a
- * pod, as the admission controller checks it. Empty when the pod passes.
- */
+/** What the Pod Security "restricted" profile would reject in a pod; empty when it passes. */
 export function restrictedProblems(pod: IPodSpec): string[] {
-  const problems: string[] = [];
-  if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push("host namespaces");
-  for (const volume of pod.volumes ?? []) {
-    const types = Object.keys(volume).filter((k) => k !== "name");
-    if (!types.every((t) => RESTRICTED_VOLUME_TYPES.has(t))) {
-      problems.push(`volume ${volume.name}: type ${types.join(",")} not allowed`);
-    }
-  }
-  const podContext = pod.securityContext ?? {};
-  const containers = [...(pod.initContainers ?? []), ...pod.containers];
-  for (const c of containers) {
-    const sc = c.securityContext ?? {};
-    const where = `container ${c.name}`;
-    if (sc.privileged) problems.push(`${where}: privileged`);
-    if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation`);
-    if ((sc.runAsNonRoot ?? podContext.runAsNonRoot) !== true)
-      problems.push(`${where}: runAsNonRoot`);
-    if ((sc.runAsUser ?? podContext.runAsUser) === 0) problems.push(`${where}: runAsUser 0`);
-    const seccomp = sc.seccompProfile?.type ?? podContext.seccompProfile?.type;
-    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") problems.push(`${where}: seccomp`);
-    if (!sc.capabilities?.drop?.includes("ALL"))
-      problems.push(`${where}: capabilities not dropped`);
-    const added = (sc.capabilities?.add ?? []).filter((cap) => cap !== "NET_BIND_SERVICE");
-    if (added.length > 0) problems.push(`${where}: capabilities added ${added.join(",")}`);
-    if ((c.ports ?? []).some((p) => p.hostPort)) problems.push(`${where}: hostPort`);
-  }
-  return problems;
+  return restrictedPodProblems(pod as unknown as Record<string, unknown>).map(
+    ([field, problem]) => `${field}: ${problem}`,
+  );
 }
 
 export interface PolicyStatement {

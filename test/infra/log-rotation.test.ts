@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
 import { beforeAll, describe, expect, it } from "vitest";
 import { composeStack } from "../../infra/stack.js";
-import { backupCronJobNames } from "../../lib/backup/job-names.js";
+import { guardiaJobs } from "../../lib/jobs.js";
 import { logRotationCronJobName, rotatedEntries } from "../../lib/logs/job-names.js";
 import { StackError } from "../../lib/model/index.js";
 import { runWithFakePulumiEngine } from "../../lib/render/fake-pulumi-engine.js";
@@ -144,7 +144,7 @@ describe("inline stacks", () => {
       ...SHOP,
       logs: [{ name: "api", paths: ["/var/log/api/*.log"] }],
     });
-    expect(cronJobs(render)).toEqual([]);
+    expect(rotationJobs(render)).toEqual([]);
     expect(render.components.map((c) => c.type)).not.toContain("guardia:index:LogRotation");
   });
 
@@ -193,10 +193,14 @@ describe("every example stack", () => {
     expect(rotationJobs(render).map((j) => j.metadata?.name)).toEqual(
       expected.map((e) => logRotationCronJobName(platform, e)),
     );
-    // Nothing else changed: the other CronJobs are exactly the backup ones and the export.
-    const backups = platform.runtime === "kubernetes" ? backupCronJobNames(platform) : [];
-    const exports = platform.runtime === "kubernetes" && platform.collections?.export ? 1 : 0;
-    expect(cronJobs(render).length).toBe(backups.length + expected.length + exports);
+    // Every CronJob but the smoke one (its own alert) is an entry of guardiaJobs, and no other.
+    const listed = platform.runtime === "kubernetes" ? guardiaJobs(platform) : [];
+    const rendered = cronJobs(render).filter(
+      (j) => j.metadata?.labels?.["app.kubernetes.io/component"] !== "smoke",
+    );
+    expect(rendered.map((j) => j.metadata?.name).sort()).toEqual(
+      listed.map((j) => j.cronJob).sort(),
+    );
     for (const job of rotationJobs(render)) expect(restrictedProblems(podOf(job))).toEqual([]);
   });
 });

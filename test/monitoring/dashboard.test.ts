@@ -6,7 +6,7 @@ import { backupAgeLimitSeconds } from "../../lib/monitoring/alerts/backups.js";
 import { dashboardUid, grafanaDashboard } from "../../lib/monitoring/dashboard.js";
 import { CLUSTER_STACKS, exampleContext, runTool, tempDir } from "./helpers/stacks.js";
 
-/** The Grafana dashboard: seed 004's tables as panels, each query valid PromQL for promtool. */
+/** The Grafana dashboard: the MIRA operations guide's Métricas Clave as panels, each query valid PromQL for promtool. */
 
 interface Panel {
   id: number;
@@ -101,7 +101,7 @@ describe("dashboard details", () => {
     expect((await runTool("promtool", ["check", "rules", file])).code).toBe(1);
   });
 
-  it("shows MIRA's seed 004 tables: NocoBase, ALMA/SIDRA, the database and its backups", () => {
+  it("shows the MIRA operations guide's tables: NocoBase, ALMA/SIDRA, the database and its backups", () => {
     const { panels } = dashboardOf("mira-prod");
     expect(panels.filter((p) => p.type !== "row").map((p) => p.title)).toEqual([
       "nocobase: availability (SLO 99.5 %)",

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BLACKBOX_EXPORTER_IMAGE } from "../../infra/monitoring/blackbox-exporter.js";
+import type { RuleGroup } from "../../lib/monitoring/catalogue.js";
 import { renderStack, toFile, type Render } from "../../lib/render/render.js";
 import { validateManifest } from "../../lib/render/validate-k8s.js";
 import { repoRoot } from "../harness/tools.js";
@@ -37,6 +38,12 @@ interface Manifest {
   metadata: { name: string; labels: Record<string, string> };
   spec: Record<string, unknown>;
   data: Record<string, string>;
+}
+
+interface CronJobManifest extends Manifest {
+  spec: {
+    jobTemplate: { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+  };
 }
 
 const kinds = ["Probe", "PrometheusRule", "ConfigMap", "Deployment", "Service"];
@@ -90,6 +97,34 @@ describe.each(CLUSTER_STACKS)("%s", (name) => {
     };
     expect(json.uid).toBe(`guardia-${platform().name}-${platform().environment}`);
     expect(json.panels.length).toBeGreaterThan(3);
+  });
+
+  it("alerts on a failed run of every CronJob it renders, with the command to run by hand", () => {
+    const cronJobs = manifestsOfKind<Manifest>(render(), "CronJob").map((c) => c.metadata.name);
+    expect(cronJobs.length).toBeGreaterThan(0);
+    const rules = manifestsOfKind<{ spec: { groups: RuleGroup[] } }>(render(), "PrometheusRule")
+      .flatMap((r) => r.spec.groups)
+      .flatMap((g) => g.rules);
+    const failed = (cronJob: string) =>
+      rules.filter(
+        (r) => r.labels.cronjob === cronJob && r.expr.includes("kube_job_status_failed"),
+      );
+    for (const cronJob of cronJobs) {
+      const [rule, ...more] = failed(cronJob);
+      expect(more, cronJob).toEqual([]);
+      expect(rule?.labels, cronJob).toMatchObject({
+        platform: platform().name,
+        environment: platform().environment,
+        namespace: platform().namespace,
+      });
+      const job = manifestsOfKind<CronJobManifest>(render(), "CronJob").find(
+        (c) => c.metadata.name === cronJob,
+      )!;
+      const runbook = job.spec.jobTemplate.spec.template.spec.containers[0]!.args[0];
+      expect(rule?.annotations.guardia_command, cronJob).toMatch(
+        new RegExp(`^guardia ${runbook} --stack ${name}\\b`),
+      );
+    }
   });
 
   it("runs the blackbox exporter pinned, restricted, with modules the exporter accepts", async () => {
@@ -146,7 +181,7 @@ describe("stack-specific monitoring", () => {
     }
   });
 
-  it("probes DRF's whoami with a module that expects 401 (seed 002)", () => {
+  it("probes DRF's whoami with a module that expects 401 (logistics support plan)", () => {
     const [api] = manifestsOfKind<ProbeManifest>(renders.get("logistica-prod")!, "Probe").filter(
       (p) => p.metadata.name === "logistica-probe-api",
     );

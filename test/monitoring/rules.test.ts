@@ -34,6 +34,7 @@ const RUNBOOKS = [
   "restore-db",
   "export-collections",
   "recreate-collection",
+  "rotate-logs",
   "rotate-tokens",
   "rotate-logs",
   "maintenance-window",
@@ -164,7 +165,7 @@ describe("the alert contract", () => {
     }
   });
 
-  it("gives mira-prod the issue's whole catalogue, with seed 004's priorities and `for`s", () => {
+  it("gives mira-prod the whole catalogue, with the MIRA operations guide's priorities and `for`s", () => {
     const { ctx } = exampleContext("mira-prod");
     const table = alertCatalogue(ctx).map((d) => [
       d.alert,
@@ -183,12 +184,14 @@ describe("the alert contract", () => {
       ["DatabaseDown", "mira", "P1", 180],
       ["DataStale", "mira/alma-sync/alma-sidra", "P2", 300],
       ["BackupTooOld", "mira/daily/mira-backup-mira-daily", "P2", 300],
-      ["BackupJobFailed", "mira/daily/mira-backup-mira-daily", "P2", 900],
       ["BackupTooOld", "mira/weekly/mira-backup-mira-weekly", "P2", 300],
-      ["BackupJobFailed", "mira/weekly/mira-backup-mira-weekly", "P2", 900],
-      ["RestoreDrillFailed", "mira/restore-drill/mira-restore-drill-mira", "P3", 900],
       ["SmokeFlowsFailing", "mira-smoke", "P2", 60],
       ["LogsGrowingPastCap", "mira", "P3", 3600],
+      ["BackupJobFailed", "mira/daily/mira-backup-mira-daily", "P2", 900],
+      ["BackupJobFailed", "mira/weekly/mira-backup-mira-weekly", "P2", 900],
+      ["RestoreDrillFailed", "mira/restore-drill/mira-restore-drill-mira", "P3", 900],
+      ["LogRotationFailed", "mira/mira-rotate-logs-mira", "P3", 900],
+      ["CollectionsExportFailed", "mira-export-collections", "P3", 900],
       ["RoutineJobFailed", "mira-routine-daily/daily", "P3", 900],
       ["RoutineJobFailed", "mira-routine-weekly/weekly", "P3", 900],
       ["RoutineJobFailed", "mira-routine-monthly/monthly", "P3", 900],
@@ -212,6 +215,8 @@ describe("the alert contract", () => {
       "BackupTooOld daily": "guardia backup-db --stack mira-prod --database mira --schedule daily",
       "RestoreDrillFailed restore-drill":
         "guardia verify-backup --stack mira-prod --database mira --backup latest",
+      LogRotationFailed: "guardia rotate-logs --stack mira-prod --logs mira",
+      CollectionsExportFailed: "guardia export-collections --stack mira-prod",
     });
   });
 

@@ -38,7 +38,7 @@ function miraWithoutEmail(): Platform {
 }
 
 describe("Route 53 uptime checks from outside the cluster", () => {
-  it("checks MIRA's public NocoBase URL over HTTPS (seed 004: Uptime Robot)", () => {
+  it("checks MIRA's public NocoBase URL over HTTPS (MIRA operations guide, Herramientas de Monitoreo Recomendadas: Uptime Robot)", () => {
     expect(checks("mira-prod").map((c) => c.inputs)).toEqual([
       {
         type: "HTTPS",

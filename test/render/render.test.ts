@@ -46,7 +46,7 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 describe("every example stack", () => {
-  it("finds the example stacks of all three seed platforms", () => {
+  it("finds the example stacks of all three manuals' platforms", () => {
     expect(STACKS).toEqual(
       expect.arrayContaining(["inatrace-prod", "logistica-prod", "mira-prod"]),
     );

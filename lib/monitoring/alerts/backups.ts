@@ -2,16 +2,14 @@ import type { BackupJob } from "../../backup/job-names.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
 import { RESPONSE_TIME } from "../contract.js";
 import { selector, type Labels } from "../promql.js";
-import { overTime, repeat, samplesFor } from "./examples.js";
+import { cronJobSeries, overTime, repeat, samplesFor } from "./examples.js";
 
 /**
- * Backups and restore drills as kube-state-metrics sees their CronJobs: the last successful run is
- * older than the schedule allows, or the newest run failed after the last success.
+ * Backups as kube-state-metrics sees their CronJobs: the last successful run is older than the
+ * schedule allows.
  */
 
 const HOUR = 3600;
-/** kube-state-metrics' own job label, present on every series it exports. */
-const KSM = { job: "kube-state-metrics" };
 
 /**
  * A backup is "too old" once the longest gap of its schedule has passed plus time for the run
@@ -21,10 +19,9 @@ export function backupAgeLimitSeconds(job: Pick<BackupJob, "maxIntervalSeconds">
   return job.maxIntervalSeconds + Math.min(job.maxIntervalSeconds / 2, 3 * HOUR);
 }
 
+/** A failed run of a backup or drill CronJob is alerted like every guardia job's (jobs.ts). */
 export function backupAlerts(ctx: MonitoringContext): AlertDefinition[] {
-  return ctx.backupJobs.flatMap((job) =>
-    job.kind === "backup" ? [backupTooOld(ctx, job), jobFailed(ctx, job)] : [jobFailed(ctx, job)],
-  );
+  return ctx.backupJobs.filter((job) => job.kind === "backup").map((job) => backupTooOld(ctx, job));
 }
 
 function cronJobLabels(ctx: MonitoringContext, job: BackupJob): Labels {
@@ -66,8 +63,13 @@ function backupTooOldExamples(
 ): Pick<AlertDefinition, "fires" | "blip"> {
   const step = ctx.timing.probeInterval.seconds;
   const count = samplesFor(forSeconds, step) + 2;
-  const lastSuccess = ksm("kube_cronjob_status_last_successful_time", ctx, job);
-  const created = ksm("kube_cronjob_created", ctx, job);
+  const { namespace } = ctx.platform;
+  const lastSuccess = cronJobSeries(
+    "kube_cronjob_status_last_successful_time",
+    namespace,
+    job.cronJob,
+  );
+  const created = cronJobSeries("kube_cronjob_created", namespace, job.cronJob);
   const longAgo = -(limit + HOUR);
   return {
     fires: [
@@ -105,97 +107,6 @@ function backupTooOldExamples(
       checkFrom: 0,
     },
   };
-}
-
-function jobFailed(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
-  const forSeconds = ctx.timing.jobFailedFor.seconds;
-  const ns = { namespace: ctx.platform.namespace };
-  const owner = { ...ns, owner_kind: "CronJob", owner_name: job.cronJob };
-  const lastSuccess = selector("kube_cronjob_status_last_successful_time", {
-    ...ns,
-    cronjob: job.cronJob,
-  });
-  const isDrill = job.kind === "restore-drill";
-  const what = isDrill ? "restore drill" : `${job.schedule} backup`;
-  return {
-    alert: isDrill ? "RestoreDrillFailed" : "BackupJobFailed",
-    group: "backups",
-    // Start time of the newest Job of this CronJob with a failed pod, newer than the CronJob's
-    // last success: a pod that failed and was retried successfully does not count.
-    expr:
-      `max(\n  ${selector("kube_job_status_start_time", ns)}\n` +
-      `  * on (namespace, job_name) ${selector("kube_job_owner", owner)}\n` +
-      `  and on (namespace, job_name) (${selector("kube_job_status_failed", ns)} > 0)\n)\n` +
-      `> (max(${lastSuccess}) or vector(0))`,
-    forSeconds,
-    priority: isDrill ? "P3" : "P2",
-    subject: { database: job.database, schedule: job.schedule, cronjob: job.cronJob },
-    summary: `The ${what} of ${job.database} failed`,
-    description: isDrill
-      ? `The latest restore drill (CronJob ${job.cronJob}) could not restore and verify the latest ` +
-        `backup of ${job.database}: the backups may not be restorable. Verify the latest backup by ` +
-        `hand and read the Job's logs. Priority P3: respond within ${RESPONSE_TIME.P3}.`
-      : `The newest Job of CronJob ${job.cronJob} failed and no run succeeded since. Run the ` +
-        `backup by hand and read the failed Job's logs. Priority P2: respond within ${RESPONSE_TIME.P2}.`,
-    first: isDrill
-      ? { runbook: "verify-backup", flags: { database: job.database, backup: "latest" } }
-      : { runbook: "backup-db", flags: { database: job.database, schedule: job.schedule } },
-    ...jobFailedExamples(ctx, job, forSeconds),
-  };
-}
-
-function jobFailedExamples(
-  ctx: MonitoringContext,
-  job: BackupJob,
-  forSeconds: number,
-): Pick<AlertDefinition, "fires" | "blip"> {
-  const step = ctx.timing.probeInterval.seconds;
-  const count = samplesFor(forSeconds, step) + 2;
-  const failedRun = failedRunSeries(ctx, job, -600, count);
-  const lastSuccess = ksm("kube_cronjob_status_last_successful_time", ctx, job);
-  return {
-    fires: [
-      {
-        step,
-        series: [...failedRun, { series: lastSuccess, values: repeat(-86400, count) }],
-        trueFrom: 0,
-        seriesLabels: {},
-      },
-    ],
-    blip: {
-      // A pod failed, the Job's retry succeeded two scrapes later.
-      step,
-      series: [
-        ...failedRun,
-        { series: lastSuccess, values: [...repeat(-86400, 2), ...repeat(2 * step, count)] },
-      ],
-      checkFrom: 0,
-    },
-  };
-}
-
-function ksm(metric: string, ctx: MonitoringContext, job: BackupJob): string {
-  return selector(metric, { ...KSM, namespace: ctx.platform.namespace, cronjob: job.cronJob });
-}
-
-/** One Job of the CronJob, started at `start`, with one failed pod. */
-function failedRunSeries(ctx: MonitoringContext, job: BackupJob, start: number, count: number) {
-  const jobLabels = {
-    ...KSM,
-    namespace: ctx.platform.namespace,
-    job_name: `${job.cronJob}-29000000`,
-  };
-  const ownerLabels = {
-    ...jobLabels,
-    owner_kind: "CronJob",
-    owner_name: job.cronJob,
-    owner_is_controller: "true",
-  };
-  return [
-    { series: selector("kube_job_owner", ownerLabels), values: repeat(1, count + 2) },
-    { series: selector("kube_job_status_start_time", jobLabels), values: repeat(start, count + 2) },
-    { series: selector("kube_job_status_failed", jobLabels), values: repeat(1, count + 2) },
-  ];
 }
 
 function hours(seconds: number): string {

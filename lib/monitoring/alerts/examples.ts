@@ -1,7 +1,17 @@
+import { selector } from "../promql.js";
+
 /**
  * Building blocks for the catalogue's example series. Times are seconds from the start of a
  * promtool test; a series has one sample per `step`.
  */
+
+/** kube-state-metrics' own job label, present on every series it exports. */
+export const KSM = { job: "kube-state-metrics" };
+
+/** A kube-state-metrics series of one CronJob of the stack's namespace. */
+export function cronJobSeries(metric: string, namespace: string, cronJob: string): string {
+  return selector(metric, { ...KSM, namespace, cronjob: cronJob });
+}
 
 export function repeat(value: number, count: number): number[] {
   return Array.from({ length: count }, () => value);
