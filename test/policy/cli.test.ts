@@ -68,6 +68,7 @@ describe("guardia policy", () => {
       "prod-backup-retention databases/mira",
       "image-pinned kubernetes/CronJob/mira-backup-mira-daily",
       "image-pinned kubernetes/CronJob/mira-backup-mira-weekly",
+      "image-pinned kubernetes/CronJob/mira-export-collections",
       "image-pinned kubernetes/CronJob/mira-restore-drill-mira",
       "image-pinned kubernetes/CronJob/mira-rotate-logs-mira",
     ]);
@@ -94,7 +95,7 @@ describe("guardia policy", () => {
     expect(resources.size).toBe(2);
     const result = await runCli(["policy", "--stack", brokenMiraProd(waiversUntil("2999-12-31"))]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("policy mira-prod: passes: 0 violations, 5 waived");
+    expect(result.stdout).toContain("policy mira-prod: passes: 0 violations, 6 waived");
     expect(result.stdout).toContain(
       "  waiver    prod-backup-retention on databases/mira, owner ops@hospitaldeovalle.cl, until 2999-12-31: accepted until the registry tags releases and storage grows",
     );
@@ -103,7 +104,7 @@ describe("guardia policy", () => {
   it("fails it again once the waivers have expired", async () => {
     const result = await runCli(["policy", "--stack", brokenMiraProd(waiversUntil("2020-01-31"))]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("policy mira-prod: FAILS: 10 violations");
+    expect(result.stdout).toContain("policy mira-prod: FAILS: 12 violations");
     expect(result.stdout).toContain(
       "violation [high] waiver-expired databases/mira (guardia:platform.policy.waivers[0].expires): the waiver of prod-backup-retention on databases/mira (owner ops@hospitaldeovalle.cl) expired on 2020-01-31",
     );

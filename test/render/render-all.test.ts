@@ -64,11 +64,12 @@ describe("guardia render --all", () => {
     expect(result.code).toBe(0);
     expect(readdirSync(all).sort()).toEqual(STACKS);
     const shown = path.relative(repoRoot, all);
+    const stacksDir = path.join(repoRoot, "stacks").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     expect(result.stdout.split("\n").filter(Boolean)).toEqual(
       STACKS.map((name) =>
         expect.stringMatching(
           new RegExp(
-            `^rendered ${name}: \\d+ resources in ${shown}/${name}/ \\(see ${shown}/${name}/SUMMARY\\.md\\)$`,
+            `^rendered ${name} from ${stacksDir}/Pulumi\\.${name}\\.yaml: \\d+ resources in ${shown}/${name}/ \\(see ${shown}/${name}/SUMMARY\\.md\\)$`,
           ),
         ),
       ),
@@ -96,6 +97,11 @@ describe("guardia render --all with bad input", () => {
   it("reports every problem of every stack file and renders nothing (exit 2)", async () => {
     const project = path.join(scratch, "project");
     mkdirSync(path.join(project, "stacks"), { recursive: true });
+    // A Pulumi project of its own, whose stack files are in stacks/ as in this repository.
+    writeFileSync(
+      path.join(project, "Pulumi.yaml"),
+      "name: other\nruntime: nodejs\nstackConfigDir: stacks\n",
+    );
     copyFileSync(
       path.join(repoRoot, "stacks", "Pulumi.mira-dev.yaml"),
       path.join(project, "stacks", "Pulumi.mira-dev.yaml"),
