@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Command } from "../lib/command.js";
 import { withPgClient } from "../lib/adapters/postgres.js";
 import { RefusedError, UsageError } from "../lib/errors.js";
 import type { Database, TokenPolicy } from "../lib/model/index.js";
@@ -169,82 +170,107 @@ function userSteps(
   username: string,
   facts: Facts,
 ): Step[] {
-  const { reissue } = ctx.params;
   const service = ctx.service(policy.service);
-  const command = reissue
+  const command = ctx.params.reissue
     ? reissueCommand(ctx.platform, ctx.kubectl, service, username)
     : undefined;
   const where = `${database.host}:${database.port}/${database.database}`;
   return [
-    {
-      title: `Find user ${username} and their token in ${database.name}`,
-      kind: "read",
-      run: async (step) => {
-        facts.user = await withPgClient(await step.pg(database), (c) => findUser(c, username));
-        if (!facts.user)
-          throw new UsageError(`--user: no user "${username}" in auth_user of ${where}`);
-        if (reissue && !hasTerminal())
-          throw new UsageError(
-            "--reissue shows the new token on your terminal only, and there is none here (a pipe, a CronJob): run it from a terminal",
-          );
-        const { id, created } = facts.user;
-        const token = created ? `token created ${created.toISOString()}` : "no token";
-        return { summary: `user ${id} ${username}: ${token}` };
-      },
-    },
+    findUserStep(ctx, database, username, where, facts),
     command
-      ? {
-          title: `Revoke the token of ${username} and make a new one through Django`,
-          kind: "change",
-          action: () => ({ command, target: { user: username, service: service.name } }),
-          run: async (step) => {
-            // The output holds the new key: it is never recorded, and a failure shows stderr only.
-            const ran = await step.exec(command, { sensitiveOutput: true, allowFailure: true });
-            if (ran.code !== 0)
-              throw new Error(
-                `drf_create_token exited with ${ran.code}: ${ran.stderr.trim().split("\n").slice(-3).join("\n")}`,
-              );
-            showOnTerminal(username, newTokenFrom(ran.stdout, username));
-            facts.revoked = facts.reissued = true;
-            return { summary: "old token revoked; the new one was shown on the terminal only" };
-          },
-          manualUndo:
-            "the old token is gone for good; the new one was shown once (run again for another)",
-        }
-      : {
-          title: `Revoke the token of ${username}`,
-          kind: "change",
-          action: () => ({
-            call: `DELETE FROM authtoken_token WHERE user_id = ${facts.user?.id ?? "<id>"}`,
-            target: { database: where, user: username },
-          }),
-          run: async (step) => {
-            const id = facts.user!.id;
-            facts.revoked = await withPgClient(await step.pg(database), (c) => revokeToken(c, id));
-            return {
-              summary: facts.revoked ? `token of user ${id} revoked` : "there was no token",
-            };
-          },
-          manualUndo: "a revoked token cannot come back; make a new one with --reissue",
-        },
-    {
-      title: `Check the token of ${username}`,
-      kind: "verify",
-      run: async (step) => {
-        const now = await withPgClient(await step.pg(database), (c) => findUser(c, username));
-        const created = now?.created;
-        const before = facts.user?.created;
-        if (!reissue && created)
-          throw new Error(`user ${username} still has a token (created ${created.toISOString()})`);
-        // Both times come from Django's clock: no skew between this machine and the pod.
-        if (reissue && !(created && (!before || created > before)))
-          throw new Error(`user ${username} has no token made by this run`);
-        return {
-          summary: reissue ? `a new token, created ${created!.toISOString()}` : "no token left",
-        };
-      },
-    },
+      ? reissueStep(command, service.name, username, facts)
+      : revokeStep(database, username, where, facts),
+    checkTokenStep(ctx, database, username, facts),
   ];
+}
+
+function findUserStep(
+  ctx: RunContext<Params>,
+  database: Database,
+  username: string,
+  where: string,
+  facts: Facts,
+): Step {
+  return {
+    title: `Find user ${username} and their token in ${database.name}`,
+    kind: "read",
+    run: async (step) => {
+      facts.user = await withPgClient(await step.pg(database), (c) => findUser(c, username));
+      if (!facts.user)
+        throw new UsageError(`--user: no user "${username}" in auth_user of ${where}`);
+      if (ctx.params.reissue && !hasTerminal())
+        throw new UsageError(
+          "--reissue shows the new token on your terminal only, and there is none here (a pipe, a CronJob): run it from a terminal",
+        );
+      const { id, created } = facts.user;
+      const token = created ? `token created ${created.toISOString()}` : "no token";
+      return { summary: `user ${id} ${username}: ${token}` };
+    },
+  };
+}
+
+function reissueStep(command: Command, service: string, username: string, facts: Facts): Step {
+  return {
+    title: `Revoke the token of ${username} and make a new one through Django`,
+    kind: "change",
+    action: () => ({ command, target: { user: username, service } }),
+    run: async (step) => {
+      // The output holds the new key: it is never recorded, and a failure shows stderr only.
+      const ran = await step.exec(command, { sensitiveOutput: true, allowFailure: true });
+      if (ran.code !== 0)
+        throw new Error(
+          `drf_create_token exited with ${ran.code}: ${ran.stderr.trim().split("\n").slice(-3).join("\n")}`,
+        );
+      showOnTerminal(username, newTokenFrom(ran.stdout, username));
+      facts.revoked = facts.reissued = true;
+      return { summary: "old token revoked; the new one was shown on the terminal only" };
+    },
+    manualUndo:
+      "the old token is gone for good; the new one was shown once (run again for another)",
+  };
+}
+
+function revokeStep(database: Database, username: string, where: string, facts: Facts): Step {
+  return {
+    title: `Revoke the token of ${username}`,
+    kind: "change",
+    action: () => ({
+      call: `DELETE FROM authtoken_token WHERE user_id = ${facts.user?.id ?? "<id>"}`,
+      target: { database: where, user: username },
+    }),
+    run: async (step) => {
+      const id = facts.user!.id;
+      facts.revoked = await withPgClient(await step.pg(database), (c) => revokeToken(c, id));
+      return { summary: facts.revoked ? `token of user ${id} revoked` : "there was no token" };
+    },
+    manualUndo: "a revoked token cannot come back; make a new one with --reissue",
+  };
+}
+
+function checkTokenStep(
+  ctx: RunContext<Params>,
+  database: Database,
+  username: string,
+  facts: Facts,
+): Step {
+  const { reissue } = ctx.params;
+  return {
+    title: `Check the token of ${username}`,
+    kind: "verify",
+    run: async (step) => {
+      const now = await withPgClient(await step.pg(database), (c) => findUser(c, username));
+      const created = now?.created;
+      const before = facts.user?.created;
+      if (!reissue && created)
+        throw new Error(`user ${username} still has a token (created ${created.toISOString()})`);
+      // Both times come from Django's clock: no skew between this machine and the pod.
+      if (reissue && !(created && (!before || created > before)))
+        throw new Error(`user ${username} has no token made by this run`);
+      return {
+        summary: reissue ? `a new token, created ${created!.toISOString()}` : "no token left",
+      };
+    },
+  };
 }
 
 function result(facts: Facts): unknown {

@@ -87,10 +87,11 @@ function planLines(
     return undefined;
   }
   try {
-    return plan.steps.flatMap((step, i) => [
-      `${i + 1}. [${step.kind}] ${step.title}`,
-      ...stepActionLines(step, ctx).map(withoutTempSuffix),
-    ]);
+    return plan.steps.flatMap((step, i) =>
+      [`${i + 1}. [${step.kind}] ${step.title}`, ...stepActionLines(step, ctx)].map(
+        withoutRunSpecifics,
+      ),
+    );
   } finally {
     void plan.cleanup?.();
   }
@@ -101,9 +102,15 @@ const TEMP_NAME = new RegExp(
   "g",
 );
 
-/** A plan that stages files in a fresh temp directory names it anew each time; that says nothing. */
-function withoutTempSuffix(line: string): string {
-  return line.replace(TEMP_NAME, "$1XXXXXX");
+/** The compact UTC time a run puts in the names it makes (`reports__restore_20261201t202616`). */
+const RUN_TIME = /\d{8}[tT]\d{6}[zZ]?/g;
+
+/**
+ * A plan names a fresh temp directory and the time of its run anew each time (restore-db's copy
+ * of the database); that says nothing about the change under review.
+ */
+function withoutRunSpecifics(line: string): string {
+  return line.replace(TEMP_NAME, "$1XXXXXX").replace(RUN_TIME, "<time>");
 }
 
 function escapeRegExp(text: string): string {

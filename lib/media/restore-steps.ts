@@ -25,61 +25,77 @@ export function restoreSteps(
   facts: RestoreFacts,
 ): Step[] {
   return [
-    {
-      title: `Read the quarantine of ${media.root}${only ? ` (batch ${only})` : ""}`,
-      kind: "read",
-      run: async () => {
-        facts.root = await resolveRoot(media.root);
-        const { batches, unreadable } = await readQuarantine(facts.root);
-        facts.batches = batches.filter((b) => !only || b.manifest.batch === only);
-        if (only && facts.batches.length === 0)
-          throw new Error(`no quarantine batch ${only} in ${media.root}/${QUARANTINE_DIR}`);
-        const files = facts.batches.reduce((n, b) => n + b.present.length, 0);
-        const left = unreadable.length ? `; left alone: ${unreadable.join("; ")}` : "";
-        return { summary: `${files} file(s) in ${facts.batches.length} batch(es)${left}` };
-      },
-    },
-    {
-      title: "Put the quarantined files back",
-      kind: "change",
-      action: () => ({
-        call:
-          facts.batches
-            .flatMap((b) =>
-              b.present.map((e) => `put back ${printable(e.path)} (batch ${b.manifest.batch})`),
-            )
-            .join("\n") || "nothing in the quarantine",
-        target: { root: media.root },
-      }),
-      run: async () => {
-        for (const batch of facts.batches) {
-          const done = await restoreEntries(facts.root!, batch.manifest.batch, batch.present);
-          facts.restored.push(...done.restored);
-          facts.conflicts.push(...done.conflicts);
-        }
-        if (facts.conflicts.length > 0)
-          throw new Error(
-            `left in the quarantine, another file is at their path now: ${facts.conflicts.map((p) => printable(p)).join(", ")}`,
-          );
-        return { summary: `put back ${facts.restored.length} file(s)` };
-      },
-      manualUndo:
-        "run cleanup-media again: whatever is still unreferenced goes back to the quarantine",
-    },
-    {
-      title: "Check the restored files against the manifests (size, modification time)",
-      kind: "verify",
-      run: async () => {
-        const problems: string[] = [];
-        for (const entry of facts.batches.flatMap((b) => b.present)) {
-          if (!facts.restored.includes(entry.path)) continue;
-          const stat = await lstat(path.join(facts.root!, entry.path)).catch(() => undefined);
-          if (!stat?.isFile() || stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs)
-            problems.push(printable(entry.path));
-        }
-        if (problems.length) throw new Error(`not as the manifest says: ${problems.join(", ")}`);
-        return { summary: `${facts.restored.length} file(s) as the manifests say` };
-      },
-    },
+    readQuarantineStep(media, only, facts),
+    putBackStep(media, facts),
+    checkRestoredStep(facts),
   ];
+}
+
+function readQuarantineStep(
+  media: MediaCleanup,
+  only: string | undefined,
+  facts: RestoreFacts,
+): Step {
+  return {
+    title: `Read the quarantine of ${media.root}${only ? ` (batch ${only})` : ""}`,
+    kind: "read",
+    run: async () => {
+      facts.root = await resolveRoot(media.root);
+      const { batches, unreadable } = await readQuarantine(facts.root);
+      facts.batches = batches.filter((b) => !only || b.manifest.batch === only);
+      if (only && facts.batches.length === 0)
+        throw new Error(`no quarantine batch ${only} in ${media.root}/${QUARANTINE_DIR}`);
+      const files = facts.batches.reduce((n, b) => n + b.present.length, 0);
+      const left = unreadable.length ? `; left alone: ${unreadable.join("; ")}` : "";
+      return { summary: `${files} file(s) in ${facts.batches.length} batch(es)${left}` };
+    },
+  };
+}
+
+function putBackStep(media: MediaCleanup, facts: RestoreFacts): Step {
+  return {
+    title: "Put the quarantined files back",
+    kind: "change",
+    action: () => ({
+      call:
+        facts.batches
+          .flatMap((b) =>
+            b.present.map((e) => `put back ${printable(e.path)} (batch ${b.manifest.batch})`),
+          )
+          .join("\n") || "nothing in the quarantine",
+      target: { root: media.root },
+    }),
+    run: async () => {
+      for (const batch of facts.batches) {
+        const done = await restoreEntries(facts.root!, batch.manifest.batch, batch.present);
+        facts.restored.push(...done.restored);
+        facts.conflicts.push(...done.conflicts);
+      }
+      if (facts.conflicts.length > 0)
+        throw new Error(
+          `left in the quarantine, another file is at their path now: ${facts.conflicts.map((p) => printable(p)).join(", ")}`,
+        );
+      return { summary: `put back ${facts.restored.length} file(s)` };
+    },
+    manualUndo:
+      "run cleanup-media again: whatever is still unreferenced goes back to the quarantine",
+  };
+}
+
+function checkRestoredStep(facts: RestoreFacts): Step {
+  return {
+    title: "Check the restored files against the manifests (size, modification time)",
+    kind: "verify",
+    run: async () => {
+      const problems: string[] = [];
+      for (const entry of facts.batches.flatMap((b) => b.present)) {
+        if (!facts.restored.includes(entry.path)) continue;
+        const stat = await lstat(path.join(facts.root!, entry.path)).catch(() => undefined);
+        if (!stat?.isFile() || stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs)
+          problems.push(printable(entry.path));
+      }
+      if (problems.length) throw new Error(`not as the manifest says: ${problems.join(", ")}`);
+      return { summary: `${facts.restored.length} file(s) as the manifests say` };
+    },
+  };
 }

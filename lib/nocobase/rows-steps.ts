@@ -265,30 +265,16 @@ export function copyStep(
     run: async (step) => {
       const live = await step.pg(database);
       const source = await scratch(step);
-      const missing = await withPgClient(live, async (c) => {
-        const have = await tableColumns(c, table());
-        return facts.copy!.columns.filter((col) => !have.includes(col));
-      });
-      if (missing.length > 0) {
-        throw new Error(
-          `the backup's "${table()}" has column(s) the recreated collection lacks: ${missing.join(", ")} (is the export older than the backup?); nothing was copied`,
-        );
-      }
+      await refuseMissingColumns(live, table(), facts.copy!.columns);
       await copyRows(
         facts.copy!,
         { scratch: source, live },
         { signal: step.signal, record: step.exec.record },
       );
-      const restored = (
-        await withPgClient(
-          source,
-          (c) => countRows(c, [table()], "scratch"),
-          facts.restored!.scratchDatabase,
-        )
-      )[table()]!;
-      const copied = (await withPgClient(live, (c) => countRows(c, [table()], database.database)))[
-        table()
-      ]!;
+      const [restored, copied] = await Promise.all([
+        countTable(source, table(), facts.restored!.scratchDatabase),
+        countTable(live, table(), database.database),
+      ]);
       facts.rows = { restored, copied };
       if (copied !== restored)
         throw new Error(`${table()} has ${copied} row(s) after the copy, the backup ${restored}`);
@@ -296,6 +282,22 @@ export function copyStep(
     },
     manualUndo: `the rows go with the collection when its creation is undone`,
   };
+}
+
+/** A backup's column the recreated table lacks would fail the COPY halfway: refused before. */
+async function refuseMissingColumns(live: PgTarget, table: string, columns: readonly string[]) {
+  const have = await withPgClient(live, (c) => tableColumns(c, table));
+  const missing = columns.filter((col) => !have.includes(col));
+  if (missing.length > 0) {
+    throw new Error(
+      `the backup's "${table}" has column(s) the recreated collection lacks: ${missing.join(", ")} (is the export older than the backup?); nothing was copied`,
+    );
+  }
+}
+
+async function countTable(target: PgTarget, table: string, database: string): Promise<number> {
+  const counts = await withPgClient(target, (c) => countRows(c, [table], database), database);
+  return counts[table]!;
 }
 
 export function dropScratchStep(onto: Database, facts: RecreateFacts): Step {

@@ -61,7 +61,7 @@ export const RULES = {
     severity: "critical",
     title:
       "The backup job's role puts, gets and lists under its stack's prefix only, and never deletes",
-    fix: "allow only s3:PutObject, s3:PutObjectTagging, s3:GetObject, s3:AbortMultipartUpload and s3:ListMultipartUploadParts on <bucket>/<prefix>*, and s3:ListBucket with an s3:prefix condition",
+    fix: "allow only s3:PutObject, s3:PutObjectTagging, s3:GetObject, s3:AbortMultipartUpload and s3:ListMultipartUploadParts on <bucket>/<prefix>*, s3:ListBucket with an s3:prefix condition, and s3:ListBucketMultipartUploads on the bucket",
   },
   "iam-no-wildcard": {
     severity: "critical",

@@ -133,7 +133,8 @@ describe("Ctrl-C during a run", () => {
     const result = await runCli(
       ["restart-service", "--stack", stackFile, "--service", "web", "--yes"],
       {
-        env: env({ RESTART_SLEEP: "30" }),
+        // Ten minutes: only the interrupt can end the restart within the test's timeout.
+        env: env({ RESTART_SLEEP: "600" }),
         onSpawn: (child) => {
           child.stderr!.on("data", (chunk: Buffer) => {
             stderr += chunk.toString();
@@ -143,7 +144,6 @@ describe("Ctrl-C during a run", () => {
       },
     );
     expect(result.code).toBe(1);
-    expect(result.durationMs).toBeLessThan(25_000);
     expect(result.stderr).toContain(
       [
         'guardia restart-service: step 1 "Restart web" failed: interrupted (SIGINT)',

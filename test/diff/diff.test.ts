@@ -62,7 +62,7 @@ function stackEdits(repo: ThrowawayRepo) {
   repo.edit(
     MIRA_DEV,
     "        criticalTables: [onco_casos, onco_episodios]\n",
-    "        criticalTables: [onco_casos, onco_episodios]\n      - { name: reports, engine: postgres, host: reports-pg.mira-dev.svc, database: reports, user: reports, passwordSecret: { name: reports-db, key: password } }\n",
+    "        criticalTables: [onco_casos, onco_episodios]\n      - { name: analytics, engine: postgres, host: reports-pg.mira-dev.svc, database: reports, user: reports, passwordSecret: { name: reports-db, key: password } }\n",
   );
 }
 
@@ -126,7 +126,9 @@ describe("guardia diff --base HEAD~1 --format md", () => {
     expect(first.stderr).toContain("rendering the base");
     expect(first.code).toBe(1);
     expect(md.startsWith("<!-- guardia-diff -->\n## guardia diff against `HEAD~1` (")).toBe(true);
-    expect(md).toContain("**Policy: 8 new violations**: the change breaks rules the base did not.");
+    expect(md).toContain(
+      "**Policy: 12 new violations**: the change breaks rules the base did not.",
+    );
   });
 
   it("puts prod first in the summary, one line per changed stack, and names the unchanged ones", () => {
@@ -143,7 +145,7 @@ describe("guardia diff --base HEAD~1 --format md", () => {
       "| `mira-dev`",
     ]);
     expect(md).toMatch(
-      /\| `mira-prod` \| prod \| 7 changed, 2 removed \| \*\*6 new violations\*\* \|/,
+      /\| `mira-prod` \| prod \| 11 changed, 2 removed \| \*\*10 new violations\*\* \|/,
     );
     expect(md).toContain("Unchanged: `inatrace-local`, `logistica-local`, `mira-local`.");
   });
@@ -169,7 +171,7 @@ describe("guardia diff --base HEAD~1 --format md", () => {
       "- P1 alerts reach ops-teams, oncall-sms (were ops-teams, ops-email, oncall-sms)",
       "- receiver `ops-teams`: its secret (`webhookSecret`) changed",
       "  - `stringData.alertmanager.yaml`: changed (secret: the value is never shown)",
-      "- image `registry.hospitaldeovalle.cl/ops/guardia:0.1.0` → `registry.hospitaldeovalle.cl/ops/guardia:latest` (4 containers)",
+      "- image `registry.hospitaldeovalle.cl/ops/guardia:0.1.0` → `registry.hospitaldeovalle.cl/ops/guardia:latest` (8 containers)",
       "-          keepDays: 30",
       "+          keepDays: 14",
     ]) {
@@ -200,8 +202,8 @@ describe("guardia diff --base HEAD~1 --format md", () => {
 
   it("shows the runbooks whose plans change: new targets, and a renamed workload", () => {
     const dev = detailsOf("mira-dev");
-    expect(dev).toContain("- `backup-db --database reports`: a new target");
-    expect(dev).toContain("- `verify-backup --database reports`: a new target");
+    expect(dev).toContain("- `backup-db --database analytics`: a new target");
+    expect(dev).toContain("- `verify-backup --database analytics`: a new target");
     expect(dev).toContain("- `restart-service --service nocobase`: its plan changes");
     expect(dev).toContain(
       "-    $ kubectl --namespace mira-dev rollout restart deployment/nocobase",
@@ -238,7 +240,7 @@ describe("guardia diff in its other formats, and its cache", () => {
       "kubernetes/Secret/mira-test-token.yaml",
     );
     expect(text.stdout).toContain(
-      "mira-prod (prod): 7 changed, 2 removed; policy 6 new violations",
+      "mira-prod (prod): 11 changed, 2 removed; policy 10 new violations",
     );
     for (const output of [json.stdout, text.stdout]) {
       expect(output).not.toContain(SECRET_BEFORE);
@@ -253,7 +255,7 @@ describe("guardia diff in its other formats, and its cache", () => {
       .split("\n")
       .filter((l) => /^[a-z-]+ \((prod|staging|testing|dev)\): /.test(l));
     expect(summaries).toEqual([
-      "mira-dev (dev): 5 changed, 1 added; policy passes: 0 violations (19 rules)",
+      "mira-dev (dev): 5 changed, 4 added; policy passes: 0 violations (19 rules)",
     ]);
     expect(result.stdout).toContain("- `restart-service --service nocobase`: its plan changes");
   }, 600_000);

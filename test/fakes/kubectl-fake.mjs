@@ -120,21 +120,23 @@ const leaseAnswer = serialized(() => {
     return undefined;
   }
 });
-const secret = leaseAnswer ? undefined : secretAnswer(dir, args, stdin);
-if (leaseAnswer) answer(leaseAnswer);
-else if (secret) answer(secret);
-else scripted();
+// A test's scripted answer wins over the stored Secrets: a test that scripts `get secret` says
+// exactly what the cluster answers.
+const scriptedAnswer = leaseAnswer ? undefined : scripted();
+const secret = leaseAnswer || scriptedAnswer ? undefined : secretAnswer(dir, args, stdin);
+answer(
+  leaseAnswer ??
+    scriptedAnswer ??
+    secret ?? {
+      stderr: `kubectl-fake: no scripted answer for: kubectl ${args.join(" ")}\n`,
+      code: 1,
+    },
+);
 
 function scripted() {
   const responsesFile = path.join(dir, "responses.json");
   const responses = existsSync(responsesFile)
     ? JSON.parse(readFileSync(responsesFile, "utf8"))
     : [];
-  const found = responses.find((r) => r.match.every((word, i) => args[i] === word));
-  answer(
-    found ?? {
-      stderr: `kubectl-fake: no scripted answer for: kubectl ${args.join(" ")}\n`,
-      code: 1,
-    },
-  );
+  return responses.find((r) => r.match.every((word, i) => args[i] === word));
 }

@@ -330,6 +330,7 @@ const DERIVED: Record<string, (environment: Environment) => void> = {
         { ...db, name: "tokens", usedBy: ["web"], passwordSecret: { name: "s", key: "k" } },
       ],
       media: { root: "/srv/media", djangoService: "web" },
+      dataFreshness: [],
     });
     expect(two.tokens!.database).toBe("tokens");
   },
@@ -342,6 +343,7 @@ const DERIVED: Record<string, (environment: Environment) => void> = {
         { ...db, name: "files", usedBy: ["web"], passwordSecret: { name: "s", key: "k" } },
       ],
       media: { root: "/srv/media", djangoService: "web" },
+      dataFreshness: [],
     });
     expect(two.media!.database).toBe("files");
   },

@@ -139,7 +139,7 @@ describe("export-collections", () => {
     const { code, run } = await guardia("export-collections", "--stack", stack, "--yes");
     expect(code, run.error).toBe(0);
     exportId = String(run.result.id);
-    expect(exportId).toMatch(/^\d{8}T\d{6}Z-manual$/);
+    expect(exportId).toMatch(/^\d{8}T\d{6}Z-manual_[0-9a-f]{6}$/);
     const dir = path.join(work, "backups", "mira", "dev", "collections", exportId);
     const bytes = readFileSync(path.join(dir, "collections.json"));
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
@@ -183,7 +183,7 @@ describe("export-collections", () => {
     const [dry, real] = await runs.dryThenRun(["export-collections", "--stack", own]);
     expect([dry.started, real.started]).toEqual([[], []]);
     expect(real.stdout).toMatch(
-      /^export \d{8}T\d{6}Z-manual: \d+ collection\(s\) of NocoBase 2\.2\.15/m,
+      /^export \d{8}T\d{6}Z-manual_[0-9a-f]{6}: \d+ collection\(s\) of NocoBase 2\.2\.15/m,
     );
     // Two runs of guardia, each reading every collection through the API.
   }, 180_000);

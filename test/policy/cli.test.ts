@@ -71,6 +71,10 @@ describe("guardia policy", () => {
       "image-pinned kubernetes/CronJob/mira-export-collections",
       "image-pinned kubernetes/CronJob/mira-restore-drill-mira",
       "image-pinned kubernetes/CronJob/mira-rotate-logs-mira",
+      "image-pinned kubernetes/CronJob/mira-routine-daily",
+      "image-pinned kubernetes/CronJob/mira-routine-monthly",
+      "image-pinned kubernetes/CronJob/mira-routine-weekly",
+      "image-pinned kubernetes/CronJob/mira-smoke",
     ]);
     expect(verdict!.violations[0]).toMatchObject({
       severity: "critical",
@@ -95,7 +99,7 @@ describe("guardia policy", () => {
     expect(resources.size).toBe(2);
     const result = await runCli(["policy", "--stack", brokenMiraProd(waiversUntil("2999-12-31"))]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("policy mira-prod: passes: 0 violations, 6 waived");
+    expect(result.stdout).toContain("policy mira-prod: passes: 0 violations, 10 waived");
     expect(result.stdout).toContain(
       "  waiver    prod-backup-retention on databases/mira, owner ops@hospitaldeovalle.cl, until 2999-12-31: accepted until the registry tags releases and storage grows",
     );
@@ -104,7 +108,7 @@ describe("guardia policy", () => {
   it("fails it again once the waivers have expired", async () => {
     const result = await runCli(["policy", "--stack", brokenMiraProd(waiversUntil("2020-01-31"))]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("policy mira-prod: FAILS: 12 violations");
+    expect(result.stdout).toContain("policy mira-prod: FAILS: 20 violations");
     expect(result.stdout).toContain(
       "violation [high] waiver-expired databases/mira (guardia:platform.policy.waivers[0].expires): the waiver of prod-backup-retention on databases/mira (owner ops@hospitaldeovalle.cl) expired on 2020-01-31",
     );

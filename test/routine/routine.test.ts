@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupId, parseBackupId } from "../../lib/backup/layout.js";
+import { manifestSchema, manifestText } from "../../lib/backup/manifest.js";
 import { ageScript, checkSingleKeys } from "../../lib/monitoring/celery-queues.js";
 import { runCli } from "../harness/cli.js";
 import { createDjangoProject, PYTHON, startRedis, type DjangoProject } from "../harness/django.js";
@@ -301,16 +302,29 @@ const item = (r: RunJson, id: string) => {
   return found;
 };
 
-/** Makes the newest backup look `days` old: its directory and its manifest's id move back. */
+/**
+ * Makes the newest backup look `days` old, as if backup-db had run then: its directory, its id
+ * (same schedule and run tag) and its manifest's times move back, and the manifest is sealed again
+ * with its own checksum (`manifestText`), so it reads as complete, not as tampered with.
+ */
 function ageNewestBackup(days: number): string {
   const dir = path.join(backups, "logistica", "prod", "logistica");
   const id = readdirSync(dir).sort().at(-1)!;
-  const { startedAt, schedule } = parseBackupId(id);
-  const older = backupId(new Date(startedAt.getTime() - days * DAY_MS), schedule);
+  const { startedAt, schedule, run } = parseBackupId(id);
+  const older = backupId(new Date(startedAt.getTime() - days * DAY_MS), schedule, run);
   renameSync(path.join(dir, id), path.join(dir, older));
-  const manifest = path.join(dir, older, "manifest.json");
-  const json = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, unknown>;
-  writeFileSync(manifest, JSON.stringify({ ...json, id: older }));
+  const file = path.join(dir, older, "manifest.json");
+  const manifest = manifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  const back = (iso: string) => new Date(Date.parse(iso) - days * DAY_MS).toISOString();
+  writeFileSync(
+    file,
+    manifestText({
+      ...manifest,
+      id: older,
+      startedAt: back(manifest.startedAt),
+      finishedAt: back(manifest.finishedAt),
+    }),
+  );
   return older;
 }
 

@@ -92,7 +92,7 @@ describe("backup-db interrupted mid-dump", () => {
     });
     expect(record).toMatchObject({ outcome: "failed", exitCode: 1 });
     expect(record.error).toMatch(
-      /^step 4 "Back up mira \(mira_production on 127\.0\.0\.1\)" failed: interrupted \(SIGINT\)\n/,
+      /^step 5 "Back up mira \(mira_production on 127\.0\.0\.1\)" failed: interrupted \(SIGINT\)\n/,
     );
     expect(record.error).toMatch(
       /\nState after the failure:\n {2}did not complete: Back up mira \(mira_production on 127\.0\.0\.1\) \(to undo what it did: nothing to undo: a backup only adds objects to the destination\)$/,

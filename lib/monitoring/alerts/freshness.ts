@@ -19,17 +19,11 @@ export function freshnessAlerts(ctx: MonitoringContext): AlertDefinition[] {
 }
 
 function dataStale(ctx: MonitoringContext, entry: DataFreshness): AlertDefinition {
-  const step = ctx.timing.probeInterval.seconds;
-  const forSeconds = 5 * step;
+  const forSeconds = 5 * ctx.timing.probeInterval.seconds;
   const job = freshnessJob(ctx.platform, entry);
-  const instance = `${job}:9187`;
-  const metric = freshnessMetric(entry);
-  const newest = selector(metric, { job });
+  const newest = selector(freshnessMetric(entry), { job });
   const up = selector("pg_up", { job });
-  const series = selector(metric, { job, instance });
-  const upSeries = selector("pg_up", { job, instance });
   const maxAge = entry.maxAge.seconds;
-  const count = samplesFor(forSeconds, step) + 2;
   const from = entry.dependency ? ` from ${entry.dependency}` : "";
   return {
     alert: "DataStale",
@@ -49,6 +43,24 @@ function dataStale(ctx: MonitoringContext, entry: DataFreshness): AlertDefinitio
       `the sync's logs, then run it again. Query: ${entry.query.trim()}. Priority ${entry.priority}: ` +
       `respond within ${RESPONSE_TIME[entry.priority]}.`,
     first: { runbook: "health-check" },
+    ...dataStaleExamples(ctx, entry, forSeconds),
+  };
+}
+
+/** The last sync long ago and a query that returns nothing fire; one late sync does not. */
+function dataStaleExamples(
+  ctx: MonitoringContext,
+  entry: DataFreshness,
+  forSeconds: number,
+): Pick<AlertDefinition, "fires" | "blip"> {
+  const step = ctx.timing.probeInterval.seconds;
+  const job = freshnessJob(ctx.platform, entry);
+  const instance = `${job}:9187`;
+  const series = selector(freshnessMetric(entry), { job, instance });
+  const upSeries = selector("pg_up", { job, instance });
+  const maxAge = entry.maxAge.seconds;
+  const count = samplesFor(forSeconds, step) + 2;
+  return {
     fires: [
       {
         // The last sync was long ago.

@@ -187,6 +187,11 @@ const OBJECT_ACTIONS = new Set([
   "s3:ListMultipartUploadParts",
 ]);
 const LIST_ACTION = "s3:ListBucket";
+/**
+ * backup-db finds and aborts the uploads of runs that died. This action takes no prefix
+ * condition: it may name the bucket only, and shows upload keys, never contents.
+ */
+const UPLOADS_ACTION = "s3:ListBucketMultipartUploads";
 
 const ROLE_POLICY_TYPES = new Set(["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"]);
 
@@ -225,7 +230,7 @@ function statementScopeProblems(
 ): string[] {
   const actions = asArray(s.Action).map(String);
   const problems = actions
-    .filter((a) => !OBJECT_ACTIONS.has(a) && a !== LIST_ACTION)
+    .filter((a) => !OBJECT_ACTIONS.has(a) && a !== LIST_ACTION && a !== UPLOADS_ACTION)
     .map((a) =>
       /delete/i.test(a) ? `allows ${a}: the job role must never delete` : `allows ${a}`,
     );
@@ -234,6 +239,8 @@ function statementScopeProblems(
   const resources = asArray(s.Resource).map(String);
   if (actions.some((a) => OBJECT_ACTIONS.has(a)) && !resources.every((r) => r.startsWith(objects)))
     problems.push(`reaches objects outside ${objects}*`);
+  if (actions.includes(UPLOADS_ACTION) && !resources.every((r) => r === scope.bucketArn))
+    problems.push(`lists uploads beyond the bucket ${scope.bucketArn}`);
   if (actions.includes(LIST_ACTION)) {
     const prefixes = asArray(
       (s.Condition as { StringLike?: Record_ } | undefined)?.StringLike?.["s3:prefix"],
