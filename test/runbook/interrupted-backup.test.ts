@@ -95,7 +95,7 @@ describe("backup-db interrupted mid-dump", () => {
       /^step 5 "Back up mira \(mira_production on 127\.0\.0\.1\)" failed: interrupted \(SIGINT\)\n/,
     );
     expect(record.error).toMatch(
-      /\nState after the failure:\n {2}did not complete: Back up mira \(mira_production on 127\.0\.0\.1\) \(to undo what it did: nothing to undo: a backup only adds objects to the destination\)$/,
+      /\nState after the failure:\n {2}did not complete: Back up mira \(mira_production on 127\.0\.0\.1\) \(to undo what it did: nothing to undo: a backup only adds objects to the destination\)\n {2}left as is: Remove partial objects left by runs that died \(to undo: nothing to undo: partial objects are never backups\)$/,
     );
     expect(await new FileStore(destination.path).list("")).toEqual([]);
   });
