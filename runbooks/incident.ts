@@ -339,7 +339,8 @@ function changePlan(ctx: Ctx, change: RecordChange) {
         changed = await withStore(ctx, (store) =>
           store.change(id, ctx.operator, (incident) => {
             change.apply(incident);
-            incident.acknowledgedAt ??= new Date().toISOString();
+            // The first change after opening is the acknowledgement: the same instant as its entry.
+            incident.acknowledgedAt ??= incident.entries.at(-1)!.time;
           }),
         );
         return { summary: `${changed.entries.length} entries` };

@@ -166,6 +166,7 @@ describe("an incident's timeline writes itself", () => {
       90_000,
       () => "EndpointDown did not fire",
     );
+    await pastOneSampleStep();
     expect((await guardia("luis", ["health-check"])).code).toBe(1);
     healthy = true;
     await waitUntil(
@@ -173,6 +174,7 @@ describe("an incident's timeline writes itself", () => {
       90_000,
       () => "EndpointDown did not resolve",
     );
+    await pastOneSampleStep();
     expect((await guardia("luis", ["list-backups"])).code).toBe(0);
 
     const closed = await guardia("ana", [
@@ -249,3 +251,11 @@ describe("an incident's timeline writes itself", () => {
     );
   });
 });
+
+/**
+ * The timeline reads ALERTS in samples a second or two apart and places a firing or a resolution at
+ * the first sample that shows it: the next runbook waits past that step so the order is certain.
+ */
+function pastOneSampleStep(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 3_000));
+}
