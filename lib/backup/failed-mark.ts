@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FAILED_OBJECT, objectKey, SCHEDULE_TAG } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
-import type { ObjectStore } from "./store.js";
+import { readText, type ObjectStore } from "./store.js";
 
 /**
  * failed.json: the mark a backup gets when its own read-back fails (the stored dump is not what
@@ -40,11 +40,8 @@ export async function failedReason(
   id: string,
 ): Promise<string> {
   try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await store.get(objectKey(location, id, FAILED_OBJECT))) {
-      chunks.push(chunk as Buffer);
-    }
-    const mark = failedMarkSchema.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    const text = await readText(store, objectKey(location, id, FAILED_OBJECT));
+    const mark = failedMarkSchema.parse(JSON.parse(text));
     return `its read-back failed (${mark.markedAt}): ${mark.reason}`;
   } catch {
     return `it is marked failed (${FAILED_OBJECT} beside its manifest)`;

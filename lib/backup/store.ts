@@ -60,6 +60,13 @@ export function objectUrl(destination: Pick<ObjectStore, "url">, key: string): s
   return `${destination.url}/${key}`;
 }
 
+/** A small object's text (records, locks, manifests read whole). */
+export async function readText(store: Pick<ObjectStore, "get">, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of (await store.get(key)) as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Object tags (S3 lifecycle rules select by them; a directory has none). */
 export type ObjectTags = Readonly<Record<string, string>>;
 

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ObjectNotFoundError, type ObjectStore } from "../backup/store.js";
+import { ObjectNotFoundError, readText, type ObjectStore } from "../backup/store.js";
 import type { Platform } from "../model/index.js";
 import { UsageError } from "../errors.js";
 import { INCIDENT_ID, type Incident } from "./record.js";
@@ -58,17 +58,13 @@ export class IncidentStore {
   }
 
   async read(id: string): Promise<Incident> {
-    let body;
     try {
-      body = await this.store.get(this.key(id));
+      return JSON.parse(await readText(this.store, this.key(id))) as Incident;
     } catch (err) {
       if (err instanceof ObjectNotFoundError)
         throw new UsageError(`--id: no incident ${id} at ${this.store.describe(this.#prefix)}`);
       throw err;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as Incident;
   }
 
   /** Every incident of the stack, oldest first (ids sort by opening time). */
@@ -124,10 +120,7 @@ export class IncidentStore {
 
   async #readLock(key: string): Promise<LockContent | undefined> {
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of (await this.store.get(key)) as AsyncIterable<Buffer>)
-        chunks.push(chunk);
-      return JSON.parse(Buffer.concat(chunks).toString("utf8")) as LockContent;
+      return JSON.parse(await readText(this.store, key)) as LockContent;
     } catch {
       return undefined; // released meanwhile, or being written
     }

@@ -1,6 +1,6 @@
 import type { Platform, RoutinePeriod, SecretRef } from "../model/index.js";
 import { Secret } from "../secret.js";
-import { postJson } from "./notify.js";
+import { postJson } from "../receivers/deliver.js";
 
 /**
  * The dead man's switch of routine runs, Healthchecks-style: one check per period, addressed by

@@ -2,16 +2,8 @@ import { objectUrl } from "../backup/store.js";
 import type { Step } from "../runbook/types.js";
 import type { RoutineRun } from "./check-step.js";
 import { pingCall, sendPing, checkSlug, type Ping } from "./dead-mans-switch.js";
-import {
-  chatPayload,
-  deliveryCall,
-  postJson,
-  reportReceivers,
-  urlSecretOf,
-  type ChatReceiver,
-  type EmailReceiver,
-} from "./notify.js";
-import { sendReportMail } from "./mail.js";
+import { deliver } from "../receivers/deliver.js";
+import { deliveryCall, reportMessage, reportReceivers } from "./notify.js";
 import { reportMarkdown, countsLine, type RoutineReport } from "./report.js";
 import { reportKey, writeReport } from "./store.js";
 
@@ -103,35 +95,10 @@ export function postSteps(
     action: () => ({ call: deliveryCall(receiver) }),
     run: async (step) => {
       const made = report();
-      if (receiver.type === "email") {
-        await deliverMail(step, receiver, made, delivered);
-      } else {
-        await deliverChat(step, receiver, made, delivered);
-      }
+      const mailText = `${reportMarkdown(made)}${delivered.url ? `\nFull report: ${delivered.url}\n` : ""}`;
+      await deliver(receiver, reportMessage(made, delivered.url), mailText, step);
       return { summary: `posted (${countsLine(made)})` };
     },
     manualUndo: "nothing to undo: a message cannot be unsent",
   }));
-}
-
-async function deliverChat(
-  step: RoutineRun["ctx"],
-  receiver: ChatReceiver,
-  report: RoutineReport,
-  delivered: Delivered,
-): Promise<void> {
-  const url = await step.secret(urlSecretOf(receiver), `webhook URL of receiver ${receiver.name}`);
-  await postJson(receiver.name, url, chatPayload(receiver, report, delivered.url), step.signal);
-}
-
-async function deliverMail(
-  step: RoutineRun["ctx"],
-  receiver: EmailReceiver,
-  report: RoutineReport,
-  delivered: Delivered,
-): Promise<void> {
-  const password = receiver.authPasswordSecret
-    ? await step.secret(receiver.authPasswordSecret, `SMTP password of receiver ${receiver.name}`)
-    : undefined;
-  await sendReportMail(receiver, password, report, delivered.url, step.signal);
 }

@@ -3,7 +3,8 @@ import { ROUTINE_PERIODS } from "../model/schema.js";
 import { cronJobArgs, MAX_CRONJOB_NAME, objectName } from "../naming.js";
 import { secretEnvName } from "../secrets.js";
 import { podLogServices, readableLogEntries } from "./checks/error-logs.js";
-import { reportReceivers, urlSecretOf } from "./notify.js";
+import { urlSecretOf } from "../receivers/deliver.js";
+import { reportReceivers } from "./notify.js";
 
 /**
  * The routine CronJobs as data, free of Pulumi (infra/routine.ts builds them; the job-failed

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { compactUtc } from "../backup/stamp.js";
-import { objectUrl, type ObjectStore } from "../backup/store.js";
+import { objectUrl, readText, type ObjectStore } from "../backup/store.js";
 import type { Platform, RoutinePeriod } from "../model/index.js";
 import { REPORTS_FOLDER } from "../model/routine-checks.js";
 import type { PreviousReport, RoutineReport } from "./report.js";
@@ -41,12 +41,6 @@ const previousSchema = z.object({
     }),
   ),
 });
-
-async function readText(store: ObjectStore, key: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of (await store.get(key)) as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function parseJson(text: string): unknown {
   try {

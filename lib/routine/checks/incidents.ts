@@ -1,7 +1,7 @@
 import { Duration, type Priority } from "../../model/index.js";
 import { REPEAT_INTERVAL } from "../../model/defaults.js";
 import type { ObjectStore } from "../../backup/store.js";
-import { objectUrl } from "../../backup/store.js";
+import { objectUrl, readText } from "../../backup/store.js";
 import type { Step } from "../../runbook/types.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, humanDuration, type Finding, type RoutineRun } from "../check-step.js";
@@ -89,9 +89,7 @@ async function readIncidents(store: ObjectStore, prefix: string): Promise<Incide
   const keys = (await store.list(prefix)).map((o) => o.key).filter((k) => k.endsWith(".json"));
   const records: IncidentRecord[] = [];
   for (const key of keys) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of (await store.get(key)) as AsyncIterable<Buffer>) chunks.push(chunk);
-    const record = parseIncident(key, Buffer.concat(chunks).toString("utf8"));
+    const record = parseIncident(key, await readText(store, key));
     if (record) records.push(record);
   }
   return records;
