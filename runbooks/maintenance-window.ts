@@ -30,6 +30,15 @@ import {
   type WindowRecord,
 } from "../lib/monitoring/maintenance-record.js";
 import { WATCHDOG_ALERT } from "../lib/monitoring/alerts/cluster.js";
+import { objectUrl } from "../lib/backup/store.js";
+import { scheduleKeys, windowId, type ScheduledWindow } from "../lib/maintenance/schedule.js";
+import {
+  findScheduledStep,
+  reminderSteps,
+  requireSchedule,
+  scheduleSteps,
+  type Announced,
+} from "../lib/maintenance/schedule-steps.js";
 import type { SmokeFlowResult } from "../lib/smoke/runner.js";
 import { planSmokeFlows, smokeTable } from "../lib/smoke/steps.js";
 
@@ -53,6 +62,21 @@ const params = z.object({
   steps: z.string().optional().describe("the work, steps separated by ';'"),
   rollback: z.string().optional().describe("how to undo the work, steps separated by ';'"),
   ticket: z.string().optional().describe("change or incident ticket"),
+  criteria: z
+    .string()
+    .optional()
+    .describe("success criteria besides guardia's own, separated by ';'"),
+  schedule: z
+    .boolean()
+    .default(false)
+    .describe(
+      "schedule a future window instead of opening one: store it, publish the calendar, announce it",
+    ),
+  emergency: z
+    .boolean()
+    .default(false)
+    .describe("accept less notice than the stack asks (maintenance.noticeHours); needs --reason"),
+  reason: z.string().min(1).optional().describe("why an --emergency window cannot wait"),
   record: z
     .string()
     .optional()
@@ -83,12 +107,23 @@ which spares the dead man's switch (GuardiaWatchdog keeps its heartbeat going). 
 the stack's smoke flows, no critical or warning alert that started during the window), expires
 the silence even when a criterion fails so alerts reach people again, completes the record, and
 exits 1 if a criterion failed. The window's state lives in Alertmanager, so any engineer can
-close it.`,
+close it.
+
+--schedule announces a future window instead: it is stored at the stack's backup destination
+(maintenance/<platform>/<env>/<window>.json), the iCalendar feed beside it (windows.ics, to
+subscribe to) is rebuilt, and the stack's receivers for announcements (maintenance.receivers) get
+the objective, services, times, rollback and criteria. A window needs the notice the stack asks
+(maintenance.noticeHours: 48 h in prod) unless --emergency --reason says why it cannot wait; the
+same rule refuses opening a window that was never scheduled. Opening finds the scheduled window,
+reminds the receivers that it opens, and the record says whether it was announced.`,
   outline: [
+    "schedule: check the notice, store the window, rebuild the calendar feed, announce it to the receivers",
     "open: refuse when the stack already has an open window",
+    "open: find the window in the schedule; an unscheduled one needs the stack's notice or --emergency --reason",
     "open: pre-checks — every health URL, dependency and database",
     "open: POST an Alertmanager silence on the stack's labels for the window (not the watchdog)",
-    "open: write the window record (Markdown)",
+    "open: write the window record (Markdown), saying whether the window was announced",
+    "open: remind the announcement receivers that the window opens",
     "close: find the window; success criteria: health checks, the smoke flows (login and a business flow per service), no new critical/warning alerts",
     "close: expire the silence; complete the record; fail if a criterion failed",
   ],
@@ -97,20 +132,14 @@ close it.`,
     "logistics support plan, Comunicaciones (maintenance windows announced ahead)",
   ],
   onFailure:
-    "Opening: the pre-checks are the baseline and are recorded whatever they find; another open window stops the run before anything is created; when the window record cannot be written after the silence was created, the silence is expired again, so alerts are never muted without a record. Closing: the silence is expired even when a success criterion fails, so alerts reach people again; the run exits 1 and the completed record says which criterion failed.",
+    "Scheduling: a failure before every announcement went out deletes the stored window and rebuilds the calendar without it; announcements already sent cannot be unsent (the run names them). Opening: a reminder that does not arrive is reported and leaves the window open. Opening: the pre-checks are the baseline and are recorded whatever they find; another open window stops the run before anything is created; when the window record cannot be written after the silence was created, the silence is expired again, so alerts are never muted without a record. Closing: the silence is expired even when a success criterion fails, so alerts reach people again; the run exits 1 and the completed record says which criterion failed.",
   params,
-  plan: (ctx) => (ctx.params.close ? closePlan(ctx) : openPlan(ctx)),
+  plan: (ctx) =>
+    ctx.params.close ? closePlan(ctx) : ctx.params.schedule ? schedulePlan(ctx) : openPlan(ctx),
 });
 
 function api(ctx: RunContext<Params>): AlertmanagerApi {
   return { url: ctx.params.alertmanagerUrl ?? ctx.platform.monitoring.alertmanagerUrl };
-}
-
-function windowId(start: Date): string {
-  return `mw-${start
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z")}`;
 }
 
 function recordFile(ctx: RunContext<Params>, id: string): string {
@@ -129,13 +158,16 @@ function parseStart(text: string | undefined): Date {
 
 function openPlan(ctx: RunContext<Params>) {
   const window = windowToOpen(ctx);
-  const { id, silence, file } = window;
+  const { id, silence, file, spec } = window;
   const facts: OpenFacts = { preChecks: [] };
+  const announced: Announced = { unsent: [] };
   const steps: Step[] = [
     noOpenWindowStep(ctx),
+    findScheduledStep(ctx, spec, announced),
     healthStep("Pre-checks: the stack's health before the work", ctx, facts.preChecks),
     silenceStep(ctx, silence, facts),
-    recordStep(window, facts),
+    recordStep(window, facts, announced),
+    ...reminderSteps(ctx, spec, announced),
   ];
   return {
     steps,
@@ -147,9 +179,35 @@ function openPlan(ctx: RunContext<Params>) {
       endsAt: silence.endsAt,
       record: file,
       preChecks: facts.preChecks,
+      announced: announced.line,
+      unsentReminders: announced.unsent,
     }),
     output: () =>
-      `Maintenance window ${id} open until ${silence.endsAt} (silence ${facts.silenceId}).\nRecord: ${file}\nClose it with: guardia maintenance-window --stack ${ctx.stack.name} --close`,
+      [
+        `Maintenance window ${id} open until ${silence.endsAt} (silence ${facts.silenceId}).`,
+        `Record: ${file}`,
+        ...announced.unsent.map((u) => `Reminder NOT sent to ${u}: tell them another way.`),
+        `Close it with: guardia maintenance-window --stack ${ctx.stack.name} --close`,
+      ].join("\n"),
+  };
+}
+
+/** --schedule: a future window stored, published in the calendar and announced; nothing muted yet. */
+function schedulePlan(ctx: RunContext<Params>) {
+  requireSchedule(ctx.platform);
+  const { spec } = windowToOpen(ctx);
+  if (Date.parse(spec.startsAt) <= Date.now())
+    throw new UsageError(`--schedule: --start must be in the future, got ${spec.startsAt}`);
+  const calendar = objectUrl(
+    ctx.platform.backups!.destination,
+    scheduleKeys(ctx.platform).calendar,
+  );
+  return {
+    steps: scheduleSteps(ctx, spec),
+    confirmTarget: ctx.stack.name,
+    result: () => ({ window: spec, calendar }),
+    output: () =>
+      `Maintenance window ${spec.id} scheduled from ${spec.startsAt} to ${spec.endsAt}.\nCalendar: ${calendar}\nOpen it then with: guardia maintenance-window --stack ${ctx.stack.name} --objective ...`,
   };
 }
 
@@ -158,11 +216,18 @@ interface OpenFacts {
   readonly preChecks: CheckRow[];
 }
 
+/** --emergency and --reason go together: the record keeps why the notice was skipped. */
+function emergencyReason(params: Params): string | undefined {
+  if (params.emergency !== (params.reason !== undefined))
+    throw new UsageError("--emergency needs --reason, and --reason goes with --emergency");
+  return params.reason;
+}
+
 /** The window the parameters describe: its silence, its record and where the record goes. */
 function windowToOpen(ctx: RunContext<Params>) {
   const { params, platform } = ctx;
   if (!params.objective)
-    throw new UsageError("--objective: required to open a window (or pass --close)");
+    throw new UsageError("--objective: required to open or schedule a window (or pass --close)");
   const problem = Duration.problem(params.duration);
   if (problem) throw new UsageError(`--duration: ${problem}`);
   const affected = (
@@ -180,19 +245,28 @@ function windowToOpen(ctx: RunContext<Params>) {
     startsAt: start,
     durationSeconds: Duration.parse(params.duration).seconds,
   });
-  const record: WindowRecord = {
+  const spec: ScheduledWindow = {
     id,
     stack: ctx.stack.name,
     objective: params.objective,
     ticket: params.ticket,
     services: affected,
-    silence,
+    startsAt: silence.startsAt,
+    endsAt: silence.endsAt,
     steps: splitSteps(params.steps),
     rollback: splitSteps(params.rollback),
+    criteria: splitSteps(params.criteria),
+    scheduledBy: ctx.operator,
+    scheduledAt: new Date().toISOString(),
+    emergency: emergencyReason(params),
+  };
+  const record: WindowRecord = {
+    ...spec,
+    silence,
     smokeFlows: platform.smoke.flows.map((f) => f.name),
     openedBy: ctx.operator,
   };
-  return { id, silence, record, file: recordFile(ctx, id) };
+  return { id, silence, record, spec, file: recordFile(ctx, id) };
 }
 
 function noOpenWindowStep(ctx: RunContext<Params>): Step {
@@ -232,14 +306,23 @@ function silenceStep(ctx: RunContext<Params>, silence: SilencePlan, facts: OpenF
   };
 }
 
-function recordStep({ record, file }: ReturnType<typeof windowToOpen>, facts: OpenFacts): Step {
+function recordStep(
+  { record, file }: ReturnType<typeof windowToOpen>,
+  facts: OpenFacts,
+  announced: Announced,
+): Step {
   return {
     title: `Write the window record ${path.relative(process.cwd(), file)}`,
     kind: "change",
     action: () => ({ target: { file } }),
     run: async () => {
       mkdirSync(path.dirname(file), { recursive: true });
-      const header = windowHeader(record, facts.silenceId ?? "", healthTable(facts.preChecks));
+      const header = windowHeader(
+        record,
+        facts.silenceId ?? "",
+        healthTable(facts.preChecks),
+        announced.line,
+      );
       writeFileSync(file, header);
       return { summary: file };
     },

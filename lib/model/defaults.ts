@@ -18,6 +18,8 @@ export interface EnvironmentDefaults {
   readonly tokenMaxAgeDays: number;
   /** When the smoke CronJob runs the stack's flows. */
   readonly smokeCron: string;
+  /** Hours of notice a maintenance window needs. */
+  readonly maintenanceNoticeHours: number;
 }
 
 // MIRA operations guide, Backup y Recovery: daily backups kept 30 days, weekly kept 90 days.
@@ -36,6 +38,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     pages: false,
     tokenMaxAgeDays: 365,
     smokeCron: "0 * * * *",
+    maintenanceNoticeHours: 0,
   },
   testing: {
     schedules: [{ name: "daily", cron: "0 2 * * *", keepDays: 14 }],
@@ -46,6 +49,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     pages: false,
     tokenMaxAgeDays: 180,
     smokeCron: "0,30 * * * *",
+    maintenanceNoticeHours: 0,
   },
   staging: {
     schedules: MANUAL_SCHEDULES,
@@ -56,6 +60,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     pages: true,
     tokenMaxAgeDays: 90,
     smokeCron: "0-59/15 * * * *",
+    maintenanceNoticeHours: 0,
   },
   prod: {
     schedules: MANUAL_SCHEDULES,
@@ -74,6 +79,8 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     // MIRA operations guide, Monitoreo, Test de Conexión: the connection test runs every 5
     // minutes from cron; the smoke flows take its place.
     smokeCron: "0-59/5 * * * *",
+    // Logistics support plan, Comunicaciones: windows announced at least 48 hours ahead.
+    maintenanceNoticeHours: 48,
   },
 };
 

@@ -26,6 +26,7 @@ export interface Platform {
   readonly media: MediaCleanup | undefined;
   /** The routine checklists; undefined: none (dev and testing unless asked, or turned off). */
   readonly routine: Routine | undefined;
+  readonly maintenance: Maintenance;
   readonly celery: Celery | undefined;
   readonly dataFreshness: readonly DataFreshness[];
   readonly jobs: Jobs;
@@ -242,6 +243,13 @@ export interface Jobs {
 export interface Aws {
   readonly region: string;
   readonly oidcProviderArn: string | undefined;
+}
+
+export interface Maintenance {
+  /** Hours of notice a window needs (0: none). */
+  readonly noticeHours: number;
+  /** Receivers of the announcements and reminders. */
+  readonly receivers: readonly string[];
 }
 
 export interface Routine {

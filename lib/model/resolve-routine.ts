@@ -7,7 +7,14 @@ import {
 } from "./defaults.js";
 import { Duration } from "./duration.js";
 import type { Priority } from "./fields.js";
-import type { Celery, DataFreshness, Receiver, Routine, RoutineDependency } from "./platform.js";
+import type {
+  Celery,
+  DataFreshness,
+  Maintenance,
+  Receiver,
+  Routine,
+  RoutineDependency,
+} from "./platform.js";
 import { ROUTINE_PERIODS, type PlatformInput, type RoutinePeriod } from "./schema.js";
 
 /**
@@ -16,6 +23,27 @@ import { ROUTINE_PERIODS, type PlatformInput, type RoutinePeriod } from "./schem
  */
 
 const REPORT_TYPES: ReadonlySet<Receiver["type"]> = new Set(["slack", "teams"]);
+const ANNOUNCEMENT_TYPES: ReadonlySet<Receiver["type"]> = new Set([
+  "slack",
+  "teams",
+  "webhook",
+  "email",
+]);
+
+/** The stack's receivers of these types, in its order, never the dead man's switch. */
+function messageReceivers(input: PlatformInput, types: ReadonlySet<Receiver["type"]>): string[] {
+  const deadMansSwitch = input.alerting?.deadMansSwitch;
+  return (input.alerting?.receivers ?? [])
+    .filter((r) => r.name !== deadMansSwitch && types.has(r.type))
+    .map((r) => r.name);
+}
+
+export function resolveMaintenance(input: PlatformInput, noticeHours: number): Maintenance {
+  return {
+    noticeHours: input.maintenance?.noticeHours ?? noticeHours,
+    receivers: input.maintenance?.receivers ?? messageReceivers(input, ANNOUNCEMENT_TYPES),
+  };
+}
 
 export function resolveRoutine(input: PlatformInput): Routine | undefined {
   const given = input.routine;
@@ -29,12 +57,7 @@ export function resolveRoutine(input: PlatformInput): Routine | undefined {
       return [period, expression === null ? undefined : CronSchedule.parse(expression)];
     }),
   ) as Record<RoutinePeriod, CronSchedule | undefined>;
-  const deadMansSwitch = input.alerting?.deadMansSwitch;
-  const receivers =
-    routine.receivers ??
-    (input.alerting?.receivers ?? [])
-      .filter((r) => r.name !== deadMansSwitch && REPORT_TYPES.has(r.type))
-      .map((r) => r.name);
+  const receivers = routine.receivers ?? messageReceivers(input, REPORT_TYPES);
   return {
     schedules,
     receivers,

@@ -29,7 +29,12 @@ import type {
   Service,
   Workload,
 } from "./platform.js";
-import { resolveCelery, resolveDataFreshness, resolveRoutine } from "./resolve-routine.js";
+import {
+  resolveCelery,
+  resolveDataFreshness,
+  resolveMaintenance,
+  resolveRoutine,
+} from "./resolve-routine.js";
 import type { PlatformInput } from "./schema.js";
 import { resolveSmoke } from "./smoke.js";
 
@@ -74,6 +79,7 @@ export function resolvePlatform(input: PlatformInput): Platform {
     tokens: resolveTokens(input, defaults.tokenMaxAgeDays),
     media: resolveMedia(input),
     routine: resolveRoutine(input),
+    maintenance: resolveMaintenance(input, defaults.maintenanceNoticeHours),
     celery: resolveCelery(input),
     dataFreshness: resolveDataFreshness(input),
     jobs: {

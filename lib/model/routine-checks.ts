@@ -15,6 +15,7 @@ const inCluster = (input: PlatformInput) => (input.runtime ?? "kubernetes") === 
 
 export const ROUTINE_RULES: readonly Rule[] = [
   { reads: ["routine", "alerting"], check: routineReceiverRules },
+  { reads: ["maintenance", "alerting"], check: maintenanceReceiverRules },
   { reads: ["routine", "services", "runtime"], check: routineDependencyRules },
   { reads: ["celery", "services"], check: celeryRules },
   { reads: ["dataFreshness", "databases", "externalDependencies"], check: dataFreshnessRules },
@@ -24,21 +25,41 @@ export const ROUTINE_RULES: readonly Rule[] = [
 
 /** A report goes to chat (slack, teams, webhook) or email; SNS carries no report, and the dead man's switch hears its heartbeat alone. */
 export function routineReceiverRules(input: PlatformInput): ModelIssue[] {
+  return messageReceiverRules(
+    input,
+    ["routine", "receivers"],
+    input.routine?.receivers,
+    "a report",
+  );
+}
+
+/** An announcement goes where a report can go, for the same reasons. */
+export function maintenanceReceiverRules(input: PlatformInput): ModelIssue[] {
+  const names = input.maintenance?.receivers;
+  return messageReceiverRules(input, ["maintenance", "receivers"], names, "an announcement");
+}
+
+function messageReceiverRules(
+  input: PlatformInput,
+  at: readonly (string | number)[],
+  names: readonly string[] | undefined,
+  what: string,
+): ModelIssue[] {
   const receivers = input.alerting?.receivers ?? [];
-  return (input.routine?.receivers ?? []).flatMap((name, i): ModelIssue[] => {
-    const path = ["routine", "receivers", i];
+  return (names ?? []).flatMap((name, i): ModelIssue[] => {
+    const path = [...at, i];
     const receiver = receivers.find((r) => r.name === name);
     if (!receiver) {
       const names = known(receivers.map((r) => r.name));
       return [{ path, message: `unknown receiver "${name}" (receivers: ${names})` }];
     }
     if (receiver.type === "sns")
-      return [{ path, message: `receiver "${name}" is an SNS topic, which cannot carry a report` }];
+      return [{ path, message: `receiver "${name}" is an SNS topic, which cannot carry ${what}` }];
     if (name === input.alerting?.deadMansSwitch)
       return [
         {
           path,
-          message: `receiver "${name}" is the dead man's switch: a report reaching it would pass for a heartbeat`,
+          message: `receiver "${name}" is the dead man's switch: ${what} reaching it would pass for a heartbeat`,
         },
       ];
     return [];

@@ -543,6 +543,23 @@ const routineDependencies = strictObject({
   period: z.enum(ROUTINE_PERIODS).optional(),
 });
 
+/** Announced maintenance windows (`maintenance-window --schedule`). */
+const maintenance = strictObject({
+  /**
+   * Hours of notice a window needs: a window that starts sooner, or opens without being
+   * scheduled, is refused unless `--emergency --reason`.
+   * @default by environment: dev 0, testing 0, staging 0, prod 48 (logistics support plan, Comunicaciones: 48 hours ahead)
+   */
+  noticeHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 90)
+    .optional(),
+  /** Receivers the announcements and the reminders when a window opens go to (slack, teams, webhook, email). @default derived: the stack's slack, teams, webhook and email receivers, never the dead man's switch */
+  receivers: z.array(dnsLabel).optional(),
+});
+
 const routine = strictObject({
   /** When each checklist runs. */
   schedules: routineSchedules.optional(),
@@ -750,6 +767,8 @@ export const platformInput = strictObject({
    * @default derived: daily, weekly and monthly in staging and prod; none in dev and testing
    */
   routine: routine.nullable().optional(),
+  /** Announced maintenance windows: notice and who hears of them. */
+  maintenance: maintenance.optional(),
   /** A Celery broker whose queues are measured. @default none */
   celery: celery.optional(),
   /** Data freshness queries, each exported by a postgres_exporter and alerting when stale. */

@@ -20,6 +20,8 @@ export interface WindowRecord {
   readonly silence: SilencePlan;
   readonly steps: readonly string[];
   readonly rollback: readonly string[];
+  /** Success criteria the team adds to guardia's own. */
+  readonly criteria: readonly string[];
   /** The smoke flows the close runs (names). */
   readonly smokeFlows: readonly string[];
   readonly openedBy: string;
@@ -29,7 +31,12 @@ function numbered(items: readonly string[], empty: string): string[] {
   return items.length === 0 ? [`_${empty}_`] : items.map((item, i) => `${i + 1}. ${item}`);
 }
 
-export function windowHeader(record: WindowRecord, silenceId: string, preChecks: string): string {
+export function windowHeader(
+  record: WindowRecord,
+  silenceId: string,
+  preChecks: string,
+  announced: string | undefined,
+): string {
   const smoke =
     record.smokeFlows.length > 0 ? record.smokeFlows.join(", ") : "none declared in the stack";
   return [
@@ -40,6 +47,7 @@ export function windowHeader(record: WindowRecord, silenceId: string, preChecks:
     `- Affected services: ${record.services.join(", ") || "none"}`,
     `- Window: ${record.silence.startsAt} → ${record.silence.endsAt}`,
     `- Opened by: ${record.openedBy} at ${new Date().toISOString()}`,
+    ...(announced ? [`- Announced: ${announced}`] : []),
     `- Silence ${silenceId}: ${describeSilence(record.silence)}`,
     "",
     "## Steps",
@@ -55,6 +63,7 @@ export function windowHeader(record: WindowRecord, silenceId: string, preChecks:
     "- Every health endpoint, external dependency and database answers (health-check green)",
     `- Smoke flows pass: ${smoke}`,
     "- No critical or warning alert started during the window",
+    ...record.criteria.map((c) => `- ${c}`),
     "",
     "## Pre-checks at opening",
     "",

@@ -99,6 +99,7 @@ const SECTIONS: Record<string, (p: Platform) => unknown> = {
   routineSchedules: (p) => p.routine!.schedules,
   routineDependencies: (p) => p.routine!.dependencies[0],
   routine: (p) => p.routine,
+  maintenance: (p) => p.maintenance,
   celery: (p) => p.celery,
   dataFreshness: (p) => p.dataFreshness[0],
   platformInput: (p) => p,
@@ -177,6 +178,7 @@ function fixture(environment: Environment, extra: object = {}): Platform {
     tokens: { service: "web" },
     media: { root: "/srv/media", references: [{ table: "answers", column: "file" }] },
     routine: {},
+    maintenance: {},
     celery: { service: "web", brokerUrl: "redis://redis:6379/0" },
     dataFreshness: [{ name: "sync", database: "db", query: "SELECT now()", maxAge: "1h" }],
     ...extra,
@@ -354,6 +356,10 @@ const DERIVED: Record<string, (environment: Environment) => void> = {
   },
   "routine.receivers": (environment) => {
     expect(fixture(environment).routine!.receivers).toEqual(["chat"]);
+  },
+  "maintenance.receivers": (environment) => {
+    // "beat" is the dead man's switch; a slack receiver would come first, in the stack's order.
+    expect(fixture(environment).maintenance.receivers).toEqual(["chat", "mail"]);
   },
   "routine.dependencies": (environment) => {
     expect(fixture(environment, { routine: {} }).routine!.dependencies).toEqual([

@@ -195,7 +195,7 @@ describe("maintenance-window", () => {
 
   it("opening needs an objective and a valid duration (exit 2)", async () => {
     expect((await window("--yes")).stderr).toContain(
-      "--objective: required to open a window (or pass --close)",
+      "--objective: required to open or schedule a window (or pass --close)",
     );
     const bad = await window("--objective", "x", "--duration", "2 hours", "--yes");
     expect(bad.code).toBe(2);
