@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAlertmanager, type AlertmanagerServer } from "../harness/alertmanager.js";
 import { runCli } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
+import { startSmtp, type SmtpServer } from "../harness/smtp.js";
 import { writeStackFile } from "../harness/stacks.js";
 
 /**
@@ -23,6 +24,7 @@ const HOUR = 3_600_000;
 let am: AlertmanagerServer;
 let web: HttpServer;
 let hook: HttpServer;
+let smtp: SmtpServer;
 let hookStatus = 200;
 const posts: { event: string; window: { id: string; objective: string; emergency?: string } }[] =
   [];
@@ -30,8 +32,11 @@ let work: string;
 let backups: string;
 
 beforeAll(async () => {
-  am = await startAlertmanager(ROUTING);
-  web = await startHttpServer("ok");
+  [am, web, smtp] = await Promise.all([
+    startAlertmanager(ROUTING),
+    startHttpServer("ok"),
+    startSmtp(),
+  ]);
   hook = await startHttpServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -43,7 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([am?.stop(), web?.stop(), hook?.stop()]);
+  await Promise.all([am?.stop(), web?.stop(), hook?.stop(), smtp?.stop()]);
 });
 
 beforeEach(() => {
@@ -53,7 +58,14 @@ beforeEach(() => {
   hookStatus = 200;
 });
 
-function stack(environment: "prod" | "staging"): string {
+function stack(environment: "prod" | "staging", mail = false): string {
+  const email = {
+    name: "support",
+    type: "email",
+    to: ["soporte@logistica.example"],
+    from: "guardia@logistica.example",
+    smarthost: smtp.smarthost,
+  };
   return writeStackFile(
     {
       name: "logistica",
@@ -68,6 +80,7 @@ function stack(environment: "prod" | "staging"): string {
             type: "webhook",
             urlSecret: { name: "hooks", key: "ops", env: "OPS_HOOK" },
           },
+          ...(mail ? [email] : []),
         ],
       },
       monitoring: { alertmanagerUrl: am.url },
@@ -173,6 +186,20 @@ describe("maintenance-window --schedule", () => {
       "Emergency\\, with less notice than usual: security fix CVE-2026-1234",
     );
     expect((await schedule(prod, 24, "--emergency")).code).toBe(2);
+  });
+
+  it("announces by e-mail too, through a real SMTP server", async () => {
+    const before = smtp.messages().length;
+    const run = await schedule(stack("prod", true), 80);
+    expect(run.code, run.stderr).toBe(0);
+    const mails = smtp.messages().slice(before);
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!.replace(/=\r?\n/g, "");
+    expect(mail).toMatch(/^To: soporte@logistica\.example$/m);
+    expect(mail).toMatch(/^Subject: Maintenance window scheduled: logistica prod: Objective: /m);
+    expect(mail).toContain("Rollback: redeploy the previous image");
+    expect(mail).toContain(`Calendar: file://${backups}/maintenance/logistica/prod/windows.ics`);
+    expect(posts).toHaveLength(1);
   });
 
   it("a dry run lists the notice check, the record, the calendar and the announcement, and changes nothing", async () => {
