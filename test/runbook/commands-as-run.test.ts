@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,13 +42,10 @@ import { writeStackFile } from "../harness/stacks.js";
  */
 const NOT_YET_CHECKED = [
   "cleanup-media",
-  "incident",
   "restore-db",
   "rotate-db-password",
   "rotate-tokens",
   "routine",
-  "smoke",
-  "support-report",
 ];
 
 const ROUTING = "route:\n  receiver: none\nreceivers:\n  - name: none\n";
@@ -176,6 +173,15 @@ function writeStacks(): void {
   stacks.cluster = writeStackFile({
     ...base,
     services: [{ name: "web", workload: "deployment/web", health: [{ url: `${web.url}/health` }] }],
+    smokeFlows: {
+      flows: [
+        {
+          name: "home",
+          service: "web",
+          steps: [{ name: "home", request: { url: `${web.url}/` } }],
+        },
+      ],
+    },
   });
 }
 
@@ -300,5 +306,27 @@ describe("every runbook prints, records and reports the commands that ran", () =
     );
     expectRanAsPrinted(closed);
     expect([opened.started, closed.started]).toEqual([[], []]);
+  });
+
+  it("smoke runs no command (its flows are HTTP requests guardia makes)", async () => {
+    const [dry, real] = await dryThenRun(["smoke", "--stack", stacks.cluster]);
+    expect([dry.started, real.started]).toEqual([[], []]);
+    expect(real.stdout).toMatch(/home/);
+  });
+
+  it("incident and support-report run no command (records live at the destination)", async () => {
+    const [, opened] = await dryThenRun([
+      "incident",
+      "open",
+      "--stack",
+      stacks.local,
+      "--priority",
+      "P3",
+      "--title",
+      "slow exports",
+    ]);
+    const [, report] = await dryThenRun(["support-report", "--stack", stacks.local]);
+    expect([opened.started, report.started]).toEqual([[], []]);
+    expect(readdirSync(path.join(work, "backups", "incidents", "mira", "staging"))).toHaveLength(1);
   });
 });
