@@ -174,7 +174,8 @@ function copyBeside(report: string): (file: string) => string {
 
 function publish(run: RunRecord, flags: FlagValues, sideFiles: readonly SideFile[]): void {
   try {
-    writeAudit(run, process.env, { stdout: !flags.json });
+    const report = sideFiles.find((side) => side.what === "report")?.file;
+    writeAudit(run, process.env, { stdout: !flags.json, report });
   } catch (err) {
     process.stderr.write(
       `guardia: WARNING: the audit record was not written: ${(err as Error).message}\n`,

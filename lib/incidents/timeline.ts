@@ -30,6 +30,8 @@ export interface TimelineEntry {
   readonly text: string;
   readonly who?: string;
   readonly outcome?: string;
+  /** The run's evidence report, when it wrote one. */
+  readonly link?: string;
 }
 
 export interface AlertSpan {
@@ -177,6 +179,7 @@ export function assembleTimeline(incident: Incident, sources: TimelineSources): 
       who: r.operator,
       outcome: r.outcome,
       text: `guardia ${r.runbook} (exit ${r.exitCode ?? "?"}${r.error ? `: ${r.error.split("\n")[0]}` : ""}) on ${r.host}`,
+      ...(r.report && { link: r.report }),
     })),
     ...sources.alerts.flatMap((a) => alertEntries(a)),
     ...sources.windows.flatMap((w) => [
@@ -213,6 +216,6 @@ function alertEntries(a: AlertSpan): TimelineEntry[] {
 export function timelineLines(entries: readonly TimelineEntry[]): string[] {
   return entries.map(
     (e) =>
-      `- ${e.time.slice(0, 19).replace("T", " ")}Z [${e.source}] ${e.text}${e.who ? ` — ${e.who}` : ""}${e.outcome ? ` (${e.outcome})` : ""}`,
+      `- ${e.time.slice(0, 19).replace("T", " ")}Z [${e.source}] ${e.text}${e.who ? ` — ${e.who}` : ""}${e.outcome ? ` (${e.outcome})` : ""}${e.link ? ` — report: ${e.link}` : ""}`,
   );
 }

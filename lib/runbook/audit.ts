@@ -44,13 +44,15 @@ export interface AuditRecord {
   readonly rollback: RunRecord["rollback"];
   readonly durationMs: number | undefined;
   readonly guardiaVersion: string;
+  /** The evidence report the run wrote (`--report`), so a timeline can link it. */
+  readonly report?: string;
 }
 
 export function auditFile(env: NodeJS.ProcessEnv = process.env): string {
   return env.GUARDIA_AUDIT_FILE || path.join(stateDir(env), "audit.jsonl");
 }
 
-export function toAuditRecord(run: RunRecord): AuditRecord {
+export function toAuditRecord(run: RunRecord, report?: string): AuditRecord {
   return maskDeep({
     type: "guardia.audit.v1",
     time: run.startedAt,
@@ -79,6 +81,7 @@ export function toAuditRecord(run: RunRecord): AuditRecord {
     rollback: run.rollback,
     durationMs: run.durationMs,
     guardiaVersion: run.guardiaVersion,
+    ...(report !== undefined && { report }),
   });
 }
 
@@ -90,9 +93,9 @@ export function toAuditRecord(run: RunRecord): AuditRecord {
 export function writeAudit(
   run: RunRecord,
   env: NodeJS.ProcessEnv = process.env,
-  options: { stdout: boolean } = { stdout: true },
+  options: { stdout: boolean; report?: string } = { stdout: true },
 ): string {
-  const record = toAuditRecord(run);
+  const record = toAuditRecord(run, options.report);
   const line = `${JSON.stringify(record)}\n`;
   if (env.GUARDIA_AUDIT_STDOUT === "1" && options.stdout) process.stdout.write(line);
   const file = auditFile(env);

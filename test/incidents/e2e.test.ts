@@ -175,7 +175,8 @@ describe("an incident's timeline writes itself", () => {
       () => "EndpointDown did not resolve",
     );
     await pastOneSampleStep();
-    expect((await guardia("luis", ["list-backups"])).code).toBe(0);
+    const listReport = path.join(work.dir, "list-backups-report.md");
+    expect((await guardia("luis", ["list-backups", "--report", listReport])).code).toBe(0);
 
     const closed = await guardia("ana", [
       "incident",
@@ -237,6 +238,9 @@ describe("an incident's timeline writes itself", () => {
     expect(postmortem).toMatch(/\*\*Duración\*\*: \d+\.\d horas \(\d+(\.\d)? min/);
     expect(postmortem).toContain("**Severidad**: P1");
     expect(postmortem).toMatch(/\[alert\] alert fired: EndpointDown/);
+    // The run that wrote a report is linked from the timeline.
+    expect(timeline.find((e) => e.text.startsWith("guardia list-backups"))!.link).toBe(listReport);
+    expect(postmortem).toContain(`— report: ${listReport}`);
     expect(postmortem).toMatch(/\[runbook\] guardia health-check .* — luis \(failed\)/);
     expect(postmortem).toContain("the web pods ran out of memory");
     expect(readFileSync(path.join(work.dir, "dest", result.incident.postmortem!), "utf8")).toBe(
