@@ -20,6 +20,9 @@ import type { ListedObject, ObjectStore, PartialObject, StoredObject } from "./s
 /** `<name>.partial-<host>-<pid>`, or `<name>.partial-<pid>` as older guardia named them. */
 const PARTIAL = /^(.+)\.partial-(?:(.+)-)?(\d+)$/;
 
+/** Calls of putIfAbsent in this process, which number their partial files. */
+let putIfAbsentCalls = 0;
+
 /** The host part of a partial file's name: the hostname, with anything unusual replaced. */
 function writerHost(): string {
   return hostname().replace(/[^A-Za-z0-9.-]/g, "_") || "unknown";
@@ -66,7 +69,9 @@ export class FileStore implements ObjectStore {
     await mkdir(dirname(final), { recursive: true });
     // Written whole and fsynced first, then linked: link() fails if the name exists, so nobody
     // ever sees a half-written object under `key` and only one writer wins.
-    const partial = `${final}.partial-${process.pid}-${Date.now()}`;
+    // Its own name per call: writers in one process race for a key too (the same pid, the same
+    // millisecond), and a shared partial file would be linked by one and removed under another.
+    const partial = `${final}~${++putIfAbsentCalls}.partial-${writerHost()}-${process.pid}`;
     try {
       await writeFile(partial, text, { mode: 0o600 });
       await fsyncPath(partial);
