@@ -1,6 +1,7 @@
 import type { ObjectStore } from "../backup/store.js";
 import type { Platform, RoutinePeriod } from "../model/index.js";
 import type { PlannedAction, RunContext, Step } from "../runbook/types.js";
+import { printable } from "../user-text.js";
 import type { ItemResult, ItemSink, Verdict } from "./checklist.js";
 
 /**
@@ -64,7 +65,13 @@ export function checkStep(
         finding = await measure(step);
       } catch (err) {
         if (step.signal.aborted) throw err;
-        finding = { verdict: "failed", summary: `could not check: ${firstLine(err)}` };
+        const message = String((err as Error).message ?? err);
+        // "kubectl exited 1:" says nothing alone: the summary carries the tool's own words.
+        finding = {
+          verdict: "failed",
+          summary: `could not check: ${oneLine(message)}`,
+          evidence: message,
+        };
       }
       run.record({ ...spec.item, ...finding });
       return { summary: `${finding.verdict}: ${finding.summary}`, evidence: finding.evidence };
@@ -72,8 +79,13 @@ export function checkStep(
   };
 }
 
-function firstLine(err: unknown): string {
-  return String((err as Error).message ?? err).split("\n")[0]!;
+/** A message on one line for the report's summary, at most 300 characters. */
+function oneLine(message: string): string {
+  const words = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return printable(words.join(" "), 300);
 }
 
 /** Worst first: failed over attention over ok. */
