@@ -2,8 +2,11 @@
 # node + postgresql-client (from PGDG, so pg_dump is never older than the server) + zstd +
 # logrotate + guardia, as the unprivileged user 10001 that the restricted pods require.
 #   docker build -t registry.example.org/ops/guardia:0.1.0 .
-# and set `jobs.image` in the stack file.
-FROM node:20-bookworm-slim
+# and set `jobs.image` in the stack file. For smoke flows with browser steps, the same image with
+# Debian's Chromium (playwright-core drives it; no browser download):
+#   docker build --target browser -t registry.example.org/ops/guardia-browser:0.1.0 .
+# and set `smokeFlows.browserImage`.
+FROM node:20-bookworm-slim AS guardia
 
 ARG PG_MAJOR=18
 RUN apt-get update \
@@ -30,3 +33,14 @@ RUN groupadd --gid 10001 guardia && useradd --uid 10001 --gid 10001 --home-dir /
 USER 10001:10001
 ENV HOME=/scratch TMPDIR=/scratch NODE_ENV=production
 CMD ["guardia", "--help"]
+
+FROM guardia AS browser
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation \
+ && rm -rf /var/lib/apt/lists/*
+USER 10001:10001
+ENV GUARDIA_CHROMIUM=/usr/bin/chromium
+
+# The default target stays the job image without a browser.
+FROM guardia

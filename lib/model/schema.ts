@@ -391,7 +391,7 @@ const smokeFlows = strictObject({
    * @default by environment: dev "0 * * * *", testing "0,30 * * * *", staging "0-59/15 * * * *", prod "0-59/5 * * * *" (MIRA operations guide, Monitoreo, Test de Conexión: every 5 minutes)
    */
   cron: cron.nullable().optional(),
-  /** An image with Chromium and guardia, for the CronJob's browser steps. @default none (the CronJob runs the HTTP steps only) */
+  /** An image with Chromium and guardia, for the CronJob's browser steps (the Dockerfile's `browser` target). @default none (the CronJob runs the HTTP steps only) */
   browserImage: line.min(1).optional(),
   /** Whether flows with writing steps run in this stack. @default true */
   allowWrites: z.boolean().optional(),
