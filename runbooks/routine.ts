@@ -62,7 +62,7 @@ at their growth; statements over 1 s on average (pg_stat_statements); the week's
 schedule; open incidents past their response time; pip list --outdated. Monthly: log retention
 actually applied; login roles, superusers and application users without a login for 90 days
 (Django or NocoBase); npm audit. Items only a person can do (update the operations docs, train
-the support team) are manual until \`--ack <item>\` records who did them. The report lists
+the support team) are manual until \`guardia routine ack <item>\` records who did them. The report lists
 problems first, marks what changed since the previous report of the period, is written under
 reports/ at the backup destination and posted to the routine's receivers (Slack, Teams, a
 webhook, e-mail). With a dead man's switch, the run pings /start, then success or /fail. It
@@ -74,7 +74,7 @@ changes nothing it checks; a check that cannot run is a failed item, not a faile
     "Write the report (Markdown and JSON) under reports/ at the backup destination",
     "Post it to each routine receiver (Slack, Teams, webhook, e-mail)",
     "Ping the dead man's switch: success",
-    "With --ack <item>: only record who did a manual item, and when",
+    "With ack <item> (or --ack <item>): only record who did a manual item, and when",
   ],
   manual: [
     "MIRA operations guide, Mantenimiento Rutinario (Diario, Semanal, Mensual, Trimestral)",
@@ -84,6 +84,7 @@ changes nothing it checks; a check that cannot run is a failed item, not a faile
   onFailure:
     "The checks only read. A run that dies after its start ping pings the dead man's switch's /fail. A report already written stays (the next run compares with it); receivers already posted to keep their message. Run it again: a second report of the same period is harmless.",
   params,
+  verbs: ["ack"],
   plan: (ctx) => {
     const routine = ctx.platform.routine;
     if (!routine)

@@ -72,12 +72,17 @@ export async function runbookCommand(name: RunbookName, words: string[]): Promis
   }
 }
 
-/** `guardia incident open --x` → `guardia incident --action open --x`, for a runbook that says so. */
+/**
+ * `guardia incident open --x` → `guardia incident --action open --x`, and `guardia routine ack
+ * <item>` → `guardia routine --ack <item>`, for a runbook that says so (`subcommand`, `verbs`).
+ */
 function subcommandAsFlag(definition: RunbookDefinition, args: string[]): string[] {
   const [first, ...rest] = args;
-  if (!definition.subcommand || first === undefined || first.startsWith("-")) return args;
-  const flag = `--${definition.subcommand.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  return [flag, first, ...rest];
+  if (first === undefined || first.startsWith("-")) return args;
+  const asFlag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (definition.verbs?.includes(first)) return [asFlag(first), ...rest];
+  if (!definition.subcommand) return args;
+  return [asFlag(definition.subcommand), first, ...rest];
 }
 
 /** A runbook's parameters as flags: what parseArgs reads and what --help lists. */
@@ -221,7 +226,8 @@ export function runbookHelp(definition: RunbookDefinition, specs: readonly Param
 
 function subcommandUsage(definition: RunbookDefinition, specs: readonly ParamSpec[]): string {
   const choices = specs.find((s) => s.key === definition.subcommand)?.choices;
-  return choices ? ` <${choices.join("|")}>` : "";
+  const verbs = (definition.verbs ?? []).map((verb) => ` [${verb} <value>]`).join("");
+  return `${choices ? ` <${choices.join("|")}>` : ""}${verbs}`;
 }
 
 /** `guardia list`: loads every runbook, which `guardia --help` avoids. */

@@ -134,6 +134,11 @@ export interface RunbookDefinition<S extends z.ZodObject = z.ZodObject> {
    * `guardia incident open ...` is `guardia incident --action open ...`.
    */
   readonly subcommand?: keyof z.infer<S> & string;
+  /**
+   * Params (strings) that may be written as a word and its value after the runbook's name:
+   * `guardia routine ack update-docs ...` is `guardia routine --ack update-docs ...`.
+   */
+  readonly verbs?: readonly (keyof z.infer<S> & string)[];
   /** Builds the steps for one run; state shared between steps lives in this closure. */
   readonly plan: (ctx: RunContext<z.infer<S>>) => RunbookPlan;
 }

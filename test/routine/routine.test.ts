@@ -438,7 +438,7 @@ describe("guardia routine on a local logistica prod stack", () => {
     expect(item(weekly, "incidents").summary).toContain("no incident records");
   }, 600_000);
 
-  it("monthly: the unused superuser and the retention not applied; --ack records a manual item", async () => {
+  it("monthly: the unused superuser and the retention not applied; `routine ack <item>` records a manual item", async () => {
     const monthly = await routine("--period", "monthly");
     const access = item(monthly, "user-access/logistica");
     expect(access.verdict).toBe("attention");
@@ -447,13 +447,20 @@ describe("guardia routine on a local logistica prod stack", () => {
     expect(item(monthly, "log-retention/app")).toMatchObject({ verdict: "failed" });
     expect(item(monthly, "manual/train-support").verdict).toBe("manual");
 
-    const ack = await routine(
-      "--period",
-      "monthly",
-      "--ack",
-      "train-support",
-      "--note",
-      "course on the runbooks",
+    const ack = await runCli(
+      [
+        "routine",
+        "ack",
+        "train-support",
+        "--stack",
+        stack,
+        "--period",
+        "monthly",
+        "--note",
+        "course on the runbooks",
+        "--yes",
+      ],
+      { env: env() },
     );
     expect(ack.code, ack.stderr).toBe(0);
     const audit = readFileSync(path.join(work, "audit.jsonl"), "utf8");
