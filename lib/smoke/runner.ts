@@ -27,6 +27,8 @@ import { fill, RUN_ID } from "./template.js";
 export interface SmokeSelection {
   /** Only the flows of this service. */
   readonly service?: string;
+  /** Only the flows of these services (restore-db: those that use the database). */
+  readonly services?: readonly string[];
   /** Only this flow. */
   readonly flow?: string;
 }
@@ -92,6 +94,8 @@ export function selectFlows(
   const chosen = all.filter(
     (f) =>
       (selection.service === undefined || f.service === selection.service) &&
+      (selection.services === undefined ||
+        (f.service !== undefined && selection.services.includes(f.service))) &&
       (selection.flow === undefined || f.name === selection.flow),
   );
   const allowed = (f: SmokeFlow) => !f.writes || platform.smoke.allowWrites;

@@ -42,7 +42,11 @@ export interface SmokePlan {
 /** Time Chromium gets to start, besides a page's own timeout. */
 const BROWSER_START_MS = 60_000;
 
-export function planSmokeFlows(ctx: RunContext, options: SmokePlanOptions = {}): SmokePlan {
+/** `ctx`: the planning runbook's context, whatever its params (each step gets its own). */
+export function planSmokeFlows(
+  ctx: Pick<RunContext, "platform" | "stack">,
+  options: SmokePlanOptions = {},
+): SmokePlan {
   const { run, skipped } = selectFlows(ctx.platform, options);
   const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(ctx.stack.name);
   const results = new Map<string, SmokeFlowResult>(skipped.map((s) => [s.flow, s]));
