@@ -18,7 +18,7 @@ import { fill, RUN_ID } from "./template.js";
 
 /**
  * The one smoke runner: `guardia smoke`, the runbooks that verify a service after a change
- * (restart-service, maintenance-window's close, restore-db) and the CronJob all run flows
+ * (restart-service, maintenance-window's close, restore-db), the daily routine and the CronJob run flows
  * through `runSmokeFlows` (or `planSmokeFlows` in steps.ts, which calls `runSmokeFlow`). A
  * flow's steps run in order and stop at the first failure; the cleanups of the writes that were
  * sent run last, newest first, whatever happened.
@@ -52,6 +52,8 @@ export interface SmokeStepResult {
   readonly screenshot?: string;
   readonly consoleErrors?: readonly string[];
   readonly failedRequests?: readonly string[];
+  /** A browser step left out (`steps: "api"`): it neither passed nor failed. */
+  readonly notRun?: boolean;
 }
 
 export interface SmokeFlowResult {
@@ -297,6 +299,7 @@ async function browserStep(
       call,
       durationMs: 0,
       detail: "not run (--steps api)",
+      notRun: true,
     };
   const screenshot = path.join(options.evidenceDir, `${flow.name}-${step.name}.png`);
   const started = performance.now();

@@ -1,5 +1,5 @@
 import type { SmokeFlow } from "../model/index.js";
-import type { RunContext, Step, StepKind } from "../runbook/types.js";
+import type { PlannedAction, RunContext, Step, StepKind } from "../runbook/types.js";
 import { formatTable } from "../table.js";
 import {
   defaultEvidenceDir,
@@ -97,10 +97,7 @@ function flowStep(
     title: `Smoke flow ${flow.name}${flow.service ? ` of ${flow.service}` : ""}`,
     kind,
     timeoutMs: flowTimeoutMs(flow),
-    action: () => ({
-      call: flowCalls(flow).join("\n"),
-      target: { flow: flow.name, ...(flow.service && { service: flow.service }) },
-    }),
+    action: () => flowAction(flow),
     run: async (ctx) => {
       const outcome = await run(ctx);
       return {
@@ -122,8 +119,16 @@ function flowStep(
   };
 }
 
+/** A flow as a plan prints it: its requests and pages, one per line, and what it belongs to. */
+export function flowAction(flow: SmokeFlow): PlannedAction {
+  return {
+    call: flowCalls(flow).join("\n"),
+    target: { flow: flow.name, ...(flow.service && { service: flow.service }) },
+  };
+}
+
 /** Every request, cleanup and page at its own timeout, plus Chromium's start. */
-function flowTimeoutMs(flow: SmokeFlow): number {
+export function flowTimeoutMs(flow: SmokeFlow): number {
   const steps = flow.steps.reduce(
     (sum, s) =>
       sum +
@@ -137,10 +142,11 @@ function flowTimeoutMs(flow: SmokeFlow): number {
 
 export function flowSummary(result: SmokeFlowResult): string {
   if (result.skipped) return `skipped: ${result.skipped}`;
-  const ran = result.steps.filter((s) => s.kind !== "cleanup");
+  const ran = result.steps.filter((s) => s.kind !== "cleanup" && !s.notRun);
+  const notRun = result.steps.filter((s) => s.notRun).length;
   const time = `${(result.durationMs / 1000).toFixed(1)} s`;
   return result.ok
-    ? `${ran.length} step(s) passed in ${time}`
+    ? `${ran.length} step(s) passed${notRun > 0 ? `, ${notRun} not run` : ""} in ${time}`
     : `FAILED at ${result.failure?.split("\n")[0] ?? "an unknown step"} (${time})`;
 }
 
