@@ -15,7 +15,8 @@ import {
  * PostgreSQL: the service is a real HTTP server on loopback that reads the case it is asked for
  * from the live database (a new connection per request, as an application reconnects after the
  * swap ended its sessions), so the flow sees whatever the swap made live. A flow that fails on
- * the restored data undoes the swap: the live database holds exactly what it held before.
+ * the restored data undoes the swap: the live database holds exactly what it held before. The
+ * same holds for --rollback: a flow that fails on the kept copy leaves the restored one live.
  */
 
 let world: World;
@@ -154,5 +155,20 @@ describe("restore-db: the smoke flows of the usedBy services after the swap", ()
     const steps = run.json.steps.slice(-2);
     expect(steps.map((s: { status: string }) => s.status)).toEqual(["ok", "ok"]);
     expect(steps[1].summary).toBe("1 flow(s) passed");
+  }, 240_000);
+
+  it("--rollback runs the flows too: one that fails on the kept copy leaves the restored database live", async () => {
+    const names = await databaseNames(world.pg);
+    const kept = names.find((n) => n.startsWith(`${LIVE}__pre_restore_`));
+    expect(kept, names.join(", ")).toBeDefined();
+    // The flow wants the restored value; the kept copy still has the discharge.
+    const run = await restore(stackExpecting("confirmado"), "--rollback");
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stderr).toContain(
+      'smoke flow(s) failed: open-case: step case-1: estado is "alta", expected "confirmado"',
+    );
+    expect(run.stdout).toContain(`${LIVE} was NOT swapped for ${kept}`);
+    expect(await tableChecksums(world.pg, LIVE)).toEqual(atBackup);
+    expect(await databaseNames(world.pg)).toEqual(names);
   }, 240_000);
 });
