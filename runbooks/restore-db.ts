@@ -101,13 +101,13 @@ workloads are scaled to 0 (their replica count written on them first), connectio
 and ended, the live database is renamed to <db>__pre_restore_<time> and the copy to <db>, the
 live database's owner, grants and settings are applied to it, connections are allowed, the
 workloads start again, the stack is health-checked and the smoke flows of the usedBy services
-run on the restored data (MIRA: "Verificar funcionalidad"). A failure before the swap drops the
-copy and leaves live untouched; a failure after it, a failed flow included, swaps back. The previous database is kept:
---rollback swaps it back, --list-kept shows what is kept, --drop-kept <name> drops one. A run
-killed half way is repaired by the next run or by --rollback, which say what they found.
---target <db> restores side by side without a swap (the INATrace operations manual, 4.3 Pruebas
-de Restauración: restore in an isolated environment), also from another stack's backups
-(--from-stack: a prod backup into staging).`,
+run on the restored data (step 5, "Verificar funcionalidad"). A failure before the swap drops
+the copy and leaves live untouched; a failure after it, a failed flow included, swaps back. The
+previous database is kept: --rollback swaps it back, --list-kept shows what is kept,
+--drop-kept <name> drops one. A run killed half way is repaired by the next run or by
+--rollback, which say what they found. --target <db> restores side by side without a swap
+(the INATrace operations manual, 4.3 Pruebas de Restauración: restore in an isolated
+environment), also from another stack's backups (--from-stack: a prod backup into staging).`,
   outline: [
     "Find the backup (latest passing its checks, or the given id) and survey the server",
     "Repair whatever an interrupted restore or rollback left",

@@ -69,7 +69,7 @@ export function restoreOutput(run: RestoreRun, smoke?: SmokePlan): string {
   const failed = smoke?.failures() ?? [];
   if (failed.length > 0)
     lines.push(
-      `${run.live} was NOT ${incoming ? `swapped for ${incoming.name}` : `restored from backup ${choice?.chosen.id}`}: after the swap, smoke flow(s) failed (${failed.join("; ")}); the swap was undone step by step (the state after the failure lists each step)`,
+      `${run.live} was NOT ${incoming ? `swapped for ${incoming.name}` : `restored from backup ${choice?.chosen.id}`}: after the swap, smoke flow(s) failed (${failed.join("; ")}); the run undid the swap (the state after the failure says what each step left)`,
     );
   else if (incoming) lines.push(`${run.live} is ${incoming.name} again`);
   else if (choice)

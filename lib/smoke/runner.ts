@@ -18,10 +18,10 @@ import { fill, RUN_ID } from "./template.js";
 
 /**
  * The one smoke runner: `guardia smoke`, the runbooks that verify a service after a change
- * (restart-service, maintenance-window's close, restore-db), the daily routine and the CronJob run flows
- * through `runSmokeFlows` (or `planSmokeFlows` in steps.ts, which calls `runSmokeFlow`). A
- * flow's steps run in order and stop at the first failure; the cleanups of the writes that were
- * sent run last, newest first, whatever happened.
+ * (restart-service, maintenance-window's close, restore-db), the daily routine and the CronJob
+ * run flows through `runSmokeFlows` (or `planSmokeFlows` in steps.ts, or `runSmokeFlow` itself).
+ * A flow's steps run in order and stop at the first failure; the cleanups of the writes that
+ * were sent run last, newest first, whatever happened.
  */
 
 export interface SmokeSelection {
