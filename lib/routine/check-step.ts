@@ -1,6 +1,6 @@
 import type { ObjectStore } from "../backup/store.js";
 import type { Platform, RoutinePeriod } from "../model/index.js";
-import type { PlannedAction, RunContext, Step } from "../runbook/types.js";
+import type { Attachment, PlannedAction, RunContext, Step } from "../runbook/types.js";
 import type { ItemResult, ItemSink, Verdict } from "./checklist.js";
 
 /**
@@ -31,7 +31,10 @@ export interface PreviousItem {
 
 /** The item a check reports on, before it knows the verdict. */
 export type ItemHeader = Pick<ItemResult, "id" | "title" | "source">;
-export type Finding = Omit<ItemResult, "id" | "title" | "source">;
+export type Finding = Omit<ItemResult, "id" | "title" | "source"> & {
+  /** Files for `--report` (a screenshot); the routine's own report keeps only the item. */
+  readonly attachments?: readonly Attachment[];
+};
 
 export interface CheckSpec {
   readonly title: string;
@@ -66,8 +69,13 @@ export function checkStep(
         if (step.signal.aborted) throw err;
         finding = { verdict: "failed", summary: `could not check: ${firstLine(err)}` };
       }
-      run.record({ ...spec.item, ...finding });
-      return { summary: `${finding.verdict}: ${finding.summary}`, evidence: finding.evidence };
+      const { attachments, ...item } = finding;
+      run.record({ ...spec.item, ...item });
+      return {
+        summary: `${finding.verdict}: ${finding.summary}`,
+        evidence: finding.evidence,
+        ...(attachments && { attachments }),
+      };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,8 +165,8 @@ async function routine(file: string, extra: string[] = [], env: Record<string, s
   return result;
 }
 
-async function items(file: string, env: Record<string, string> = {}) {
-  const result = await routine(file, ["--json"], env);
+async function items(file: string, env: Record<string, string> = {}, extra: string[] = []) {
+  const result = await routine(file, ["--json", ...extra], env);
   expect(result.code, result.stderr).toBe(0);
   const json = JSON.parse(result.stdout) as { result: { items: Item[] } };
   return (id: string) => {
@@ -177,8 +177,9 @@ async function items(file: string, env: Record<string, string> = {}) {
 }
 
 describe("the daily routine runs the smoke flows", () => {
-  it("API flow and dashboard pass: ok items with each step, the screenshot kept", async () => {
-    const item = await items(stack([tokenAuth(), dashboard()]));
+  it("API flow and dashboard pass: ok items with each step, the screenshot linked from --report", async () => {
+    const report = path.join(work, "daily.md");
+    const item = await items(stack([tokenAuth(), dashboard()]), {}, ["--report", report]);
     const api = item("smoke/token-auth");
     expect(api.verdict, api.summary).toBe("ok");
     expect(api.summary).toMatch(/^3 step\(s\) passed in [\d.]+ s$/);
@@ -191,6 +192,10 @@ describe("the daily routine runs the smoke flows", () => {
     const page = item("smoke/dashboard");
     expect(page.verdict, page.summary).toBe("ok");
     expect(existsSync(page.data!.steps[0]!.screenshot!)).toBe(true);
+    // The evidence report links the screenshot, copied beside it.
+    const link = /!\[[^\]]*\]\(<([^>]+\.png)>\)/.exec(readFileSync(report, "utf8"))?.[1];
+    expect(link).toBe("daily-dashboard-page.png");
+    expect(existsSync(path.join(work, link!))).toBe(true);
   }, 300_000);
 
   it("a login the server refuses fails the item, first among the report's problems", async () => {

@@ -12,7 +12,8 @@ import { checkStep, type Finding, type RoutineRun } from "../check-step.js";
  * health endpoint that answers says nothing of a login or a dashboard (INATrace operations
  * manual, 2.1: the frontend renders its main dashboard, mobile syncs with the API). A failed flow
  * is a failed item naming the step and why. Browser steps run where Chromium is installed; where
- * it is not (a routine pod without the browser image) the item says what went unchecked.
+ * it is not (a routine pod without the browser image) the item says what went unchecked. The
+ * screenshots go with the step to `--report`, as `guardia smoke`'s do.
  * Flows that write (where the stack allows them) are `verify` steps: a dry run lists them
  * without sending anything; the others run in a dry run too, as every check does.
  */
@@ -68,5 +69,8 @@ async function measure(
     summary: `${flowSummary(result)}${note}`,
     evidence: smokeTable([result]),
     data: { ...result },
+    attachments: result.steps.flatMap((s) =>
+      s.screenshot ? [{ title: `${flow.name}/${s.step}`, file: s.screenshot }] : [],
+    ),
   };
 }
