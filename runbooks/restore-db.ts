@@ -42,6 +42,7 @@ import {
   workloadSteps,
 } from "../lib/restore/swap-steps.js";
 import { workloadsOf } from "../lib/restore/workloads.js";
+import { planSmokeFlows, type SmokePlan } from "../lib/smoke/steps.js";
 
 const params = z.object({
   database: z.string().describe("database to restore (a databases[].name of the stack)"),
@@ -99,26 +100,28 @@ fingerprint) and the stack's smoke queries. Only then the swap, the only downtim
 workloads are scaled to 0 (their replica count written on them first), connections are refused
 and ended, the live database is renamed to <db>__pre_restore_<time> and the copy to <db>, the
 live database's owner, grants and settings are applied to it, connections are allowed, the
-workloads start again and the stack is health-checked. A failure before the swap drops the copy
-and leaves live untouched; a failure after it swaps back. The previous database is kept:
---rollback swaps it back, --list-kept shows what is kept, --drop-kept <name> drops one. A run
-killed half way is repaired by the next run or by --rollback, which say what they found.
---target <db> restores side by side without a swap (the INATrace operations manual, 4.3 Pruebas
-de Restauración: restore in an isolated environment), also from another stack's backups
-(--from-stack: a prod backup into staging).`,
+workloads start again, the stack is health-checked and the smoke flows of the usedBy services
+run on the restored data (step 5, "Verificar funcionalidad"). A failure before the swap drops
+the copy and leaves live untouched; a failure after it, a failed flow included, swaps back. The
+previous database is kept: --rollback swaps it back, --list-kept shows what is kept,
+--drop-kept <name> drops one. A run killed half way is repaired by the next run or by
+--rollback, which say what they found. --target <db> restores side by side without a swap
+(the INATrace operations manual, 4.3 Pruebas de Restauración: restore in an isolated
+environment), also from another stack's backups (--from-stack: a prod backup into staging).`,
   outline: [
     "Find the backup (latest passing its checks, or the given id) and survey the server",
     "Repair whatever an interrupted restore or rollback left",
     "Download and decompress the dump; compare its sha256 with the manifest before any database exists",
     "Restore into <db>__restore_<time> with pg_restore -j, ANALYZE, verify counts, structure, smoke queries",
     "Swap: stop the usedBy workloads, fence, end sessions, rename live → <db>__pre_restore_<time> and the copy → live, apply settings, allow connections, start the workloads, health-check",
+    "Run the smoke flows of the usedBy services (login and a business flow on the restored data); a failed flow undoes the swap",
   ],
   manual: [
     "MIRA operations guide, Backup y Recovery, scenario 2",
     "INATrace operations manual, 4.3 Pruebas de Restauración",
   ],
   onFailure:
-    "Before the swap, the live database is untouched and the restored copy is dropped. After the swap started, every step done is undone, newest first: the copy is renamed away and dropped, the live database renamed back, connections allowed, the workloads scaled back to the replica count written on them. A run killed outright (SIGKILL, a lost node) leaves at most a half-done swap: the next restore-db or restore-db --rollback finds it, says what it found and brings back the database as it was before. The replaced database is kept as <db>__pre_restore_<time> until --drop-kept removes it.",
+    "Before the swap, the live database is untouched and the restored copy is dropped. After the swap started, every step done is undone, newest first: the copy is renamed away and dropped, the live database renamed back, connections allowed, the workloads scaled back to the replica count written on them. A run killed outright (SIGKILL, a lost node) leaves at most a half-done swap: the next restore-db or restore-db --rollback finds it, says what it found and brings back the database as it was before. The replaced database is kept as <db>__pre_restore_<time> until --drop-kept removes it. A smoke flow of a usedBy service that fails after the swap (and the health check) is a failure after the swap like any other: the swap is undone, the live database holds what it held before the restore (with --rollback: before the rollback), and the run names the flow, the step and why, then lists each step it undid.",
   params,
   plan: (ctx) => planFor(ctx),
 });
@@ -156,8 +159,25 @@ function planFor(ctx: RunContext<RestoreParams>): RunbookPlan {
     };
   if (p.target !== undefined)
     return { ...base, steps: targetSteps(run), lock: lock("shared"), confirmTarget: run.live };
+  const smoke = smokeAfterSwap(run);
   const steps = p.rollback ? rollbackSteps(run) : restoreSteps(run);
-  return { ...base, steps, lock: lock("exclusive"), confirmTarget: database.database };
+  return {
+    ...base,
+    steps: [...steps, ...smoke.steps],
+    result: () => restoreResult(run, smoke),
+    output: () => restoreOutput(run, smoke),
+    lock: lock("exclusive"),
+    confirmTarget: database.database,
+  };
+}
+
+/**
+ * A green health endpoint says the services answer, not that they work on the restored data:
+ * the smoke flows of the services that use the database run after the health check, and a
+ * failed flow fails the run, so the swap is undone like any other failure after it.
+ */
+function smokeAfterSwap(run: RestoreRun): SmokePlan {
+  return planSmokeFlows(run.ctx, { services: run.database.usedBy, after: true, failRun: true });
 }
 
 function restoreRun(ctx: RunContext<RestoreParams>, database: Database): RestoreRun {

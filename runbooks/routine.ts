@@ -17,6 +17,7 @@ import { jobQueueSteps } from "../lib/routine/checks/job-queue.js";
 import { logRetentionSteps } from "../lib/routine/checks/log-retention.js";
 import { manualSteps } from "../lib/routine/checks/manual.js";
 import { slowQuerySteps } from "../lib/routine/checks/slow-queries.js";
+import { smokeSteps } from "../lib/routine/checks/smoke.js";
 import { sloSteps } from "../lib/routine/checks/slo.js";
 import { userAccessSteps } from "../lib/routine/checks/user-access.js";
 import {
@@ -56,7 +57,9 @@ INATrace operations manual, 2.2 Revisión de Logs y Alertas, and the logistics s
 Mantenimiento preventivo as one command per period. Every item is a check with evidence and a
 verdict (ok, attention, failed, manual). Daily: error lines of the last 24 h per service (pods'
 logs, or the stack's log files) with the most frequent messages; availability, average and p95
-latency over 24 h against each SLO (Prometheus); Celery queue depth and oldest task age (the
+latency over 24 h against each SLO (Prometheus); the stack's smoke flows through the runner of
+\`guardia smoke\` (login and a business flow per service; the dashboard in Chromium where it is
+installed), a failed flow a failed item; Celery queue depth and oldest task age (the
 broker); the newest backup and restore drill of each database. Weekly: volumes and the days left
 at their growth; statements over 1 s on average (pg_stat_statements); the week's backups per
 schedule; open incidents past their response time; pip list --outdated. Monthly: log retention
@@ -66,11 +69,13 @@ the support team) are manual until \`guardia routine ack <item>\` records who di
 problems first, marks what changed since the previous report of the period, is written under
 reports/ at the backup destination and posted to the routine's receivers (Slack, Teams, a
 webhook, e-mail). With a dead man's switch, the run pings /start, then success or /fail. It
-changes nothing it checks; a check that cannot run is a failed item, not a failed run.`,
+changes nothing it checks (a smoke flow that writes, where the stack allows one, deletes what it
+wrote and is only listed by a dry run); a check that cannot run is a failed item, not a failed
+run.`,
   outline: [
     "Ping the dead man's switch: /start (its rollback pings /fail)",
     "Read the previous report of the period, to mark what changed",
-    "Run the period's checks, each an item with a verdict and evidence",
+    "Run the period's checks, each an item with a verdict and evidence (daily: the smoke flows too, one item each)",
     "Write the report (Markdown and JSON) under reports/ at the backup destination",
     "Post it to each routine receiver (Slack, Teams, webhook, e-mail)",
     "Ping the dead man's switch: success",
@@ -78,6 +83,7 @@ changes nothing it checks; a check that cannot run is a failed item, not a faile
   ],
   manual: [
     "MIRA operations guide, Mantenimiento Rutinario (Diario, Semanal, Mensual, Trimestral)",
+    "INATrace operations manual, 2.1 Verificación de Salud de Servicios (the frontend renders its main dashboard, mobile syncs with the API)",
     "INATrace operations manual, 2.2 Revisión de Logs y Alertas",
     "logistics support plan, Mantenimiento preventivo",
   ],
@@ -156,6 +162,7 @@ function checkSteps(run: RoutineRun): Step[] {
   return [
     ...errorLogSteps(run),
     ...(run.period === "daily" ? sloSteps(run) : []),
+    ...(run.period === "daily" ? smokeSteps(run) : []),
     ...(run.period === "daily" ? jobQueueSteps(run) : []),
     ...backupSteps(run),
     ...diskSteps(run),

@@ -1,3 +1,4 @@
+import type { SmokePlan } from "../smoke/steps.js";
 import { PHASES, seconds, type RestoreRun } from "./run.js";
 
 /**
@@ -29,9 +30,11 @@ export function restoreTimes(run: RestoreRun): RestoreTimes {
   };
 }
 
-export function restoreResult(run: RestoreRun) {
+/** `smoke`: the flows run after the swap (restore and --rollback). */
+export function restoreResult(run: RestoreRun, smoke?: SmokePlan) {
   const { choice, survey, verified, repaired, incoming } = run.facts;
   if (!choice && !survey) return undefined;
+  const flows = smoke?.result().flows ?? [];
   return {
     database: run.database.name,
     live: run.live,
@@ -41,6 +44,7 @@ export function restoreResult(run: RestoreRun) {
     rolledBackTo: incoming?.name,
     repaired,
     verified,
+    ...(flows.length > 0 && { smoke: flows }),
     ...restoreTimes(run),
   };
 }
@@ -59,10 +63,15 @@ export function timesLine(times: RestoreTimes): string {
   return `phases: ${phases || "none"}${downtime}; total ${seconds(times.totalMs)}${rto}`;
 }
 
-export function restoreOutput(run: RestoreRun): string {
+export function restoreOutput(run: RestoreRun, smoke?: SmokePlan): string {
   const { choice, incoming, repaired } = run.facts;
   const lines = repaired.map((r) => `repaired: ${r}`);
-  if (incoming) lines.push(`${run.live} is ${incoming.name} again`);
+  const failed = smoke?.failures() ?? [];
+  if (failed.length > 0)
+    lines.push(
+      `${run.live} was NOT ${incoming ? `swapped for ${incoming.name}` : `restored from backup ${choice?.chosen.id}`}: after the swap, smoke flow(s) failed (${failed.join("; ")}); the run undid the swap (the state after the failure says what each step left)`,
+    );
+  else if (incoming) lines.push(`${run.live} is ${incoming.name} again`);
   else if (choice)
     lines.push(`${run.live} restored from backup ${choice.chosen.id} (${choice.chosen.sizeText})`);
   lines.push(timesLine(restoreTimes(run)));

@@ -1,6 +1,6 @@
 import type { ObjectStore } from "../backup/store.js";
 import type { Platform, RoutinePeriod } from "../model/index.js";
-import type { PlannedAction, RunContext, Step } from "../runbook/types.js";
+import type { Attachment, PlannedAction, RunContext, Step } from "../runbook/types.js";
 import { printable } from "../user-text.js";
 import type { ItemResult, ItemSink, Verdict } from "./checklist.js";
 
@@ -32,7 +32,10 @@ export interface PreviousItem {
 
 /** The item a check reports on, before it knows the verdict. */
 export type ItemHeader = Pick<ItemResult, "id" | "title" | "source">;
-export type Finding = Omit<ItemResult, "id" | "title" | "source">;
+export type Finding = Omit<ItemResult, "id" | "title" | "source"> & {
+  /** Files for `--report` (a screenshot); the routine's own report keeps only the item. */
+  readonly attachments?: readonly Attachment[];
+};
 
 export interface CheckSpec {
   readonly title: string;
@@ -73,8 +76,13 @@ export function checkStep(
           evidence: message,
         };
       }
-      run.record({ ...spec.item, ...finding });
-      return { summary: `${finding.verdict}: ${finding.summary}`, evidence: finding.evidence };
+      const { attachments, ...item } = finding;
+      run.record({ ...spec.item, ...item });
+      return {
+        summary: `${finding.verdict}: ${finding.summary}`,
+        evidence: finding.evidence,
+        ...(attachments && { attachments }),
+      };
     },
   };
 }

@@ -50,7 +50,11 @@ const DAY = 86400;
 export const PERIODS: Readonly<Record<RoutinePeriod, PeriodInfo>> = {
   daily: {
     windowSeconds: DAY,
-    manuals: [`${MIRA}, Diario`, "INATrace operations manual, 2.2 Revisión de Logs y Alertas"],
+    manuals: [
+      `${MIRA}, Diario`,
+      "INATrace operations manual, 2.1 Verificación de Salud de Servicios",
+      "INATrace operations manual, 2.2 Revisión de Logs y Alertas",
+    ],
   },
   weekly: {
     windowSeconds: 7 * DAY,
@@ -66,6 +70,8 @@ export const PERIODS: Readonly<Record<RoutinePeriod, PeriodInfo>> = {
 export const SOURCES = {
   errorLogs: `${MIRA}, Diario: Revisar logs de errores; INATrace operations manual, 2.2 Revisión de Logs y Alertas: logs de nivel ERROR`,
   slo: `${MIRA}, Diario: Verificar métricas de performance (Monitoreo, Métricas Clave)`,
+  smoke:
+    "INATrace operations manual, 2.1 Verificación de Salud de Servicios: Frontend es accesible y rinde el dashboard principal; Mobile puede sincronizar con la API sin errores recurrentes",
   jobQueue: `${MIRA}, Diario: Revisar queue de jobs; logistics support plan, Niveles de soporte: nivel 2 revisa tareas en cola`,
   backups: `${MIRA}, Semanal: Revisar backups exitosos; INATrace operations manual, 4.1 Política General`,
   disk: `${MIRA}, Semanal: Revisar espacio en disco; INATrace operations manual, 2.2: logs no crecen sin control`,

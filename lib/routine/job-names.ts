@@ -56,6 +56,8 @@ export function routineSecrets(platform: Platform): { name: string; ref: SecretR
       r.type === "email" ? (r.authPasswordSecret ? [r.authPasswordSecret] : []) : [urlSecretOf(r)],
     ),
     ...(platform.routine?.deadMansSwitch ? [platform.routine.deadMansSwitch.urlSecret] : []),
+    // The daily run's smoke flows log in with the smoke user's credentials.
+    ...platform.smoke.flows.flatMap((flow) => Object.values(flow.secrets)),
   ];
   const byName = new Map(refs.map((ref) => [secretEnvName(ref), ref]));
   return [...byName].map(([name, ref]) => ({ name, ref }));

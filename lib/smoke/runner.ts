@@ -18,15 +18,17 @@ import { fill, RUN_ID } from "./template.js";
 
 /**
  * The one smoke runner: `guardia smoke`, the runbooks that verify a service after a change
- * (restart-service, maintenance-window's close, restore-db) and the CronJob all run flows
- * through `runSmokeFlows` (or `planSmokeFlows` in steps.ts, which calls `runSmokeFlow`). A
- * flow's steps run in order and stop at the first failure; the cleanups of the writes that were
- * sent run last, newest first, whatever happened.
+ * (restart-service, maintenance-window's close, restore-db), the daily routine and the CronJob
+ * run flows through `runSmokeFlows` (or `planSmokeFlows` in steps.ts, or `runSmokeFlow` itself).
+ * A flow's steps run in order and stop at the first failure; the cleanups of the writes that
+ * were sent run last, newest first, whatever happened.
  */
 
 export interface SmokeSelection {
   /** Only the flows of this service. */
   readonly service?: string;
+  /** Only the flows of these services (restore-db: those that use the database). */
+  readonly services?: readonly string[];
   /** Only this flow. */
   readonly flow?: string;
 }
@@ -50,6 +52,8 @@ export interface SmokeStepResult {
   readonly screenshot?: string;
   readonly consoleErrors?: readonly string[];
   readonly failedRequests?: readonly string[];
+  /** A browser step left out (`steps: "api"`): it neither passed nor failed. */
+  readonly notRun?: boolean;
 }
 
 export interface SmokeFlowResult {
@@ -92,6 +96,8 @@ export function selectFlows(
   const chosen = all.filter(
     (f) =>
       (selection.service === undefined || f.service === selection.service) &&
+      (selection.services === undefined ||
+        (f.service !== undefined && selection.services.includes(f.service))) &&
       (selection.flow === undefined || f.name === selection.flow),
   );
   const allowed = (f: SmokeFlow) => !f.writes || platform.smoke.allowWrites;
@@ -293,6 +299,7 @@ async function browserStep(
       call,
       durationMs: 0,
       detail: "not run (--steps api)",
+      notRun: true,
     };
   const screenshot = path.join(options.evidenceDir, `${flow.name}-${step.name}.png`);
   const started = performance.now();

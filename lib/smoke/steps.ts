@@ -1,5 +1,5 @@
 import type { SmokeFlow } from "../model/index.js";
-import type { RunContext, Step, StepKind } from "../runbook/types.js";
+import type { PlannedAction, RunContext, Step, StepKind } from "../runbook/types.js";
 import { formatTable } from "../table.js";
 import {
   defaultEvidenceDir,
@@ -42,7 +42,11 @@ export interface SmokePlan {
 /** Time Chromium gets to start, besides a page's own timeout. */
 const BROWSER_START_MS = 60_000;
 
-export function planSmokeFlows(ctx: RunContext, options: SmokePlanOptions = {}): SmokePlan {
+/** `ctx`: the planning runbook's context, whatever its params (each step gets its own). */
+export function planSmokeFlows(
+  ctx: Pick<RunContext, "platform" | "stack">,
+  options: SmokePlanOptions = {},
+): SmokePlan {
   const { run, skipped } = selectFlows(ctx.platform, options);
   const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(ctx.stack.name);
   const results = new Map<string, SmokeFlowResult>(skipped.map((s) => [s.flow, s]));
@@ -93,10 +97,7 @@ function flowStep(
     title: `Smoke flow ${flow.name}${flow.service ? ` of ${flow.service}` : ""}`,
     kind,
     timeoutMs: flowTimeoutMs(flow),
-    action: () => ({
-      call: flowCalls(flow).join("\n"),
-      target: { flow: flow.name, ...(flow.service && { service: flow.service }) },
-    }),
+    action: () => flowAction(flow),
     run: async (ctx) => {
       const outcome = await run(ctx);
       return {
@@ -118,8 +119,16 @@ function flowStep(
   };
 }
 
+/** A flow as a plan prints it: its requests and pages, one per line, and what it belongs to. */
+export function flowAction(flow: SmokeFlow): PlannedAction {
+  return {
+    call: flowCalls(flow).join("\n"),
+    target: { flow: flow.name, ...(flow.service && { service: flow.service }) },
+  };
+}
+
 /** Every request, cleanup and page at its own timeout, plus Chromium's start. */
-function flowTimeoutMs(flow: SmokeFlow): number {
+export function flowTimeoutMs(flow: SmokeFlow): number {
   const steps = flow.steps.reduce(
     (sum, s) =>
       sum +
@@ -133,10 +142,11 @@ function flowTimeoutMs(flow: SmokeFlow): number {
 
 export function flowSummary(result: SmokeFlowResult): string {
   if (result.skipped) return `skipped: ${result.skipped}`;
-  const ran = result.steps.filter((s) => s.kind !== "cleanup");
+  const ran = result.steps.filter((s) => s.kind !== "cleanup" && !s.notRun);
+  const notRun = result.steps.filter((s) => s.notRun).length;
   const time = `${(result.durationMs / 1000).toFixed(1)} s`;
   return result.ok
-    ? `${ran.length} step(s) passed in ${time}`
+    ? `${ran.length} step(s) passed${notRun > 0 ? `, ${notRun} not run` : ""} in ${time}`
     : `FAILED at ${result.failure?.split("\n")[0] ?? "an unknown step"} (${time})`;
 }
 

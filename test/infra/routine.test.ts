@@ -78,6 +78,12 @@ describe("logistica-prod: the routine CronJobs and their Role", () => {
     const fromSecrets = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name);
     expect(env.every((e) => e.value === undefined || !/https?:/.test(e.value))).toBe(true);
     expect(fromSecrets.length).toBeGreaterThan(0);
+    // The daily smoke flows' credentials, from the smoke user's Secret.
+    const smokeUser = env.filter((e) => e.valueFrom?.secretKeyRef?.name === "logistica-smoke");
+    expect(smokeUser.map((e) => e.valueFrom?.secretKeyRef?.key).sort()).toEqual([
+      "password",
+      "username",
+    ]);
   });
 
   it("binds a Role with only the reads its kubectl commands need to the job ServiceAccount", () => {

@@ -21,12 +21,17 @@ export const LIVE = "mira_production";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by tests
 export type Json = any;
 
+/** A `services[]` entry of a stack file, as a test writes it. */
+export type ServiceInput = { readonly name: string } & Record<string, unknown>;
+
 export interface World {
   readonly pg: PgServer;
   readonly web: HttpServer;
   readonly kubectl: FakeKubectl;
   readonly work: string;
   readonly stacks: { local: string; cluster: string; staging: string };
+  /** A local stack like `stacks.local` whose database `services` use, with these smoke flows. */
+  localStackWith(services: readonly ServiceInput[], smokeFlows: object): string;
   guardia(args: readonly string[], options?: CliOptions): Promise<CliResult & { json: Json }>;
   stop(): Promise<void>;
 }
@@ -116,12 +121,23 @@ export async function startWorld(casos = 300): Promise<World> {
     }
     return { ...result, json };
   };
+  const localStackWith = (services: readonly ServiceInput[], smokeFlows: object) =>
+    writeStackFile(
+      platform("dev", {
+        runtime: "local",
+        databases: [database({ usedBy: services.map((s) => s.name) })],
+        services,
+        smokeFlows,
+      }),
+      "mira-dev",
+    );
   return {
     pg,
     web,
     kubectl,
     work,
     stacks,
+    localStackWith,
     guardia,
     stop: async () => {
       kubectl.cleanup();

@@ -278,3 +278,108 @@ describe("restart-service", () => {
     expect(existsSync(marker)).toBe(true);
   });
 });
+
+describe("restart-service: the service's smoke flows after the health check", () => {
+  /** A real service on loopback: health always green; its login works until the test breaks it. */
+  let app: HttpServer;
+  let loginWorks = true;
+  let flowStack: string;
+
+  beforeAll(async () => {
+    app = await startHttpServer((req, res) => {
+      if (req.url === "/health") return void res.writeHead(200).end("ok");
+      if (req.url === "/api/login" && req.method === "POST") {
+        if (!loginWorks) return void res.writeHead(401).end('{"detail":"bad credentials"}');
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.end('{"token":"tok-restart-7731"}');
+      }
+      if (req.url === "/api/me" && req.headers.authorization === "Bearer tok-restart-7731") {
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.end('{"username":"smoke"}');
+      }
+      res.writeHead(401).end();
+    });
+    flowStack = writeStackFile(
+      {
+        name: "shop",
+        environment: "prod",
+        namespace: "shop",
+        services: [
+          { name: "web", workload: "deployment/web", health: [{ url: `${app.url}/health` }] },
+        ],
+        alerting: {
+          receivers: [
+            { name: "chat", type: "webhook", urlSecret: { name: "alerting", key: "url" } },
+          ],
+        },
+        smokeFlows: {
+          flows: [
+            {
+              name: "sign-in",
+              service: "web",
+              steps: [
+                {
+                  name: "login",
+                  request: { method: "POST", url: `${app.url}/api/login`, json: { user: "smoke" } },
+                  capture: { token: { json: "token" } },
+                },
+                {
+                  name: "me",
+                  request: {
+                    url: `${app.url}/api/me`,
+                    headers: { Authorization: "Bearer ${token}" },
+                  },
+                  expect: { json: [{ path: "username", equals: "smoke" }] },
+                },
+              ],
+            },
+          ],
+        },
+      },
+      "shop-prod",
+    );
+  });
+
+  afterAll(async () => app?.stop());
+
+  const restartWithFlows = () =>
+    runCli(
+      ["restart-service", "--stack", flowStack, "--service", "web", "--timeout", "5", "--yes"],
+      { env: env() },
+    );
+
+  it("a passing flow: exit 0, the flow and the verdict recorded after the health check", async () => {
+    loginWorks = true;
+    const result = await restartWithFlows();
+    expect(result.code, result.stderr).toBe(0);
+    expect(calls()).toContain("--namespace shop rollout restart deployment/web");
+    expect(app.requests).toEqual(expect.arrayContaining(["/health", "/api/login", "/api/me"]));
+    const audit = JSON.parse(readFileSync(path.join(work, "audit.jsonl"), "utf8").trim()) as {
+      outcome: string;
+      steps: { title: string; status: string }[];
+    };
+    expect(audit.outcome).toBe("done");
+    expect(audit.steps.slice(-3).map((s) => `${s.title}: ${s.status}`)).toEqual([
+      "Health-check web: ok",
+      "Smoke flow sign-in of web: ok",
+      "Verdict: every smoke flow passed: ok",
+    ]);
+  });
+
+  it("a login that fails after the restart (health still green): exit 1 naming the flow's step", async () => {
+    loginWorks = false;
+    try {
+      const result = await restartWithFlows();
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        "1 smoke flow(s) failed: sign-in: step login: HTTP 401, expected 200",
+      );
+      // A restart cannot be undone: the run says it left it as is.
+      expect(result.stderr).toContain("left as is: Restart deployment/web");
+      expect(result.stderr).not.toContain("tok-restart-7731");
+      expect(kubectl.leaseHolder("guardia-lock-shop-web")).toBeUndefined();
+    } finally {
+      loginWorks = true;
+    }
+  });
+});
