@@ -62,7 +62,7 @@ function drillSlowerThanRto(
       `The newest Job of CronJob ${job.cronJob} that completed ran for more than ${rto}, the ` +
       `recovery time objective of ${job.database}: restoring its backup in an emergency would take ` +
       `longer than promised. Run the drill by hand and read its times (checksum, restore) in its ` +
-      `result; then make the restore faster (a faster drill server, restore jobs) or agree on a ` +
+      `result; then make the restore faster (a faster server or disk for it) or agree on a ` +
       `longer rto. Priority P3: respond within ${RESPONSE_TIME.P3}.`,
     first: { runbook: "verify-backup", flags: { database: job.database, backup: "latest" } },
     ...examples(ctx, job, rtoSeconds),
