@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import type { PgTarget } from "../lib/adapters/postgres.js";
 import {
@@ -22,6 +23,8 @@ import {
 import { DRILL_STEP_TIMEOUT_MS } from "../lib/backup/timeouts.js";
 import { plannedRestore } from "../lib/backup/verify.js";
 import type { Backups, Database } from "../lib/model/index.js";
+import { againstRto, rtoText, type RtoVerdict } from "../lib/restore/report.js";
+import { seconds } from "../lib/restore/run.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { databaseLock, type LockHolder } from "../lib/runbook/locks.js";
 
@@ -48,6 +51,8 @@ interface Drill {
   readonly facts: {
     store?: ObjectStore;
     choice?: BackupChoice;
+    /** How long choosing the backup took: reading every object and comparing its sha256. */
+    checkMs?: number;
     report?: VerifyReport;
     survey?: ScratchSurvey;
     stale?: StaleDrop;
@@ -76,8 +81,11 @@ says the copy was left and which privilege would end the sessions in the way). E
 its scratch database's lock until the drop, so one whose lock is free belongs to a drill that
 was killed: those are dropped first, at once, unless another role's session uses them (each is
 a full copy of production data), and the plan says what it found, dropped and kept. Any
-mismatch fails the run (exit 1) and names the object or table, expected and found. The database
-the backup came from is never touched.`,
+mismatch fails the run (exit 1) and names the object or table, expected and found. The result
+gives the drill's time (checksums, restore and counts, and their total) against the database's
+rto, as restore-db judges its own; a drill slower than the rto still passes, and its CronJob's
+run time reaches Prometheus through kube-state-metrics, where RestoreDrillSlowerThanRto fires.
+The database the backup came from is never touched.`,
   outline: [
     "Find the backup (latest: the newest whose manifest and sha256 check out; or the given id), and say which newer ones were skipped and why",
     "Find scratch databases left on the drill server by drills that died (their drill's lock is free), and say what was found and kept",
@@ -120,13 +128,11 @@ the backup came from is never touched.`,
         (facts.report || facts.stale) && {
           ...facts.report,
           manifest: undefined,
+          ...(facts.report && drillTimes(drill, facts.report)),
           skipped: facts.choice?.skipped ?? [],
           staleScratchDropped: facts.stale?.dropped ?? [],
         },
-      output: () =>
-        facts.report
-          ? `backup ${facts.report.id} of ${database.name} verified: restored in ${(facts.report.durationMs / 1000).toFixed(1)} s, counts match\n${tableEvidence(facts.report)}`
-          : "",
+      output: () => (facts.report ? drillOutput(drill, facts.report) : ""),
     };
   },
 });
@@ -146,10 +152,12 @@ function findStep({ ctx, database, location, store, facts }: Drill, budget: Budg
       return budget.remaining();
     },
     run: async (step) => {
+      const started = performance.now();
       facts.choice = await chooseBackup(await store(), location, wanted, {
         sha256: true,
         signal: step.signal,
       });
+      facts.checkMs = performance.now() - started;
       const { chosen, skipped } = facts.choice;
       const { id, sizeText, age, operator, manifest } = chosen;
       const passed = skipped.length === 0 ? "" : `; ${skippedText(skipped)}`;
@@ -179,10 +187,8 @@ function budgetOf(totalMs: number): Budget {
   };
 }
 
-function drillStep(
-  { ctx, database, backups, location, onto, store, target, facts }: Drill,
-  budget: Budget,
-): Step {
+function drillStep(drill: Drill, budget: Budget): Step {
+  const { ctx, database, backups, location, onto, store, target, facts } = drill;
   return {
     title: `Restore drill of ${database.name} on ${onto.host}`,
     kind: "change",
@@ -215,8 +221,11 @@ function drillStep(
       const scratch = scratchLeft
         ? `WARNING: scratch database ${scratchDatabase} was left (the next drill drops it)`
         : `scratch database ${scratchDatabase} dropped`;
+      const times = drillTimes(drill, facts.report);
       return {
-        summary: `checksums match; ${counts || "no critical tables"}; ${scratch}`,
+        summary:
+          `checksums match; ${counts || "no critical tables"}; ` +
+          `total ${seconds(times.totalMs)}${rtoText(times)}; ${scratch}`,
         evidence: [tableEvidence(facts.report), ...(scratchLeft ? [scratchLeft] : [])].join("\n"),
         data: { ...facts.report, manifest: undefined },
       };
@@ -307,6 +316,38 @@ function surveySummary({ stale, kept }: ScratchSurvey): string {
       : []),
   ];
   return `found ${stale.length + kept.length}: ${parts.join("; ")}`;
+}
+
+/**
+ * What a real restore of this backup would have taken up to the swap: the checksum of every
+ * object, the restore and the verification, against the database's `rto` by the rule restore-db
+ * uses. The drill's CronJob exposes its Job's whole run time to Prometheus (kube-state-metrics),
+ * which RestoreDrillSlowerThanRto compares with the same `rto`.
+ */
+interface DrillTimes extends RtoVerdict {
+  readonly checksumMs: number;
+  readonly restoreMs: number;
+  readonly totalMs: number;
+}
+
+function drillTimes({ database, facts }: Drill, report: VerifyReport): DrillTimes {
+  const checksumMs = Math.round(facts.checkMs ?? 0);
+  const totalMs = checksumMs + report.durationMs;
+  return {
+    checksumMs,
+    restoreMs: report.durationMs,
+    totalMs,
+    ...againstRto(totalMs, database.rto),
+  };
+}
+
+function drillOutput(drill: Drill, report: VerifyReport): string {
+  const times = drillTimes(drill, report);
+  return (
+    `backup ${report.id} of ${drill.database.name} verified: checksums ${seconds(times.checksumMs)}, ` +
+    `restored and counted in ${seconds(times.restoreMs)}, total ${seconds(times.totalMs)}` +
+    `${rtoText(times)}; counts match\n${tableEvidence(report)}`
+  );
 }
 
 function tableEvidence(report: VerifyReport): string {

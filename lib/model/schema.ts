@@ -149,7 +149,8 @@ const database = strictObject({
   /** Prometheus job of the postgres_exporter that scrapes this database, for the database-down alert. */
   exporterJob: line.optional(),
   /**
-   * Recovery time objective ("30m", "2h"): restore-db reports its measured time against it.
+   * Recovery time objective ("30m", "2h"): restore-db and the restore drill report their measured
+   * time against it, and RestoreDrillSlowerThanRto fires when the newest drill's Job ran longer.
    */
   rto: duration.optional(),
   /** Queries a restored copy must answer with at least one row before restore-db swaps it in. */

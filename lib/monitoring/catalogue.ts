@@ -9,6 +9,7 @@ import { dependencyAlerts } from "./alerts/dependencies.js";
 import { clusterAlerts } from "./alerts/cluster.js";
 import { freshnessAlerts } from "./alerts/freshness.js";
 import { queueAlerts } from "./alerts/queues.js";
+import { restoreDrillAlerts } from "./alerts/restore-drill.js";
 import { serviceAlerts } from "./alerts/services.js";
 import { smokeAlerts } from "./alerts/smoke.js";
 import {
@@ -102,6 +103,7 @@ export function alertCatalogue(ctx: MonitoringContext): AlertDefinition[] {
     ...freshnessAlerts(ctx),
     ...queueAlerts(ctx),
     ...backupAlerts(ctx),
+    ...restoreDrillAlerts(ctx),
     ...smokeAlerts(ctx),
     ...choreAlerts(ctx),
     ...jobFailedAlerts(ctx),

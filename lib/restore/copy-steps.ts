@@ -5,6 +5,7 @@ import { DUMP_OBJECT } from "../backup/layout.js";
 import { chooseBackup, skippedText } from "../backup/list.js";
 import { locateExecutable } from "../backup/process.js";
 import { objectUrl } from "../backup/store.js";
+import type { PgTarget } from "../adapters/postgres.js";
 import type { Step } from "../runbook/define.js";
 import {
   analyzeCommand,
@@ -132,8 +133,12 @@ export function restoreStep(run: RestoreRun): Step {
     run: (step) =>
       timed(facts, "restore", async () => {
         const target = await run.target(step);
-        await runStatements(target, statements());
-        await step.exec(command(), pgExec(target, step.signal));
+        try {
+          await runStatements(target, statements());
+          await step.exec(command(), pgExec(target, step.signal));
+        } catch (err) {
+          throw await dropFailedCopy(target, scratch, err as Error);
+        }
         return { summary: `restored with ${facts.jobs?.jobs} jobs (${facts.jobs?.from})` };
       }),
     rollback: {
@@ -141,6 +146,21 @@ export function restoreStep(run: RestoreRun): Step {
       run: async (step) => runStatements(await run.target(step), [dropDatabase(scratch)]),
     },
   };
+}
+
+/**
+ * A step's rollback runs only for steps that finished, so a pg_restore that failed (a full disk,
+ * a timeout) drops its half-restored copy here, and the error says whether that worked.
+ */
+async function dropFailedCopy(target: PgTarget, scratch: string, failure: Error): Promise<Error> {
+  await runStatements(target, [dropDatabase(scratch)]).then(
+    () => (failure.message += `\n${scratch} was dropped; the live database was not touched`),
+    (err: unknown) =>
+      (failure.message +=
+        `\nalso: dropping ${scratch} failed (${(err as Error).message}); ` +
+        `the next restore-db drops it, or drop it by hand; the live database was not touched`),
+  );
+  return failure;
 }
 
 export function jobsStep(run: RestoreRun): Step {

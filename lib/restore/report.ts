@@ -1,3 +1,4 @@
+import type { Duration } from "../model/index.js";
 import type { SmokePlan } from "../smoke/steps.js";
 import { PHASES, seconds, type RestoreRun } from "./run.js";
 
@@ -7,27 +8,43 @@ import { PHASES, seconds, type RestoreRun } from "./run.js";
  * total, and the total against the database's recovery time objective.
  */
 
-export interface RestoreTimes {
+export interface RestoreTimes extends RtoVerdict {
   readonly phasesMs: Record<string, number>;
   readonly totalMs: number;
   readonly downtimeMs: number | undefined;
-  readonly rto: string | undefined;
-  readonly withinRto: boolean | undefined;
 }
 
 export function restoreTimes(run: RestoreRun): RestoreTimes {
   const { phases, downtime } = run.facts;
   const phasesMs = Object.fromEntries(PHASES.map((p) => [p, Math.round(phases[p] * 10) / 10]));
   const totalMs = PHASES.reduce((sum, p) => sum + phases[p], 0);
-  const rto = run.database.rto;
   return {
     phasesMs,
     totalMs: Math.round(totalMs),
     downtimeMs:
       downtime?.to === undefined ? undefined : Math.round((downtime.to - downtime.from) * 10) / 10,
+    ...againstRto(totalMs, run.database.rto),
+  };
+}
+
+/** A measured restore time against the database's recovery time objective, if it has one. */
+export interface RtoVerdict {
+  readonly rto: string | undefined;
+  readonly withinRto: boolean | undefined;
+}
+
+/** The one rule both restore-db and the restore drill judge their time by: total ≤ `rto`. */
+export function againstRto(totalMs: number, rto: Duration | undefined): RtoVerdict {
+  return {
     rto: rto?.toString(),
     withinRto: rto === undefined ? undefined : totalMs <= rto.seconds * 1000,
   };
+}
+
+/** " (RTO 1h: within)", " (RTO 1h: EXCEEDED)", or "" without an RTO. */
+export function rtoText(verdict: RtoVerdict): string {
+  if (verdict.rto === undefined) return "";
+  return ` (RTO ${verdict.rto}: ${verdict.withinRto ? "within" : "EXCEEDED"})`;
 }
 
 /** `smoke`: the flows run after the swap (restore and --rollback). */
@@ -56,11 +73,7 @@ export function timesLine(times: RestoreTimes): string {
     .map(([p, ms]) => `${p} ${seconds(ms)}`)
     .join(", ");
   const downtime = times.downtimeMs === undefined ? "" : `; downtime ${seconds(times.downtimeMs)}`;
-  const rto =
-    times.rto === undefined
-      ? ""
-      : ` (RTO ${times.rto}: ${times.withinRto ? "within" : "EXCEEDED"})`;
-  return `phases: ${phases || "none"}${downtime}; total ${seconds(times.totalMs)}${rto}`;
+  return `phases: ${phases || "none"}${downtime}; total ${seconds(times.totalMs)}${rtoText(times)}`;
 }
 
 export function restoreOutput(run: RestoreRun, smoke?: SmokePlan): string {

@@ -62,7 +62,8 @@ export function repairStep(run: RestoreRun): Step {
     run: async (step) => {
       if (statements().length === 0) return { summary: "nothing to repair" };
       await runStatements(await run.target(step), statements());
-      facts.repaired = [...facts.survey!.found];
+      // After what the workloads' repair steps found: the output names both.
+      facts.repaired.push(...facts.survey!.found);
       return {
         summary: `found and repaired: ${facts.repaired.join("; ")}`,
         evidence: statements().join("\n"),

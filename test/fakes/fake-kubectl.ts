@@ -43,10 +43,17 @@ export interface FakeKubectl {
   plantSecret(name: string, data: Readonly<Record<string, string>>): void;
   /** A planted Secret's values now, decoded; undefined when there is none. */
   secretData(name: string): Record<string, string> | undefined;
+  /** Creates a workload ("deployment/web") that get, scale, annotate and rollout act on. */
+  plantWorkload(ref: string, replicas: number): void;
+  /** A planted workload's replicas and annotations now. */
+  workload(ref: string): { replicas: number; annotations: Record<string, string> };
   cleanup(): void;
 }
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), "kubectl-fake.mjs");
+
+const workloadFile = (dir: string, ref: string) =>
+  path.join(dir, "workloads", `${ref.replace("/", "-")}.json`);
 
 export function installFakeKubectl(): FakeKubectl {
   const dir = mkdtempSync(path.join(tmpdir(), "guardia-fake-kubectl-"));
@@ -101,6 +108,19 @@ export function installFakeKubectl(): FakeKubectl {
         Buffer.from(v, "base64").toString(),
       ]);
       return Object.fromEntries(decoded);
+    },
+    plantWorkload: (ref, replicas) => {
+      mkdirSync(path.join(dir, "workloads"), { recursive: true });
+      const [kind, name] = ref.split("/");
+      const object = { kind, metadata: { name, annotations: {} }, spec: { replicas } };
+      writeFileSync(workloadFile(dir, ref), JSON.stringify(object));
+    },
+    workload: (ref) => {
+      const object = JSON.parse(readFileSync(workloadFile(dir, ref), "utf8")) as {
+        spec: { replicas: number };
+        metadata: { annotations?: Record<string, string> };
+      };
+      return { replicas: object.spec.replicas, annotations: object.metadata.annotations ?? {} };
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -4,7 +4,8 @@
 // locks behave like the real API (create fails with AlreadyExists); other answers come from
 // $FAKE_KUBECTL_DIR/responses.json ({ match: [...args], stdout, stderr, code, delayMs }, first
 // match wins). Leases carry a resourceVersion and `replace` refuses a stale one with a Conflict, as
-// the API server's optimistic concurrency does.
+// the API server's optimistic concurrency does. Workloads a test planted (workloads/<kind>-<name>.json)
+// keep their replicas and annotations: get, scale, annotate and rollout status act on them.
 import {
   appendFileSync,
   existsSync,
@@ -120,13 +121,15 @@ const leaseAnswer = serialized(() => {
     return undefined;
   }
 });
-// A test's scripted answer wins over the stored Secrets: a test that scripts `get secret` says
-// exactly what the cluster answers.
+// A test's scripted answer wins over the stored Secrets and workloads: a test that scripts
+// `get secret` says exactly what the cluster answers.
 const scriptedAnswer = leaseAnswer ? undefined : scripted();
-const secret = leaseAnswer || scriptedAnswer ? undefined : secretAnswer(dir, args, stdin);
+const stored = leaseAnswer || scriptedAnswer ? undefined : workloadAnswer();
+const secret = leaseAnswer || scriptedAnswer || stored ? undefined : secretAnswer(dir, args, stdin);
 answer(
   leaseAnswer ??
     scriptedAnswer ??
+    stored ??
     secret ?? {
       stderr: `kubectl-fake: no scripted answer for: kubectl ${args.join(" ")}\n`,
       code: 1,
@@ -139,4 +142,35 @@ function scripted() {
     ? JSON.parse(readFileSync(responsesFile, "utf8"))
     : [];
   return responses.find((r) => r.match.every((word, i) => args[i] === word));
+}
+
+/** get / scale / annotate / rollout status of a planted Deployment or StatefulSet. */
+function workloadAnswer() {
+  const ref = args[0] === "rollout" ? args[2] : args[1];
+  const file = /^(deployment|statefulset)\/[\w.-]+$/.test(ref ?? "")
+    ? path.join(dir, "workloads", `${ref.replace("/", "-")}.json`)
+    : undefined;
+  if (!file || !existsSync(file)) return undefined;
+  const object = JSON.parse(readFileSync(file, "utf8"));
+  const save = () => {
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(object));
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  };
+  const annotations = (object.metadata.annotations ??= {});
+  if (args[0] === "get") return { stdout: JSON.stringify(object) };
+  if (args[0] === "rollout") return { stdout: `${ref} successfully rolled out\n` };
+  if (args[0] === "scale") {
+    object.spec.replicas = Number(args.find((a) => a.startsWith("--replicas=")).split("=")[1]);
+    save();
+    return { stdout: `${ref} scaled\n` };
+  }
+  if (args[0] === "annotate") {
+    for (const a of args.slice(2).filter((a) => !a.startsWith("--"))) {
+      if (a.endsWith("-")) delete annotations[a.slice(0, -1)];
+      else annotations[a.slice(0, a.indexOf("="))] = a.slice(a.indexOf("=") + 1);
+    }
+    save();
+    return { stdout: `${ref} annotated\n` };
+  }
+  return undefined;
 }

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import pg from "pg";
 import { freePort } from "./ports.js";
 import { lastLines, run } from "./process.js";
@@ -84,12 +84,20 @@ ${Object.entries(extra)
 export interface PostgresOptions {
   /** More postgresql.conf settings (an eager autovacuum, say), as name → value. */
   readonly settings?: Record<string, string>;
+  /**
+   * Where the data directory is made, e.g. a small filesystem for a disk-full test. The WAL stays
+   * in the temp dir: a full data disk then fails the statement that needed the space, while a
+   * full WAL disk would stop the server. @default the temp dir
+   */
+  readonly dataParent?: string;
 }
 
 export async function startPostgres(options: PostgresOptions = {}): Promise<PgServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), "guardia-pg-"));
-  const dataDir = join(dir, "data");
+  const dataDir = options.dataParent
+    ? join(mkdtempSync(join(options.dataParent, "guardia-pg-")), "data")
+    : join(dir, "data");
   const logFile = join(dir, "server.log");
   const password = randomBytes(18).toString("base64url");
   const owner = serverOwner();
@@ -100,6 +108,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<PgSe
   let port = 0;
   try {
     if (owner) chownSync(dir, owner.uid, owner.gid);
+    if (owner && options.dataParent) chownSync(dirname(dataDir), owner.uid, owner.gid);
     const pwfile = join(dir, "pwfile");
     writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
     if (owner) chownSync(pwfile, owner.uid, owner.gid);
@@ -107,6 +116,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<PgSe
       ...["-D", dataDir, "-U", ADMIN, `--pwfile=${pwfile}`],
       ...["--auth-host=scram-sha-256", "--auth-local=scram-sha-256"],
       ...["-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+      ...(options.dataParent ? [`--waldir=${join(dir, "wal")}`] : []),
     ]);
     rmSync(pwfile);
     port = await freePort();
@@ -116,6 +126,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<PgSe
     await asOwner("pg_ctl", ["-D", dataDir, "-m", "immediate", "stop"]).catch(() => undefined);
     const log = existsSync(logFile) ? lastLines(readFileSync(logFile, "utf8")) : "(no server log)";
     rmSync(dir, { recursive: true, force: true });
+    if (options.dataParent) rmSync(dirname(dataDir), { recursive: true, force: true });
     const message = `PostgreSQL (${bin}) did not start in ${dir} on port ${port}`;
     throw new Error(`${message}: ${(err as Error).message}\n--- server log ---\n${log}`, {
       cause: err,
@@ -129,6 +140,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<PgSe
       await asOwner("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      if (options.dataParent) rmSync(dirname(dataDir), { recursive: true, force: true });
     }
   };
   let stopping: Promise<void> | undefined;

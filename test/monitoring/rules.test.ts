@@ -113,6 +113,7 @@ describe("the generated unit tests catch a broken rule", () => {
   }
   const rule = (groups: RuleGroup[], alert: string) =>
     groups.flatMap((g) => g.rules).find((r) => r.alert === alert) as {
+      expr: string;
       for?: string;
       labels: Record<string, string>;
     };
@@ -134,6 +135,33 @@ describe("the generated unit tests catch a broken rule", () => {
       /name: DatabaseDown mira fires after its for \(180s\)[^]*priority="P3"/,
     );
     expect(failure).not.toMatch(/name: EndpointDown/);
+  });
+
+  it("fails when the drill's RTO alert judges every kept drill Job, not the newest", async () => {
+    const failure = await failureOf((groups) => {
+      const drill = rule(groups, "RestoreDrillSlowerThanRto");
+      drill.expr = drill.expr.replace(/\n {2}and on \(namespace, job_name\)\n[^]*\n\) >/, "\n) >");
+      expect(drill.expr).not.toContain(" and ");
+    });
+    expect(failure).toMatch(/name: RestoreDrillSlowerThanRto [^\n]* does not fire on a short blip/);
+    expect(failure).not.toMatch(/fires after its for/);
+  });
+});
+
+describe("RestoreDrillSlowerThanRto", () => {
+  it("compares the newest completed drill Job's run time with the database's rto", () => {
+    const { ctx } = exampleContext("mira-prod");
+    const [drill] = alertCatalogue(ctx).filter((d) => d.alert === "RestoreDrillSlowerThanRto");
+    expect(drill!.expr).toMatch(/\) > 14400$/);
+    expect(drill!.expr).toContain('owner_name="mira-restore-drill-mira"');
+    expect(drill!.expr).toContain("kube_job_status_completion_time");
+    expect(drill!.description).toContain("more than 4h");
+    // A stack with a restore drill but no rto gets no such alert.
+    const inatrace = exampleContext("inatrace-prod").ctx;
+    expect(inatrace.backupJobs.map((j) => j.kind)).toContain("restore-drill");
+    const alerts = alertCatalogue(inatrace).map((d) => d.alert);
+    expect(alerts).toContain("RestoreDrillFailed");
+    expect(alerts).not.toContain("RestoreDrillSlowerThanRto");
   });
 });
 
@@ -185,6 +213,7 @@ describe("the alert contract", () => {
       ["DataStale", "mira/alma-sync/alma-sidra", "P2", 300],
       ["BackupTooOld", "mira/daily/mira-backup-mira-daily", "P2", 300],
       ["BackupTooOld", "mira/weekly/mira-backup-mira-weekly", "P2", 300],
+      ["RestoreDrillSlowerThanRto", "mira/restore-drill/mira-restore-drill-mira", "P3", 60],
       ["SmokeFlowsFailing", "mira-smoke", "P2", 60],
       ["LogsGrowingPastCap", "mira", "P3", 3600],
       ["BackupJobFailed", "mira/daily/mira-backup-mira-daily", "P2", 900],

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   databaseNames,
   databaseSettings,
+  killedAt as killRestoreAt,
   LIVE,
   startWorld,
   tableChecksums,
@@ -59,29 +60,13 @@ const restore = (...extra: string[]) =>
     ...extra,
   ]);
 
-/** Runs restore-db and SIGKILLs it as the step whose title starts with `title` begins. */
+/** Runs restore-db on the local stack and SIGKILLs it as the step titled `title…` begins. */
 async function killedAt(title: string) {
-  let killed = false;
-  const run = await world.guardia(
-    ["restore-db", "--stack", world.stacks.local, "--database", "mira", "--yes"],
-    {
-      onSpawn: (child) => {
-        let seen = "";
-        child.stderr!.on("data", (chunk: Buffer) => {
-          seen += chunk.toString();
-          if (!killed && new RegExp(`\\] ${escape(title)}`).test(seen)) {
-            killed = true;
-            child.kill("SIGKILL");
-          }
-        });
-      },
-    },
-  );
-  expect(killed, `never reached "${title}":\n${run.stderr}`).toBe(true);
+  const args = ["restore-db", "--stack", world.stacks.local, "--database", "mira", "--yes"];
+  const run = await killRestoreAt(world, args, title);
+  expect(run.killed, `never reached "${title}":\n${run.stderr}`).toBe(true);
   return run;
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Back to the changed live database and nothing else, for the next kill. */
 async function reset() {

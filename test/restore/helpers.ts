@@ -5,7 +5,7 @@ import { createMiraDatabase, CRITICAL_TABLES } from "../backup/helpers.js";
 import { installFakeKubectl, type FakeKubectl } from "../fakes/fake-kubectl.js";
 import { runCli, type CliOptions, type CliResult } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
-import { startPostgres, type PgServer } from "../harness/postgres.js";
+import { startPostgres, type PgServer, type PostgresOptions } from "../harness/postgres.js";
 import { writeStackFile } from "../harness/stacks.js";
 
 /**
@@ -36,8 +36,8 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(casos = 300): Promise<World> {
-  const [pg, web] = await Promise.all([startPostgres(), startHttpServer("ok")]);
+export async function startWorld(casos = 300, server: PostgresOptions = {}): Promise<World> {
+  const [pg, web] = await Promise.all([startPostgres(server), startHttpServer("ok")]);
   await createMiraDatabase(pg, LIVE, casos);
   await pg.createRole("mira_app", "app-pass");
   await pg.query(`ALTER DATABASE ${LIVE} SET work_mem = '7MB'`);
@@ -80,14 +80,15 @@ export async function startWorld(casos = 300): Promise<World> {
       platform("dev", { runtime: "local", databases: [database()] }),
       "mira-dev",
     ),
+    // testing, not prod: a prod stack must name alert receivers, which a restore has no use for.
     cluster: writeStackFile(
-      platform("prod", {
+      platform("testing", {
         databases: [database({ usedBy: ["web"] })],
         services: [
           { name: "web", workload: "deployment/web", health: [{ url: `${web.url}/health` }] },
         ],
       }),
-      "mira-prod",
+      "mira-testing",
     ),
     staging: writeStackFile(
       {
@@ -180,6 +181,28 @@ export async function databaseSettings(pg: PgServer, db: string) {
        FROM pg_database d WHERE datname = '${db}'`,
   );
   return row;
+}
+
+/**
+ * Runs guardia with `args` and SIGKILLs it as the step whose title starts with `title` begins
+ * (its progress line on stderr); whether that step's command ran is left to chance, as in life.
+ */
+export async function killedAt(world: World, args: readonly string[], title: string) {
+  let killed = false;
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const run = await world.guardia(args, {
+    onSpawn: (child) => {
+      let seen = "";
+      child.stderr!.on("data", (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (!killed && new RegExp(`\\] ${escaped}`).test(seen)) {
+          killed = true;
+          child.kill("SIGKILL");
+        }
+      });
+    },
+  });
+  return { ...run, killed };
 }
 
 export function auditRecords(world: World): Json[] {
