@@ -2,8 +2,9 @@
 // A recording fake of kubectl for tests: no Kubernetes API server can run on these machines.
 // Every invocation is appended to $FAKE_KUBECTL_DIR/calls.jsonl; Leases are kept as files so
 // locks behave like the real API (create fails with AlreadyExists); other answers come from
-// $FAKE_KUBECTL_DIR/responses.json ({ match: [...args], stdout, stderr, code, delayMs }, first
-// match wins). Leases carry a resourceVersion and `replace` refuses a stale one with a Conflict, as
+// $FAKE_KUBECTL_DIR/responses.json ({ match: [...args], stdout, stderr, code, delayMs, occurrence },
+// first match wins; with `occurrence: n` a response answers only the n-th call it matches, so a
+// test can fail the second of several identical patches). Leases carry a resourceVersion and `replace` refuses a stale one with a Conflict, as
 // the API server's optimistic concurrency does.
 import {
   appendFileSync,
@@ -138,5 +139,26 @@ function scripted() {
   const responses = existsSync(responsesFile)
     ? JSON.parse(readFileSync(responsesFile, "utf8"))
     : [];
-  return responses.find((r) => r.match.every((word, i) => args[i] === word));
+  return responses.find(
+    (r) => matches(r, args) && (r.occurrence === undefined || matchingCalls(r) === r.occurrence),
+  );
+}
+
+function matches(response, callArgs) {
+  return response.match.every((word, i) => callArgs[i] === word);
+}
+
+/** How many calls so far (this one included: it is recorded first) a response's `match` fits. */
+function matchingCalls(response) {
+  return readFileSync(path.join(dir, "calls.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).argv)
+    .map((callArgv) => {
+      const callArgs = [...callArgv];
+      const at = callArgs.indexOf("--namespace");
+      if (at >= 0) callArgs.splice(at, 2);
+      return callArgs;
+    })
+    .filter((callArgs) => matches(response, callArgs)).length;
 }
