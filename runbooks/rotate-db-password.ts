@@ -428,13 +428,17 @@ function healthStep(ctx: RunContext<Params>, database: Database): Step {
 
 /**
  * Sessions still logged in with the old credentials. guardia's own (this run's lock, another
- * run's) are left out: each run reads the Secret again when it starts.
+ * run's) are left out: each run reads the Secret again when it starts. With two roles the query
+ * runs as the new role, which PostgreSQL shows another role's sessions to without their start
+ * time or address (NULL): so `$2` is NULL then, and every session of the old role counts.
  */
 const OLD_SESSIONS = `
-  SELECT coalesce(nullif(application_name, ''), '?') AS app, coalesce(host(client_addr), 'socket') AS addr,
+  SELECT coalesce(nullif(application_name, ''), '?') AS app,
+         coalesce(host(client_addr), CASE WHEN backend_start IS NULL THEN 'an address hidden from this role' ELSE 'socket' END) AS addr,
          count(*)::int AS n
     FROM pg_stat_activity
-   WHERE datname = current_database() AND usename = $1 AND backend_start < $2
+   WHERE datname = current_database() AND usename = $1
+     AND ($2::timestamptz IS NULL OR backend_start < $2)
      AND application_name NOT LIKE 'guardia%' AND pid <> pg_backend_pid()
    GROUP BY 1, 2 ORDER BY 1, 2`;
 
@@ -446,14 +450,14 @@ function sessionsStep(database: Database, facts: Facts): Step {
     retries: 6,
     retryDelayMs: 5000,
     action: () => ({
-      call: `SELECT ... FROM pg_stat_activity WHERE usename = '${facts.login ?? "<role>"}' AND backend_start < <change>`,
+      call: `SELECT ... FROM pg_stat_activity WHERE usename = '${facts.login ?? "<role>"}'${database.users ? "" : " AND backend_start < <change>"}`,
     }),
     run: async () => {
       const rows = await withPgClient(target(database, facts.target!, facts.fresh), async (c) => {
         const { rows } = await c.query<{ app: string; addr: string; n: number }>(OLD_SESSIONS, [
           facts.login,
           // Two roles: the old one keeps working, so any session of it is a client not switched.
-          database.users ? "infinity" : (facts.changedAt ?? new Date()),
+          database.users ? null : (facts.changedAt ?? new Date()),
         ]);
         return rows;
       });
