@@ -11,9 +11,11 @@ import {
 import {
   changeText,
   patchCommand,
+  getSecretCommand,
   patchSecret,
   readSecretData,
   type SecretChange,
+  type SecretData,
 } from "../lib/db-password/secret-patch.js";
 import { RefusedError, UsageError } from "../lib/errors.js";
 import type { Database, Workload } from "../lib/model/index.js";
@@ -40,7 +42,8 @@ interface Facts {
   target?: string;
   fresh?: Secret;
   changedAt?: Date;
-  restarted: boolean;
+  /** The workloads restarted so far: a rollback restarts them again, onto the old value. */
+  restarted: string[];
   done: string[];
 }
 
@@ -61,11 +64,11 @@ and in the Secret, and restarts the workloads again. With \`users: [a, b]\` (two
 members of the owner role \`user\`), the idle one gets the new password and the Secret switches
 to it: the running pods keep logging in as the other, so no login fails during the rollout.`,
   outline: [
-    "Read the Secret; log in with it; refuse when a previous run left `<key>-previous`",
+    "Read the Secret; log in with it (after a killed run: with `<key>` or `<key>-previous`, whichever PostgreSQL accepts)",
     "Keep the current value under `<key>-previous`",
     "ALTER ROLE ... PASSWORD '<SCRAM verifier>' (two roles: the idle one, before the Secret switches to it)",
     "Patch the Secret (values on kubectl's stdin)",
-    "kubectl rollout restart + rollout status of every usedBy workload",
+    "Per usedBy workload: kubectl rollout restart, then kubectl rollout status",
     "Health-check the usedBy services; pg_stat_activity: no session of the role from before",
     "Remove `<key>-previous`",
   ],
@@ -73,7 +76,7 @@ to it: the running pods keep logging in as the other, so no login fails during t
     "logistics support plan, Mantenimiento preventivo (credenciales rotadas según políticas de TI)",
   ],
   onFailure:
-    "A failure at any step puts the old password back: PostgreSQL's role first, then the Secret, then the workloads are restarted again. If that rollback itself fails, the report says which part did not come back; the old value is still in the Secret under `<key>-previous` (kubectl get secret <name> -o jsonpath='{.data.<key>-previous}' | base64 -d) and the new one under `<key>`. With two login roles, the role in use before the run keeps its password throughout: pointing the Secret back at it is the whole rollback.",
+    "A failure at any step puts the old password back: PostgreSQL's role first, then the Secret, then the workloads are restarted again. If that rollback itself fails, the report says which part did not come back; the old value is still in the Secret under `<key>-previous` (kubectl get secret <name> -o jsonpath='{.data.<key>-previous}' | base64 -d) and the new one under `<key>`. With two login roles, the role in use before the run keeps its password throughout: pointing the Secret back at it is the whole rollback. A run that was killed (SIGKILL, a lost node) leaves `<key>-previous` behind: the next run repairs it by itself. It logs in with `<key>`, or else with `<key>-previous`, starts from whichever value PostgreSQL accepts and ends, done or rolled back, with one value in the Secret and no `-previous` key. It refuses (exit 3) only when PostgreSQL accepts neither. One window is not repaired by itself: with one login role, a run killed between the Secret's patch and the ALTER ROLE leaves a `<key>` PostgreSQL does not accept, and the next run cannot take its lock (it logs in with `<key>`); copy the base64 value under `<key>-previous` to `<key>` first (kubectl edit secret <name>), then run again.",
   params,
   plan: (ctx) => {
     if (ctx.platform.runtime !== "kubernetes")
@@ -91,7 +94,7 @@ to it: the running pods keep logging in as the other, so no login fails during t
         );
       return service.workload;
     });
-    const facts: Facts = { restarted: false, done: [] };
+    const facts: Facts = { restarted: [], done: [] };
     return {
       steps: steps(ctx, database, workloads, facts),
       lock: databaseLock(ctx.platform, database, "exclusive"),
@@ -101,7 +104,7 @@ to it: the running pods keep logging in as the other, so no login fails during t
         role: facts.target,
         previousLogin: facts.login,
         changedAt: facts.changedAt?.toISOString(),
-        restarted: facts.restarted ? workloads.map((w) => w.ref) : [],
+        restarted: facts.restarted,
         done: facts.done,
       }),
     };
@@ -126,7 +129,7 @@ function steps(
   return [
     readStep(ctx, database, facts),
     ...changes,
-    restartStep(ctx, workloads, facts),
+    ...restartSteps(ctx, workloads, facts),
     healthStep(ctx, database),
     sessionsStep(database, facts),
     dropPreviousStep(ctx, database, facts),
@@ -137,36 +140,79 @@ function target(database: Database, user: string, password: Secret | undefined):
   return { database: { ...database, user }, password };
 }
 
+/** A login the Secret holds: the role, its password, and the key the password is under. */
+interface Login {
+  readonly role: string;
+  readonly password: Secret;
+  readonly from: string;
+}
+
+/** The Secret's login, then the one a run that never finished kept under `-previous`. */
+function secretLogins(database: Database, data: SecretData): Login[] {
+  const ref = database.passwordSecret!;
+  if (!data.secrets[ref.key]) throw new Error(`Secret ${ref.name} has no key "${ref.key}"`);
+  return ["", PREVIOUS].flatMap((suffix) => {
+    const password = data.secrets[`${ref.key}${suffix}`];
+    if (!password) return [];
+    const role = database.users ? data.plain[`${ACTIVE_LOGIN_KEY}${suffix}`] : database.user;
+    if (!role || (database.users && !database.users.includes(role)))
+      throw new Error(
+        `Secret ${ref.name}'s ${ACTIVE_LOGIN_KEY}${suffix} should name one of ${database.users!.join(", ")}`,
+      );
+    return [{ role, password, from: `${ref.key}${suffix}` }];
+  });
+}
+
+/**
+ * The first of `logins` PostgreSQL accepts, and its password_encryption. After a run that was
+ * killed, the Secret's value and the one under `-previous` are both tried: whichever works is
+ * where this run starts, and it ends with the Secret holding one value again.
+ */
+async function workingLogin(
+  database: Database,
+  logins: readonly Login[],
+): Promise<{ login: Login; encryption: string }> {
+  const refused: string[] = [];
+  for (const login of logins) {
+    try {
+      const encryption = await withPgClient(target(database, login.role, login.password), (c) =>
+        c.query<{ v: string }>("SELECT current_setting('password_encryption') AS v"),
+      );
+      return { login, encryption: encryption.rows[0]!.v };
+    } catch (err) {
+      if (logins.length === 1) throw err;
+      refused.push(`${login.role} with ${login.from}: ${(err as Error).message}`);
+    }
+  }
+  const ref = database.passwordSecret!;
+  throw new RefusedError(
+    `Secret ${ref.name} still has the keys of a rotation that did not finish, and PostgreSQL accepts neither value (${refused.join("; ")}). Put the value PostgreSQL accepts under ${ref.key}, remove the ${PREVIOUS} keys, then run again`,
+  );
+}
+
 function readStep(ctx: RunContext<Params>, database: Database, facts: Facts): Step {
   const ref = database.passwordSecret!;
+  const command = getSecretCommand(ctx.kubectl, ref.name);
+  const plainKeys = [ACTIVE_LOGIN_KEY, `${ACTIVE_LOGIN_KEY}${PREVIOUS}`];
   return {
     title: `Read Secret ${ref.name} and log in to ${database.name} with it`,
     kind: "read",
+    action: () => ({ command, target: { secret: ref.name } }),
     run: async (step) => {
-      const data = await readSecretData(step.kubectl, ref.name, [ACTIVE_LOGIN_KEY]);
-      const leftover = Object.keys(data.secrets).find((k) => k.endsWith(PREVIOUS));
-      if (leftover)
-        throw new RefusedError(
-          `Secret ${ref.name} still has key ${leftover}: a previous rotation did not finish. Check which value PostgreSQL accepts, put it under ${ref.key}, remove ${leftover}, then run again`,
-        );
-      facts.old = data.secrets[ref.key];
-      if (!facts.old) throw new Error(`Secret ${ref.name} has no key "${ref.key}"`);
-      facts.login = database.users ? data.plain[ACTIVE_LOGIN_KEY] : database.user;
-      if (!facts.login || (database.users && !database.users.includes(facts.login)))
-        throw new Error(
-          `Secret ${ref.name}'s ${ACTIVE_LOGIN_KEY} should name one of ${database.users!.join(", ")}`,
-        );
+      const data = await readSecretData(step.exec, command, ref.name, plainKeys);
+      const { login, encryption } = await workingLogin(database, secretLogins(database, data));
+      [facts.login, facts.old] = [login.role, login.password];
       facts.target = database.users?.find((u) => u !== facts.login) ?? facts.login;
-      const encryption = await withPgClient(target(database, facts.login, facts.old), async (c) => {
-        const { rows } = await c.query<{ v: string }>(
-          "SELECT current_setting('password_encryption') AS v",
-        );
-        return rows[0]!.v;
-      });
+      const leftover = [...Object.keys(data.secrets), ...Object.keys(data.plain)].filter((k) =>
+        k.endsWith(PREVIOUS),
+      );
+      const resumed = leftover.length
+        ? `; ${leftover.join(", ")} left by a rotation that did not finish: this run starts from ${login.from} and removes them`
+        : "";
       const idle =
         facts.target === facts.login ? "" : `; role ${facts.target} (idle) gets the new password`;
       return {
-        summary: `${facts.login} logs in with the Secret's ${ref.key}${idle}; password_encryption ${encryption}`,
+        summary: `${facts.login} logs in with the Secret's ${login.from}${idle}; password_encryption ${encryption}${resumed}`,
       };
     },
   };
@@ -206,6 +252,10 @@ function alterStep(database: Database, facts: Facts): Step {
       if (owner) await c.query(`SET ROLE ${quoteIdent(owner)}`);
       await c.query(alterRolePassword(role, scramVerifier(value)));
     });
+  // Two roles: the idle role's password was nobody's; the active one never changed.
+  const undo = owner
+    ? undefined
+    : () => alter(facts.target!, facts.fresh!, facts.target!, facts.old!);
   return {
     title: `Set a new password for ${database.users ? "the idle login role" : `role ${database.user}`} in ${database.name}`,
     kind: "change",
@@ -221,17 +271,43 @@ function alterStep(database: Database, facts: Facts): Step {
       });
       await alter(facts.login!, facts.old!, facts.target!, facts.fresh);
       facts.done.push(`password of ${facts.target} changed`);
-      await withPgClient(target(database, facts.target!, facts.fresh), (c) => c.query("SELECT 1"));
+      await loginWithNew(database, facts, undo);
       return { summary: `${facts.target} logs in with the new password` };
     },
-    // Two roles: the idle role's password was nobody's; the active one never changed.
-    ...(!owner && {
+    ...(undo && {
       rollback: {
         action: () => ({ call: `${alterRoleText(facts.target!)} (the old password again)` }),
-        run: () => alter(facts.target!, facts.fresh!, facts.target!, facts.old!),
+        run: undo,
       },
     }),
+    manualUndo: owner
+      ? `nothing to undo: ${database.users!.join(" and ")} keep working with what the Secret holds; the idle role's new password is in no Secret`
+      : `ALTER ROLE back to the value under ${database.passwordSecret!.key}${PREVIOUS}`,
   };
+}
+
+/**
+ * The target role logs in with its new password. When it does not, the step undoes its ALTER
+ * itself before failing: the executor rolls back finished steps only, and with one role the
+ * Secret's rollback would otherwise hand the apps a password PostgreSQL no longer takes.
+ */
+async function loginWithNew(
+  database: Database,
+  facts: Facts,
+  undo: (() => Promise<void>) | undefined,
+): Promise<void> {
+  try {
+    await withPgClient(target(database, facts.target!, facts.fresh), (c) => c.query("SELECT 1"));
+  } catch (err) {
+    const failed = `${facts.target} does not log in with the new password: ${(err as Error).message}`;
+    if (!undo) throw new Error(failed, { cause: err });
+    const back = await undo().then(
+      () => "its old password was put back",
+      (e: Error) => `putting its old password back failed too (${e.message})`,
+    );
+    facts.done.push(`password of ${facts.target}: ${back}`);
+    throw new Error(`${failed}; ${back}`, { cause: err });
+  }
 }
 
 function secretStep(
@@ -272,48 +348,57 @@ function secretStep(
       }),
       run: async (step) => {
         await patchSecret(step.exec, command, change(facts.old, facts.login));
-        if (!facts.restarted) return;
-        for (const w of workloads) await rollout(step, w, ctx.params.timeout);
+        for (const w of workloads.filter((w) => facts.restarted.includes(w.ref)))
+          await rollout(step, w, ctx.params.timeout).catch((err: Error) => {
+            throw new Error(
+              `the Secret has its old values again, but restarting ${w.ref} onto them failed: ${err.message}`,
+              { cause: err },
+            );
+          });
       },
     },
   };
 }
 
-async function rollout(step: RunContext, workload: Workload, timeout: number): Promise<string> {
+async function rollout(step: RunContext, workload: Workload, timeout: number): Promise<void> {
   await step.kubectl.run(["rollout", "restart", workload.ref]);
-  const status = await step.kubectl.run([
-    "rollout",
-    "status",
-    workload.ref,
-    `--timeout=${timeout}s`,
-  ]);
-  return status.stdout.trim().split("\n").at(-1) ?? "";
+  await step.kubectl.run(["rollout", "status", workload.ref, `--timeout=${timeout}s`]);
 }
 
-function restartStep(ctx: RunContext<Params>, workloads: readonly Workload[], facts: Facts): Step {
+/** Per workload: the restart (a change) and the wait for its rollout (a verification). */
+function restartSteps(
+  ctx: RunContext<Params>,
+  workloads: readonly Workload[],
+  facts: Facts,
+): Step[] {
   const { timeout } = ctx.params;
-  return {
-    title: `Restart ${workloads.map((w) => w.ref).join(", ") || "no workload"} onto the new password`,
-    kind: "change",
-    timeoutMs: workloads.length * (timeout + 30) * 1000 + 60_000,
-    action: () => ({
-      call: workloads
-        .flatMap((w) => [
-          `kubectl rollout restart ${w.ref}`,
-          `kubectl rollout status ${w.ref} --timeout=${timeout}s`,
-        ])
-        .join("\n"),
-      target: { namespace: ctx.platform.namespace },
-    }),
-    run: async (step) => {
-      facts.restarted = true;
-      const lines = [];
-      for (const w of workloads) lines.push(await rollout(step, w, timeout));
-      facts.done.push("workloads restarted");
-      return { summary: lines.join("; ") || "no workload uses this database" };
-    },
-    manualUndo: "the Secret's rollback restarts the workloads again onto the old value",
-  };
+  return workloads.flatMap((w): Step[] => {
+    const restart = ctx.kubectl.command(["rollout", "restart", w.ref]);
+    const status = ctx.kubectl.command(["rollout", "status", w.ref, `--timeout=${timeout}s`]);
+    return [
+      {
+        title: `Restart ${w.ref} onto the new password`,
+        kind: "change",
+        action: () => ({ command: restart }),
+        run: async (step) => {
+          facts.restarted.push(w.ref);
+          await step.exec(restart);
+          return { summary: "restart requested" };
+        },
+        manualUndo: "the Secret's rollback restarts it again, onto the old value",
+      },
+      {
+        title: `Wait for ${w.ref} to roll out`,
+        kind: "verify",
+        timeoutMs: (timeout + 30) * 1000,
+        action: () => ({ command: status }),
+        run: async (step) => {
+          const { stdout } = await step.exec(status);
+          return { summary: stdout.trim().split("\n").at(-1) ?? "" };
+        },
+      },
+    ];
+  });
 }
 
 function healthStep(ctx: RunContext<Params>, database: Database): Step {
@@ -343,13 +428,17 @@ function healthStep(ctx: RunContext<Params>, database: Database): Step {
 
 /**
  * Sessions still logged in with the old credentials. guardia's own (this run's lock, another
- * run's) are left out: each run reads the Secret again when it starts.
+ * run's) are left out: each run reads the Secret again when it starts. With two roles the query
+ * runs as the new role, which PostgreSQL shows another role's sessions to without their start
+ * time or address (NULL): so `$2` is NULL then, and every session of the old role counts.
  */
 const OLD_SESSIONS = `
-  SELECT coalesce(nullif(application_name, ''), '?') AS app, coalesce(host(client_addr), 'socket') AS addr,
+  SELECT coalesce(nullif(application_name, ''), '?') AS app,
+         coalesce(host(client_addr), CASE WHEN backend_start IS NULL THEN 'an address hidden from this role' ELSE 'socket' END) AS addr,
          count(*)::int AS n
     FROM pg_stat_activity
-   WHERE datname = current_database() AND usename = $1 AND backend_start < $2
+   WHERE datname = current_database() AND usename = $1
+     AND ($2::timestamptz IS NULL OR backend_start < $2)
      AND application_name NOT LIKE 'guardia%' AND pid <> pg_backend_pid()
    GROUP BY 1, 2 ORDER BY 1, 2`;
 
@@ -361,14 +450,14 @@ function sessionsStep(database: Database, facts: Facts): Step {
     retries: 6,
     retryDelayMs: 5000,
     action: () => ({
-      call: `SELECT ... FROM pg_stat_activity WHERE usename = '${facts.login ?? "<role>"}' AND backend_start < <change>`,
+      call: `SELECT ... FROM pg_stat_activity WHERE usename = '${facts.login ?? "<role>"}'${database.users ? "" : " AND backend_start < <change>"}`,
     }),
     run: async () => {
       const rows = await withPgClient(target(database, facts.target!, facts.fresh), async (c) => {
         const { rows } = await c.query<{ app: string; addr: string; n: number }>(OLD_SESSIONS, [
           facts.login,
           // Two roles: the old one keeps working, so any session of it is a client not switched.
-          database.users ? "infinity" : (facts.changedAt ?? new Date()),
+          database.users ? null : (facts.changedAt ?? new Date()),
         ]);
         return rows;
       });

@@ -46,15 +46,22 @@ export interface SecretData {
   readonly plain: Readonly<Record<string, string>>;
 }
 
-/** Every key of the Secret, decoded; each value but `plainKeys`' wrapped as a Secret at once. */
+/** `kubectl get secret <name> -o json`: its output is never recorded. */
+export function getSecretCommand(kubectl: Kubectl, name: string): Command {
+  return kubectl.command(["get", "secret", name, "-o", "json"]);
+}
+
+/**
+ * Every key of Secret `name`, decoded by running `command` (its `getSecretCommand`); each value
+ * but `plainKeys`' wrapped as a Secret at once.
+ */
 export async function readSecretData(
-  kubectl: Kubectl,
+  exec: Exec,
+  command: Command,
   name: string,
   plainKeys: readonly string[],
 ): Promise<SecretData> {
-  const { stdout } = await kubectl.run(["get", "secret", name, "-o", "json"], {
-    sensitiveOutput: true,
-  });
+  const { stdout } = await exec(command, { sensitiveOutput: true });
   const data = (JSON.parse(stdout) as { data?: Record<string, string> }).data ?? {};
   const decoded = Object.entries(data).map(
     ([k, b64]) => [k, Buffer.from(b64, "base64").toString("utf8")] as const,

@@ -23,6 +23,8 @@ export interface FakeKubectlResponse {
   readonly code?: number;
   /** Answer only after this long (a rollout that takes its time). */
   readonly delayMs?: number;
+  /** Answer only the n-th call that `match` fits (1-based), e.g. the second `patch secret`. */
+  readonly occurrence?: number;
 }
 
 export interface FakeKubectlCall {

@@ -2,10 +2,12 @@
 // A recording fake of kubectl for tests: no Kubernetes API server can run on these machines.
 // Every invocation is appended to $FAKE_KUBECTL_DIR/calls.jsonl; Leases are kept as files so
 // locks behave like the real API (create fails with AlreadyExists); other answers come from
-// $FAKE_KUBECTL_DIR/responses.json ({ match: [...args], stdout, stderr, code, delayMs }, first
-// match wins). Leases carry a resourceVersion and `replace` refuses a stale one with a Conflict, as
-// the API server's optimistic concurrency does. Workloads a test planted (workloads/<kind>-<name>.json)
-// keep their replicas and annotations: get, scale, annotate and rollout status act on them.
+// $FAKE_KUBECTL_DIR/responses.json ({ match: [...args], stdout, stderr, code, delayMs, occurrence },
+// first match wins; with `occurrence: n` a response answers only the n-th call it matches, so a
+// test can fail the second of several identical patches). Leases carry a resourceVersion and
+// `replace` refuses a stale one with a Conflict, as the API server's optimistic concurrency does.
+// Workloads a test planted (workloads/<kind>-<name>.json) keep their replicas and annotations:
+// get, scale, annotate and rollout status act on them.
 import {
   appendFileSync,
   existsSync,
@@ -141,7 +143,28 @@ function scripted() {
   const responses = existsSync(responsesFile)
     ? JSON.parse(readFileSync(responsesFile, "utf8"))
     : [];
-  return responses.find((r) => r.match.every((word, i) => args[i] === word));
+  return responses.find(
+    (r) => matches(r, args) && (r.occurrence === undefined || matchingCalls(r) === r.occurrence),
+  );
+}
+
+function matches(response, callArgs) {
+  return response.match.every((word, i) => callArgs[i] === word);
+}
+
+/** How many calls so far (this one included: it is recorded first) a response's `match` fits. */
+function matchingCalls(response) {
+  return readFileSync(path.join(dir, "calls.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).argv)
+    .map((callArgv) => {
+      const callArgs = [...callArgv];
+      const at = callArgs.indexOf("--namespace");
+      if (at >= 0) callArgs.splice(at, 2);
+      return callArgs;
+    })
+    .filter((callArgs) => matches(response, callArgs)).length;
 }
 
 /** get / scale / annotate / rollout status of a planted Deployment or StatefulSet. */

@@ -40,13 +40,7 @@ import { writeStackFile } from "../harness/stacks.js";
  * shrinks: the test fails when one of them gets checked (take it off) or a new runbook is in
  * neither place.
  */
-const NOT_YET_CHECKED = [
-  "cleanup-media",
-  "restore-db",
-  "rotate-db-password",
-  "rotate-tokens",
-  "routine",
-];
+const NOT_YET_CHECKED = ["cleanup-media", "restore-db", "routine"];
 
 const ROUTING = "route:\n  receiver: none\nreceivers:\n  - name: none\n";
 /** The tools the runbooks start; python3 is Debian's, which has Django and Celery. */
@@ -70,7 +64,12 @@ let shims: PathShims;
 let kubectl: FakeKubectl;
 let work: string;
 let runs: ObservedRuns;
-const stacks: Record<"local" | "s3" | "cluster", string> = { local: "", s3: "", cluster: "" };
+const stacks: Record<"local" | "s3" | "cluster" | "hygiene" | "rotation", string> = {
+  ...{ local: "", s3: "", cluster: "" },
+  ...{ hygiene: "", rotation: "" },
+};
+/** rotate-db-password's role and its password before the rotation (the lock reads it from here). */
+const SHOP_PASSWORD = "shop-Password-0123456789";
 
 beforeAll(async () => {
   [pg, s3, am, web, redis] = await Promise.all([
@@ -86,6 +85,7 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "guardia-commands-as-run-"));
   mkdirSync(path.join(work, "logs"));
   writeFileSync(path.join(work, "logs", "app.log"), "x".repeat(4096));
+  await hygieneData();
   shims = installPathShims(SHIMMED);
   kubectl = installFakeKubectl();
   writeStacks();
@@ -99,8 +99,9 @@ beforeAll(async () => {
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       AWS_REGION: s3.region,
+      SHOP_DB_PASSWORD: SHOP_PASSWORD,
     },
-    secrets: [pg.password],
+    secrets: [pg.password, SHOP_PASSWORD],
   });
 }, 180_000);
 
@@ -111,6 +112,26 @@ afterAll(async () => {
   django?.remove();
   await Promise.all([pg?.stop(), s3?.stop(), am?.stop(), web?.stop(), redis?.stop()]);
 });
+
+/**
+ * For the hygiene chores: two users with tokens, one of them past the policy's age;
+ * rotate-db-password's own role and database.
+ */
+async function hygieneData(): Promise<void> {
+  // Rows as Django's migrations made the tables (rotate-tokens.test.ts has Django make them).
+  await pg.query(
+    `INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,
+                            is_staff, is_active, date_joined)
+     SELECT '!', false, name, '', '', '', false, true, now() FROM unnest(ARRAY['old', 'fresh']) name;
+     INSERT INTO authtoken_token (key, created, user_id)
+     SELECT md5(username) || left(md5(username || 'k'), 8),
+            now() - CASE username WHEN 'old' THEN interval '120 days' ELSE interval '0' END, id
+       FROM auth_user WHERE username IN ('old', 'fresh')`,
+    "logistica",
+  );
+  await pg.createDatabase("shop");
+  await pg.createRole("shop_app", SHOP_PASSWORD);
+}
 
 function writeStacks(): void {
   const database = {
@@ -169,6 +190,32 @@ function writeStacks(): void {
       },
       schedules,
     },
+  });
+  stacks.hygiene = writeStackFile({
+    ...base,
+    runtime: "local",
+    databases: [
+      {
+        ...{ name: "logistica", engine: "postgres", host: "127.0.0.1", port: pg.port },
+        ...{ database: "logistica", user: pg.user, usedBy: ["api"] },
+        passwordSecret: { name: "logistica-db", key: "password", env: "LOGI_DB_PASSWORD" },
+      },
+    ],
+    services: [
+      { name: "api", diagnostics: { django: { python: "python3" } }, local: { cwd: django.dir } },
+    ],
+    tokens: { service: "api", maxAgeDays: 90 },
+  });
+  stacks.rotation = writeStackFile({
+    ...base,
+    services: [{ name: "web", workload: "deployment/web", health: [{ url: `${web.url}/health` }] }],
+    databases: [
+      {
+        ...{ name: "shop", engine: "postgres", host: "127.0.0.1", port: pg.port },
+        ...{ database: "shop", user: "shop_app", usedBy: ["web"] },
+        passwordSecret: { name: "shop-db", key: "password", env: "SHOP_DB_PASSWORD" },
+      },
+    ],
   });
   stacks.cluster = writeStackFile({
     ...base,
@@ -328,5 +375,36 @@ describe("every runbook prints, records and reports the commands that ran", () =
     const [, report] = await dryThenRun(["support-report", "--stack", stacks.local]);
     expect([opened.started, report.started]).toEqual([[], []]);
     expect(readdirSync(path.join(work, "backups", "incidents", "mira", "staging"))).toHaveLength(1);
+  });
+
+  it("rotate-tokens: the policy's deletion is SQL in guardia, no command", async () => {
+    const [dry, real] = await dryThenRun(["rotate-tokens", "--stack", stacks.hygiene]);
+    expect([dry.started, real.started]).toEqual([[], []]);
+    const holders = await pg.query<{ username: string }>(
+      "SELECT u.username FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id",
+      "logistica",
+    );
+    expect(holders.map((h) => h.username)).toEqual(["fresh"]);
+  });
+
+  it("rotate-db-password: kubectl get and patch of the Secret, rollout restart and status", async () => {
+    kubectl.respond([
+      { match: ["rollout", "restart"], stdout: "deployment.apps/web restarted\n" },
+      { match: ["rollout", "status"], stdout: 'deployment "web" successfully rolled out\n' },
+    ]);
+    kubectl.plantSecret("shop-db", { password: SHOP_PASSWORD });
+    const [dry, real] = await dryThenRun([
+      "rotate-db-password",
+      "--stack",
+      stacks.rotation,
+      "--database",
+      "shop",
+    ]);
+    expect(programs(dry)).toEqual({ 1: ["kubectl"] });
+    expect(programs(real)).toEqual({
+      ...{ 1: ["kubectl"], 2: ["kubectl"], 3: ["kubectl"] },
+      ...{ 5: ["kubectl"], 6: ["kubectl"], 9: ["kubectl"] },
+    });
+    expect(kubectl.secretData("shop-db")!.password).not.toBe(SHOP_PASSWORD);
   });
 });

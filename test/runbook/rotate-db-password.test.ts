@@ -233,11 +233,18 @@ describe("rotate-db-password, one login role", () => {
     );
   });
 
-  it("refuses (exit 3) when a previous run left password-previous in the Secret", async () => {
-    kubectl.plantSecret("shop-db", { password: OLD, "password-previous": "something" });
-    const run = await rotate(["--yes"]);
+  it("refuses (exit 3) when neither the Secret's value nor the one a killed run kept logs in", async () => {
+    kubectl.plantSecret("shop-db", { password: "wrong-1", "password-previous": "wrong-2" });
+    // A dry run: a real one cannot even take its lock, which logs in with the Secret's value.
+    const run = await rotate(["--dry-run"]);
     expect(run.code).toBe(3);
-    expect(run.stdout + run.stderr).toContain("a previous rotation did not finish");
+    expect(run.stdout + run.stderr).toContain(
+      "still has the keys of a rotation that did not finish, and PostgreSQL accepts neither value",
+    );
+    expect(kubectl.secretData("shop-db")).toEqual({
+      password: "wrong-1",
+      "password-previous": "wrong-2",
+    });
     expect(await canLogIn("app", OLD)).toBe(true);
   });
 });
