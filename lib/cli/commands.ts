@@ -6,6 +6,7 @@ import {
   flagsHelp,
   GLOBAL_FLAGS,
   DIFF_FLAGS,
+  INIT_FLAGS,
   POLICY_FLAGS,
   RENDER_FLAGS,
   RUNBOOK_FLAGS,
@@ -72,6 +73,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: DIFF_FLAGS,
     exits: [EXIT.ok, EXIT.failed, EXIT.usage],
     run: async (args) => (await import("./diff-command.js")).diffCommand(args),
+  },
+  {
+    name: "init",
+    usage:
+      "init [--platform <name>] [--environments <e,e>] [--runtime kubernetes|local] [--database <name>|none] [--services <s,s>] [--alert-email <address>] [--yes]",
+    summary: "make this repository a guardia project: Pulumi.yaml, stack files, program, a runbook",
+    description:
+      "Asks for (or takes as flags) the platform's name, environments, runtime, database and services, and writes Pulumi.yaml, one stack file per environment in stacks/ with each environment's defaults as comments, the Pulumi program (index.ts, importing guardia/infra), an example runbook of the team's own (runbooks/analyze-db.ts), tsconfig.json, .gitignore, package.json scripts and a README section. A file that exists is never overwritten: package.json only gets the scripts it lacks, README.md the section once. Without a terminal, or with --yes, every question no flag answers takes its default; --platform has none.",
+    flags: INIT_FLAGS,
+    exits: [EXIT.ok, EXIT.usage],
+    run: async (args) => (await import("./init-command.js")).initCommand(args),
   },
   {
     name: "list",
