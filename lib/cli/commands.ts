@@ -7,6 +7,7 @@ import {
   GLOBAL_FLAGS,
   DIFF_FLAGS,
   INIT_FLAGS,
+  MIGRATE_FLAGS,
   POLICY_FLAGS,
   RENDER_FLAGS,
   RUNBOOK_FLAGS,
@@ -84,6 +85,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: INIT_FLAGS,
     exits: [EXIT.ok, EXIT.usage],
     run: async (args) => (await import("./init-command.js")).initCommand(args),
+  },
+  {
+    name: "migrate-stack",
+    usage: "migrate-stack [--stack <s>] [--dry-run]",
+    summary: "rewrite stack files written for an older model version, comments kept",
+    description:
+      "A stack file says which model version it was written for (`version` under guardia:platform; none means 1). validate refuses a file for an older version, naming each field that changed; migrate-stack rewrites it for this guardia's version, keeping comments and layout, and stamps the version. A change only a person can make is listed and the file is left as it was (exit 2). Every stack file of the project when no --stack is given.",
+    flags: MIGRATE_FLAGS,
+    exits: [EXIT.ok, EXIT.usage],
+    run: async (args) => (await import("./migrate-command.js")).migrateStackCommand(args),
   },
   {
     name: "list",

@@ -237,3 +237,8 @@ export const INIT_FLAGS: readonly FlagSpec[] = [
     help: "take the default of every question no flag answers, without asking",
   },
 ];
+
+export const MIGRATE_FLAGS: readonly FlagSpec[] = [
+  { ...STACK_FLAG, help: `${STACK_FLAG.help}; every stack file of the project when absent` },
+  { name: "dry-run", type: "boolean", help: "say what would change, write nothing" },
+];

@@ -1,5 +1,6 @@
 import { DEFAULT_SLO, DEFAULTS, ENVIRONMENT_DEFAULTS } from "../model/defaults.js";
 import type { Environment } from "../model/schema.js";
+import { MODEL_VERSION } from "../model/version.js";
 
 /**
  * The stack file `guardia init` writes for one environment: the fields it asked about, and as
@@ -37,6 +38,7 @@ export function stackFileText(answers: InitAnswers, env: Environment): string {
     "# field is left out: uncomment it to change it. `guardia validate` checks the file.",
     "config:",
     "  guardia:platform:",
+    `    version: ${MODEL_VERSION} # the model version this file is written for (guardia migrate-stack)`,
     `    name: ${answers.platform}`,
     `    environment: ${env}`,
     `    namespace: ${namespace}`,
