@@ -3,6 +3,7 @@
 // while a newer build appears beside it, so an edit or a parallel first run never pulls files
 // from under a running command. One bundle with lazy chunks starts in about half the time of
 // hundreds of separate modules, which matters when a runbook is started during an incident.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -59,15 +60,30 @@ function stateOf(files) {
   return hash.digest("hex").slice(0, 16);
 }
 
-export async function build(files = sources()) {
-  const target = path.join(DIST, stateOf(files));
-  if (existsSync(path.join(target, "main.js"))) return markUsed(target);
+/**
+ * The CLI and the public entry points (package.json `exports`) in one build with shared chunks:
+ * a team runbook that imports `guardia/runbook` gets the very modules the running CLI uses.
+ */
+export const ENTRY_POINTS = {
+  main: "lib/cli/main.ts",
+  model: "lib/api/model.ts",
+  infra: "lib/api/infra.ts",
+  runbook: "lib/api/runbook.ts",
+};
+
+/** Where the published package keeps its build (package.json `bin` and `exports`). */
+export const PACKAGE_DIST = path.join(DIST, "package");
+/** Type declarations of the public entry points (`npm run build:package`). */
+const TYPES_DIST = path.join(DIST, "types");
+
+/** Bundles every entry point into `outdir` (which must not exist yet). */
+async function bundle(outdir) {
   const { build: esbuild } = await import("esbuild");
-  const staging = `${target}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
   await esbuild({
-    entryPoints: { main: path.join(ROOT, "lib/cli/main.ts") },
-    outdir: staging,
+    entryPoints: Object.fromEntries(
+      Object.entries(ENTRY_POINTS).map(([name, file]) => [name, path.join(ROOT, file)]),
+    ),
+    outdir,
     bundle: true,
     splitting: true,
     format: "esm",
@@ -81,6 +97,14 @@ export async function build(files = sources()) {
     },
     logLevel: "error",
   });
+}
+
+export async function build(files = sources()) {
+  const target = path.join(DIST, stateOf(files));
+  if (existsSync(path.join(target, "main.js"))) return markUsed(target);
+  const staging = `${target}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  await bundle(staging);
   try {
     renameSync(staging, target);
   } catch (err) {
@@ -105,7 +129,7 @@ function markUsed(dir) {
 function removeStaleBuilds(current) {
   for (const entry of readdirSync(DIST)) {
     const dir = path.join(DIST, entry);
-    if (dir === current) continue;
+    if (dir === current || dir === PACKAGE_DIST || dir === TYPES_DIST) continue;
     try {
       if (Date.now() - statSync(dir).mtimeMs > STALE_BUILD_MS)
         rmSync(dir, { recursive: true, force: true });
@@ -120,4 +144,22 @@ export async function ensureBuilt() {
   return pathToFileURL(path.join(await build(), "main.js")).href;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await ensureBuilt();
+/**
+ * What `npm pack` ships (the `prepack` script): the bundle in dist/package/ and the public entry
+ * points' type declarations in dist/types/, so nothing is transpiled in a team's node_modules.
+ */
+export async function buildPackage() {
+  rmSync(PACKAGE_DIST, { recursive: true, force: true });
+  rmSync(TYPES_DIST, { recursive: true, force: true });
+  await bundle(PACKAGE_DIST);
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  execFileSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], {
+    stdio: "inherit",
+  });
+  return PACKAGE_DIST;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  if (process.argv[2] === "--package") await buildPackage();
+  else await ensureBuilt();
+}

@@ -33,7 +33,9 @@ export type Component =
   | "media-cleanup"
   | "routine"
   | "postgres-exporter"
-  | "redis-exporter";
+  | "redis-exporter"
+  /** A team's own resource or job, next to guardia's (guardia/infra). */
+  | "team";
 
 export function standardLabels(platform: Platform, component: Component): Record<string, string> {
   return {

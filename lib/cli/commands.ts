@@ -6,6 +6,8 @@ import {
   flagsHelp,
   GLOBAL_FLAGS,
   DIFF_FLAGS,
+  INIT_FLAGS,
+  MIGRATE_FLAGS,
   POLICY_FLAGS,
   RENDER_FLAGS,
   RUNBOOK_FLAGS,
@@ -72,6 +74,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: DIFF_FLAGS,
     exits: [EXIT.ok, EXIT.failed, EXIT.usage],
     run: async (args) => (await import("./diff-command.js")).diffCommand(args),
+  },
+  {
+    name: "init",
+    usage:
+      "init [--platform <name>] [--environments <e,e>] [--runtime kubernetes|local] [--database <name>|none] [--services <s,s>] [--alert-email <address>] [--yes]",
+    summary: "make this repository a guardia project: Pulumi.yaml, stack files, program, a runbook",
+    description:
+      "Asks for (or takes as flags) the platform's name, environments, runtime, database and services, and writes Pulumi.yaml, one stack file per environment in stacks/ with each environment's defaults as comments, the Pulumi program (index.ts, importing guardia/infra), an example runbook of the team's own (runbooks/analyze-db.ts), tsconfig.json, .gitignore, package.json scripts and a README section. A file that exists is never overwritten: package.json only gets the scripts it lacks, README.md the section once. Without a terminal, or with --yes, every question no flag answers takes its default; --platform has none.",
+    flags: INIT_FLAGS,
+    exits: [EXIT.ok, EXIT.usage],
+    run: async (args) => (await import("./init-command.js")).initCommand(args),
+  },
+  {
+    name: "migrate-stack",
+    usage: "migrate-stack [--stack <s>] [--dry-run]",
+    summary: "rewrite stack files written for an older model version, comments kept",
+    description:
+      "A stack file says which model version it was written for (`version` under guardia:platform; none means 1). validate refuses a file for an older version, naming each field that changed; migrate-stack rewrites it for this guardia's version, keeping comments and layout, and stamps the version. A change only a person can make is listed and the file is left as it was (exit 2). Every stack file of the project when no --stack is given.",
+    flags: MIGRATE_FLAGS,
+    exits: [EXIT.ok, EXIT.usage],
+    run: async (args) => (await import("./migrate-command.js")).migrateStackCommand(args),
   },
   {
     name: "list",

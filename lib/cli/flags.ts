@@ -189,3 +189,56 @@ export function flagsHelp(flags: readonly FlagSpec[]): string {
     "  ",
   );
 }
+
+/** `guardia init`: each flag answers one question; a terminal asks the ones not given. */
+export const INIT_FLAGS: readonly FlagSpec[] = [
+  { name: "platform", type: "string", value: "<name>", help: "the platform's name (a DNS label)" },
+  {
+    name: "environments",
+    type: "string",
+    value: "<e,e>",
+    help: "its environments, comma-separated, of dev, testing, staging, prod (default dev,prod)",
+  },
+  {
+    name: "runtime",
+    type: "string",
+    value: "kubernetes|local",
+    help: "where its services run (default kubernetes)",
+  },
+  {
+    name: "database",
+    type: "string",
+    value: "<name>|none",
+    help: "its PostgreSQL database (default: the platform's name)",
+  },
+  {
+    name: "database-host",
+    type: "string",
+    value: "<host>",
+    help: "the database server (default <platform>-pg.<namespace>.svc; 127.0.0.1 when local)",
+  },
+  { name: "database-port", type: "string", value: "<port>", help: "its port (default 5432)" },
+  {
+    name: "services",
+    type: "string",
+    value: "<s,s>|none",
+    help: "its services, comma-separated (default web)",
+  },
+  {
+    name: "alert-email",
+    type: "string",
+    value: "<address>",
+    help: "where alerts go by email (default ops@example.com)",
+  },
+  { name: "dir", type: "string", value: "<dir>", help: "the repository (default: this folder)" },
+  {
+    name: "yes",
+    type: "boolean",
+    help: "take the default of every question no flag answers, without asking",
+  },
+];
+
+export const MIGRATE_FLAGS: readonly FlagSpec[] = [
+  { ...STACK_FLAG, help: `${STACK_FLAG.help}; every stack file of the project when absent` },
+  { name: "dry-run", type: "boolean", help: "say what would change, write nothing" },
+];

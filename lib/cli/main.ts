@@ -1,4 +1,3 @@
-import { isRunbook } from "../../runbooks/index.js";
 import { EXIT, UsageError } from "../errors.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { commandHelp, COMMANDS, usage } from "./commands.js";
@@ -29,8 +28,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (spec?.run) return await spec.run(rest);
-    if (isRunbook(command))
-      return await (await import("./runbook-command.js")).runbookCommand(command, rest);
+    if (!command.startsWith("-")) {
+      const { loadAnyRunbook, runbookCommand } = await import("./runbook-command.js");
+      const definition = await loadAnyRunbook(command);
+      if (definition) return await runbookCommand(definition, rest);
+    }
     throw new UsageError(`unknown command ${quoted(command)}; see guardia --help`);
   } catch (err) {
     return reportError(err, global.json);

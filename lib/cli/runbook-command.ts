@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { loadRunbook, RUNBOOK_NAMES, type RunbookName } from "../../runbooks/index.js";
+import { isRunbook, loadRunbook, RUNBOOK_NAMES } from "../../runbooks/index.js";
 import { EXIT, UsageError } from "../errors.js";
 import { loadStack } from "../model/index.js";
 import { terminalConfirmIO } from "../runbook/confirm.js";
@@ -17,6 +17,7 @@ import {
 import { createProgress } from "../runbook/progress.js";
 import type { RunRecord } from "../runbook/record.js";
 import { planMarkdown, planText, reportMarkdown } from "../runbook/report.js";
+import { loadTeamRunbook, teamRunbooks } from "../runbook/team.js";
 import type { RunbookDefinition } from "../runbook/types.js";
 import { printableText } from "../user-text.js";
 import { maskSecrets } from "../secret.js";
@@ -35,9 +36,20 @@ import { exitCodesHelp } from "./commands.js";
 import { printJson } from "./output.js";
 import { printable } from "../user-text.js";
 
+/** A built-in runbook, or one of the team's (`runbooks/` next to the project's Pulumi.yaml). */
+export async function loadAnyRunbook(name: string): Promise<RunbookDefinition | undefined> {
+  // Read first, so a team runbook named like a built-in is an error whichever one is run.
+  const team = teamRunbooks().find((r) => r.name === name);
+  if (isRunbook(name)) return loadRunbook(name);
+  return team && loadTeamRunbook(team);
+}
+
 /** `guardia <runbook> --stack <s> [params] [--dry-run] [--yes] [--json] [--operator <who>] ...` */
-export async function runbookCommand(name: RunbookName, words: string[]): Promise<number> {
-  const definition = await loadRunbook(name);
+export async function runbookCommand(
+  definition: RunbookDefinition,
+  words: string[],
+): Promise<number> {
+  const { name } = definition;
   const args = subcommandAsFlag(definition, words);
   const specs = describeParams(definition.params);
   // Help never fails, even next to a flag that is wrong.
@@ -230,18 +242,28 @@ function subcommandUsage(definition: RunbookDefinition, specs: readonly ParamSpe
   return `${choices ? ` <${choices.join("|")}>` : ""}${verbs}`;
 }
 
-/** `guardia list`: loads every runbook, which `guardia --help` avoids. */
+/**
+ * `guardia list`: loads every runbook, which `guardia --help` avoids; the team's own follow
+ * guardia's, each with the file it comes from.
+ */
 export async function listCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, []);
-  const definitions = await Promise.all(RUNBOOK_NAMES.map((name) => loadRunbook(name)));
+  const team = teamRunbooks();
+  const builtIn = await Promise.all(RUNBOOK_NAMES.map((name) => loadRunbook(name)));
+  const teams = await Promise.all(team.map((r) => loadTeamRunbook(r)));
+  const rows: { name: string; summary: string; file?: string }[] = [
+    ...builtIn.map(({ name, summary }) => ({ name, summary })),
+    ...teams.map(({ name, summary }, i) => ({
+      name,
+      summary,
+      file: path.relative(process.cwd(), team[i]!.file),
+    })),
+  ];
   if (flags.json) {
-    printJson({
-      outcome: "done",
-      exitCode: EXIT.ok,
-      runbooks: definitions.map(({ name, summary }) => ({ name, summary })),
-    });
+    printJson({ outcome: "done", exitCode: EXIT.ok, runbooks: rows });
   } else {
-    process.stdout.write(`${textTable(definitions.map((d) => [d.name, d.summary]))}\n`);
+    const lines = rows.map((r) => [r.name, r.file ? `${r.summary} (${r.file})` : r.summary]);
+    process.stdout.write(`${textTable(lines)}\n`);
   }
   return EXIT.ok;
 }

@@ -737,6 +737,8 @@ const policy = strictObject({
 });
 
 export const platformInput = strictObject({
+  /** The model version the file is written for; a file without one is version 1 (lib/model/version.ts). */
+  version: z.number().int().min(1).optional(),
   name: dnsLabel,
   environment: z.enum(ENVIRONMENTS, {
     // Left to the generic "required" when the key is missing.

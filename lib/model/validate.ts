@@ -4,6 +4,7 @@ import { crossCheck } from "./checks.js";
 import { unknownKeyMessage } from "./fields.js";
 import type { Platform } from "./platform.js";
 import { resolvePlatform, type ModelIssue } from "./resolve.js";
+import { versionIssues } from "./version.js";
 import { platformInput, type PlatformInput } from "./schema.js";
 import { StackError } from "./stack-error.js";
 
@@ -28,6 +29,9 @@ export function validatePlatform(raw: unknown): Validated {
       ],
     };
   }
+  // A file for another model version would only show confusing schema errors: say that alone.
+  const versioned = versionIssues(raw);
+  if (versioned.length > 0) return { issues: versioned };
   const encrypted = encryptedValues(raw);
   const parsed = platformInput.safeParse(raw, { error: describeIssue, reportInput: true });
   if (!parsed.success) {
