@@ -30,6 +30,12 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     type: "boolean",
     help: "print one JSON object on stdout, also for a failure ({outcome, exitCode, error, ...}); progress stays on stderr",
   },
+  {
+    name: "lang",
+    type: "string",
+    value: "en|es",
+    help: "the language of plans, prompts and reports (default: $GUARDIA_LANG, then the stack's language); JSON keys and exit codes never change",
+  },
 ];
 
 export const STACK_FLAG: FlagSpec = {
@@ -170,12 +176,19 @@ export function parseFlags(args: readonly string[], flags: readonly FlagSpec[]):
  * `--help`, `-h` and `--json` among the arguments, before any `--`: known before the command's own
  * flags are parsed, so a usage error can already be printed as JSON and help never fails.
  */
-export function globalFlags(args: readonly string[]): { help: boolean; json: boolean } {
+export function globalFlags(args: readonly string[]): {
+  help: boolean;
+  json: boolean;
+  lang: string | undefined;
+} {
   const end = args.indexOf("--");
   const own = end === -1 ? args : args.slice(0, end);
+  const at = own.indexOf("--lang");
+  const joined = own.find((a) => a.startsWith("--lang="));
   return {
     help: own.includes("--help") || own.includes("-h"),
     json: own.includes("--json"),
+    lang: joined?.slice("--lang=".length) ?? (at === -1 ? undefined : (own[at + 1] ?? "")),
   };
 }
 

@@ -1,4 +1,5 @@
 import { EXIT, UsageError } from "../errors.js";
+import { chooseLanguage, setLanguage } from "../i18n/index.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { commandHelp, COMMANDS, usage } from "./commands.js";
 import { globalFlags } from "./flags.js";
@@ -14,6 +15,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const global = globalFlags(rest);
   try {
+    // Before anything can fail, so even a usage error speaks the operator's language.
+    setLanguage(chooseLanguage({ flag: global.lang, env: process.env.GUARDIA_LANG }));
     if (!command || command === "--help" || command === "-h" || command === "help") {
       process.stdout.write(`${usage()}\n`);
       return EXIT.ok;

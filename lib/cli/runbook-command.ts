@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isRunbook, loadRunbook, RUNBOOK_NAMES } from "../../runbooks/index.js";
 import { EXIT, UsageError } from "../errors.js";
+import { chooseLanguage, setLanguage, t } from "../i18n/index.js";
 import { loadStack } from "../model/index.js";
 import { terminalConfirmIO } from "../runbook/confirm.js";
 import { toAuditRecord, writeAudit } from "../runbook/audit.js";
@@ -60,6 +61,13 @@ export async function runbookCommand(
   const flags = parseFlags(args, [...RUNBOOK_FLAGS, ...paramFlags(specs)]);
   if (typeof flags.stack !== "string") throw new UsageError(`${name} needs --stack <name or path>`);
   const stack = loadStack(flags.stack);
+  setLanguage(
+    chooseLanguage({
+      flag: flags.lang as string | undefined,
+      env: process.env.GUARDIA_LANG,
+      stack: stack.platform.language,
+    }),
+  );
   // From here on, a secret typed into any flag is masked wherever it would be printed or stored.
   maskStackSecrets(stack.platform);
   const params = parseParams(definition.params, specs, flags);
@@ -112,7 +120,7 @@ function onInterrupt(controller: AbortController): () => void {
   const handler = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(EXIT.failed);
     process.stderr.write(
-      `guardia: ${signal} received: stopping the current step and rolling back (again to exit at once)\n`,
+      `guardia: ${t`${signal} received: stopping the current step and rolling back (again to exit at once)`}\n`,
     );
     controller.abort(signal);
   };

@@ -1,3 +1,4 @@
+import type { Language } from "../i18n/index.js";
 import type { Environment } from "./schema.js";
 
 /**
@@ -119,6 +120,7 @@ export const MEDIA_CLEANUP = { grace: "24h", quarantine: "30d", cron: "30 3 * * 
 
 /** Defaults that are the same in every environment. */
 export const DEFAULTS = {
+  language: "en" as Language,
   runtime: "kubernetes",
   databasePort: 5432,
   healthEndpoint: { expectStatus: 200, timeoutMs: 5000 },

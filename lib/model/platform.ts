@@ -1,3 +1,4 @@
+import type { Language } from "../i18n/index.js";
 import type { CronSchedule } from "./cron.js";
 import type { Duration } from "./duration.js";
 import type { Priority, SecretRef } from "./fields.js";
@@ -12,6 +13,8 @@ export interface Platform {
   readonly name: string;
   readonly environment: Environment;
   readonly namespace: string;
+  /** The operators' language (lib/i18n). */
+  readonly language: Language;
   readonly runtime: "kubernetes" | "local";
   readonly services: readonly Service[];
   readonly databases: readonly Database[];

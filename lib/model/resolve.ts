@@ -58,6 +58,7 @@ export function resolvePlatform(input: PlatformInput): Platform {
     name: input.name,
     environment: input.environment,
     namespace: input.namespace,
+    language: input.language ?? DEFAULTS.language,
     runtime: input.runtime ?? DEFAULTS.runtime,
     services: (input.services ?? []).map(resolveService),
     databases: (input.databases ?? []).map(resolveDatabase),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LANGUAGES } from "../i18n/index.js";
 import {
   cron,
   dnsLabel,
@@ -748,6 +749,13 @@ export const platformInput = strictObject({
         : `expected one of ${ENVIRONMENTS.join(", ")}, got ${quoted(issue.input)}`,
   }),
   namespace: dnsLabel,
+  /**
+   * The language of every text guardia writes for the platform's operators: plans, prompts,
+   * reports, incident records, post-mortems, alert summaries. `--lang` and `GUARDIA_LANG`
+   * override it per run; JSON keys, exit codes and labels never change with it.
+   * @default en
+   */
+  language: z.enum(LANGUAGES).optional(),
   /** kubernetes: services are workloads reached with kubectl; local: processes on this machine. @default kubernetes */
   runtime: z.enum(["kubernetes", "local"]).optional(),
   services: z.array(service).optional(),

@@ -164,7 +164,7 @@ describe("values that must not reach a terminal or a C string", () => {
     const { path, message } = onlyProblem(text);
     expect(path).toBe(`${P}."${"k".repeat(40)}…"`);
     expect(message).toBe(
-      `unknown key \`${"k".repeat(40)}…\`; allowed here: version, name, environment, namespace, runtime, services, databases, backups, logs, externalDependencies, smokeChecks, smokeFlows, alerting, monitoring, collections, tokens, media, routine, maintenance, celery, dataFreshness, jobs, aws, policy`,
+      `unknown key \`${"k".repeat(40)}…\`; allowed here: version, name, environment, namespace, language, runtime, services, databases, backups, logs, externalDependencies, smokeChecks, smokeFlows, alerting, monitoring, collections, tokens, media, routine, maintenance, celery, dataFreshness, jobs, aws, policy`,
     );
   });
 

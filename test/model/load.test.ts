@@ -20,7 +20,7 @@ type Case = [string, string, string, string, number, string];
 // prettier-ignore
 const FIELD_PROBLEMS: Case[] = [
   ["unknown key, with the nearest allowed one", "dev", "servics: []", `${P}.servics`, 6,
-    "unknown key `servics` (did you mean `services`?); allowed here: version, name, environment, namespace, runtime, services, databases, backups, logs, externalDependencies, smokeChecks, smokeFlows, alerting, monitoring, collections, tokens, media, routine, maintenance, celery, dataFreshness, jobs, aws, policy"],
+    "unknown key `servics` (did you mean `services`?); allowed here: version, name, environment, namespace, language, runtime, services, databases, backups, logs, externalDependencies, smokeChecks, smokeFlows, alerting, monitoring, collections, tokens, media, routine, maintenance, celery, dataFreshness, jobs, aws, policy"],
   ["unknown key far from every allowed one", "dev", db("host: h, database: d, user: u, colour: red"), `${P}.databases[0].colour`, 7,
     "unknown key `colour`; allowed here: name, engine, host, port, database, user, passwordSecret, usedBy, criticalTables, exporterJob, rto, smokeQueries, users"],
   ["a secret-looking key", "dev", db("host: h, database: d, user: u, password: hunter2"), `${P}.databases[0].password`, 7,
