@@ -94,18 +94,44 @@ export function matchesPlannedLine(planned: string, actual: string): boolean {
   );
 }
 
+/**
+ * True when `text` ends inside a single-quoted word: the printed command goes on on the next line
+ * (a script given with `-c` or `EVAL` keeps its newlines, quoted, and pastes as printed).
+ */
+function quoteOpen(text: string): boolean {
+  let open = false;
+  for (let i = 0; i < text.length; i++) {
+    if (open) open = text[i] !== "'";
+    else if (text[i] === "\\") i++;
+    else open = text[i] === "'";
+  }
+  return open;
+}
+
+/** `first`, and the lines after `lines[at]` that its open quote runs into; the index of its last. */
+function wholeCommand(first: string, lines: readonly string[], at: number): [string, number] {
+  let line = first;
+  while (quoteOpen(line) && at + 1 < lines.length) line += `\n${lines[++at]!}`;
+  return [line, at];
+}
+
 /** The commands a terminal plan (`guardia … --dry-run`, or after a run) prints, by step number. */
 export function planCommands(text: string): Map<number, Printed[]> {
   const steps = new Map<number, Printed[]>();
   let step = 0;
-  for (const line of text.split("\n")) {
-    const header = /^ {2}(\d+)\. \[/.exec(line);
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^ {2}(\d+)\. \[/.exec(lines[i]!);
     if (header) step = Number(header[1]);
-    const command = /^ {7}\$ (.*)$/.exec(line);
-    if (command) steps.set(step, [...(steps.get(step) ?? []), { line: command[1]!, notes: [] }]);
-    const note = /^ {7}# (.*)$/.exec(line);
+    const command = /^ {7}\$ (.*)$/.exec(lines[i]!);
+    if (command) {
+      const [line, last] = wholeCommand(command[1]!, lines, i);
+      i = last;
+      steps.set(step, [...(steps.get(step) ?? []), { line, notes: [] }]);
+    }
+    const note = /^ {7}# (.*)$/.exec(lines[i]!);
     const last = steps.get(step)?.at(-1);
-    if (note && last) (last.notes as string[]).push(note[1]!);
+    if (!command && note && last) (last.notes as string[]).push(note[1]!);
   }
   return steps;
 }
@@ -125,8 +151,10 @@ export function reportCommands(markdown: string): Map<number, ReportStep> {
     const step: ReportStep = { ran: [] };
     const blocks = section.matchAll(/(?:^Ran, exit (\d+) \([^)]*\):\n)?```sh\n([^]*?)\n```/gm);
     for (const [, code, body] of blocks) {
-      const [line, ...notes] = body!.split("\n");
-      const printed = { line: line!, notes: notes.map((n) => n.replace(/^# /, "")) };
+      const lines = body!.split("\n");
+      const [line, last] = wholeCommand(lines[0]!, lines, 0);
+      const notes = lines.slice(last + 1).map((n) => n.replace(/^# /, ""));
+      const printed = { line, notes };
       if (code === undefined) step.planned = printed;
       else step.ran.push({ ...printed, code: Number(code) });
     }

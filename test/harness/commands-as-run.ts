@@ -12,13 +12,14 @@ import {
   type Printed,
   type Stage,
 } from "./command-lines.js";
-import type { PathShims, ShimCall } from "./path-shims.js";
+import { SYSTEM_PATH, type PathShims, type ShimCall } from "./path-shims.js";
 import { repoRoot } from "./tools.js";
 
 /**
  * A runbook run for real prints exactly the commands that started: the tools are recording
  * wrappers first on PATH (path-shims.ts: they log their argv, directory and PG* environment, then
- * exec the real tool; kubectl is the recording fake, as no API server runs here), and what they
+ * exec the real tool; kubectl is the recording fake, as no API server runs here), the rest of
+ * PATH is the system's (path-shims.ts's SYSTEM_PATH, whoever runs the tests), and what they
  * logged must be, command for command, what the run's audit record and evidence report say ran,
  * which must be what its plan and its dry run printed (a `<placeholder>` of the plan standing for
  * a value made while it runs). test/runbook/commands-as-run.test.ts checks the runbooks that need
@@ -74,7 +75,7 @@ export function observedRuns(opts: ObservedRunsOptions): ObservedRuns {
       expectRanAsPrinted(dry);
       const real = await guardia(args, "run");
       expectRanAsPrinted(real);
-      expectSamePlan(dry, real);
+      expectSamePlan(args[0]!, dry, real);
       for (const text of [dry.stdout, real.stdout, real.report, JSON.stringify(real.steps)])
         for (const secret of opts.secrets) expect(text).not.toContain(secret);
       return [dry, real];
@@ -100,7 +101,7 @@ async function observe(
       ...opts.env,
       ...kubectl?.env(),
       ...shims.env(),
-      PATH: [shims.dir, ...(kubectl ? [kubectl.dir] : []), process.env.PATH].join(":"),
+      PATH: [shims.dir, ...(kubectl ? [kubectl.dir] : []), SYSTEM_PATH].join(":"),
       GUARDIA_AUDIT_FILE: audit,
       XDG_STATE_HOME: path.join(work, "state"),
     },
@@ -200,23 +201,40 @@ function printedAs(planned: Printed, ran: { command: string; notes?: readonly st
 }
 
 /**
- * A dry run prints the commands the run then prints; a `<placeholder>` of the dry run stands for
- * a value that a step it did not run makes (a scratch database, the table it restored), and its
- * temporary directory is a new one each time.
+ * Values a runbook makes fresh on each run, so that its dry run and the run after it print
+ * different ones: the comparison of the two plans reads each as its placeholder, for the runbook
+ * that makes it and no other. Everything else must be printed the same, character for character.
  */
-function expectSamePlan(dry: Observed, real: Observed): void {
-  const temp = (p: Printed): Printed => ({
-    ...p,
-    line: p.line.replace(/guardia-logrotate-\w+/g, "guardia-logrotate-<temp>"),
-  });
+const FRESH: Readonly<Record<string, readonly (readonly [RegExp, string])[]>> = {
+  // The configuration logrotate reads is written into a new temporary directory.
+  "rotate-logs": [[/guardia-logrotate-\w+/g, "guardia-logrotate-<temp>"]],
+  // One stamp per run names its scratch copy, the copy it keeps and its work directory
+  // (lib/restore/names.ts): a dry run names the databases of a run that would start then.
+  "restore-db": [[/(__restore_|__pre_restore_|guardia-restore-\w+-)\d{8}t\d{6}\b/g, "$1<stamp>"]],
+};
+
+/**
+ * A dry run prints the commands the run then prints; a `<placeholder>` of the dry run stands for
+ * a value that a step it did not run makes (a scratch database, the table it restored), and a
+ * value the runbook makes fresh on each run (FRESH) is read as its placeholder on both sides.
+ */
+function expectSamePlan(runbook: string, dry: Observed, real: Observed): void {
+  const fresh = (p: Printed): Printed =>
+    (FRESH[runbook] ?? []).reduce(
+      (printed, [pattern, placeholder]) => ({
+        line: printed.line.replace(pattern, placeholder),
+        notes: printed.notes.map((n) => n.replace(pattern, placeholder)),
+      }),
+      p,
+    );
   const [planned, ran] = [plannedCommands(dry), plannedCommands(real)];
   expect([...planned.keys()]).toEqual([...ran.keys()]);
   for (const [step, printed] of planned) {
     const after = ran.get(step)!;
     expect(after, `step ${step}`).toHaveLength(printed.length);
     printed.forEach((p, i) => {
-      const { line, notes } = temp(after[i]!);
-      expect(printedAs(temp(p), { command: line, notes }), `step ${step}: ${p.line}`).toBe(true);
+      const { line, notes } = fresh(after[i]!);
+      expect(printedAs(fresh(p), { command: line, notes }), `step ${step}: ${p.line}`).toBe(true);
     });
   }
 }

@@ -17,9 +17,18 @@ export interface ShimCall {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/**
+ * Where the real tools are found, and the PATH the shimmed runs get after the shims: the
+ * system's directories only, as on the Debian machine CI runs on. A developer's PATH may put
+ * other interpreters first (pyenv's `python` and `python3`, a virtualenv's), which lack Debian's
+ * Django and Celery: through it, a stack's `python manage.py …` failed with "Couldn't import
+ * Django" on one machine and not on another, and a tool no shim records ran unseen.
+ */
+export const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 export interface PathShims {
   readonly dir: string;
-  /** PATH with the shims first, and where they write. */
+  /** PATH: the shims, then SYSTEM_PATH; and where they write. */
   env(): Record<string, string>;
   /** Every call since the last `clear()`, in the order they started. */
   calls(): ShimCall[];
@@ -27,10 +36,7 @@ export interface PathShims {
   cleanup(): void;
 }
 
-/**
- * Installs a shim per tool, each execing the real one: the one given (`real`), else the first on
- * PATH (or in /usr/sbin).
- */
+/** Installs a shim per tool, each execing the real one: the one given (`real`), else SYSTEM_PATH's. */
 export function installPathShims(tools: Readonly<Record<string, string | undefined>>): PathShims {
   const dir = mkdtempSync(path.join(tmpdir(), "guardia-shims-"));
   const bin = path.join(dir, "bin");
@@ -44,7 +50,7 @@ export function installPathShims(tools: Readonly<Record<string, string | undefin
   }
   return {
     dir: bin,
-    env: () => ({ PATH: `${bin}:${process.env.PATH ?? ""}`, GUARDIA_SHIM_LOG: log }),
+    env: () => ({ PATH: `${bin}:${SYSTEM_PATH}`, GUARDIA_SHIM_LOG: log }),
     calls: () =>
       readdirSync(log)
         .sort()
@@ -70,8 +76,7 @@ exec '${real}' "$@"
 }
 
 function realTool(tool: string): string {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/sbin"];
-  for (const dir of dirs.filter(Boolean)) {
+  for (const dir of SYSTEM_PATH.split(path.delimiter)) {
     const candidate = path.join(dir, tool);
     try {
       accessSync(candidate, constants.X_OK);
@@ -80,7 +85,7 @@ function realTool(tool: string): string {
       // not here
     }
   }
-  throw new Error(`${tool} not found on PATH: the shim needs the real tool`);
+  throw new Error(`${tool} not found in ${SYSTEM_PATH}: the shim needs the real tool`);
 }
 
 function readCall(dir: string): ShimCall {

@@ -33,6 +33,8 @@ export interface PgServer {
   ): Promise<R[]>;
   createDatabase(name: string, owner?: string): Promise<void>;
   createRole(name: string, password: string): Promise<void>;
+  /** Whether `user` logs in to `db` with `password`: a refused login is an answer, not an error. */
+  canLogIn(user: string, password: string, db: string): Promise<boolean>;
   /** Fast shutdown, then the temp dir is removed. Idempotent. */
   stop(): Promise<void>;
 }
@@ -174,6 +176,20 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<PgSe
     async createRole(name, rolePassword) {
       const literal = pg.escapeLiteral(rolePassword);
       await server.query(`CREATE ROLE ${pg.escapeIdentifier(name)} LOGIN PASSWORD ${literal}`);
+    },
+    async canLogIn(user, rolePassword, db) {
+      const login = { user, password: rolePassword, database: db };
+      const client = new pg.Client({ host: "127.0.0.1", port, ...login });
+      client.on("error", () => {});
+      try {
+        await client.connect();
+        await client.query("SELECT 1");
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => {});
+      }
     },
     stop: () => (stopping ??= stopCluster()),
   };

@@ -42,18 +42,11 @@ let before: Record<string, string>;
 beforeAll(async () => {
   dataDisk = mountTmpfs(1024 * MB);
   world = await startWorld(CASOS, { dataParent: dataDisk });
-  const backup = await world.guardia([
-    "backup-db",
-    "--stack",
-    world.stacks.local,
-    "--database",
-    "mira",
-    "--yes",
-  ]);
-  expect(backup.code, backup.stderr).toBe(0);
-  await world.pg.query("UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0", LIVE);
-  await world.pg.query("VACUUM FULL onco_casos", LIVE);
-  before = await tableChecksums(world.pg, LIVE);
+  await world.backup();
+  before = await world.change(
+    "UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0",
+    "VACUUM FULL onco_casos",
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -64,17 +57,7 @@ afterAll(async () => {
   }
 });
 
-const restore = (...extra: string[]) =>
-  world.guardia([
-    "restore-db",
-    "--stack",
-    world.stacks.local,
-    "--database",
-    "mira",
-    "--yes",
-    "--json",
-    ...extra,
-  ]);
+const restore = (...extra: string[]) => world.restore(world.stacks.local, ...extra);
 
 describe("out of disk during the restore", () => {
   it("on the server's data disk: fails, live unchanged, no scratch database left", async () => {

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   databaseNames,
   databaseSettings,
+  keepLive,
   killedAt as killRestoreAt,
   LIVE,
+  resetLive,
   startWorld,
   tableChecksums,
   type World,
@@ -20,7 +22,6 @@ import {
  * before any database is created.
  */
 
-const TEMPLATE = "changed_template";
 /** A kill and a whole restore after it, on a machine others share. */
 const TIMEOUT = 400_000;
 let world: World;
@@ -29,36 +30,17 @@ let changed: Record<string, string>;
 
 beforeAll(async () => {
   world = await startWorld();
-  const { pg, stacks } = world;
-  const backup = await world.guardia([
-    "backup-db",
-    "--stack",
-    stacks.local,
-    "--database",
-    "mira",
-    "--yes",
-  ]);
-  expect(backup.code, backup.stderr).toBe(0);
-  atBackup = await tableChecksums(pg, LIVE);
-  await pg.query("UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0", LIVE);
-  await pg.query("DELETE FROM onco_episodios WHERE id % 5 = 0", LIVE);
-  changed = await tableChecksums(pg, LIVE);
-  await pg.query(`CREATE DATABASE ${TEMPLATE} TEMPLATE ${LIVE}`);
+  atBackup = (await world.backup()).checksums;
+  changed = await world.change(
+    "UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0",
+    "DELETE FROM onco_episodios WHERE id % 5 = 0",
+  );
+  await keepLive(world);
 }, 180_000);
 
 afterAll(async () => world?.stop());
 
-const restore = (...extra: string[]) =>
-  world.guardia([
-    "restore-db",
-    "--stack",
-    world.stacks.local,
-    "--database",
-    "mira",
-    "--yes",
-    "--json",
-    ...extra,
-  ]);
+const restore = (...extra: string[]) => world.restore(world.stacks.local, ...extra);
 
 /** Runs restore-db on the local stack and SIGKILLs it as the step titled `title…` begins. */
 async function killedAt(title: string) {
@@ -69,14 +51,7 @@ async function killedAt(title: string) {
 }
 
 /** Back to the changed live database and nothing else, for the next kill. */
-async function reset() {
-  const { pg } = world;
-  for (const name of await databaseNames(pg))
-    await pg.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await pg.query(`CREATE DATABASE ${LIVE} TEMPLATE ${TEMPLATE}`);
-  // A template carries the tables, not the database's own comment.
-  await pg.query(`COMMENT ON DATABASE ${LIVE} IS 'MIRA production'`);
-}
+const reset = () => resetLive(world);
 
 const BEFORE_SWAP = [
   "Download and decompress",

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { expect } from "vitest";
 import { createMiraDatabase, CRITICAL_TABLES } from "../backup/helpers.js";
 import { installFakeKubectl, type FakeKubectl } from "../fakes/fake-kubectl.js";
 import { runCli, type CliOptions, type CliResult } from "../harness/cli.js";
@@ -33,6 +34,12 @@ export interface World {
   /** A local stack like `stacks.local` whose database `services` use, with these smoke flows. */
   localStackWith(services: readonly ServiceInput[], smokeFlows: object): string;
   guardia(args: readonly string[], options?: CliOptions): Promise<CliResult & { json: Json }>;
+  /** backup-db of mira on `stack` (the local one by default): its id, and live's checksums then. */
+  backup(stack?: string): Promise<{ id: string; checksums: Record<string, string> }>;
+  /** Runs `statements` on live; its checksums after: the changed data a restore replaces. */
+  change(...statements: string[]): Promise<Record<string, string>>;
+  /** restore-db of mira on `stack`, confirmed, as JSON, with `extra` flags. */
+  restore(stack: string, ...extra: string[]): Promise<CliResult & { json: Json }>;
   stop(): Promise<void>;
 }
 
@@ -114,7 +121,7 @@ export async function startWorld(casos = 300, server: PostgresOptions = {}): Pro
         ...options.env,
       },
     });
-    let json: unknown;
+    let json: Json;
     try {
       json = JSON.parse(result.stdout);
     } catch {
@@ -132,6 +139,8 @@ export async function startWorld(casos = 300, server: PostgresOptions = {}): Pro
       }),
       "mira-dev",
     );
+  const mira = (runbook: string, stack: string, ...extra: string[]) =>
+    guardia([runbook, "--stack", stack, "--database", "mira", "--yes", "--json", ...extra]);
   return {
     pg,
     web,
@@ -140,6 +149,16 @@ export async function startWorld(casos = 300, server: PostgresOptions = {}): Pro
     stacks,
     localStackWith,
     guardia,
+    backup: async (stack = stacks.local) => {
+      const backup = await mira("backup-db", stack);
+      expect(backup.code, backup.stderr).toBe(0);
+      return { id: backup.json.result.id as string, checksums: await tableChecksums(pg, LIVE) };
+    },
+    change: async (...statements) => {
+      for (const sql of statements) await pg.query(sql, LIVE);
+      return tableChecksums(pg, LIVE);
+    },
+    restore: (stack, ...extra) => mira("restore-db", stack, ...extra),
     stop: async () => {
       kubectl.cleanup();
       await Promise.all([pg.stop(), web.stop()]);
@@ -203,6 +222,23 @@ export async function killedAt(world: World, args: readonly string[], title: str
     },
   });
   return { ...run, killed };
+}
+
+/** A copy of live as it is now, to start each kill of a test from it again (resetLive). */
+const TEMPLATE = "changed_template";
+
+export async function keepLive(world: World): Promise<void> {
+  await world.pg.query(`CREATE DATABASE ${TEMPLATE} TEMPLATE ${LIVE}`);
+}
+
+/** Live as keepLive kept it, and no other database of mira's (kept copies, scratch copies). */
+export async function resetLive(world: World): Promise<void> {
+  const { pg } = world;
+  for (const name of await databaseNames(pg))
+    await pg.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await pg.query(`CREATE DATABASE ${LIVE} TEMPLATE ${TEMPLATE}`);
+  // A template carries the tables, not the database's own comment.
+  await pg.query(`COMMENT ON DATABASE ${LIVE} IS 'MIRA production'`);
 }
 
 export function auditRecords(world: World): Json[] {

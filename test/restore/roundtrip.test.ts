@@ -25,38 +25,22 @@ afterAll(async () => world?.stop());
 describe("restore-db round trip on a local stack", () => {
   it("restores the backup over changed data, keeps settings, and rolls back", async () => {
     const { pg, guardia, stacks } = world;
-    const backup = await guardia([
-      "backup-db",
-      "--stack",
-      stacks.local,
-      "--database",
-      "mira",
-      "--yes",
-      "--json",
-    ]);
-    expect(backup.code, backup.stderr).toBe(0);
-    const atBackup = await tableChecksums(pg, LIVE);
+    const backup = await world.backup();
+    const atBackup = backup.checksums;
     const settings = await databaseSettings(pg, LIVE);
 
-    await pg.query("UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0", LIVE);
-    await pg.query("DELETE FROM onco_episodios WHERE id % 5 = 0", LIVE);
-    const changed = await tableChecksums(pg, LIVE);
+    const changed = await world.change(
+      "UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0",
+      "DELETE FROM onco_episodios WHERE id % 5 = 0",
+    );
     expect(changed).not.toEqual(atBackup);
 
-    const restored = await guardia([
-      "restore-db",
-      "--stack",
-      stacks.local,
-      "--database",
-      "mira",
-      "--yes",
-      "--json",
-    ]);
+    const restored = await world.restore(stacks.local);
     expect(restored.code, restored.stdout + restored.stderr).toBe(0);
     expect(await tableChecksums(pg, LIVE)).toEqual(atBackup);
     expect(await databaseSettings(pg, LIVE)).toEqual(settings);
     const result = restored.json.result;
-    expect(result.backup).toBe(backup.json.result.id);
+    expect(result.backup).toBe(backup.id);
     expect(result.verified.structure).toMatch(/^structure matches the manifest \(2 tables\)$/);
     expect(result.verified.smoke).toEqual([{ name: "a case in treatment", rows: 1 }]);
     for (const phase of ["download", "restore", "verify", "swap"])
@@ -71,16 +55,7 @@ describe("restore-db round trip on a local stack", () => {
     // The kept copy refuses connections (nothing may write to it); the rollback below shows its content.
     expect(await databaseSettings(pg, kept[0]!)).toMatchObject({ allow: false });
 
-    const rollback = await guardia([
-      "restore-db",
-      "--stack",
-      stacks.local,
-      "--database",
-      "mira",
-      "--rollback",
-      "--yes",
-      "--json",
-    ]);
+    const rollback = await world.restore(stacks.local, "--rollback");
     expect(rollback.code, rollback.stderr).toBe(0);
     expect(rollback.json.result.rolledBackTo).toBe(kept[0]);
     expect(await tableChecksums(pg, LIVE)).toEqual(changed);

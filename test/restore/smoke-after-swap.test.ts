@@ -55,20 +55,12 @@ async function startCaseService(): Promise<HttpServer> {
 beforeAll(async () => {
   world = await startWorld();
   app = await startCaseService();
-  const backup = await world.guardia([
-    "backup-db",
-    "--stack",
-    world.stacks.local,
-    "--database",
-    "mira",
-    "--yes",
-  ]);
-  expect(backup.code, backup.stderr).toBe(0);
-  atBackup = await tableChecksums(world.pg, LIVE);
+  atBackup = (await world.backup()).checksums;
   // Case 1 is "confirmado" in the backup; live has it discharged since, among other changes.
-  await world.pg.query("UPDATE onco_casos SET estado = 'alta' WHERE id = 1 OR id % 7 = 0", LIVE);
-  await world.pg.query("DELETE FROM onco_episodios WHERE id % 5 = 0", LIVE);
-  changed = await tableChecksums(world.pg, LIVE);
+  changed = await world.change(
+    "UPDATE onco_casos SET estado = 'alta' WHERE id = 1 OR id % 7 = 0",
+    "DELETE FROM onco_episodios WHERE id % 5 = 0",
+  );
 }, 240_000);
 
 afterAll(async () => {

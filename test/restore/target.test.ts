@@ -23,35 +23,16 @@ let clusterBackupId: string;
 
 beforeAll(async () => {
   world = await startWorld();
-  const { pg, stacks } = world;
-  const backup = await world.guardia([
-    ...["backup-db", "--stack", stacks.local, "--database", "mira", "--yes", "--json"],
-  ]);
-  expect(backup.code, backup.stderr).toBe(0);
-  backupId = backup.json.result.id;
-  const cluster = await world.guardia([
-    ...["backup-db", "--stack", stacks.cluster, "--database", "mira", "--yes", "--json"],
-  ]);
-  expect(cluster.code, cluster.stderr).toBe(0);
-  clusterBackupId = cluster.json.result.id;
-  atBackup = await tableChecksums(pg, LIVE);
-  await pg.query("DELETE FROM onco_episodios WHERE id % 4 = 0", LIVE);
-  changed = await tableChecksums(pg, LIVE);
+  backupId = (await world.backup()).id;
+  const cluster = await world.backup(world.stacks.cluster);
+  clusterBackupId = cluster.id;
+  atBackup = cluster.checksums;
+  changed = await world.change("DELETE FROM onco_episodios WHERE id % 4 = 0");
 }, 180_000);
 
 afterAll(async () => world?.stop());
 
-const restore = (stack: string, ...extra: string[]) =>
-  world.guardia([
-    "restore-db",
-    "--stack",
-    stack,
-    "--database",
-    "mira",
-    "--yes",
-    "--json",
-    ...extra,
-  ]);
+const restore = (stack: string, ...extra: string[]) => world.restore(stack, ...extra);
 
 describe("--target", () => {
   it("restores side by side into a new database; live, its settings and the workloads untouched", async () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPLICAS_ANNOTATION } from "../../lib/restore/workloads.js";
 import {
-  databaseNames,
   databaseSettings,
+  keepLive,
   killedAt,
   LIVE,
+  resetLive,
   startWorld,
   tableChecksums,
   type World,
@@ -18,7 +19,6 @@ import {
  * replicas without guardia's note on it, and says what it found stopped.
  */
 
-const TEMPLATE = "changed_template";
 const WEB = "deployment/web";
 const REPLICAS = 3;
 /** A kill and a whole restore after it, on a machine others share. */
@@ -39,33 +39,18 @@ const restoreArgs = (...extra: string[]) => [
 
 beforeAll(async () => {
   world = await startWorld();
-  const { pg, stacks, kubectl } = world;
-  kubectl.plantWorkload(WEB, REPLICAS);
-  const backup = await world.guardia([
-    "backup-db",
-    "--stack",
-    stacks.cluster,
-    "--database",
-    "mira",
-    "--yes",
-  ]);
-  expect(backup.code, backup.stderr).toBe(0);
-  atBackup = await tableChecksums(pg, LIVE);
-  await pg.query("UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0", LIVE);
-  changed = await tableChecksums(pg, LIVE);
-  await pg.query(`CREATE DATABASE ${TEMPLATE} TEMPLATE ${LIVE}`);
+  world.kubectl.plantWorkload(WEB, REPLICAS);
+  atBackup = (await world.backup(world.stacks.cluster)).checksums;
+  changed = await world.change("UPDATE onco_casos SET estado = 'alta' WHERE id % 3 = 0");
+  await keepLive(world);
 }, 180_000);
 
 afterAll(async () => world?.stop());
 
 /** The changed live database alone, and the Deployment at its replicas, for the next kill. */
 async function reset() {
-  const { pg, kubectl } = world;
-  for (const name of await databaseNames(pg))
-    await pg.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await pg.query(`CREATE DATABASE ${LIVE} TEMPLATE ${TEMPLATE}`);
-  await pg.query(`COMMENT ON DATABASE ${LIVE} IS 'MIRA production'`);
-  kubectl.plantWorkload(WEB, REPLICAS);
+  await resetLive(world);
+  world.kubectl.plantWorkload(WEB, REPLICAS);
 }
 
 /**

@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUNBOOKS } from "../../runbooks/index.js";
 import { installFakeKubectl, type FakeKubectl } from "../fakes/fake-kubectl.js";
 import { createMiraDatabase } from "../backup/helpers.js";
+import { addFormsApp } from "../harness/django-apps.js";
 import { startAlertmanager, type AlertmanagerServer } from "../harness/alertmanager.js";
 import {
   expectRanAsPrinted,
@@ -16,12 +24,12 @@ import {
 } from "../harness/commands-as-run.js";
 import {
   createDjangoProject,
-  PYTHON,
   startCeleryWorker,
   startRedis,
   type DjangoProject,
 } from "../harness/django.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
+import { QUARANTINE_DIR } from "../../lib/media/scan.js";
 import { installPathShims, type PathShims } from "../harness/path-shims.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
 import type { LongRunning } from "../harness/process.js";
@@ -34,23 +42,13 @@ import { writeStackFile } from "../harness/stacks.js";
  * NocoBase runbooks are checked in test/nocobase/collections.test.ts, beside their server.
  */
 
-/**
- * Known debt, not a pass: runbooks merged before their plans were compared with PATH shims here.
- * Their own tests run them against real servers, but not through dryThenRun. The list only
- * shrinks: the test fails when one of them gets checked (take it off) or a new runbook is in
- * neither place.
- */
-const NOT_YET_CHECKED = ["cleanup-media", "restore-db", "routine"];
-
 const ROUTING = "route:\n  receiver: none\nreceivers:\n  - name: none\n";
-/** The tools the runbooks start; python3 is Debian's, which has Django and Celery. */
+/** The tools the runbooks start, from the system's PATH (python3: Debian's, with Django and Celery). */
 const SHIMMED = {
-  pg_dump: undefined,
-  pg_restore: undefined,
-  zstd: undefined,
-  logrotate: undefined,
-  python3: PYTHON,
-  touch: undefined,
+  ...{ pg_dump: undefined, pg_restore: undefined, vacuumdb: undefined, psql: undefined },
+  ...{ zstd: undefined, logrotate: undefined, touch: undefined, df: undefined },
+  "redis-cli": undefined,
+  python3: undefined,
 };
 
 let pg: PgServer;
@@ -64,9 +62,12 @@ let shims: PathShims;
 let kubectl: FakeKubectl;
 let work: string;
 let runs: ObservedRuns;
-const stacks: Record<"local" | "s3" | "cluster" | "hygiene" | "rotation", string> = {
+const stacks: Record<
+  "local" | "s3" | "cluster" | "hygiene" | "rotation" | "media" | "routine",
+  string
+> = {
   ...{ local: "", s3: "", cluster: "" },
-  ...{ hygiene: "", rotation: "" },
+  ...{ hygiene: "", rotation: "", media: "", routine: "" },
 };
 /** rotate-db-password's role and its password before the rotation (the lock reads it from here). */
 const SHOP_PASSWORD = "shop-Password-0123456789";
@@ -81,14 +82,17 @@ beforeAll(async () => {
   ]);
   await Promise.all([createMiraDatabase(pg, "mira_production", 200), s3.createBucket("backups")]);
   django = await createDjangoProject(pg, redis.url);
+  await addFormsApp(django);
   worker = await startCeleryWorker(django, "w1@local");
   work = mkdtempSync(path.join(tmpdir(), "guardia-commands-as-run-"));
   mkdirSync(path.join(work, "logs"));
   writeFileSync(path.join(work, "logs", "app.log"), "x".repeat(4096));
   await hygieneData();
+  mediaFiles();
   shims = installPathShims(SHIMMED);
   kubectl = installFakeKubectl();
   writeStacks();
+  writeChoreStacks();
   runs = observedRuns({
     shims,
     kubectl,
@@ -100,6 +104,9 @@ beforeAll(async () => {
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       AWS_REGION: s3.region,
       SHOP_DB_PASSWORD: SHOP_PASSWORD,
+      // pip reads a local directory, never the network.
+      PIP_NO_INDEX: "1",
+      PIP_FIND_LINKS: path.join(work, "pip-index"),
     },
     secrets: [pg.password, SHOP_PASSWORD],
   });
@@ -129,8 +136,64 @@ async function hygieneData(): Promise<void> {
        FROM auth_user WHERE username IN ('old', 'fresh')`,
     "logistica",
   );
+  await pg.query(`INSERT INTO forms_answer (file) VALUES ('answers/kept.pdf')`, "logistica");
   await pg.createDatabase("shop");
   await pg.createRole("shop_app", SHOP_PASSWORD);
+}
+
+/** cleanup-media's root: a file forms_answer references, and an orphan past the grace age. */
+function mediaFiles(): void {
+  const old = new Date(Date.now() - 40 * 86_400_000);
+  for (const file of ["answers/kept.pdf", "answers/orphan.pdf"]) {
+    const at = path.join(work, "media", file);
+    mkdirSync(path.dirname(at), { recursive: true });
+    writeFileSync(at, file);
+    utimesSync(at, old, old);
+  }
+  mkdirSync(path.join(work, "pip-index"));
+}
+
+/** cleanup-media's stack, and routine's: the logistics API's database, logs, broker and tools. */
+function writeChoreStacks(): void {
+  const base = {
+    name: "logistica",
+    environment: "staging",
+    namespace: "logistica",
+    runtime: "local",
+    monitoring: { alertmanagerUrl: am.url },
+  };
+  const database = {
+    ...{ name: "logistica", engine: "postgres", host: "127.0.0.1", port: pg.port },
+    ...{ database: "logistica", user: pg.user, usedBy: ["api"] },
+    passwordSecret: { name: "logistica-db", key: "password", env: "LOGI_DB_PASSWORD" },
+  };
+  const api = {
+    name: "api",
+    diagnostics: { django: { python: "python3" } },
+    local: { cwd: django.dir },
+  };
+  stacks.media = writeStackFile({
+    ...base,
+    services: [api],
+    databases: [database],
+    media: {
+      root: path.join(work, "media"),
+      references: [{ table: "forms_answer", column: "file" }],
+      djangoService: "api",
+    },
+  });
+  stacks.routine = writeStackFile({
+    ...base,
+    services: [api],
+    databases: [database],
+    backups: {
+      destination: { url: `file://${path.join(work, "routine-backups")}` },
+      schedules: [{ name: "daily", cron: "0 2 * * *", keepDays: 30 }],
+    },
+    logs: [{ name: "app", paths: [`${work}/logs/*.log`], deleteAfterDays: 30 }],
+    celery: { service: "api", brokerUrl: redis.url, maxTaskAge: "30m" },
+    routine: { dependencies: [{ service: "api", tool: "pip", python: "python3" }] },
+  });
 }
 
 function writeStacks(): void {
@@ -241,9 +304,7 @@ describe("every runbook prints, records and reports the commands that ran", () =
     // The scan finds this file's own checks.
     expect(checked.get("backup-db")).toContain("test/runbook/commands-as-run.test.ts");
     const unchecked = Object.keys(RUNBOOKS).filter((name) => !checked.has(name));
-    expect(unchecked, 'runbooks no test runs through dryThenRun(["<name>", …])').toEqual(
-      NOT_YET_CHECKED,
-    );
+    expect(unchecked, 'runbooks no test runs through dryThenRun(["<name>", …])').toEqual([]);
   });
 
   it("backup-db: pg_dump --version, then pg_dump | zstd into a file:// destination", async () => {
@@ -407,4 +468,56 @@ describe("every runbook prints, records and reports the commands that ran", () =
     });
     expect(kubectl.secretData("shop-db")!.password).not.toBe(SHOP_PASSWORD);
   });
+
+  it("restore-db: zstd -d, pg_restore -j and vacuumdb into the scratch copy, then the swap", async () => {
+    // backup-db above made the backup it restores.
+    const [dry, real] = await dryThenRun([
+      "restore-db",
+      "--stack",
+      stacks.local,
+      "--database",
+      "mira",
+    ]);
+    expect(programs(dry)).toEqual({});
+    expect(programs(real)).toEqual({ 6: ["zstd"], 8: ["pg_restore"], 9: ["vacuumdb"] });
+    const restore = real.started.find((c) => c.argv[0]!.endsWith("/pg_restore"))!;
+    expect(restore.argv.at(-2)).toMatch(/^mira_production__restore_\d{8}t\d{6}$/);
+  });
+
+  it("cleanup-media: Django's FileFields through manage.py, then the orphan quarantined", async () => {
+    const [dry, real] = await dryThenRun(["cleanup-media", "--stack", stacks.media]);
+    expect(programs(dry)).toEqual({ 1: ["python3"] });
+    expect(programs(real)).toEqual({ 1: ["python3"] });
+    expect(real.started[0]!.cwd).toBe(django.dir);
+    const [batch] = readdirSync(path.join(work, "media", QUARANTINE_DIR));
+    expect(
+      existsSync(path.join(work, "media", QUARANTINE_DIR, batch!, "files/answers/orphan.pdf")),
+    ).toBe(true);
+    expect(existsSync(path.join(work, "media", "answers/kept.pdf"))).toBe(true);
+  });
+
+  /**
+   * Every check reads, so a dry run runs them too. Daily: the broker's queues (redis-cli EVAL);
+   * weekly: df of the log and backup directories, the database's size, whether
+   * pg_stat_statements is there (it is not: no statements query), pip list --outdated in the
+   * service's directory; monthly: the login roles, then Django's users.
+   */
+  const ROUTINE: Record<string, Record<number, string[]>> = {
+    daily: { 3: ["redis-cli"] },
+    weekly: { 4: ["df"], 5: ["df"], 6: ["psql"], 7: ["psql"], 10: ["python3"] },
+    monthly: { 3: ["psql"], 4: ["psql"] },
+  };
+  for (const [period, started] of Object.entries(ROUTINE))
+    it(`routine --period ${period}: the checks' commands, in dry run and run`, async () => {
+      const [dry, real] = await dryThenRun([
+        "routine",
+        "--stack",
+        stacks.routine,
+        "--period",
+        period,
+      ]);
+      for (const o of [dry, real]) expect(programs(o)).toEqual(started);
+      const pip = real.started.find((c) => c.argv.includes("pip"));
+      expect(pip?.cwd).toBe(period === "weekly" ? django.dir : undefined);
+    });
 });

@@ -8,7 +8,7 @@ import { runCli, type CliOptions, type CliResult } from "../harness/cli.js";
 import { startHttpServer, type HttpServer } from "../harness/http.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
 import { waitUntil } from "../harness/process.js";
-import { writeStackFile } from "../harness/stacks.js";
+import { createShopRoles, DB, OLD, OWNER, rollout, shopStack } from "./shop-db.js";
 
 /**
  * rotate-db-password with a failure injected at each step of its own plan (read from a dry run,
@@ -26,24 +26,10 @@ let web: HttpServer;
 let healthy = true;
 let kubectl: FakeKubectl;
 let work: string;
-const DB = "shop";
-const OLD = "old-Password-0123456789";
-const OWNER = "shop_owner";
-
-const ROLLOUT = [
-  { match: ["rollout", "restart"], stdout: "restarted\n" },
-  { match: ["rollout", "status"], stdout: "successfully rolled out\n" },
-];
-
 beforeAll(async () => {
   server = await startPostgres();
   web = await startHttpServer((_req, res) => void res.writeHead(healthy ? 200 : 500).end());
-  await server.createDatabase(DB);
-  await server.query(`CREATE ROLE app LOGIN PASSWORD '${OLD}'`);
-  await server.query(`CREATE ROLE ${OWNER} NOLOGIN CREATEROLE`);
-  for (const role of ["app_a", "app_b"])
-    await server.query(`CREATE ROLE ${role} LOGIN PASSWORD '${OLD}-${role}' IN ROLE ${OWNER}`);
-  await server.query(`GRANT ALL ON DATABASE ${DB} TO app, ${OWNER}`);
+  await createShopRoles(server);
   work = mkdtempSync(path.join(tmpdir(), "guardia-rotate-db-faults-"));
 }, 120_000);
 
@@ -56,7 +42,7 @@ afterAll(async () => {
 beforeEach(() => {
   kubectl?.cleanup();
   kubectl = installFakeKubectl();
-  kubectl.respond(ROLLOUT);
+  kubectl.respond(rollout());
   healthy = true;
 });
 
@@ -89,47 +75,10 @@ function stack(mode: Mode): string {
 }
 
 function stackFile(mode: Mode): string {
-  return writeStackFile(
-    {
-      name: "shop",
-      environment: "staging",
-      namespace: "shop",
-      services: [
-        { name: "web", workload: "deployment/web", health: [{ url: `${web.url}/health` }] },
-        { name: "worker", workload: "deployment/worker" },
-      ],
-      databases: [
-        {
-          ...{ name: "shop", engine: "postgres", host: "127.0.0.1", port: server.port },
-          ...{ database: DB, user: "app", usedBy: ["web", "worker"] },
-          passwordSecret: { name: "shop-db", key: "password" },
-          ...mode.database,
-        },
-      ],
-    },
-    "shop-staging",
-  );
+  return shopStack(server, mode.database, { health: [{ url: `${web.url}/health` }] });
 }
 
-async function canLogIn(user: string, password: string): Promise<boolean> {
-  const client = new pg.Client({
-    host: "127.0.0.1",
-    port: server.port,
-    user,
-    password,
-    database: DB,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const canLogIn = (user: string, password: string) => server.canLogIn(user, password, DB);
 
 let runs = 0;
 
@@ -203,9 +152,9 @@ function kubectlFault(steps: readonly PlannedStep[], index: number): Fault {
           stderr: "Error from server (InternalError)\n",
           code: 1,
         },
-        ...ROLLOUT,
+        ...rollout(),
       ]),
-    remove: async () => kubectl.respond(ROLLOUT),
+    remove: async () => kubectl.respond(rollout()),
   };
 }
 
@@ -276,7 +225,7 @@ describe.each(MODES)("rotate-db-password, $name: a failure at each step", (mode)
       for (const [index, step] of steps.entries()) {
         kubectl.cleanup();
         kubectl = installFakeKubectl();
-        kubectl.respond(ROLLOUT);
+        kubectl.respond(rollout());
         kubectl.plantSecret("shop-db", mode.secret);
         const fault = faultFor(mode, steps, index);
         await fault.inject();
@@ -306,7 +255,7 @@ describe("rotate-db-password killed mid-run", () => {
     kubectl.plantSecret("shop-db", mode.secret);
     kubectl.respond([
       { match: ["rollout", "status", "deployment/worker"], stdout: "never\n", delayMs: 20_000 },
-      ...ROLLOUT,
+      ...rollout(),
     ]);
     const waiting = () =>
       kubectl.calls().some((c) => c.argv.join(" ").includes("rollout status deployment/worker"));
@@ -327,7 +276,7 @@ describe("rotate-db-password killed mid-run", () => {
     expect(await canLogIn("app", interrupted)).toBe(true);
     expect(await canLogIn("app", OLD)).toBe(false);
 
-    kubectl.respond(ROLLOUT);
+    kubectl.respond(rollout());
     const next = await rotate(mode, ["--yes"]);
     expect(next.code, next.stdout + next.stderr).toBe(0);
     expect(next.stdout + next.stderr).toContain(

@@ -1,12 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { installFakeKubectl, type FakeKubectl } from "../fakes/fake-kubectl.js";
 import { runCli, type CliResult } from "../harness/cli.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
-import { writeStackFile } from "../harness/stacks.js";
+import { createShopRoles, DB, OLD, rollout, shopStack } from "./shop-db.js";
 
 /**
  * rotate-db-password against a real PostgreSQL (SCRAM authentication, every statement logged),
@@ -18,23 +17,9 @@ import { writeStackFile } from "../harness/stacks.js";
 let server: PgServer;
 let kubectl: FakeKubectl;
 let work: string;
-const DB = "shop";
-const OLD = "old-Password-0123456789";
-
-const ROLLOUT = [
-  { match: ["rollout", "restart"], stdout: "restarted\n" },
-  { match: ["rollout", "status"], stdout: "successfully rolled out\n", delayMs: 300 },
-];
-
 beforeAll(async () => {
   server = await startPostgres();
-  await server.createDatabase(DB);
-  await server.query(`CREATE ROLE app LOGIN PASSWORD '${OLD}'`);
-  // Two login roles in one owner role that owns the objects and may change their passwords.
-  await server.query("CREATE ROLE shop_owner NOLOGIN CREATEROLE");
-  for (const role of ["app_a", "app_b"])
-    await server.query(`CREATE ROLE ${role} LOGIN PASSWORD '${OLD}-${role}' IN ROLE shop_owner`);
-  await server.query(`GRANT ALL ON DATABASE ${DB} TO app, shop_owner`);
+  await createShopRoles(server);
   // The server logs every statement: the test reads that log for the new password.
   await server.query("ALTER SYSTEM SET log_statement = 'all'");
   await server.query("SELECT pg_reload_conf()");
@@ -49,51 +34,11 @@ afterAll(async () => {
 beforeEach(() => {
   kubectl?.cleanup();
   kubectl = installFakeKubectl();
-  kubectl.respond(ROLLOUT);
+  kubectl.respond(rollout(300));
 });
 
-function stack(database: object): string {
-  return writeStackFile(
-    {
-      name: "shop",
-      environment: "staging",
-      namespace: "shop",
-      services: [
-        { name: "web", workload: "deployment/web" },
-        { name: "worker", workload: "deployment/worker" },
-      ],
-      databases: [
-        {
-          ...{ name: "shop", engine: "postgres", host: "127.0.0.1", port: server.port },
-          ...{ database: DB, user: "app", usedBy: ["web", "worker"] },
-          passwordSecret: { name: "shop-db", key: "password" },
-          ...database,
-        },
-      ],
-    },
-    "shop-staging",
-  );
-}
-
-async function canLogIn(user: string, password: string): Promise<boolean> {
-  const client = new pg.Client({
-    host: "127.0.0.1",
-    port: server.port,
-    user,
-    password,
-    database: DB,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const stack = (database: object) => shopStack(server, database);
+const canLogIn = (user: string, password: string) => server.canLogIn(user, password, DB);
 
 let runs = 0;
 
@@ -207,7 +152,7 @@ describe("rotate-db-password, one login role", () => {
   it("a rollout that fails puts the old password back in PostgreSQL and the Secret, and restarts again", async () => {
     kubectl.respond([
       { match: ["rollout", "status", "deployment/worker"], stderr: "timed out\n", code: 1 },
-      ...ROLLOUT,
+      ...rollout(300),
     ]);
     const run = await rotate(["--yes"]);
     expect(run.code).toBe(1);
