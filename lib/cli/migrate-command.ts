@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EXIT, UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { projectStackFiles, stackFilePath } from "../model/index.js";
 import { migrateStackText, MODEL_VERSION } from "../model/version.js";
 import { printable } from "../user-text.js";
@@ -37,7 +38,7 @@ export async function migrateStackCommand(args: string[]): Promise<number> {
   }
   if (manual.length > 0)
     throw new UsageError(
-      `changes to make by hand (those files were not written):\n${manual.join("\n")}`,
+      t`changes to make by hand (those files were not written):\n${manual.join("\n")}`,
     );
   return EXIT.ok;
 }

@@ -147,4 +147,50 @@ export const runner: Catalogue = {
   "Check: passed{0}": "Verificación: correcta{0}",
   "Check: FAILED{0}": "Verificación: FALLÓ{0}",
   "## Rollback": "## Reversión",
+  // The command line (lib/cli/)
+  "unknown command {0}; see guardia --help": "comando desconocido {0}; vea guardia --help",
+  "--{0} is given {1} times ({2}); give it once":
+    "--{0} aparece {1} veces ({2}); úselo una sola vez",
+  "{0} needs --stack <name or path>": "{0} necesita --stack <nombre o ruta>",
+  "--{0}: cannot write {1}: directory {2} does not exist":
+    "--{0}: no se puede escribir {1}: el directorio {2} no existe",
+  "--{0}: {1} already exists; pass --force to overwrite it, or name another file":
+    "--{0}: {1} ya existe; use --force para sobrescribirlo, o indique otro archivo",
+  "--plan and --report name the same file {0}": "--plan y --report indican el mismo archivo {0}",
+  "WARNING: the plan was not written to {0}: {1}":
+    "ADVERTENCIA: el plan no se escribió en {0}: {1}",
+  "WARNING: the report was not written to {0}: {1}":
+    "ADVERTENCIA: el informe no se escribió en {0}: {1}",
+  "WARNING: {0} was not copied beside the report: {1}":
+    "ADVERTENCIA: {0} no se copió junto al informe: {1}",
+  "WARNING: the audit record was not written: {0}":
+    "ADVERTENCIA: el registro de auditoría no se escribió: {0}",
+  "done: {0} on {1} ({2})": "listo: {0} en {1} ({2})",
+  "diff needs --base <git ref> (e.g. origin/main, HEAD~1)":
+    "diff necesita --base <ref de git> (p. ej. origin/main, HEAD~1)",
+  "--format: expected one of {0}, got {1}": "--format: se esperaba uno de {0}, se recibió {1}",
+  "render takes --stack <s> or --all, not both": "render acepta --stack <s> o --all, no ambos",
+  "render needs --stack <name or path>": "render necesita --stack <nombre o ruta>",
+  "rendered {0} from {1}: {2} resources in {3}/ (see {4}/SUMMARY.md)":
+    "se generó {0} a partir de {1}: {2} recursos en {3}/ (vea {4}/SUMMARY.md)",
+  "no stack files (Pulumi.<stack>.yaml) in {0}":
+    "no hay archivos de stack (Pulumi.<stack>.yaml) en {0}",
+  "{0} of {1} stack file(s) have problems": "{0} de {1} archivo(s) de stack tienen problemas",
+  "changes to make by hand (those files were not written):\n{0}":
+    "cambios para hacer a mano (esos archivos no se escribieron):\n{0}",
+
+  // Commands, secrets and adapters (lib/command.ts, lib/secrets.ts, lib/adapters/)
+  "refusing to run {0}: a secret value is in its arguments (pass it in secretEnv)":
+    "no se ejecuta {0}: hay un valor secreto en sus argumentos (páselo en secretEnv)",
+  "{0}: {1} is not one of its declared secretEnv":
+    "{0}: {1} no está entre sus secretEnv declarados",
+  " or ": " o ",
+  "no value for the {0}: set {1}, or give kubectl read access to Secret {2}":
+    "sin valor para {0}: defina {1}, o dé a kubectl acceso de lectura al Secret {2}",
+  "no value for the {0}: set {1}": "sin valor para {0}: defina {1}",
+  'Secret {0}/{1} has no key "{2}"': 'el Secret {0}/{1} no tiene la clave "{2}"',
+  "no login role for database {0}: set {1}":
+    "no hay rol de acceso para la base de datos {0}: defina {1}",
+  'Secret {0} names login role "{1}" for database {2}, which is not one of its users ({3})':
+    'el Secret {0} indica el rol de acceso "{1}" para la base de datos {2}, que no es uno de sus usuarios ({3})',
 };
