@@ -31,10 +31,9 @@ export async function migrateStackCommand(args: string[]): Promise<number> {
   }
   for (const r of results) {
     const shown = path.relative(process.cwd(), r.file) || r.file;
-    const what = r.applied.length > 0 ? r.applied.join("; ") : "already current";
-    process.stdout.write(
-      `${flags["dry-run"] && r.applied.length ? "would migrate" : "ok"}  ${shown}: ${what}\n`,
-    );
+    const what = r.applied.length > 0 ? r.applied.join("; ") : t`already current`;
+    const status = flags["dry-run"] && r.applied.length ? t`would migrate` : "ok";
+    process.stdout.write(`${status}  ${shown}: ${what}\n`);
   }
   if (manual.length > 0)
     throw new UsageError(

@@ -193,4 +193,25 @@ export const runner: Catalogue = {
     "no hay rol de acceso para la base de datos {0}: defina {1}",
   'Secret {0} names login role "{1}" for database {2}, which is not one of its users ({3})':
     'el Secret {0} indica el rol de acceso "{1}" para la base de datos {2}, que no es uno de sus usuarios ({3})',
+  "guardia init in {0}:": "guardia init en {0}:",
+  "Next:": "Siguientes pasos:",
+  "already current": "ya está al día",
+  "would migrate": "se migraría",
+
+  // The team's own runbooks (lib/runbook/team.ts)
+  "the team's runbooks in {0}:\n{1}": "los runbooks del equipo en {0}:\n{1}",
+  '  {0}: a runbook\'s file name is its command: lowercase words joined by "-"':
+    '  {0}: el nombre del archivo de un runbook es su comando: palabras en minúsculas unidas por "-"',
+  '  {0}: "{1}" is a built-in guardia runbook; give the team\'s runbook another name':
+    '  {0}: "{1}" es un runbook propio de guardia; dé otro nombre al runbook del equipo',
+  '  {0}: another file in the folder is already runbook "{1}"':
+    '  {0}: otro archivo de la carpeta ya es el runbook "{1}"',
+  "  line {0}: {1}": "  línea {0}: {1}",
+  "{0} does not build:\n{1}": "{0} no compila:\n{1}",
+  '"{0}" is not part of guardia\'s public API: import guardia/model, guardia/infra or guardia/runbook':
+    '"{0}" no es parte de la API pública de guardia: importe guardia/model, guardia/infra o guardia/runbook',
+  '{0}: its default export must be a runbook: export default defineRunbook({ name: "{1}", ... }) with defineRunbook from "guardia/runbook"':
+    '{0}: su export por defecto debe ser un runbook: export default defineRunbook({ name: "{1}", ... }) con defineRunbook de "guardia/runbook"',
+  "{0} defines runbook \"{1}\": the file's name and the runbook's must be the same":
+    '{0} define el runbook "{1}": el nombre del archivo y el del runbook deben ser iguales',
 };
