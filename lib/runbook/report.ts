@@ -34,12 +34,12 @@ export function planText(run: RunRecord): string {
 }
 
 /** A step's kind as the plans print it; the record keeps the English value. */
-export function kindText(kind: StepKind): string {
+function kindText(kind: StepKind): string {
   return kind === "read" ? t`read` : t`change`;
 }
 
 /** A status as the plans and the report print it; the record keeps the English value. */
-export function statusText(status: StepStatus | RollbackRecord["status"]): string {
+function statusText(status: StepStatus | RollbackRecord["status"]): string {
   switch (status) {
     case "ok":
       return t`ok`;
