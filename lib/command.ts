@@ -1,6 +1,7 @@
 import { constants } from "node:os";
 import path from "node:path";
 import { shellQuote } from "./naming.js";
+import { t } from "./i18n/index.js";
 import { containsSecret, maskSecrets, type Secret } from "./secret.js";
 
 /**
@@ -104,7 +105,7 @@ export function commandNotes(runnable: Runnable): string[] {
 export function assertNoSecretInArguments(command: Command): void {
   if ([...command.argv, ...Object.values(command.env ?? {})].some(containsSecret)) {
     throw new Error(
-      `refusing to run ${programName(command)}: a secret value is in its arguments (pass it in secretEnv)`,
+      t`refusing to run ${programName(command)}: a secret value is in its arguments (pass it in secretEnv)`,
     );
   }
 }
@@ -114,7 +115,7 @@ export function stageEnv(command: Command, secrets: SecretEnv = {}): NodeJS.Proc
   const env: NodeJS.ProcessEnv = { ...process.env, ...command.env };
   for (const [name, value] of Object.entries(secrets)) {
     if (!command.secretEnv?.includes(name)) {
-      throw new Error(`${programName(command)}: ${name} is not one of its declared secretEnv`);
+      throw new Error(t`${programName(command)}: ${name} is not one of its declared secretEnv`);
     }
     if (value) env[name] = value.reveal();
   }

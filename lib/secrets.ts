@@ -1,5 +1,6 @@
 import type { Platform, SecretRef } from "./model/index.js";
 import { rememberSecret, Secret } from "./secret.js";
+import { t } from "./i18n/index.js";
 
 /**
  * Where a runbook finds a Secret's value: the environment first (in the cluster, CronJobs set it
@@ -44,11 +45,11 @@ export async function resolveSecret(
     const value = await sources.readKubernetesSecret(platform.namespace, ref.name, ref.key);
     return new Secret(value, label);
   }
+  const variables = names.join(t` or `);
   throw new Error(
-    `no value for the ${label}: set ${names.join(" or ")}` +
-      (platform.runtime === "kubernetes"
-        ? `, or give kubectl read access to Secret ${ref.name}`
-        : ""),
+    platform.runtime === "kubernetes"
+      ? t`no value for the ${label}: set ${variables}, or give kubectl read access to Secret ${ref.name}`
+      : t`no value for the ${label}: set ${variables}`,
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { t } from "../i18n/index.js";
 import type { Exec, ExecOptions, ExecResult } from "../runbook/exec.js";
 
 /**
@@ -35,7 +36,7 @@ export function createKubectl(
         command(["get", "secret", name, "-o", `jsonpath=${jsonPath}`]),
         { sensitiveOutput: true },
       );
-      if (!stdout.trim()) throw new Error(`Secret ${namespace}/${name} has no key "${key}"`);
+      if (!stdout.trim()) throw new Error(t`Secret ${namespace}/${name} has no key "${key}"`);
       return Buffer.from(stdout.trim(), "base64").toString("utf8");
     },
   };

@@ -1,6 +1,7 @@
 import type { ClientBase, ClientConfig } from "pg";
 import type { Command, SecretEnv } from "../command.js";
 import type { Database, Platform } from "../model/index.js";
+import { t } from "../i18n/index.js";
 import { Secret } from "../secret.js";
 import { resolveSecret, secretEnvName, type SecretSources } from "../secrets.js";
 
@@ -51,10 +52,10 @@ export async function activeLogin(
   let user = (sources.env ?? process.env)[variable];
   if (!user && platform.runtime === "kubernetes" && sources.readKubernetesSecret)
     user = await sources.readKubernetesSecret(platform.namespace, ref.name, ref.key);
-  if (!user) throw new Error(`no login role for database ${database.name}: set ${variable}`);
+  if (!user) throw new Error(t`no login role for database ${database.name}: set ${variable}`);
   if (!database.users!.includes(user))
     throw new Error(
-      `Secret ${ref.name} names login role "${user}" for database ${database.name}, which is not one of its users (${database.users!.join(", ")})`,
+      t`Secret ${ref.name} names login role "${user}" for database ${database.name}, which is not one of its users (${database.users!.join(", ")})`,
     );
   return user;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { hasNewViolations, diffAgainst, type DiffResult } from "../diff/diff.js";
 import { markdownComment, textReport } from "../diff/report.js";
 import { EXIT, UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { loadStack, projectStackFiles } from "../model/index.js";
 import { DIFF_FLAGS, parseFlags } from "./flags.js";
 import { quoted } from "../user-text.js";
@@ -20,10 +21,10 @@ export async function diffCommand(args: string[]): Promise<number> {
     format?: string;
     out?: string;
   };
-  if (!flags.base) throw new UsageError("diff needs --base <git ref> (e.g. origin/main, HEAD~1)");
+  if (!flags.base) throw new UsageError(t`diff needs --base <git ref> (e.g. origin/main, HEAD~1)`);
   const format = flags.format ?? "text";
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got ${quoted(format)}`);
+    throw new UsageError(t`--format: expected one of ${FORMATS.join(", ")}, got ${quoted(format)}`);
   }
   const result = await diffAgainst({
     base: flags.base,

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { textTable } from "../table.js";
 import { MAX_QUOTED, printable } from "../user-text.js";
 
@@ -164,7 +165,7 @@ export function parseFlags(args: readonly string[], flags: readonly FlagSpec[]):
       repeated
         .map(
           ([name, values]) =>
-            `--${name} is given ${values.length} times (${values.join(", ")}); give it once`,
+            t`--${name} is given ${values.length} times (${values.join(", ")}); give it once`,
         )
         .join("\n"),
     );

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { EXIT } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { initAnswers } from "../init/answers.js";
 import { newFiles, programFile, updatePackageJson, updateReadme, writeNew } from "../init/files.js";
 import { stackName } from "../init/stack-file.js";
@@ -39,10 +40,10 @@ export async function initCommand(args: string[]): Promise<number> {
   const stack = stackName(answers, answers.environments.at(-1)!);
   process.stdout.write(
     [
-      `guardia init in ${root}:`,
+      t`guardia init in ${root}:`,
       textTable(rows, "  "),
       "",
-      "Next:",
+      t`Next:`,
       "  npx guardia validate",
       `  npx guardia render --stack ${stack}`,
       `  npx guardia analyze-db --stack ${stack} --dry-run`,

@@ -1,5 +1,5 @@
 import { EXIT, UsageError } from "../errors.js";
-import { chooseLanguage, setLanguage } from "../i18n/index.js";
+import { chooseLanguage, setLanguage, t } from "../i18n/index.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { commandHelp, COMMANDS, usage } from "./commands.js";
 import { globalFlags } from "./flags.js";
@@ -36,7 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const definition = await loadAnyRunbook(command);
       if (definition) return await runbookCommand(definition, rest);
     }
-    throw new UsageError(`unknown command ${quoted(command)}; see guardia --help`);
+    throw new UsageError(t`unknown command ${quoted(command)}; see guardia --help`);
   } catch (err) {
     return reportError(err, global.json);
   }

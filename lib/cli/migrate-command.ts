@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EXIT, UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { projectStackFiles, stackFilePath } from "../model/index.js";
 import { migrateStackText, MODEL_VERSION } from "../model/version.js";
 import { printable } from "../user-text.js";
@@ -30,14 +31,13 @@ export async function migrateStackCommand(args: string[]): Promise<number> {
   }
   for (const r of results) {
     const shown = path.relative(process.cwd(), r.file) || r.file;
-    const what = r.applied.length > 0 ? r.applied.join("; ") : "already current";
-    process.stdout.write(
-      `${flags["dry-run"] && r.applied.length ? "would migrate" : "ok"}  ${shown}: ${what}\n`,
-    );
+    const what = r.applied.length > 0 ? r.applied.join("; ") : t`already current`;
+    const status = flags["dry-run"] && r.applied.length ? t`would migrate` : "ok";
+    process.stdout.write(`${status}  ${shown}: ${what}\n`);
   }
   if (manual.length > 0)
     throw new UsageError(
-      `changes to make by hand (those files were not written):\n${manual.join("\n")}`,
+      t`changes to make by hand (those files were not written):\n${manual.join("\n")}`,
     );
   return EXIT.ok;
 }

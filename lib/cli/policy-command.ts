@@ -1,4 +1,5 @@
 import { EXIT, UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { RULES } from "../policy/catalogue.js";
 import type { Verdict } from "../policy/evaluate.js";
 import { verdictMarkdown, verdictText } from "../policy/report.js";
@@ -14,7 +15,7 @@ export async function policyCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, POLICY_FLAGS) as { stack?: string; format?: string };
   const format = flags.format ?? "text";
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got ${quoted(format)}`);
+    throw new UsageError(t`--format: expected one of ${FORMATS.join(", ")}, got ${quoted(format)}`);
   }
   const renders = await renderStacks(flags.stack ? [flags.stack] : projectStackFiles());
   const verdicts = renders.map((r) => r.verdict);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { EXIT, UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { projectStackFiles } from "../model/index.js";
 import type { Render } from "../render/render.js";
 import { parseFlags, RENDER_FLAGS } from "./flags.js";
@@ -10,9 +11,9 @@ export async function renderCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, RENDER_FLAGS);
   const out = typeof flags.out === "string" ? flags.out : undefined;
   if (flags.all && typeof flags.stack === "string")
-    throw new UsageError("render takes --stack <s> or --all, not both");
+    throw new UsageError(t`render takes --stack <s> or --all, not both`);
   if (!flags.all && typeof flags.stack !== "string")
-    throw new UsageError("render needs --stack <name or path>");
+    throw new UsageError(t`render needs --stack <name or path>`);
   // The Pulumi SDK loads only once the flags are known to be right.
   const { renderStack, renderStacks } = await import("../render/render.js");
   // --all: one process for every stack, the Pulumi SDK loaded once; each lands where --stack puts it.
@@ -33,7 +34,7 @@ export async function renderCommand(args: string[]): Promise<number> {
   for (const w of written) {
     const shown = path.relative(process.cwd(), w.out) || ".";
     process.stdout.write(
-      `rendered ${w.stack} from ${w.stackFile}: ${w.files.length} resources in ${shown}/ (see ${shown}/SUMMARY.md)\n`,
+      `${t`rendered ${w.stack} from ${w.stackFile}: ${w.files.length} resources in ${shown}/ (see ${shown}/SUMMARY.md)`}\n`,
     );
   }
   return EXIT.ok;

@@ -59,7 +59,8 @@ export async function runbookCommand(
     return EXIT.ok;
   }
   const flags = parseFlags(args, [...RUNBOOK_FLAGS, ...paramFlags(specs)]);
-  if (typeof flags.stack !== "string") throw new UsageError(`${name} needs --stack <name or path>`);
+  if (typeof flags.stack !== "string")
+    throw new UsageError(t`${name} needs --stack <name or path>`);
   const stack = loadStack(flags.stack);
   setLanguage(
     chooseLanguage({
@@ -150,15 +151,15 @@ function checkSideFiles(flags: FlagValues): SideFile[] {
   for (const { file, what } of files) {
     if (!existsSync(path.dirname(file)))
       throw new UsageError(
-        `--${what}: cannot write ${printable(file)}: directory ${printable(path.dirname(file))} does not exist`,
+        t`--${what}: cannot write ${printable(file)}: directory ${printable(path.dirname(file))} does not exist`,
       );
     if (existsSync(file) && !force)
       throw new UsageError(
-        `--${what}: ${printable(file)} already exists; pass --force to overwrite it, or name another file`,
+        t`--${what}: ${printable(file)} already exists; pass --force to overwrite it, or name another file`,
       );
   }
   if (files.length === 2 && files[0]!.file === files[1]!.file)
-    throw new UsageError(`--plan and --report name the same file ${printable(files[0]!.file)}`);
+    throw new UsageError(t`--plan and --report name the same file ${printable(files[0]!.file)}`);
   return files;
 }
 
@@ -171,8 +172,9 @@ function writeSide({ file, what, force }: SideFile, run: RunRecord): void {
         : reportMarkdown(run, { attachmentLink: copyBeside(file) });
     writeFileSync(file, content, { flag: force ? "w" : "wx" });
   } catch (err) {
+    const why = (err as Error).message;
     process.stderr.write(
-      `guardia: WARNING: the ${what} was not written to ${file}: ${(err as Error).message}\n`,
+      `guardia: ${what === "plan" ? t`WARNING: the plan was not written to ${file}: ${why}` : t`WARNING: the report was not written to ${file}: ${why}`}\n`,
     );
   }
 }
@@ -190,7 +192,7 @@ function copyBeside(report: string): (file: string) => string {
       return name;
     } catch (err) {
       process.stderr.write(
-        `guardia: WARNING: ${file} was not copied beside the report: ${(err as Error).message}\n`,
+        `guardia: ${t`WARNING: ${file} was not copied beside the report: ${(err as Error).message}`}\n`,
       );
       return file;
     }
@@ -203,7 +205,7 @@ function publish(run: RunRecord, flags: FlagValues, sideFiles: readonly SideFile
     writeAudit(run, process.env, { stdout: !flags.json, report });
   } catch (err) {
     process.stderr.write(
-      `guardia: WARNING: the audit record was not written: ${(err as Error).message}\n`,
+      `guardia: ${t`WARNING: the audit record was not written: ${(err as Error).message}`}\n`,
     );
   }
   for (const side of sideFiles) writeSide(side, run);
@@ -218,7 +220,7 @@ function publish(run: RunRecord, flags: FlagValues, sideFiles: readonly SideFile
   else if (run.output !== undefined)
     process.stdout.write(`${printableText(maskSecrets(run.output))}\n`);
   else if (run.exitCode === EXIT.ok)
-    process.stdout.write(`done: ${run.runbook} on ${run.stack} (${run.stackFile})\n`);
+    process.stdout.write(`${t`done: ${run.runbook} on ${run.stack} (${run.stackFile})`}\n`);
   if (run.error)
     process.stderr.write(`guardia ${run.runbook}: ${printableText(maskSecrets(run.error))}\n`);
 }

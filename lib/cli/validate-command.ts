@@ -1,5 +1,6 @@
 import path from "node:path";
 import { EXIT, UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { findProject, loadStack, projectStackFiles, StackError } from "../model/index.js";
 import { printable } from "../user-text.js";
 import { parseFlags, VALIDATE_FLAGS } from "./flags.js";
@@ -23,7 +24,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   if (refs.length === 0) {
     const dir = findProject()?.stackConfigDir ?? process.cwd();
     throw new UsageError(
-      `no stack files (Pulumi.<stack>.yaml) in ${path.relative(".", dir) || "."}`,
+      t`no stack files (Pulumi.<stack>.yaml) in ${path.relative(".", dir) || "."}`,
     );
   }
   const results = refs.map((ref) => validateOne(ref, flags.json === true));
@@ -31,7 +32,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   const failed = results.filter((r) => !r.ok && !r.problems).length;
   const exitCode = failed > 0 ? EXIT.failed : invalid > 0 ? EXIT.usage : EXIT.ok;
   if (flags.json) {
-    const error = `${invalid + failed} of ${results.length} stack file(s) have problems`;
+    const error = t`${invalid + failed} of ${results.length} stack file(s) have problems`;
     const outcome = failed > 0 ? "failed" : invalid > 0 ? "bad-input" : "done";
     printJson({ outcome, exitCode, ...(exitCode !== EXIT.ok && { error }), stacks: results });
   }

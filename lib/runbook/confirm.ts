@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import { RefusedError } from "../errors.js";
+import { currentLanguage, t } from "../i18n/index.js";
 import type { Environment } from "../model/index.js";
 import { seconds } from "./progress.js";
 
@@ -57,8 +58,7 @@ export function terminalConfirmIO(): ConfirmIO {
 export function assertConfirmable(io: ConfirmIO, yes: boolean, changeCount: number): void {
   if (yes || io.interactive) return;
   throw new RefusedError(
-    `refusing to run ${changeCount} mutating step(s) without confirmation: no terminal to ask on; ` +
-      "pass --yes to confirm, or --dry-run to see the plan",
+    t`refusing to run ${changeCount} mutating step(s) without confirmation: no terminal to ask on; pass --yes to confirm, or --dry-run to see the plan`,
   );
 }
 
@@ -75,18 +75,24 @@ export interface ConfirmOptions {
 
 export async function confirmChanges(options: ConfirmOptions): Promise<void> {
   const { environment, target, summary } = options;
-  const limit = `No answer within ${waitText(options.timeoutMs ?? CONFIRM_TIMEOUT_MS)} means no`;
+  const limit = t`No answer within ${waitText(options.timeoutMs ?? CONFIRM_TIMEOUT_MS)} means no`;
   if (environment === "prod") {
     const answer = await ask(
       options,
-      `${summary}\n${limit}.\nThis is PRODUCTION. Type the target's name (${target}) to continue: `,
+      t`${summary}\n${limit}.\nThis is PRODUCTION. Type the target's name (${target}) to continue: `,
     );
     if (answer.trim() !== target)
-      throw new RefusedError(`not confirmed ("${answer.trim()}" is not "${target}")`);
+      throw new RefusedError(t`not confirmed ("${answer.trim()}" is not "${target}")`);
     return;
   }
-  const answer = await ask(options, `${summary}\n${limit}.\nProceed? [y/N] `);
-  if (!/^y(es)?$/i.test(answer.trim())) throw new RefusedError("not confirmed");
+  const answer = await ask(options, t`${summary}\n${limit}.\nProceed? [y/N] `);
+  if (!yes(answer.trim())) throw new RefusedError(t`not confirmed`);
+}
+
+/** "y" or "yes" always; in Spanish, whose prompt says [s/N], also "s", "si" and "sí". */
+function yes(answer: string): boolean {
+  if (/^y(es)?$/i.test(answer)) return true;
+  return currentLanguage() === "es" && /^s[ií]?$/i.test(answer);
 }
 
 async function ask(options: ConfirmOptions, question: string): Promise<string> {
@@ -96,18 +102,17 @@ async function ask(options: ConfirmOptions, question: string): Promise<string> {
   try {
     return await options.io.ask(question, signal);
   } catch (err) {
-    if (err instanceof PromptInterrupted)
-      throw new RefusedError(
-        `interrupted at the confirmation prompt (${err.message}): not confirmed`,
-      );
+    if (err instanceof PromptInterrupted) throw new RefusedError(interruptedText(err.message));
     if (options.signal?.aborted)
-      throw new RefusedError(
-        `interrupted at the confirmation prompt (${String(options.signal.reason)}): not confirmed`,
-      );
+      throw new RefusedError(interruptedText(String(options.signal.reason)));
     if (timeout.aborted)
-      throw new RefusedError(`no answer within ${waitText(timeoutMs)}: not confirmed`);
+      throw new RefusedError(t`no answer within ${waitText(timeoutMs)}: not confirmed`);
     throw err;
   }
+}
+
+function interruptedText(why: string): string {
+  return t`interrupted at the confirmation prompt (${why}): not confirmed`;
 }
 
 function waitText(ms: number): string {

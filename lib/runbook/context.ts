@@ -1,6 +1,7 @@
 import { createKubectl, type Kubectl } from "../adapters/kubectl.js";
 import { pgTarget } from "../adapters/postgres.js";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { LoadedStack } from "../model/index.js";
 import { resolveSecret } from "../secrets.js";
 import { withDefaults } from "./exec.js";
@@ -45,8 +46,18 @@ export function contextFactory(
     secret: (ref: Parameters<RunContext["secret"]>[0], label: string) =>
       resolveSecret(ref, platform, label, sources),
     pg: (database: Parameters<RunContext["pg"]>[0]) => pgTarget(database, platform, sources),
-    service: (name: string) => findNamed(platform.services, name, "service", "--service"),
-    database: (name: string) => findNamed(platform.databases, name, "database", "--database"),
+    service: (name: string) =>
+      findNamed(
+        platform.services,
+        name,
+        (known) => t`--service: no service ${quoted(name)} in this stack (services: ${known})`,
+      ),
+    database: (name: string) =>
+      findNamed(
+        platform.databases,
+        name,
+        (known) => t`--database: no database ${quoted(name)} in this stack (databases: ${known})`,
+      ),
   };
   return (signal) => {
     // Commands a step runs stop with the step (its timeout, or an interrupted run).
@@ -68,13 +79,9 @@ export function planningContext(context: ContextFactory): RunContext {
 function findNamed<T extends { name: string }>(
   items: readonly T[],
   name: string,
-  what: string,
-  flag: string,
+  missing: (known: string) => string,
 ): T {
   const found = items.find((item) => item.name === name);
-  if (!found) {
-    const known = items.map((i) => i.name).join(", ") || "none";
-    throw new UsageError(`${flag}: no ${what} ${quoted(name)} in this stack (${what}s: ${known})`);
-  }
+  if (!found) throw new UsageError(missing(items.map((i) => i.name).join(", ") || t`none`));
   return found;
 }

@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import {
   assertNoSecretInArguments,
   outputTail,
@@ -52,7 +53,8 @@ export class CommandError extends Error {
   ) {
     const tail = outputTail(result.stderr || result.stdout, 8);
     const line = maskSecrets(shellLine(command));
-    super(`\`${line}\` exited with ${result.code}${tail ? `:\n${tail}` : ""}`);
+    const code = result.code;
+    super(tail ? t`\`${line}\` exited with ${code}:\n${tail}` : t`\`${line}\` exited with ${code}`);
     this.name = "CommandError";
   }
 }

@@ -1,5 +1,6 @@
 import { createKubectl } from "../adapters/kubectl.js";
 import { EXIT, outcomeOf } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { LoadedStack } from "../model/index.js";
 import { maskSecrets } from "../secret.js";
 import { GUARDIA_VERSION } from "../version.js";
@@ -110,7 +111,7 @@ async function runAt(
 ): Promise<void> {
   const step = plan.steps[index]!;
   if (options.interrupt?.aborted)
-    throw new Error(`interrupted (${String(options.interrupt.reason)}) before "${step.title}"`);
+    throw new Error(t`interrupted (${String(options.interrupt.reason)}) before "${step.title}"`);
   const record = run.steps[index]!;
   track(record);
   await runStep(step, record, context, options.progress, position(index, plan), options.interrupt);
@@ -170,7 +171,7 @@ function describeResult(run: RunRecord, plan: RunbookPlan | undefined): void {
     run.result = plan?.result?.();
     run.output = plan?.output?.();
   } catch (err) {
-    run.error ??= `could not compute the result: ${(err as Error).message}`;
+    run.error ??= t`could not compute the result: ${(err as Error).message}`;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Kubectl } from "../adapters/kubectl.js";
 import { outcomeOf, RefusedError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { LoadedStack } from "../model/index.js";
 import { assertConfirmable, confirmChanges, type ConfirmIO } from "./confirm.js";
 import { planningContext, type ContextFactory } from "./context.js";
@@ -68,7 +69,7 @@ export class ChangeGate {
       if (plan.lock) await this.#recheck(index, confirmed);
     }
     const lost = this.#held?.lost();
-    if (lost) throw new Error(`stopped before "${plan.steps[index]!.title}": ${lost}`);
+    if (lost) throw new Error(t`stopped before "${plan.steps[index]!.title}": ${lost}`);
   }
 
   async release(): Promise<void> {
@@ -82,7 +83,7 @@ export class ChangeGate {
       io: confirmIO,
       environment: platform.environment,
       target: plan.confirmTarget ?? platform.name,
-      summary: `About to change ${stack.name} (${platform.environment}, namespace ${platform.namespace}, ${stack.file}):\n${changes.map(changeText).join("\n")}`,
+      summary: t`About to change ${stack.name} (${platform.environment}, namespace ${platform.namespace}, ${stack.file}):\n${changes.map(changeText).join("\n")}`,
       signal: interrupt,
       ...(confirmTimeoutMs !== undefined && { timeoutMs: confirmTimeoutMs }),
     });
@@ -107,7 +108,7 @@ export class ChangeGate {
     const { plan, progress, context } = this.options;
     const reads = plan.steps.flatMap((s, i) => (s.kind === "read" && i < firstChange ? [i] : []));
     if (reads.length === 0) return;
-    progress.line("Reading again under the lock: the changes must still be the ones confirmed");
+    progress.line(t`Reading again under the lock: the changes must still be the ones confirmed`);
     for (const index of reads) await this.options.rereadStep(index);
     const now = pendingChanges(plan, firstChange, context);
     const differences = confirmed.flatMap((before, i) => {
@@ -115,12 +116,12 @@ export class ChangeGate {
       return JSON.stringify(before) === JSON.stringify(after)
         ? []
         : [
-            `  ${before.title}\n    confirmed: ${actionText(before.action)}\n    now:       ${actionText(after?.action)}`,
+            t`  ${before.title}\n    confirmed: ${actionText(before.action)}\n    now:       ${actionText(after?.action)}`,
           ];
     });
     if (differences.length > 0) {
       throw new RefusedError(
-        `what the plan read changed while the confirmation waited; the changes are no longer the ones confirmed:\n${differences.join("\n")}\nRun it again to see the new plan.`,
+        t`what the plan read changed while the confirmation waited; the changes are no longer the ones confirmed:\n${differences.join("\n")}\nRun it again to see the new plan.`,
       );
     }
   }
@@ -145,20 +146,22 @@ function changeText({ title, action }: PendingChange): string {
 }
 
 function actionText(action: PlannedAction | undefined): string {
-  return actionLines(action).join("; ") || "nothing";
+  return actionLines(action).join("; ") || t`nothing`;
 }
 
 /** A lock that could not be taken (not one that is held): what, where, and what to check. */
 function lockFailure(spec: LockSpec, stack: LoadedStack, err: Error): string {
-  const of = `stack ${stack.name} (${stack.file})`;
+  const of = t`stack ${stack.name} (${stack.file})`;
+  const why = err.message;
   switch (spec.kind) {
     case "postgres": {
       const db = spec.database;
-      return `could not take the lock ${spec.name} on database ${db.name} of ${of}: ${db.database} on ${db.host}:${db.port} as ${db.user}: ${err.message}. Check that the server is running and reachable from here, and the database's host, port, user and password in the stack file.`;
+      const where = t`${db.database} on ${db.host}:${db.port} as ${db.user}`;
+      return t`could not take the lock ${spec.name} on database ${db.name} of ${of}: ${where}: ${why}. Check that the server is running and reachable from here, and the database's host, port, user and password in the stack file.`;
     }
     case "lease":
-      return `could not take the Lease for lock ${spec.name} in namespace ${spec.namespace} of ${of}: ${err.message}. Check kubectl's current context and that it may create and update Leases in ${spec.namespace}.`;
+      return t`could not take the Lease for lock ${spec.name} in namespace ${spec.namespace} of ${of}: ${why}. Check kubectl's current context and that it may create and update Leases in ${spec.namespace}.`;
     case "file":
-      return `could not take the lock file for ${spec.name} of ${of}: ${err.message}. Check that guardia's state directory ($XDG_STATE_HOME/guardia) is writable.`;
+      return t`could not take the lock file for ${spec.name} of ${of}: ${why}. Check that guardia's state directory ($XDG_STATE_HOME/guardia) is writable.`;
   }
 }

@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import {
   linkSync,
   mkdirSync,
@@ -40,7 +41,7 @@ export async function acquireFileLock(name: string, holder: LockHolder): Promise
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (tryCreate(file, content)) {
       return {
-        description: `lock file ${file}`,
+        description: t`lock file ${file}`,
         lost: () => undefined,
         release: async () => releaseIfOurs(file, content),
       };
@@ -50,7 +51,7 @@ export async function acquireFileLock(name: string, holder: LockHolder): Promise
     if (existing === "unreadable") {
       throw new LockHeldError(
         name,
-        `an unreadable lock file ${file} (remove it if no guardia run is active)`,
+        t`an unreadable lock file ${file} (remove it if no guardia run is active)`,
         undefined,
       );
     }
@@ -58,7 +59,7 @@ export async function acquireFileLock(name: string, holder: LockHolder): Promise
       throw new LockHeldError(name, existing.content.holder, existing.content.since);
     moveAside(file, existing.inode);
   }
-  throw new Error(`could not take lock file ${file} after ${ATTEMPTS} attempts`);
+  throw new Error(t`could not take lock file ${file} after ${ATTEMPTS} attempts`);
 }
 
 function tryCreate(file: string, content: FileLockContent): boolean {

@@ -1,4 +1,5 @@
 import type { Kubectl } from "../adapters/kubectl.js";
+import { t } from "../i18n/index.js";
 import { MANAGED_BY } from "../naming.js";
 import { holderIdentity, LockHeldError, type HeldLock, type LockHolder } from "./locks.js";
 
@@ -34,12 +35,12 @@ export async function acquireLease(
   });
   if (created.code !== 0) {
     if (!/AlreadyExists|already exists/i.test(created.stderr)) {
-      throw new Error(`could not create Lease ${leaseName}: ${created.stderr.trim()}`);
+      throw new Error(t`could not create Lease ${leaseName}: ${created.stderr.trim()}`);
     }
     await takeOver(leaseName, identity, name, kubectl);
   }
   return {
-    description: `Lease ${leaseName}`,
+    description: t`Lease ${leaseName}`,
     lost: () => undefined,
     release: () => release(leaseName, identity, kubectl),
   };
@@ -97,7 +98,7 @@ async function replace(kubectl: Kubectl, observed: Lease, next: Lease): Promise<
   });
   if (result.code === 0) return true;
   if (/Conflict|the object has been modified/i.test(result.stderr)) return false;
-  throw new Error(`could not update Lease ${next.metadata?.name}: ${result.stderr.trim()}`);
+  throw new Error(t`could not update Lease ${next.metadata?.name}: ${result.stderr.trim()}`);
 }
 
 function leaseManifest(

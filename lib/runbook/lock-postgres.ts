@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { t } from "../i18n/index.js";
 import type { Client } from "pg";
 import { pgClientConfig, type PgTarget } from "../adapters/postgres.js";
 import { LockHeldError, type HeldLock, type LockHolder } from "./locks.js";
@@ -29,7 +30,7 @@ export async function acquireAdvisoryLock(
   let lost: string | undefined;
   // Without a listener a dropped session would crash the process; instead the run learns the
   // lock is gone and stops before its next change.
-  client.on("error", (err) => (lost = `the session holding ${name} ended: ${err.message}`));
+  client.on("error", (err) => (lost = t`the session holding ${name} ended: ${err.message}`));
   await client.connect();
   const key = lockKey(name);
   const { rows } = await client.query<{ locked: boolean }>(
@@ -39,11 +40,13 @@ export async function acquireAdvisoryLock(
   if (!rows[0]?.locked) {
     const current = await currentHolder(client, key);
     await client.end();
-    throw new LockHeldError(name, current?.holder ?? "another session", current?.since);
+    throw new LockHeldError(name, current?.holder ?? t`another session`, current?.since);
   }
   const where = `${target.database.host}:${target.database.port}`;
   return {
-    description: `${shared ? "shared " : ""}advisory lock ${name} on ${where}`,
+    description: shared
+      ? t`shared advisory lock ${name} on ${where}`
+      : t`advisory lock ${name} on ${where}`,
     lost: () => lost,
     release: async () => {
       await client

@@ -2,6 +2,7 @@ import type { PgTarget } from "../adapters/postgres.js";
 import type { Kubectl } from "../adapters/kubectl.js";
 import type { Database, Platform, Service, Workload } from "../model/index.js";
 import { RefusedError } from "../errors.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Locks per target, so two operators never restart or restore the same thing at once. Database
@@ -45,7 +46,9 @@ export class LockHeldError extends RefusedError {
     readonly since: string | undefined,
   ) {
     super(
-      `lock "${lockName}" is held by ${holder}${since ? ` since ${since}` : ""}; try again when it is done`,
+      since
+        ? t`lock "${lockName}" is held by ${holder} since ${since}; try again when it is done`
+        : t`lock "${lockName}" is held by ${holder}; try again when it is done`,
     );
     this.name = "LockHeldError";
   }

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { userInfo } from "node:os";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { printable } from "../user-text.js";
 
 /**
@@ -30,11 +31,10 @@ function checkOperator(value: string, where: string): void {
   // The value itself is not repeated: it may be long, or a password typed in the wrong place.
   const why =
     at >= 0
-      ? `contains a control character (${printable(chars[at]!)} at position ${at + 1})`
-      : `is ${chars.length} characters long`;
+      ? t`${where} contains a control character (${printable(chars[at]!)} at position ${at + 1})`
+      : t`${where} is ${chars.length} characters long`;
   throw new UsageError(
-    `${where} ${why}: it must be a name or e-mail of printable characters, at most ` +
-      `${MAX_OPERATOR_LENGTH} long`,
+    t`${why}: it must be a name or e-mail of printable characters, at most ${MAX_OPERATOR_LENGTH} long`,
   );
 }
 

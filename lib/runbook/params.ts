@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { t } from "../i18n/index.js";
 import { UsageError } from "../errors.js";
 import { textTable } from "../table.js";
 import { printable, quoted } from "../user-text.js";
@@ -86,13 +87,13 @@ function numberRange(schema: z.ZodType): NumberRange {
 
 /** "a whole number greater than 0", "a number from 0 to 1": what a number flag accepts. */
 export function describeRange({ integer, min, max }: NumberRange): string {
-  const what = integer ? "a whole number" : "a number";
-  if (min && max && !min.exclusive && !max.exclusive) {
-    return `${what} from ${min.value} to ${max.value}`;
-  }
-  const lower = min && (min.exclusive ? `greater than ${min.value}` : `of at least ${min.value}`);
-  const upper = max && (max.exclusive ? `less than ${max.value}` : `of at most ${max.value}`);
-  return [what, [lower, upper].filter(Boolean).join(" and ")].filter(Boolean).join(" ");
+  const what = integer ? t`a whole number` : t`a number`;
+  if (min && max && !min.exclusive && !max.exclusive)
+    return t`${what} from ${min.value} to ${max.value}`;
+  const lower = min && (min.exclusive ? t`greater than ${min.value}` : t`of at least ${min.value}`);
+  const upper = max && (max.exclusive ? t`less than ${max.value}` : t`of at most ${max.value}`);
+  if (lower && upper) return t`${what} ${lower} and ${upper}`;
+  return lower || upper ? `${what} ${lower || upper}` : what;
 }
 
 /** Decimal digits only: no `Infinity`, `NaN`, `0x10`, `1e3` or blanks that Number() would take. */
@@ -114,7 +115,7 @@ export function parseNumberFlag(
     (!min || (min.exclusive ? value > min.value : value >= min.value)) &&
     (!max || (max.exclusive ? value < max.value : value <= max.value));
   if (fits) return { value };
-  return { problem: `${spec.flag}: expected ${describeRange(range)}, got ${quoted(text)}` };
+  return { problem: t`${spec.flag}: expected ${describeRange(range)}, got ${quoted(text)}` };
 }
 
 /** parseArgs options for the params (numbers arrive as strings and are converted below). */
@@ -162,9 +163,9 @@ export function parseParams<S extends z.ZodObject>(
 }
 
 function describe(issue: z.core.$ZodIssue, spec: ParamSpec | undefined): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "required";
+  if (issue.code === "invalid_type" && issue.input === undefined) return t`required`;
   if (issue.code === "invalid_value" && spec?.choices)
-    return `expected one of ${spec.choices.join(", ")}`;
+    return t`expected one of ${spec.choices.join(", ")}`;
   return issue.message;
 }
 

@@ -1,8 +1,9 @@
 import { commandNotes, shellLine, type Runnable } from "../command.js";
+import { t } from "../i18n/index.js";
 import { maskSecrets } from "../secret.js";
 import { seconds } from "./progress.js";
-import type { RunRecord, StepRecord } from "./record.js";
-import type { PlannedAction } from "./types.js";
+import type { Outcome, RollbackRecord, RunRecord, StepRecord, StepStatus } from "./record.js";
+import type { PlannedAction, StepKind } from "./types.js";
 
 /**
  * The run record as text: a terminal plan for --dry-run, a Markdown plan for a ticket or PR
@@ -14,19 +15,47 @@ import type { PlannedAction } from "./types.js";
  */
 
 export function planText(run: RunRecord): string {
+  const { runbook, stack, environment, stackFile } = run;
   const lines = [
-    `Plan: ${run.runbook} on ${run.stack} (${run.environment}, ${run.stackFile})${run.dryRun ? " — dry run, nothing was changed" : ""}`,
+    run.dryRun
+      ? t`Plan: ${runbook} on ${stack} (${environment}, ${stackFile}) — dry run, nothing was changed`
+      : t`Plan: ${runbook} on ${stack} (${environment}, ${stackFile})`,
   ];
   for (const step of run.steps) {
-    const status = step.status === "ok" ? "ran" : step.status;
+    const status = step.status === "ok" ? t`ran` : statusText(step.status);
     lines.push(
-      `  ${step.index}. [${step.kind}] ${step.title} — ${status}${step.summary ? `: ${step.summary}` : ""}`,
+      `  ${step.index}. [${kindText(step.kind)}] ${step.title} — ${status}${step.summary ? `: ${step.summary}` : ""}`,
     );
-    if (step.error) lines.push(`       error: ${step.error.split("\n")[0]}`);
+    if (step.error) lines.push(`       ${t`error: ${step.error.split("\n")[0]}`}`);
     lines.push(...actionLines(step.action).map((l) => `       ${l}`));
   }
-  if (run.lock) lines.push(`Lock: ${run.lock}`);
+  if (run.lock) lines.push(t`Lock: ${run.lock}`);
   return maskSecrets(lines.join("\n"));
+}
+
+/** A step's kind as the plans print it; the record keeps the English value. */
+function kindText(kind: StepKind): string {
+  return kind === "read" ? t`read` : t`change`;
+}
+
+/** A status as the plans and the report print it; the record keeps the English value. */
+function statusText(status: StepStatus | RollbackRecord["status"]): string {
+  switch (status) {
+    case "ok":
+      return t`ok`;
+    case "failed":
+      return t`failed`;
+    case "planned":
+      return t`planned`;
+    case "rolled-back":
+      return t`rolled-back`;
+    case "not-run":
+      return t`not-run`;
+    case "rollback-failed":
+      return t`rollback-failed`;
+    case "manual":
+      return t`manual`;
+  }
 }
 
 export function actionLines(action: PlannedAction | undefined): string[] {
@@ -35,7 +64,7 @@ export function actionLines(action: PlannedAction | undefined): string[] {
   if (action.command) lines.push(...commandText(action.command));
   // Several calls come one per line (a recreate sends a call per collection and relation).
   if (action.call) lines.push(...action.call.split("\n").map((call) => `→ ${call}`));
-  if (action.target) lines.push(`target: ${targetText(action.target)}`);
+  if (action.target) lines.push(t`target: ${targetText(action.target)}`);
   return lines;
 }
 
@@ -53,7 +82,7 @@ function targetText(target: Readonly<Record<string, string>>): string {
 export function planMarkdown(run: RunRecord): string {
   return maskSecrets(
     [
-      `# Plan: \`${run.runbook}\` on \`${run.stack}\``,
+      t`# Plan: \`${run.runbook}\` on \`${run.stack}\``,
       "",
       ...header(run),
       "",
@@ -69,45 +98,66 @@ export interface ReportOptions {
 }
 
 export function reportMarkdown(run: RunRecord, options: ReportOptions = {}): string {
-  const outcome = run.outcome === "done" ? "succeeded" : (run.outcome ?? "unknown");
+  const outcome = outcomeText(run.outcome);
+  const finished = run.finishedAt ?? "—";
+  const exitCode = run.exitCode ?? "—";
   return maskSecrets(
     [
-      `# Evidence: \`${run.runbook}\` on \`${run.stack}\` — ${outcome}`,
+      t`# Evidence: \`${run.runbook}\` on \`${run.stack}\` — ${outcome}`,
       "",
       ...header(run),
-      `- Finished: ${run.finishedAt ?? "—"} (${seconds(run.durationMs ?? 0)}), exit code ${run.exitCode ?? "—"}`,
-      ...(run.error ? [`- Error: ${run.error.split("\n")[0]}`] : []),
+      t`- Finished: ${finished} (${seconds(run.durationMs ?? 0)}), exit code ${exitCode}`,
+      ...(run.error ? [t`- Error: ${run.error.split("\n")[0]}`] : []),
       "",
       ...stepTable(run.steps),
       ...run.steps.flatMap((step) => stepSection(step, true, options.attachmentLink)),
       ...rollbackSection(run),
       ...(run.result === undefined
         ? []
-        : ["## Result", "", "```json", JSON.stringify(run.result, null, 2), "```", ""]),
+        : [t`## Result`, "", "```json", JSON.stringify(run.result, null, 2), "```", ""]),
     ].join("\n"),
   );
 }
 
+/** The run's outcome as the report's title says it; the record keeps the English value. */
+function outcomeText(outcome: Outcome | undefined): string {
+  switch (outcome) {
+    case "done":
+      return t`succeeded`;
+    case "planned":
+      return t`planned`;
+    case "failed":
+      return t`failed`;
+    case "refused":
+      return t`refused`;
+    case "bad-input":
+      return t`bad-input`;
+    case undefined:
+      return t`unknown`;
+  }
+}
+
 function header(run: RunRecord): string[] {
+  const { stack, stackFile, environment, operator, startedAt, guardiaVersion } = run;
   const params = Object.entries(run.params)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(", ");
   return [
-    `- Stack: \`${run.stack}\` (${run.stackFile}), environment **${run.environment}**`,
-    `- Operator: ${run.operator}; started ${run.startedAt}; guardia ${run.guardiaVersion}`,
-    `- Parameters: ${params || "none"}`,
-    `- Mode: ${run.dryRun ? "dry run (read-only steps ran; nothing was changed)" : "execution"}`,
-    ...(run.lock ? [`- Lock: ${run.lock}`] : []),
+    t`- Stack: \`${stack}\` (${stackFile}), environment **${environment}**`,
+    t`- Operator: ${operator}; started ${startedAt}; guardia ${guardiaVersion}`,
+    t`- Parameters: ${params || t`none`}`,
+    t`- Mode: ${run.dryRun ? t`dry run (read-only steps ran; nothing was changed)` : t`execution`}`,
+    ...(run.lock ? [t`- Lock: ${run.lock}`] : []),
   ];
 }
 
 function stepTable(steps: readonly StepRecord[]): string[] {
   return [
-    "| # | step | kind | status | time | summary |",
+    t`| # | step | kind | status | time | summary |`,
     "|---|---|---|---|---|---|",
     ...steps.map(
       (s) =>
-        `| ${s.index} | ${s.title} | ${s.kind} | ${s.status} | ${s.startedAt ? seconds(s.durationMs) : ""} | ${cell(s.error ?? s.summary ?? "")} |`,
+        `| ${s.index} | ${s.title} | ${kindText(s.kind)} | ${statusText(s.status)} | ${s.startedAt ? seconds(s.durationMs) : ""} | ${cell(s.error ?? s.summary ?? "")} |`,
     ),
     "",
   ];
@@ -126,27 +176,34 @@ function stepSection(
   const command = step.action?.command;
   if (command) body.push(...shellBlock(shellLine(command), commandNotes(command)));
   if (step.action?.call)
-    body.push(...step.action.call.split("\n").map((call) => `- API call: \`${call}\``), "");
-  if (step.action?.target) body.push(`Target: ${targetText(step.action.target)}`);
+    body.push(...step.action.call.split("\n").map((call) => t`- API call: \`${call}\``), "");
+  if (step.action?.target) body.push(t`Target: ${targetText(step.action.target)}`);
   if (withEvidence) {
-    if (step.check)
-      body.push(
-        `Check: ${step.check.ok ? "passed" : "FAILED"}${step.check.message ? ` — ${step.check.message}` : ""}`,
-      );
+    if (step.check) body.push(checkText(step.check));
     for (const c of step.commands)
       body.push(
         "",
-        `Ran, exit ${c.code} (${seconds(c.durationMs)}):`,
+        t`Ran, exit ${c.code} (${seconds(c.durationMs)}):`,
         ...shellBlock(c.command, c.notes),
       );
-    if (step.error) body.push("", "Error:", "```", step.error, "```");
+    if (step.error) body.push("", t`Error:`, "```", step.error, "```");
     if (step.evidence) body.push("", "```", step.evidence, "```");
     for (const { title, file } of step.attachments ?? [])
       body.push("", `${/\.(png|jpe?g)$/i.test(file) ? "!" : ""}[${title}](<${link(file)}>)`);
   }
   return body.length === 0
     ? []
-    : [`### ${step.index}. ${step.title} (${step.kind}, ${step.status})`, "", ...body, ""];
+    : [
+        `### ${step.index}. ${step.title} (${kindText(step.kind)}, ${statusText(step.status)})`,
+        "",
+        ...body,
+        "",
+      ];
+}
+
+function checkText(check: NonNullable<StepRecord["check"]>): string {
+  const message = check.message ? ` — ${check.message}` : "";
+  return check.ok ? t`Check: passed${message}` : t`Check: FAILED${message}`;
 }
 
 function shellBlock(line: string, notes: readonly string[] = []): string[] {
@@ -156,9 +213,11 @@ function shellBlock(line: string, notes: readonly string[] = []): string[] {
 function rollbackSection(run: RunRecord): string[] {
   if (run.rollback.length === 0) return [];
   return [
-    "## Rollback",
+    t`## Rollback`,
     "",
-    ...run.rollback.map((r) => `- ${r.step}: ${r.status}${r.detail ? ` — ${r.detail}` : ""}`),
+    ...run.rollback.map(
+      (r) => `- ${r.step}: ${statusText(r.status)}${r.detail ? ` — ${r.detail}` : ""}`,
+    ),
     "",
   ];
 }

@@ -1,4 +1,5 @@
 import { outcomeOf } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { maskSecrets } from "../secret.js";
 import { seconds, type Progress } from "./progress.js";
 import type { RunRecord, StepRecord } from "./record.js";
@@ -36,7 +37,8 @@ export async function runStep(
   for (let attempt = 0; attempt <= (step.retries ?? 0) && !interrupt?.aborted; attempt++) {
     record.attempts = attempt + 1;
     if (attempt > 0) {
-      progress.log(`attempt ${attempt} failed: ${lastError?.message.split("\n")[0]}; retrying`);
+      const why = lastError?.message.split("\n")[0];
+      progress.log(t`attempt ${attempt} failed: ${why}; retrying`);
       await new Promise((resolve) =>
         setTimeout(resolve, step.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
       );
@@ -56,7 +58,7 @@ export async function runStep(
   if (!lastError) return;
   // A refusal or bad input found by a step keeps its exit code (3 or 2), not "failed".
   if (outcomeOf(lastError).outcome !== "failed") throw lastError;
-  throw new StepFailure(`step ${record.index} "${step.title}" failed: ${record.error}`);
+  throw new StepFailure(t`step ${record.index} "${step.title}" failed: ${record.error}`);
 }
 
 async function attemptStep(
@@ -80,7 +82,7 @@ async function attemptStep(
         record.check = { ok: true, ...(message && { message }) };
       } catch (err) {
         record.check = { ok: false, message: maskSecrets((err as Error).message) };
-        throw new Error(`check failed: ${(err as Error).message}`, { cause: err });
+        throw new Error(t`check failed: ${(err as Error).message}`, { cause: err });
       }
     }
   } catch (err) {
@@ -103,8 +105,8 @@ function stopSignal(controller: AbortController, timeoutMs: number, interrupt?: 
     reject(new Error(reason));
     controller.abort();
   };
-  const timer = setTimeout(() => stop(`timed out after ${seconds(timeoutMs)}`), timeoutMs);
-  const onInterrupt = () => stop(`interrupted (${String(interrupt?.reason ?? "signal")})`);
+  const timer = setTimeout(() => stop(t`timed out after ${seconds(timeoutMs)}`), timeoutMs);
+  const onInterrupt = () => stop(t`interrupted (${String(interrupt?.reason ?? "signal")})`);
   if (interrupt?.aborted) onInterrupt();
   interrupt?.addEventListener("abort", onInterrupt);
   return {
@@ -131,8 +133,9 @@ async function settled(running: Promise<unknown>, reason: Error): Promise<Error>
   ]);
   clearTimeout(timer);
   if (result === "stopped") return reason;
+  const limit = seconds(SETTLE_GRACE_MS);
   return new Error(
-    `${reason.message}; the step did not stop within ${seconds(SETTLE_GRACE_MS)} and may still be running`,
+    t`${reason.message}; the step did not stop within ${limit} and may still be running`,
   );
 }
 
@@ -158,13 +161,13 @@ export async function rollback(
       run.rollback.push({
         step: step.title,
         status: "manual",
-        detail: step.manualUndo ?? "no automatic rollback",
+        detail: step.manualUndo ?? t`no automatic rollback`,
       });
       continue;
     }
     const ctx = context(AbortSignal.timeout(step.timeoutMs ?? DEFAULT_TIMEOUT_MS));
     const action = step.rollback.action?.(ctx);
-    progress.line(`↺ rolling back: ${step.title}`);
+    progress.line(t`↺ rolling back: ${step.title}`);
     try {
       await step.rollback.run(ctx);
       if (record) record.status = "rolled-back";
@@ -186,19 +189,21 @@ export async function rollback(
  */
 export function stateAfterFailure(run: RunRecord, steps: readonly Step[]): string {
   const changed = run.steps.filter((s) => s.kind === "change" && s.startedAt !== undefined);
-  if (changed.length === 0) return "State after the failure: nothing was changed.";
+  if (changed.length === 0) return t`State after the failure: nothing was changed.`;
   const lines = run.rollback.map((r) =>
     r.status === "rolled-back"
-      ? `  rolled back: ${r.step}`
+      ? t`  rolled back: ${r.step}`
       : r.status === "rollback-failed"
-        ? `  ROLLBACK FAILED: ${r.step}: ${r.detail}`
-        : `  left as is: ${r.step} (to undo: ${r.detail})`,
+        ? t`  ROLLBACK FAILED: ${r.step}: ${r.detail}`
+        : t`  left as is: ${r.step} (to undo: ${r.detail})`,
   );
   for (const record of changed.filter((s) => s.status === "failed")) {
     const undo = steps[record.index - 1]?.manualUndo;
     lines.unshift(
-      `  did not complete: ${record.title}${undo ? ` (to undo what it did: ${undo})` : ""}`,
+      undo
+        ? t`  did not complete: ${record.title} (to undo what it did: ${undo})`
+        : t`  did not complete: ${record.title}`,
     );
   }
-  return `State after the failure:\n${lines.join("\n")}`;
+  return t`State after the failure:\n${lines.join("\n")}`;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Plugin } from "esbuild";
 import { isRunbook } from "../../runbooks/index.js";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { findProject } from "../model/project.js";
 import { printable } from "../user-text.js";
 import type { RunbookDefinition } from "./types.js";
@@ -44,20 +45,20 @@ export function teamRunbooks(cwd = process.cwd()): TeamRunbook[] {
   }));
   const problems = found.flatMap(({ name, file }) => problemsOf(name, file, found));
   if (problems.length > 0)
-    throw new UsageError(`the team's runbooks in ${dir}:\n${problems.join("\n")}`);
+    throw new UsageError(t`the team's runbooks in ${dir}:\n${problems.join("\n")}`);
   return found;
 }
 
 function problemsOf(name: string, file: string, all: readonly TeamRunbook[]): string[] {
   const shown = printable(path.basename(file), 100);
   if (!NAME.test(name))
-    return [`  ${shown}: a runbook's file name is its command: lowercase words joined by "-"`];
+    return [t`  ${shown}: a runbook's file name is its command: lowercase words joined by "-"`];
   if (isRunbook(name))
     return [
-      `  ${shown}: "${name}" is a built-in guardia runbook; give the team's runbook another name`,
+      t`  ${shown}: "${name}" is a built-in guardia runbook; give the team's runbook another name`,
     ];
   if (all.find((r) => r.name === name)?.file !== file)
-    return [`  ${shown}: another file in the folder is already runbook "${name}"`];
+    return [t`  ${shown}: another file in the folder is already runbook "${name}"`];
   return [];
 }
 
@@ -89,10 +90,11 @@ async function bundle(file: string): Promise<string> {
     return result.outputFiles[0]!.text;
   } catch (err) {
     const messages = (err as { errors?: { text: string; location?: { line: number } }[] }).errors;
-    const lines = messages?.map(
-      (m) => `  ${m.location ? `line ${m.location.line}: ` : ""}${m.text}`,
+    const lines = messages?.map((m) =>
+      m.location ? t`  line ${m.location.line}: ${m.text}` : `  ${m.text}`,
     );
-    throw new UsageError(`${file} does not build:\n${lines?.join("\n") ?? (err as Error).message}`);
+    const why = lines?.join("\n") ?? (err as Error).message;
+    throw new UsageError(t`${file} does not build:\n${why}`);
   }
 }
 
@@ -110,7 +112,7 @@ function guardiaApi(): Plugin {
           return {
             errors: [
               {
-                text: `"${specifier}" is not part of guardia's public API: import guardia/model, guardia/infra or guardia/runbook`,
+                text: t`"${specifier}" is not part of guardia's public API: import guardia/model, guardia/infra or guardia/runbook`,
               },
             ],
           };
@@ -142,11 +144,11 @@ function checked(runbook: TeamRunbook, definition: unknown): RunbookDefinition {
   const where = printable(runbook.file, 200);
   if (!d || typeof d.plan !== "function" || typeof d.name !== "string")
     throw new UsageError(
-      `${where}: its default export must be a runbook: export default defineRunbook({ name: "${runbook.name}", ... }) with defineRunbook from "guardia/runbook"`,
+      t`${where}: its default export must be a runbook: export default defineRunbook({ name: "${runbook.name}", ... }) with defineRunbook from "guardia/runbook"`,
     );
   if (d.name !== runbook.name)
     throw new UsageError(
-      `${where} defines runbook "${printable(d.name, 80)}": the file's name and the runbook's must be the same`,
+      t`${where} defines runbook "${printable(d.name, 80)}": the file's name and the runbook's must be the same`,
     );
   return d as RunbookDefinition;
 }
