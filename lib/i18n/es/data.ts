@@ -389,4 +389,193 @@ export const data: Catalogue = {
   "backup {0} ({1}) has no {2} in its manifest":
     "el backup {0} ({1}) no tiene {2} en su manifiesto",
   "restoring {0} into {1} failed: {2}": "restaurar {0} en {1} falló: {2}",
+  "{0} is no longer a regular file": "{0} ya no es un archivo regular",
+  "quarantine batch {0} already exists": "el lote de cuarentena {0} ya existe",
+  "{0} is not a directory (a link?); not followed":
+    "{0} no es un directorio (¿un enlace?); no se sigue",
+  "its manifest names batch {0}": "su manifiesto nombra el lote {0}",
+  "Read the quarantine of {0} (batch {1})": "Leer la cuarentena de {0} (lote {1})",
+  "Read the quarantine of {0}": "Leer la cuarentena de {0}",
+  "no quarantine batch {0} in {1}/{2}": "no hay lote de cuarentena {0} en {1}/{2}",
+  "; left alone: {0}": "; sin tocar: {0}",
+  "{0} file(s) in {1} batch(es){2}": "{0} archivo(s) en {1} lote(s){2}",
+  "Put the quarantined files back": "Devolver los archivos en cuarentena a su lugar",
+  "left in the quarantine, another file is at their path now: {0}":
+    "quedan en la cuarentena, ahora hay otro archivo en su ruta: {0}",
+  "put back {0} file(s)": "{0} archivo(s) devueltos a su lugar",
+  "run cleanup-media again: whatever is still unreferenced goes back to the quarantine":
+    "ejecute cleanup-media de nuevo: lo que siga sin referencias vuelve a la cuarentena",
+  "Check the restored files against the manifests (size, modification time)":
+    "Comprobar los archivos restaurados contra los manifiestos (tamaño, fecha de modificación)",
+  "not as the manifest says: {0}": "no coinciden con el manifiesto: {0}",
+  "{0} file(s) as the manifests say": "{0} archivo(s) tal como dicen los manifiestos",
+  "media root {0} cannot be read: {1}": "no se puede leer la raíz de medios {0}: {1}",
+  "media root {0} is not a directory": "la raíz de medios {0} no es un directorio",
+  "symbolic link, not followed": "enlace simbólico, no se sigue",
+  "not a regular file": "no es un archivo regular",
+  "{0} is not a path inside the media root": "{0} no es una ruta dentro de la raíz de medios",
+  "{0} goes through a symbolic link ({1}); not followed":
+    "{0} pasa por un enlace simbólico ({1}); no se sigue",
+  "{0} is not a directory (a link or a file); not followed":
+    "{0} no es un directorio (un enlace o un archivo); no se sigue",
+  "{0}: no answer ({1})": "{0}: sin respuesta ({1})",
+  "{0}: not JSON: {1}": "{0}: no es JSON: {1}",
+  "{0}/app:getInfo did not name a version": "{0}/app:getInfo no indicó una versión",
+  "field {0}.{1}": "campo {0}.{1}",
+  "collection {0}": "colección {0}",
+  "{0}.{1}: export {2}, now {3}": "{0}.{1}: exportación {2}, ahora {3}",
+  "(absent)": "(ausente)",
+  "{0}: not in NocoBase after the run": "{0}: no está en NocoBase después de la ejecución",
+  "{0} fields: export [{1}], now [{2}]": "campos de {0}: exportación [{1}], ahora [{2}]",
+  "{0}: missing": "{0}: falta",
+  "collections.include names {0}, which NocoBase at {1} does not have (it has: {2})":
+    "collections.include nombra {0}, que NocoBase en {1} no tiene (tiene: {2})",
+  "export {0} is incomplete: {1} does not exist":
+    "la exportación {0} está incompleta: {1} no existe",
+  "it names {0}/{1}/{2}, but is stored under {3}":
+    "nombra {0}/{1}/{2}, pero está guardado bajo {3}",
+  "export {0} ({1}) has no {2}": "la exportación {0} ({1}) no tiene {2}",
+  "{0}{1} is not an export guardia reads: {2}": "{0}{1} no es una exportación que guardia lea: {2}",
+  "copying rows failed: {0}": "copiar las filas falló: {0}",
+  "--collection: the export has no collection {0} (it has: {1})":
+    "--collection: la exportación no tiene la colección {0} (tiene: {1})",
+  'collection "{0}" exists in NocoBase; pass --replace to destroy and recreate it':
+    'la colección "{0}" existe en NocoBase; use --replace para destruirla y recrearla',
+  'relation {0}.{1} needs collection "{2}", which is neither in NocoBase nor in the export':
+    'la relación {0}.{1} necesita la colección "{2}", que no está ni en NocoBase ni en la exportación',
+  'collection "{0}" uses template "{1}", whose creation adds fields of its own; guardia recreates general collections only':
+    'la colección "{0}" usa la plantilla "{1}", cuya creación agrega campos propios; guardia solo recrea colecciones generales',
+  'collection "{0}" belongs to the plugin {1}; reinstall the plugin instead':
+    'la colección "{0}" pertenece al plugin {1}; reinstale el plugin en su lugar',
+  'collection "{0}" inherits from {1}; not supported':
+    'la colección "{0}" hereda de {1}; no soportado',
+  "Find the newest backup of {0} that holds the table":
+    "Buscar el backup más reciente de {0} que contiene la tabla",
+  'no complete backup of {0} holds table "{1}" (looked at: {2})':
+    'ningún backup completo de {0} contiene la tabla "{1}" (revisados: {2})',
+  '{0} ({1}, {2} old) holds "{3}"': '{0} ({1}, antigüedad {2}) contiene "{3}"',
+  "Restore the backup side by side into a scratch database on {0}":
+    "Restaurar el backup en paralelo en una base de datos temporal en {0}",
+  "guardia_drill_<time> (dropped at the end)": "guardia_drill_<time> (se elimina al final)",
+  "checksums match; restored into {0} in {1} s":
+    "las sumas de verificación coinciden; restaurado en {0} en {1} s",
+  "Set id sequences past every id still referenced":
+    "Llevar las secuencias de id más allá de todo id aún referenciado",
+  "no sequence to set": "ninguna secuencia que ajustar",
+  "nothing to undo: a higher sequence only skips ids":
+    "nada que deshacer: una secuencia más alta solo salta ids",
+  "the backup's rows": "las filas del backup",
+  "{0}.{1} past {2}": "{0}.{1} más allá de {2}",
+  "its own rows": "sus propias filas",
+  "Copy the rows of {0} from the scratch database, ids included":
+    "Copiar las filas de {0} desde la base de datos temporal, con sus ids",
+  "the scratch database": "la base de datos temporal",
+  "{0} has {1} row(s) after the copy, the backup {2}":
+    "{0} tiene {1} fila(s) después de la copia, el backup {2}",
+  "{0} row(s) copied; counts match the backup":
+    "{0} fila(s) copiadas; los conteos coinciden con el backup",
+  "the rows go with the collection when its creation is undone":
+    "las filas se van con la colección cuando se deshace su creación",
+  'the backup\'s "{0}" has column(s) the recreated collection lacks: {1} (is the export older than the backup?); nothing was copied':
+    '"{0}" del backup tiene columna(s) que la colección recreada no tiene: {1} (¿la exportación es más antigua que el backup?); no se copió nada',
+  "Drop the scratch database on {0}": "Eliminar la base de datos temporal en {0}",
+  "dropped {0}": "se eliminó {0}",
+  "nothing to undo: it was a copy of a backup that still exists":
+    "nada que deshacer: era una copia de un backup que sigue existiendo",
+  "{0} has no `collections` section": "{0} no tiene sección `collections`",
+  "{0}: `collections.database` must name the database NocoBase keeps its tables in (recreate-collection sets id sequences there)":
+    "{0}: `collections.database` debe nombrar la base de datos donde NocoBase guarda sus tablas (recreate-collection ajusta ahí las secuencias de id)",
+  "this stack has no `media` section (the media root)":
+    "este stack no tiene sección `media` (la raíz de medios)",
+  "--batch: only with --restore-quarantine": "--batch: solo con --restore-quarantine",
+  "Read which media files the database {0} references":
+    "Leer qué archivos de medios referencia la base de datos {0}",
+  "; Django's {0} missing from media.references: the CronJob does not read them":
+    "; faltan {0} de Django en media.references: el CronJob no los lee",
+  "; {0} value(s) lead outside the root": "; {0} valor(es) apuntan fuera de la raíz",
+  "{0} referenced file(s) in {1}{2}{3}": "{0} archivo(s) referenciados en {1}{2}{3}",
+  "no column": "ninguna columna",
+  "Scan {0} (links not followed)": "Recorrer {0} (sin seguir enlaces)",
+  "; {0} link(s) or special file(s) skipped": "; {0} enlace(s) o archivo(s) especiales omitidos",
+  "{0} orphan(s), {1}, of {2} file(s); {3} unreferenced but younger than {4}{5}":
+    "{0} huérfano(s), {1}, de {2} archivo(s); {3} sin referencias pero más nuevos que {4}{5}",
+  "orphan  {0} ({1})": "huérfano {0} ({1})",
+  "Read the quarantine (batches older than {0} expire)":
+    "Leer la cuarentena (vencen los lotes con más de {0})",
+  "{0} batch(es); {1} expired file(s) to delete{2}":
+    "{0} lote(s); {1} archivo(s) vencidos que borrar{2}",
+  "Move the orphans of {0} into a new quarantine batch":
+    "Mover los huérfanos de {0} a un nuevo lote de cuarentena",
+  "nothing to move": "nada que mover",
+  "moved {0} file(s) into {1}/{2}{3}": "{0} archivo(s) movidos a {1}/{2}{3}",
+  "; {0} referenced since the scan stayed": "; {0} referenciados desde el recorrido se quedaron",
+  "Delete quarantined files older than {0} that are still unreferenced":
+    "Borrar los archivos en cuarentena con más de {0} que siguen sin referencias",
+  "nothing expired": "nada vencido",
+  "deleted {0} file(s); put back {1}": "{0} archivo(s) borrados; {1} devueltos a su lugar",
+  "deleted files are gone: each had been unreferenced in the quarantine for {0}":
+    "los archivos borrados no se recuperan: cada uno estuvo sin referencias en la cuarentena durante {0}",
+  "quarantined {0}": "en cuarentena {0}",
+  stayed: "se quedó",
+  ORPHAN: "HUÉRFANO",
+  NOW: "AHORA",
+  "no orphans": "no hay huérfanos",
+  "deleted from the quarantine: {0}": "borrados de la cuarentena: {0}",
+  "put back: {0}": "devueltos a su lugar: {0}",
+  "export {0}: {1} collection(s) of NocoBase {2} → {3}":
+    "exportación {0}: {1} colección(es) de NocoBase {2} → {3}",
+  "no export yet": "aún no hay exportaciones",
+  "{0} export(s); {1}": "{0} exportación(es); {1}",
+  "Store the export at {0}<id>/": "Guardar la exportación en {0}<id>/",
+  "nothing to undo: an export only adds objects to the destination":
+    "nada que deshacer: una exportación solo agrega objetos al destino",
+  "Read the export back and compare its sha256": "Releer la exportación y comparar su sha256",
+  "{0} collection(s) read back; sha256 matches": "{0} colección(es) releídas; el sha256 coincide",
+  "Read the collections of NocoBase at {0}": "Leer las colecciones de NocoBase en {0}",
+  "NocoBase {0}: {1} collection(s), {2} field(s)": "NocoBase {0}: {1} colección(es), {2} campo(s)",
+  "Delete expired exports": "Borrar las exportaciones vencidas",
+  "deleted exports are gone; only expired ones older than a newer complete export":
+    "las exportaciones borradas no se recuperan; solo se borran las vencidas más antiguas que una exportación completa más nueva",
+  "{0} recreated from export {1}: {2}{3}": "{0} recreada desde la exportación {1}: {2}{3}",
+  "; {0} row(s) from backup {1}": "; {0} fila(s) del backup {1}",
+  "Find collections export {0}": "Buscar la exportación de colecciones {0}",
+  "no complete collections export {0} in {1} (newest: {2})":
+    "no hay exportación de colecciones completa {0} en {1} (más recientes: {2})",
+  "{0} ({1} old, NocoBase {2}, {3} collections); sha256 matches":
+    "{0} (antigüedad {1}, NocoBase {2}, {3} colecciones); el sha256 coincide",
+  "Pre-flight: NocoBase at {0} and database {1}":
+    "Revisión previa: NocoBase en {0} y base de datos {1}",
+  "the version export {0} was taken from": "la versión de la que se tomó la exportación {0}",
+  "NocoBase at {0} answers as version {1}, expected {2} ({3}); nothing was changed":
+    "NocoBase en {0} responde como versión {1}, se esperaba {2} ({3}); no se cambió nada",
+  "NocoBase {0}; replace {1}; {2} API call(s)":
+    "NocoBase {0}; reemplazar {1}; {2} llamada(s) a la API",
+  "NocoBase {0}; create {1}; {2} API call(s)": "NocoBase {0}; crear {1}; {2} llamada(s) a la API",
+  "not in the export, so --replace loses it: {0}":
+    "no está en la exportación, así que --replace lo pierde: {0}",
+  'collection "{0}" holds {1} row(s); --replace only destroys an empty collection (guardia deletes no data it has not seen elsewhere): empty it, or back it up and destroy it yourself':
+    'la colección "{0}" tiene {1} fila(s); --replace solo destruye una colección vacía (guardia no borra datos que no haya visto en otro lugar): vacíela, o haga un backup y destrúyala usted mismo',
+  'table "{0}" exists in database {1} without a collection "{2}"; rename or drop it first':
+    'la tabla "{0}" existe en la base de datos {1} sin una colección "{2}"; renómbrela o elimínela primero',
+  "Destroy the existing collection {0} (--replace)":
+    "Destruir la colección existente {0} (--replace)",
+  "nothing: NocoBase does not have it": "nada: NocoBase no la tiene",
+  "nothing to destroy": "nada que destruir",
+  "destroyed {0} (it held no rows)": "se destruyó {0} (no tenía filas)",
+  "{0} held no rows; recreate it with guardia recreate-collection --collection {1}":
+    "{0} no tenía filas; recréela con guardia recreate-collection --collection {1}",
+  "Create {0} and its relations through the API": "Crear {0} y sus relaciones mediante la API",
+  "created {0}": "creado: {0}",
+  "could not undo: {0}": "no se pudo deshacer: {0}",
+  "{0}; nothing had been created": "{0}; no se había creado nada",
+  "created before the failure: {0}": "creado antes de la falla: {0}",
+  "undone: {0}": "deshecho: {0}",
+  "NOT undone, left in NocoBase: {0}; send that call (or delete it in the collection manager) by hand":
+    "NO deshecho, quedó en NocoBase: {0}; envíe esa llamada (o bórrelo en el administrador de colecciones) a mano",
+  "NocoBase is as it was before this step": "NocoBase quedó como estaba antes de este paso",
+  "Read {0} back and compare it with the export": "Releer {0} y compararla con la exportación",
+  "{0} difference(s) from export {1}:\n{2}": "{0} diferencia(s) con la exportación {1}:\n{2}",
+  "{0} collection(s) and {1} relation(s) match the export; each relation reads both ways":
+    "{0} colección(es) y {1} relación(es) coinciden con la exportación; cada relación se lee en ambos sentidos",
+  "{0}.{1} cannot be read: {2}": "no se puede leer {0}.{1}: {2}",
 };
