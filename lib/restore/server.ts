@@ -44,7 +44,7 @@ export async function runStatements(
           await client.query(statement);
           if (statement.startsWith(TERMINATE)) await waitForNoSessions(client, statement);
         } catch (err) {
-          throw new Error(`${statement} failed: ${(err as Error).message}`, { cause: err });
+          throw new Error(t`${statement} failed: ${(err as Error).message}`, { cause: err });
         }
       }
     },
