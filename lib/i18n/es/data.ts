@@ -226,7 +226,7 @@ export const data: Catalogue = {
   "{0} does not exist on the server: restore it with --target {1}":
     "{0} no existe en el servidor: restáurela con --target {1}",
   "--target {0} already exists on the server": "--target {0} ya existe en el servidor",
-  "{0} is there": "{0} está",
+  "{0} is there": "{0} existe",
   "{0} is free": "{0} está libre",
   "skipped: nothing to roll back": "omitido: no hay nada que revertir",
   "{0} holds backup {1}": "{0} contiene el backup {1}",
@@ -266,8 +266,8 @@ export const data: Catalogue = {
   "{0} was cancelled ({1})": "{0} se canceló ({1})",
   "zstd level {0} is out of range: use 1 (fastest) to 19":
     "el nivel de zstd {0} está fuera de rango: use de 1 (el más rápido) a 19",
-  "backup {0} of {1} to {2}": "backup {0} de {1} a {2}",
-  "backup {0}": "backup {0}",
+  "backup {0} of {1} to {2}": "el backup {0} de {1} a {2}",
+  "backup {0}": "el backup {0}",
   "{0} failed: {1}": "{0} falló: {1}",
   "{0} already holds objects": "{0} ya contiene objetos",
   "its read-back failed ({0}): {1}": "su relectura falló ({0}): {1}",
@@ -380,10 +380,10 @@ export const data: Catalogue = {
   "counting rows of critical table {0} in {1} failed: {2} (check the database's criticalTables in the stack)":
     "contar las filas de la tabla crítica {0} en {1} falló: {2} (revise criticalTables de la base de datos en el stack)",
   "checking sha256 of backup {0}": "revisando el sha256 del backup {0}",
-  "checking backup {0}": "revisión del backup {0}",
-  "restore drill of backup {0}": "simulacro de restauración del backup {0}",
+  "checking backup {0}": "la revisión del backup {0}",
+  "restore drill of backup {0}": "el simulacro de restauración del backup {0}",
   "restoring {0} into {1}": "restaurando {0} en {1}",
-  "restore drill of backup {0} into {1}": "simulacro de restauración del backup {0} en {1}",
+  "restore drill of backup {0} into {1}": "el simulacro de restauración del backup {0} en {1}",
   "\n(also: {0})": "\n(además: {0})",
   "; {0} was dropped": "; se eliminó {0}",
   "backup {0} ({1}) has no {2} in its manifest":
