@@ -37,7 +37,7 @@ export const RESTORE_SESSION =
 /** guardia streams the object (hashing it) into `zstd -d -o <file>`. */
 export function downloadPipeline(zstd: string, source: string, workDir: string): Pipeline {
   return {
-    input: t`${source}, its sha256 computed on the way`,
+    input: `${source}, its sha256 computed on the way`,
     pipeline: [{ argv: [zstd, "-d", "-q", "-f", "-o", path.join(workDir, DUMP_FILE)] }],
   };
 }

@@ -34,7 +34,6 @@ export const data: Catalogue = {
   "{0}; {1}; 1 smoke query answered": "{0}; {1}; 1 consulta de humo respondió",
   "no critical tables": "sin tablas críticas",
   "{0}; {1}; {2} smoke queries answered": "{0}; {1}; {2} consultas de humo respondieron",
-  "{0}, its sha256 computed on the way": "{0}, con su sha256 calculado al pasar",
   "the server's /proc/cpuinfo": "/proc/cpuinfo del servidor",
   "the server's max_parallel_workers": "max_parallel_workers del servidor",
   "table {0}: {1} rows restored, {2} in the manifest":
