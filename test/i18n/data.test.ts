@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { skippedText } from "../../lib/backup/list.js";
+import { progressLine } from "../../lib/backup/meter.js";
+import { setLanguage } from "../../lib/i18n/index.js";
+import { rtoText } from "../../lib/restore/report.js";
 import { createMiraDatabase, CRITICAL_TABLES } from "../backup/helpers.js";
 import { runCli } from "../harness/cli.js";
 import { startPostgres, type PgServer } from "../harness/postgres.js";
@@ -124,5 +128,33 @@ describe("backups in the stack's language", () => {
     expect(en.stderr).toContain("no backup 20200101T000000Z-daily_abcdef of database mira");
     expect(es.code).not.toBe(0);
     expect(es.code).toBe(en.code);
+  });
+});
+
+describe("a restore's and a backup's words in-process", () => {
+  afterEach(() => setLanguage("en"));
+
+  it("the RTO verdict, the progress line and the skipped backups, in Spanish and in English", () => {
+    const skipped = [
+      {
+        id: "20261201T020000Z-daily_3f9a1c",
+        status: "failed" as const,
+        reason: "failed: its read-back failed",
+      },
+    ];
+    const MiB = 1024 * 1024;
+    setLanguage("es");
+    expect(rtoText({ rto: "1h", withinRto: false })).toBe(" (RTO 1h: EXCEDIDO)");
+    expect(progressLine(48 * MiB, 16_000, { bytes: 120 * MiB, from: "el último backup" })).toBe(
+      "48.0 MiB guardados, 3.0 MiB/s; cerca del 40% de lo estimado según el último backup (120.0 MiB), faltan unos 24 s",
+    );
+    expect(skippedText(skipped)).toBe(
+      "omitidos 1 más recientes: 20261201T020000Z-daily_3f9a1c (failed: its read-back failed)",
+    );
+    setLanguage("en");
+    expect(rtoText({ rto: "1h", withinRto: false })).toBe(" (RTO 1h: EXCEEDED)");
+    expect(skippedText(skipped)).toBe(
+      "skipped 1 newer: 20261201T020000Z-daily_3f9a1c (failed: its read-back failed)",
+    );
   });
 });

@@ -311,7 +311,7 @@ export const data: Catalogue = {
     "ADVERTENCIA: no se ha movido ningún byte en {0} s ({1} hasta ahora): pg_dump puede estar esperando un bloqueo, o la base de datos o el destino se detuvo",
   "{0} stored, {1}/s": "{0} guardados, {1}/s",
   ", about {0} s left": ", faltan unos {0} s",
-  "{0}; about {1}% of {2} ({3}){4}": "{0}; cerca del {1}% de {2} ({3}){4}",
+  "{0}; about {1}% of {2} ({3}){4}": "{0}; cerca del {1}% de lo estimado según {2} ({3}){4}",
   "upload started {0} ago": "subida iniciada hace {0}",
   "last written {0} ago": "última escritura hace {0}",
   "{0}, {1}: longer than a backup job may run ({2})":
