@@ -42,6 +42,7 @@ import { UsageError } from "../lib/errors.js";
 import type { Backups, Database } from "../lib/model/index.js";
 import { databaseLock } from "../lib/runbook/locks.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   database: z.string().describe("database to back up (a databases[].name of the stack)"),
@@ -148,7 +149,7 @@ run exactly this.`,
         },
       output: () =>
         facts.result
-          ? `backup ${facts.result.id} of ${database.name}: ${formatBytes(facts.result.size)} in ${(facts.result.durationMs / 1000).toFixed(1)} s → ${facts.result.url}`
+          ? t`backup ${facts.result.id} of ${database.name}: ${formatBytes(facts.result.size)} in ${(facts.result.durationMs / 1000).toFixed(1)} s → ${facts.result.url}`
           : "",
     };
   },
@@ -158,7 +159,7 @@ function checkSchedule(backups: Backups, schedule: string): void {
   if (schedule === "manual" || backups.schedules.some((s) => s.name === schedule)) return;
   const known = backups.schedules.map((s) => s.name).join(", ");
   throw new UsageError(
-    `--schedule: no schedule "${schedule}" in this stack (schedules: ${known}, or manual)`,
+    t`--schedule: no schedule "${schedule}" in this stack (schedules: ${known}, or manual)`,
   );
 }
 
@@ -169,26 +170,26 @@ function checkSchedule(backups: Backups, schedule: string): void {
 function destinationStep({ backups, location, store, facts }: BackupRun): Step {
   const { destination } = backups;
   return {
-    title: `Check the destination ${destination.url}`,
+    title: t`Check the destination ${destination.url}`,
     kind: "read",
     run: async () => {
       const backupsNow = await listBackups(await store(), location);
       facts.latest = backupsNow[0];
       facts.partials = await surveyPartials(await store(), location);
       const latest = facts.latest
-        ? `latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
-        : "no backup yet";
-      const found = `${backupsNow.length} backup(s); ${latest}${partialsText(facts.partials)}`;
+        ? t`latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
+        : t`no backup yet`;
+      const found = t`${backupsNow.length} backup(s); ${latest}${partialsText(facts.partials)}`;
       const evidence = partialsEvidence(facts.partials);
       if (destination.kind !== "file") return { summary: found, evidence };
       const { bavail, bsize } = await statfs(existingAncestor(destination.path));
       const free = Number(bavail) * Number(bsize);
       const usable = free + facts.partials.staleBytes;
       const needed = (facts.latest?.size ?? 0) * SPACE_MARGIN;
-      const space = `${formatBytes(free)} free${facts.partials.staleBytes > 0 ? ` (${formatBytes(usable)} once the partial objects are removed)` : ""}`;
+      const space = t`${formatBytes(free)} free${facts.partials.staleBytes > 0 ? t` (${formatBytes(usable)} once the partial objects are removed)` : ""}`;
       if (usable < needed) {
         throw new Error(
-          `only ${space} at ${destination.path}; the last backup took ${facts.latest!.sizeText} (${SPACE_MARGIN}× needed)`,
+          t`only ${space} at ${destination.path}; the last backup took ${facts.latest!.sizeText} (${SPACE_MARGIN}× needed)`,
         );
       }
       return { summary: `${space}; ${found}`, evidence };
@@ -199,18 +200,18 @@ function destinationStep({ backups, location, store, facts }: BackupRun): Step {
 /** "; 3.1 GiB in 20 partial object(s) of runs that died; 1 being written": what the survey found. */
 function partialsText(survey: PartialSurvey): string {
   const stale = survey.stale.length
-    ? `; ${formatBytes(survey.staleBytes)} in ${survey.stale.length} partial object(s) of runs that died`
-    : "; no partial object of a run that died";
+    ? t`; ${formatBytes(survey.staleBytes)} in ${survey.stale.length} partial object(s) of runs that died`
+    : t`; no partial object of a run that died`;
   const alive = survey.alive.length
-    ? `; ${survey.alive.length} partial object(s) being written`
+    ? t`; ${survey.alive.length} partial object(s) being written`
     : "";
   return `${stale}${alive}`;
 }
 
 function partialsEvidence(survey: PartialSurvey): string | undefined {
   const lines = [
-    ...survey.stale.map((p) => `remove ${p.name}: ${p.reason}`),
-    ...survey.alive.map((p) => `keep   ${p.name}: ${p.reason}`),
+    ...survey.stale.map((p) => t`remove ${p.name}: ${p.reason}`),
+    ...survey.alive.map((p) => t`keep   ${p.name}: ${p.reason}`),
   ];
   return lines.length > 0 ? lines.join("\n") : undefined;
 }
@@ -223,7 +224,7 @@ function partialsEvidence(survey: PartialSurvey): string | undefined {
 function partialsStep({ backups, store, facts }: BackupRun): Step {
   const names = () => facts.partials?.stale.map((p) => p.name) ?? [];
   return {
-    title: "Remove partial objects left by runs that died",
+    title: t`Remove partial objects left by runs that died`,
     kind: "change",
     action: () => ({
       target: { remove: names().join(", ") || "nothing", destination: backups.destination.url },
@@ -232,16 +233,16 @@ function partialsStep({ backups, store, facts }: BackupRun): Step {
       facts.partialsRemoved = await removePartials(await store(), facts.partials?.stale ?? []);
       const { removed, failed } = facts.partialsRemoved;
       const bytes = formatBytes(removed.reduce((sum, p) => sum + p.bytes, 0));
-      const left = failed.map((f) => `left ${f.partial.name}: ${f.error}`);
+      const left = failed.map((f) => t`left ${f.partial.name}: ${f.error}`);
       return {
         summary:
           removed.length === 0 && failed.length === 0
-            ? "nothing to remove"
-            : `removed ${removed.length} (${bytes})${failed.length > 0 ? `, could not remove ${failed.length}` : ""}`,
+            ? t`nothing to remove`
+            : t`removed ${removed.length} (${bytes})${failed.length > 0 ? t`, could not remove ${failed.length}` : ""}`,
         ...(left.length > 0 && { evidence: left.join("\n") }),
       };
     },
-    manualUndo: "nothing to undo: partial objects are never backups",
+    manualUndo: t`nothing to undo: partial objects are never backups`,
   };
 }
 
@@ -256,7 +257,7 @@ function existingAncestor(dir: string): string {
 function versionStep({ database, facts }: BackupRun): Step {
   const version = pgDumpVersionCommand(locateExecutable("pg_dump"));
   return {
-    title: "Check that pg_dump is not older than the server",
+    title: t`Check that pg_dump is not older than the server`,
     kind: "read",
     action: () => ({ command: version }),
     run: async (step) => {
@@ -271,7 +272,7 @@ function versionStep({ database, facts }: BackupRun): Step {
 function backupStep({ ctx, database, backups, location, store, facts }: BackupRun): Step {
   const { schedule } = ctx.params;
   return {
-    title: `Back up ${database.name} (${database.database} on ${database.host})`,
+    title: t`Back up ${database.name} (${database.database} on ${database.host})`,
     kind: "change",
     timeoutMs: BACKUP_STEP_TIMEOUT_MS,
     action: () => ({
@@ -307,7 +308,7 @@ function backupStep({ ctx, database, backups, location, store, facts }: BackupRu
         data: facts.result,
       };
     },
-    manualUndo: "nothing to undo: a backup only adds objects to the destination",
+    manualUndo: t`nothing to undo: a backup only adds objects to the destination`,
   };
 }
 
@@ -319,14 +320,14 @@ async function estimate(
   latest: BackupEntry | undefined,
   target: PgTarget,
 ): Promise<Estimate | undefined> {
-  if (latest) return { bytes: latest.size, from: "the last backup" };
+  if (latest) return { bytes: latest.size, from: t`the last backup` };
   const bytes = await withPgClient(target, async (c) => {
     const { rows } = await c.query<{ size: string }>(
       "SELECT pg_database_size(current_database()) AS size",
     );
     return Number(rows[0]?.size);
   }).catch(() => undefined);
-  return bytes ? { bytes, from: "the database's size on disk, a ceiling" } : undefined;
+  return bytes ? { bytes, from: t`the database's size on disk, a ceiling` } : undefined;
 }
 
 /**
@@ -337,7 +338,7 @@ async function estimate(
  */
 function readBackStep({ ctx, location, store, facts }: BackupRun): Step {
   return {
-    title: "Read the new backup back and compare its sha256",
+    title: t`Read the new backup back and compare its sha256`,
     kind: "verify",
     run: async (step) => {
       const { manifest, url } = facts.result!;
@@ -348,13 +349,13 @@ function readBackStep({ ctx, location, store, facts }: BackupRun): Step {
         if (step.signal.aborted) throw err;
         const reason = (err as Error).message;
         const marked = await markFailed(await store(), location, manifest, reason, ctx.operator)
-          .then(() => `; it is marked failed and never listed as restorable`)
+          .then(() => t`; it is marked failed and never listed as restorable`)
           .catch(
-            (markErr: unknown) => `; marking it failed also failed: ${(markErr as Error).message}`,
+            (markErr: unknown) => t`; marking it failed also failed: ${(markErr as Error).message}`,
           );
         throw new Error(`${reason}${marked}`, { cause: err });
       }
-      return { summary: "every object matches the manifest" };
+      return { summary: t`every object matches the manifest` };
     },
   };
 }
@@ -366,7 +367,7 @@ function readBackStep({ ctx, location, store, facts }: BackupRun): Step {
  */
 function retentionPlanStep({ ctx, backups, location, store, facts }: BackupRun): Step {
   return {
-    title: "Plan retention",
+    title: t`Plan retention`,
     kind: "read",
     run: async () => {
       facts.retention = await planRetention({
@@ -385,7 +386,7 @@ function retentionPlanStep({ ctx, backups, location, store, facts }: BackupRun):
 
 function retentionApplyStep({ backups, location, store, facts }: BackupRun): Step {
   return {
-    title: "Delete expired backups",
+    title: t`Delete expired backups`,
     kind: "change",
     action: () => ({ target: retentionTarget(facts.retention, backups.destination) }),
     run: async () => {
@@ -401,17 +402,16 @@ function retentionApplyStep({ backups, location, store, facts }: BackupRun): Ste
       facts.deleted = [...result.deleted];
       return { summary: retentionSummary(plan), evidence: retentionEvidence(plan) };
     },
-    manualUndo:
-      "deleted backups are gone; only expired ones whose newer backups are complete are deleted",
+    manualUndo: t`deleted backups are gone; only expired ones whose newer backups are complete are deleted`,
   };
 }
 
 function retentionEvidence(plan: RetentionPlan): string {
   const lines = [
-    ...plan.delete.map((d) => `delete ${d.id}: ${d.reason}`),
-    ...plan.keep.map((k) => `keep   ${k.id}: ${k.reason}`),
+    ...plan.delete.map((d) => t`delete ${d.id}: ${d.reason}`),
+    ...plan.keep.map((k) => t`keep   ${k.id}: ${k.reason}`),
   ];
-  return [plan.blocked ? `blocked: ${plan.blocked}` : undefined, ...lines]
+  return [plan.blocked ? t`blocked: ${plan.blocked}` : undefined, ...lines]
     .filter(Boolean)
     .join("\n");
 }

@@ -25,6 +25,7 @@ import { mediaLock } from "../lib/runbook/locks.js";
 import { formatTable } from "../lib/table.js";
 import { printable } from "../lib/user-text.js";
 import { restoreSteps } from "../lib/media/restore-steps.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   restoreQuarantine: z
@@ -91,9 +92,9 @@ where it runs: the CronJob's pod (the stack's claim), or the server of a local s
   params,
   plan: (ctx) => {
     const media = ctx.platform.media;
-    if (!media) throw new UsageError("this stack has no `media` section (the media root)");
+    if (!media) throw new UsageError(t`this stack has no \`media\` section (the media root)`);
     if (ctx.params.batch && !ctx.params.restoreQuarantine)
-      throw new UsageError("--batch: only with --restore-quarantine");
+      throw new UsageError(t`--batch: only with --restore-quarantine`);
     const database = ctx.database(media.database);
     const facts: MediaFacts = {
       ...{ columns: [], orphans: [], expired: [], batches: [], moved: [] },
@@ -135,7 +136,7 @@ function referencesStep(ctx: RunContext<Params>, media: MediaCleanup, facts: Med
     ? djangoFileFieldsCommand(ctx.platform, ctx.kubectl, ctx.service(media.djangoService!))
     : undefined;
   return {
-    title: `Read which media files the database ${media.database} references`,
+    title: t`Read which media files the database ${media.database} references`,
     kind: "read",
     action: () => (command ? { command } : undefined),
     run: async (step) => {
@@ -148,11 +149,11 @@ function referencesStep(ctx: RunContext<Params>, media: MediaCleanup, facts: Med
       facts.referenced = refs.paths;
       const columns = Object.entries(refs.perColumn).map(([c, n]) => `${c} (${n})`);
       const warning = unnamed.length
-        ? `; Django's ${unnamed.map(referenceName).join(", ")} missing from media.references: the CronJob does not read them`
+        ? t`; Django's ${unnamed.map(referenceName).join(", ")} missing from media.references: the CronJob does not read them`
         : "";
-      const outside = refs.outside ? `; ${refs.outside} value(s) lead outside the root` : "";
+      const outside = refs.outside ? t`; ${refs.outside} value(s) lead outside the root` : "";
       return {
-        summary: `${refs.paths.size} referenced file(s) in ${columns.join(", ") || "no column"}${outside}${warning}`,
+        summary: t`${refs.paths.size} referenced file(s) in ${columns.join(", ") || t`no column`}${outside}${warning}`,
         data: { columns: facts.columns.map(referenceName) },
       };
     },
@@ -161,7 +162,7 @@ function referencesStep(ctx: RunContext<Params>, media: MediaCleanup, facts: Med
 
 function scanStep(media: MediaCleanup, facts: MediaFacts): Step {
   return {
-    title: `Scan ${media.root} (links not followed)`,
+    title: t`Scan ${media.root} (links not followed)`,
     kind: "read",
     run: async () => {
       const scan = await scanMedia(facts.root!);
@@ -171,13 +172,13 @@ function scanStep(media: MediaCleanup, facts: MediaFacts): Step {
       const young = unreferenced.length - facts.orphans.length;
       const total = facts.orphans.reduce((sum, f) => sum + f.size, 0);
       const skipped = scan.skipped.length
-        ? `; ${scan.skipped.length} link(s) or special file(s) skipped`
+        ? t`; ${scan.skipped.length} link(s) or special file(s) skipped`
         : "";
       return {
-        summary: `${facts.orphans.length} orphan(s), ${formatBytes(total)}, of ${scan.files.length} file(s); ${young} unreferenced but younger than ${media.grace}${skipped}`,
+        summary: t`${facts.orphans.length} orphan(s), ${formatBytes(total)}, of ${scan.files.length} file(s); ${young} unreferenced but younger than ${media.grace}${skipped}`,
         evidence: [
-          ...facts.orphans.map((f) => `orphan  ${printable(f.path)} (${formatBytes(f.size)})`),
-          ...scan.skipped.map((s) => `skipped ${printable(s.path)}: ${s.why}`),
+          ...facts.orphans.map((f) => t`orphan  ${printable(f.path)} (${formatBytes(f.size)})`),
+          ...scan.skipped.map((s) => t`skipped ${printable(s.path)}: ${s.why}`),
         ].join("\n"),
       };
     },
@@ -186,7 +187,7 @@ function scanStep(media: MediaCleanup, facts: MediaFacts): Step {
 
 function quarantineReadStep(media: MediaCleanup, facts: MediaFacts): Step {
   return {
-    title: `Read the quarantine (batches older than ${media.quarantine} expire)`,
+    title: t`Read the quarantine (batches older than ${media.quarantine} expire)`,
     kind: "read",
     run: async () => {
       const { batches, unreadable } = await readQuarantine(facts.root!);
@@ -199,15 +200,15 @@ function quarantineReadStep(media: MediaCleanup, facts: MediaFacts): Step {
           putBack: b.present.filter((e) => facts.referenced!.has(e.path)),
         }));
       const due = facts.expired.reduce((n, b) => n + b.remove.length, 0);
-      const left = unreadable.length ? `; left alone: ${unreadable.join("; ")}` : "";
-      return { summary: `${batches.length} batch(es); ${due} expired file(s) to delete${left}` };
+      const left = unreadable.length ? t`; left alone: ${unreadable.join("; ")}` : "";
+      return { summary: t`${batches.length} batch(es); ${due} expired file(s) to delete${left}` };
     },
   };
 }
 
 function moveStep(ctx: RunContext<Params>, media: MediaCleanup, facts: MediaFacts): Step {
   return {
-    title: `Move the orphans of ${media.root} into a new quarantine batch`,
+    title: t`Move the orphans of ${media.root} into a new quarantine batch`,
     kind: "change",
     action: () => ({
       call:
@@ -220,7 +221,7 @@ function moveStep(ctx: RunContext<Params>, media: MediaCleanup, facts: MediaFact
       },
     }),
     run: async (step) => {
-      if (facts.orphans.length === 0) return { summary: "nothing to move" };
+      if (facts.orphans.length === 0) return { summary: t`nothing to move` };
       // Read again now: a row committed since the scan protects its file.
       const now = (await referencedNow(step, media, facts)).paths;
       const moving = facts.orphans.filter((f) => !now.has(f.path));
@@ -229,7 +230,7 @@ function moveStep(ctx: RunContext<Params>, media: MediaCleanup, facts: MediaFact
       facts.moved = moved.map((e) => e.path);
       const stayed = facts.orphans.length - moving.length;
       return {
-        summary: `moved ${moved.length} file(s) into ${QUARANTINE_DIR}/${facts.batch}${stayed ? `; ${stayed} referenced since the scan stayed` : ""}`,
+        summary: t`moved ${moved.length} file(s) into ${QUARANTINE_DIR}/${facts.batch}${stayed ? t`; ${stayed} referenced since the scan stayed` : ""}`,
       };
     },
     rollback: {
@@ -248,7 +249,7 @@ function moveStep(ctx: RunContext<Params>, media: MediaCleanup, facts: MediaFact
 
 function expireStep(ctx: RunContext<Params>, media: MediaCleanup, facts: MediaFacts): Step {
   return {
-    title: `Delete quarantined files older than ${media.quarantine} that are still unreferenced`,
+    title: t`Delete quarantined files older than ${media.quarantine} that are still unreferenced`,
     kind: "change",
     action: () => ({
       call:
@@ -264,7 +265,7 @@ function expireStep(ctx: RunContext<Params>, media: MediaCleanup, facts: MediaFa
       target: { root: media.root },
     }),
     run: async (step) => {
-      if (facts.expired.length === 0) return { summary: "nothing expired" };
+      if (facts.expired.length === 0) return { summary: t`nothing expired` };
       const now = (await referencedNow(step, media, facts)).paths;
       for (const { batch, remove, putBack } of facts.expired) {
         const back = [...putBack, ...remove.filter((e) => now.has(e.path))];
@@ -274,10 +275,10 @@ function expireStep(ctx: RunContext<Params>, media: MediaCleanup, facts: MediaFa
         facts.deleted.push(...(await deleteEntries(facts.root!, batch, gone)));
       }
       return {
-        summary: `deleted ${facts.deleted.length} file(s); put back ${facts.restored.length}`,
+        summary: t`deleted ${facts.deleted.length} file(s); put back ${facts.restored.length}`,
       };
     },
-    manualUndo: `deleted files are gone: each had been unreferenced in the quarantine for ${media.quarantine}`,
+    manualUndo: t`deleted files are gone: each had been unreferenced in the quarantine for ${media.quarantine}`,
   };
 }
 
@@ -296,12 +297,12 @@ function output(facts: MediaFacts): string {
   const rows = facts.orphans.map((f) => [
     printable(f.path),
     formatBytes(f.size),
-    facts.moved.includes(f.path) ? `quarantined ${facts.batch}` : "stayed",
+    facts.moved.includes(f.path) ? t`quarantined ${facts.batch}` : t`stayed`,
   ]);
-  const lines = rows.length ? formatTable([["ORPHAN", "SIZE", "NOW"], ...rows]) : "no orphans";
+  const lines = rows.length ? formatTable([[t`ORPHAN`, t`SIZE`, t`NOW`], ...rows]) : t`no orphans`;
   const extra = [
-    facts.deleted.length ? `deleted from the quarantine: ${facts.deleted.length}` : "",
-    facts.restored.length ? `put back: ${facts.restored.length}` : "",
+    facts.deleted.length ? t`deleted from the quarantine: ${facts.deleted.length}` : "",
+    facts.restored.length ? t`put back: ${facts.restored.length}` : "",
   ].filter(Boolean);
   return [lines, ...extra].join("\n");
 }

@@ -27,6 +27,7 @@ import {
 } from "../lib/nocobase/export-store.js";
 import { connectNocoBase, requireCollections } from "../lib/nocobase/stack.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   schedule: z
@@ -117,7 +118,7 @@ lifecycle rule. Nothing in NocoBase is changed.`,
         },
       output: () =>
         facts.stored
-          ? `export ${facts.stored.id}: ${facts.stored.manifest.collections.length} collection(s) of NocoBase ${facts.document?.nocobaseVersion} → ${facts.stored.url}`
+          ? t`export ${facts.stored.id}: ${facts.stored.manifest.collections.length} collection(s) of NocoBase ${facts.document?.nocobaseVersion} → ${facts.stored.url}`
           : "",
     };
   },
@@ -127,15 +128,15 @@ type Store = () => Promise<ObjectStore>;
 
 function destinationStep(where: string, store: Store, facts: Facts): Step {
   return {
-    title: `Check the destination ${where}`,
+    title: t`Check the destination ${where}`,
     kind: "read",
     run: async (step) => {
       const all = await listExports(await store(), exportLocation(step.platform));
       facts.latest = all[0];
       const latest = facts.latest
-        ? `latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
-        : "no export yet";
-      return { summary: `${all.length} export(s); ${latest}` };
+        ? t`latest ${facts.latest.id} (${facts.latest.sizeText}, ${facts.latest.age} old)`
+        : t`no export yet`;
+      return { summary: t`${all.length} export(s); ${latest}` };
     },
   };
 }
@@ -145,7 +146,7 @@ function storeSteps(ctx: RunContext<Params>, where: string, store: Store, facts:
   const location = exportLocation(ctx.platform);
   return [
     {
-      title: `Store the export at ${where}<id>/`,
+      title: t`Store the export at ${where}<id>/`,
       kind: "change",
       action: () => ({
         target: {
@@ -169,14 +170,14 @@ function storeSteps(ctx: RunContext<Params>, where: string, store: Store, facts:
           data: { id, url: facts.stored.url },
         };
       },
-      manualUndo: "nothing to undo: an export only adds objects to the destination",
+      manualUndo: t`nothing to undo: an export only adds objects to the destination`,
     },
     {
-      title: "Read the export back and compare its sha256",
+      title: t`Read the export back and compare its sha256`,
       kind: "verify",
       run: async () => {
         const back = await readExport(await store(), location, facts.stored!.manifest);
-        return { summary: `${back.collections.length} collection(s) read back; sha256 matches` };
+        return { summary: t`${back.collections.length} collection(s) read back; sha256 matches` };
       },
     },
   ];
@@ -185,7 +186,7 @@ function storeSteps(ctx: RunContext<Params>, where: string, store: Store, facts:
 function readStep(ctx: RunContext, collections: Collections, facts: Facts): Step {
   const calls = [READ.info, READ.collections, READ.fields("<each collection>")];
   return {
-    title: `Read the collections of NocoBase at ${collections.apiUrl}`,
+    title: t`Read the collections of NocoBase at ${collections.apiUrl}`,
     kind: "read",
     action: () => ({ call: calls.map((c) => callLine(collections.apiUrl, c)).join("\n") }),
     run: async (step) => {
@@ -194,7 +195,7 @@ function readStep(ctx: RunContext, collections: Collections, facts: Facts): Step
       const { collections: all, nocobaseVersion } = facts.document;
       const fields = all.reduce((n, c) => n + c.fields.length, 0);
       return {
-        summary: `NocoBase ${nocobaseVersion}: ${all.length} collection(s), ${fields} field(s)`,
+        summary: t`NocoBase ${nocobaseVersion}: ${all.length} collection(s), ${fields} field(s)`,
         evidence: all.map((c) => `${c.name}: ${c.fields.map((f) => f.name).join(", ")}`).join("\n"),
       };
     },
@@ -203,7 +204,7 @@ function readStep(ctx: RunContext, collections: Collections, facts: Facts): Step
 
 function planRetentionStep(plan: () => Promise<RetentionPlan>, facts: Facts): Step {
   return {
-    title: "Plan retention",
+    title: t`Plan retention`,
     kind: "read",
     run: async () => {
       facts.retention = await plan();
@@ -219,7 +220,7 @@ function applyRetentionStep(
   facts: Facts,
 ): Step {
   return {
-    title: "Delete expired exports",
+    title: t`Delete expired exports`,
     kind: "change",
     action: () => ({ target: retentionTarget(facts.retention, backups.destination) }),
     run: async () => {
@@ -228,6 +229,6 @@ function applyRetentionStep(
       facts.deleted = [...(await applyRetention(await store(), plan)).deleted];
       return { summary: retentionSummary(plan, "export") };
     },
-    manualUndo: "deleted exports are gone; only expired ones older than a newer complete export",
+    manualUndo: t`deleted exports are gone; only expired ones older than a newer complete export`,
   };
 }

@@ -17,6 +17,7 @@ import {
 import type { Database } from "../lib/model/index.js";
 import { formatTable } from "../lib/table.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   database: z
@@ -87,14 +88,16 @@ with why, and fails (exit 1) when any backup is damaged. --all also lists incomp
     const rows: Row[] = [];
     const latest: Latest[] = [];
     const steps: Step[] = databases.map((database) => ({
-      title: `List backups of ${database.name} in ${backups.destination.url}`,
+      title: t`List backups of ${database.name} in ${backups.destination.url}`,
       kind: "read",
       run: async (step) => {
         const found = await listDatabase(ctx, database, step.signal);
         rows.push(...found.rows);
         latest.push(found.latest);
         const restorable = found.rows.filter((r) => /^(complete|verified)$/.test(r.status));
-        return { summary: `${restorable.length} restorable; latest: ${found.latest.id ?? "none"}` };
+        return {
+          summary: t`${restorable.length} restorable; latest: ${found.latest.id ?? t`none`}`,
+        };
       },
     }));
     if (ctx.params.verify) steps.push(verifiedStep(rows));
@@ -109,17 +112,17 @@ with why, and fails (exit 1) when any backup is damaged. --all also lists incomp
 /** The check after --verify: every listed backup matched its manifest, or exit 1 naming those that did not. */
 function verifiedStep(rows: readonly Row[]): Step {
   return {
-    title: "Check that every listed backup matches its manifest",
+    title: t`Check that every listed backup matches its manifest`,
     kind: "read",
     run: async () => {
       const damaged = rows.filter((r) => r.status.startsWith("damaged"));
       if (damaged.length > 0) {
         const lines = damaged.map((r) => `  ${r.database} ${r.id}: ${r.status}`);
         throw new Error(
-          `${damaged.length} backup(s) do not match their manifests:\n${lines.join("\n")}`,
+          t`${damaged.length} backup(s) do not match their manifests:\n${lines.join("\n")}`,
         );
       }
-      return { summary: `${rows.length} backup(s) read in full, each matches its manifest` };
+      return { summary: t`${rows.length} backup(s) read in full, each matches its manifest` };
     },
   };
 }
@@ -175,14 +178,15 @@ function row(
 }
 
 function latestLine(l: Latest): string {
-  const skipped = l.skipped.length > 0 ? ` (skipped ${l.skipped.map((s) => s.id).join(", ")})` : "";
-  return `${l.database}: --backup latest is ${l.id ?? "none: no restorable backup"}${skipped}`;
+  const skipped =
+    l.skipped.length > 0 ? t` (skipped ${l.skipped.map((s) => s.id).join(", ")})` : "";
+  return t`${l.database}: --backup latest is ${l.id ?? t`none: no restorable backup`}${skipped}`;
 }
 
 function table(rows: readonly Row[]): string {
-  if (rows.length === 0) return "no backups";
+  if (rows.length === 0) return t`no backups`;
   return formatTable([
-    ["DATABASE", "BACKUP", "SCHEDULE", "SIZE", "AGE", "OPERATOR", "STATUS"],
+    [t`DATABASE`, t`BACKUP`, t`SCHEDULE`, t`SIZE`, t`AGE`, t`OPERATOR`, t`STATUS`],
     ...rows.map((r) => [r.database, r.id, r.schedule, r.size, r.age, r.operator, r.status]),
   ]);
 }

@@ -28,6 +28,7 @@ import {
 import { collectionsDatabase, connectNocoBase, requireCollections } from "../lib/nocobase/stack.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { databaseLock } from "../lib/runbook/locks.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   collection: z.string().min(1).describe("the collection to bring back (its NocoBase name)"),
@@ -142,7 +143,7 @@ fails the run. A failure undoes what the run created and says what it left.`,
       }),
       output: () =>
         facts.differences?.length === 0
-          ? `${ctx.params.collection} recreated from export ${facts.chosen?.id}: ${describeCreated(facts.created)}${facts.rows ? `; ${facts.rows.copied} row(s) from backup ${facts.backup?.id}` : ""}`
+          ? t`${ctx.params.collection} recreated from export ${facts.chosen?.id}: ${describeCreated(facts.created)}${facts.rows ? t`; ${facts.rows.copied} row(s) from backup ${facts.backup?.id}` : ""}`
           : "",
     };
   },
@@ -151,7 +152,7 @@ fails the run. A failure undoes what the run created and says what it left.`,
 function findExportStep(ctx: Ctx, store: () => Promise<ObjectStore>, facts: RecreateFacts): Step {
   const location = exportLocation(ctx.platform);
   return {
-    title: `Find collections export ${ctx.params.export}`,
+    title: t`Find collections export ${ctx.params.export}`,
     kind: "read",
     run: async () => {
       const all = await listExports(await store(), location);
@@ -162,15 +163,15 @@ function findExportStep(ctx: Ctx, store: () => Promise<ObjectStore>, facts: Recr
           all
             .slice(0, 5)
             .map((e) => e.id)
-            .join(", ") || "none";
+            .join(", ") || t`none`;
         throw new Error(
-          `no complete collections export ${wanted} in ${(await store()).url} (newest: ${newest})`,
+          t`no complete collections export ${wanted} in ${(await store()).url} (newest: ${newest})`,
         );
       }
       facts.doc = await readExport(await store(), location, facts.chosen.manifest);
       const { id, age, manifest } = facts.chosen;
       return {
-        summary: `${id} (${age} old, NocoBase ${manifest.nocobaseVersion}, ${manifest.collections.length} collections); sha256 matches`,
+        summary: t`${id} (${age} old, NocoBase ${manifest.nocobaseVersion}, ${manifest.collections.length} collections); sha256 matches`,
       };
     },
   };
@@ -185,7 +186,7 @@ function preflightStep(
   const { apiUrl } = ctx.platform.collections!;
   const reads = [READ.info, READ.collectionsWithFields];
   return {
-    title: `Pre-flight: NocoBase at ${apiUrl} and database ${database.name}`,
+    title: t`Pre-flight: NocoBase at ${apiUrl} and database ${database.name}`,
     kind: "read",
     action: () => ({ call: reads.map((c) => callLine(apiUrl, c)).join("\n") }),
     run: async (step) => {
@@ -195,9 +196,9 @@ function preflightStep(
       if (facts.version !== expected) {
         const why = ctx.platform.collections!.version
           ? "collections.version"
-          : `the version export ${facts.chosen!.id} was taken from`;
+          : t`the version export ${facts.chosen!.id} was taken from`;
         throw new RefusedError(
-          `NocoBase at ${apiUrl} answers as version ${facts.version}, expected ${expected} (${why}); nothing was changed`,
+          t`NocoBase at ${apiUrl} answers as version ${facts.version}, expected ${expected} (${why}); nothing was changed`,
         );
       }
       const live = await liveCollections(client, step.signal);
@@ -205,10 +206,12 @@ function preflightStep(
       facts.plan = planRecreate(facts.doc!, ctx.params.collection, live, ctx.params.replace);
       await checkTables(await step.pg(database), facts.plan, facts.replacing);
       return {
-        summary: `NocoBase ${facts.version}; ${facts.replacing ? "replace" : "create"} ${facts.plan.collections.map((c) => c.name).join(", ")}; ${facts.plan.writes.length} API call(s)`,
+        summary: facts.replacing
+          ? t`NocoBase ${facts.version}; replace ${facts.plan.collections.map((c) => c.name).join(", ")}; ${facts.plan.writes.length} API call(s)`
+          : t`NocoBase ${facts.version}; create ${facts.plan.collections.map((c) => c.name).join(", ")}; ${facts.plan.writes.length} API call(s)`,
         evidence: [
           ...facts.plan.writes.map((w) => callLine(apiUrl, w.call)),
-          ...facts.plan.lost.map((f) => `not in the export, so --replace loses it: ${f}`),
+          ...facts.plan.lost.map((f) => t`not in the export, so --replace loses it: ${f}`),
         ].join("\n"),
       };
     },
@@ -240,11 +243,11 @@ async function checkTables(target: PgTarget, plan: RecreatePlan, replacing: bool
         const rows = (await countRows(client, [table], target.database.database))[table]!;
         if (rows > 0)
           found.push(
-            `collection "${c.name}" holds ${rows} row(s); --replace only destroys an empty collection (guardia deletes no data it has not seen elsewhere): empty it, or back it up and destroy it yourself`,
+            t`collection "${c.name}" holds ${rows} row(s); --replace only destroys an empty collection (guardia deletes no data it has not seen elsewhere): empty it, or back it up and destroy it yourself`,
           );
       } else {
         found.push(
-          `table "${table}" exists in database ${target.database.database} without a collection "${c.name}"; rename or drop it first`,
+          t`table "${table}" exists in database ${target.database.database} without a collection "${c.name}"; rename or drop it first`,
         );
       }
     }
@@ -256,25 +259,25 @@ async function checkTables(target: PgTarget, plan: RecreatePlan, replacing: bool
 function destroyStep(ctx: Ctx, api: () => Promise<NocoBase>, facts: RecreateFacts): Step {
   const call = WRITE.destroyCollection(ctx.params.collection);
   return {
-    title: `Destroy the existing collection ${ctx.params.collection} (--replace)`,
+    title: t`Destroy the existing collection ${ctx.params.collection} (--replace)`,
     kind: "change",
     action: () =>
       facts.replacing
         ? { call: callLine(ctx.platform.collections!.apiUrl, call) }
-        : { target: { destroy: "nothing: NocoBase does not have it" } },
+        : { target: { destroy: t`nothing: NocoBase does not have it` } },
     run: async (step) => {
-      if (!facts.replacing) return { summary: "nothing to destroy" };
+      if (!facts.replacing) return { summary: t`nothing to destroy` };
       await (await api()).send(call, step.signal);
-      return { summary: `destroyed ${ctx.params.collection} (it held no rows)` };
+      return { summary: t`destroyed ${ctx.params.collection} (it held no rows)` };
     },
-    manualUndo: `${ctx.params.collection} held no rows; recreate it with guardia recreate-collection --collection ${ctx.params.collection}`,
+    manualUndo: t`${ctx.params.collection} held no rows; recreate it with guardia recreate-collection --collection ${ctx.params.collection}`,
   };
 }
 
 function createStep(ctx: Ctx, api: () => Promise<NocoBase>, facts: RecreateFacts): Step {
   const { apiUrl } = ctx.platform.collections!;
   return {
-    title: `Create ${ctx.params.collection} and its relations through the API`,
+    title: t`Create ${ctx.params.collection} and its relations through the API`,
     kind: "change",
     action: () => ({ call: facts.plan!.writes.map((w) => callLine(apiUrl, w.call)).join("\n") }),
     run: async (step) => {
@@ -286,14 +289,14 @@ function createStep(ctx: Ctx, api: () => Promise<NocoBase>, facts: RecreateFacts
         throw new Error(await afterFailedWrite(client, err), { cause: err });
       }
       return {
-        summary: `created ${describeCreated(facts.created)}`,
+        summary: t`created ${describeCreated(facts.created)}`,
         evidence: facts.plan!.writes.map((w) => callLine(apiUrl, w.call)).join("\n"),
       };
     },
     rollback: {
       run: async () => {
         const undo = await undoWrites(await api(), facts.created);
-        if (undo.failed.length > 0) throw new Error(`could not undo: ${undo.failed.join("; ")}`);
+        if (undo.failed.length > 0) throw new Error(t`could not undo: ${undo.failed.join("; ")}`);
       },
     },
   };
@@ -301,24 +304,24 @@ function createStep(ctx: Ctx, api: () => Promise<NocoBase>, facts: RecreateFacts
 
 /** Undoes what the writes before the failed one created, and says what is left. */
 async function afterFailedWrite(client: NocoBase, failure: WriteFailure): Promise<string> {
-  if (failure.done.length === 0) return `${failure.message}; nothing had been created`;
+  if (failure.done.length === 0) return t`${failure.message}; nothing had been created`;
   const undo = await undoWrites(client, failure.done);
   const lines = [
     failure.message,
-    `created before the failure: ${describeCreated(failure.done)}`,
-    ...undo.undone.map((u) => `undone: ${u}`),
+    t`created before the failure: ${describeCreated(failure.done)}`,
+    ...undo.undone.map((u) => t`undone: ${u}`),
     ...undo.failed.map(
       (f) =>
-        `NOT undone, left in NocoBase: ${f}; send that call (or delete it in the collection manager) by hand`,
+        t`NOT undone, left in NocoBase: ${f}; send that call (or delete it in the collection manager) by hand`,
     ),
   ];
-  if (undo.failed.length === 0) lines.push("NocoBase is as it was before this step");
+  if (undo.failed.length === 0) lines.push(t`NocoBase is as it was before this step`);
   return lines.join("\n");
 }
 
 function verifyStep(ctx: Ctx, api: () => Promise<NocoBase>, facts: RecreateFacts): Step {
   return {
-    title: `Read ${ctx.params.collection} back and compare it with the export`,
+    title: t`Read ${ctx.params.collection} back and compare it with the export`,
     kind: "verify",
     run: async (step) => {
       const client = await api();
@@ -340,10 +343,10 @@ function verifyStep(ctx: Ctx, api: () => Promise<NocoBase>, facts: RecreateFacts
       facts.differences = differences;
       if (differences.length > 0)
         throw new Error(
-          `${differences.length} difference(s) from export ${facts.chosen!.id}:\n${differences.join("\n")}`,
+          t`${differences.length} difference(s) from export ${facts.chosen!.id}:\n${differences.join("\n")}`,
         );
       return {
-        summary: `${plan.collections.length} collection(s) and ${plan.relations.length} relation(s) match the export; each relation reads both ways`,
+        summary: t`${plan.collections.length} collection(s) and ${plan.relations.length} relation(s) match the export; each relation reads both ways`,
       };
     },
   };
@@ -360,7 +363,7 @@ async function readsBothWays(
     try {
       await client.send(READ.records(side.owner, side.field.name), signal);
     } catch (err) {
-      problems.push(`${side.owner}.${side.field.name} cannot be read: ${(err as Error).message}`);
+      problems.push(t`${side.owner}.${side.field.name} cannot be read: ${(err as Error).message}`);
     }
   }
   return problems;

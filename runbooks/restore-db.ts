@@ -43,6 +43,7 @@ import {
 } from "../lib/restore/swap-steps.js";
 import { workloadsOf } from "../lib/restore/workloads.js";
 import { planSmokeFlows, type SmokePlan } from "../lib/smoke/steps.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   database: z.string().describe("database to restore (a databases[].name of the stack)"),
@@ -130,10 +131,10 @@ function planFor(ctx: RunContext<RestoreParams>): RunbookPlan {
   const p = ctx.params;
   const modes = [p.rollback, p.listKept, p.dropKept !== undefined, p.target !== undefined];
   if (modes.filter(Boolean).length > 1)
-    throw new UsageError("--rollback, --list-kept, --drop-kept and --target go one at a time");
+    throw new UsageError(t`--rollback, --list-kept, --drop-kept and --target go one at a time`);
   if (p.fromStack !== undefined && (p.rollback || p.listKept || p.dropKept !== undefined))
     throw new UsageError(
-      "--from-stack chooses a backup: it goes with a restore, not with kept copies",
+      t`--from-stack chooses a backup: it goes with a restore, not with kept copies`,
     );
   const database = ctx.database(p.database);
   const run = restoreRun(ctx, database);
@@ -210,7 +211,7 @@ function sourceOf(ctx: RunContext<RestoreParams>, database: Database): BackupSou
   const other = loadStack(ref);
   const theirs = other.platform.databases.find((d) => d.name === database.name);
   if (!theirs)
-    throw new UsageError(`--from-stack ${ref}: it has no database named ${database.name}`);
+    throw new UsageError(t`--from-stack ${ref}: it has no database named ${database.name}`);
   return {
     stack: other.name,
     backups: requireBackups(other),
@@ -240,16 +241,16 @@ function copySteps(run: RestoreRun, repair: boolean): Step[] {
 function presenceStep(run: RestoreRun, swap: boolean): Step {
   const { live, facts } = run;
   return {
-    title: swap ? `Check that ${live} exists` : `Check that ${live} does not exist yet`,
+    title: swap ? t`Check that ${live} exists` : t`Check that ${live} does not exist yet`,
     kind: "read",
     run: async () => {
       const { live: exists, repair } = facts.survey!;
       if (swap && !exists && repair.length === 0)
         throw new UsageError(
-          `${live} does not exist on the server: restore it with --target ${live}`,
+          t`${live} does not exist on the server: restore it with --target ${live}`,
         );
-      if (!swap && exists) throw new UsageError(`--target ${live} already exists on the server`);
-      return { summary: swap ? `${live} is there` : `${live} is free` };
+      if (!swap && exists) throw new UsageError(t`--target ${live} already exists on the server`);
+      return { summary: swap ? t`${live} is there` : t`${live} is free` };
     },
   };
 }
@@ -290,7 +291,7 @@ function onlyIfChosen(run: RestoreRun, step: Step): Step {
     ...step,
     action: (ctx) =>
       chosen() ? step.action?.(ctx) : { target: { skipped: "nothing to roll back" } },
-    run: async (ctx) => (chosen() ? step.run(ctx) : { summary: "skipped: nothing to roll back" }),
+    run: async (ctx) => (chosen() ? step.run(ctx) : { summary: t`skipped: nothing to roll back` }),
   };
 }
 
@@ -301,12 +302,12 @@ function targetSteps(run: RestoreRun): Step[] {
   return [
     ...copySteps(run, false),
     {
-      title: `Rename ${scratch} → ${live}`,
+      title: t`Rename ${scratch} → ${live}`,
       kind: "change",
       action: () => ({ call: sqlCall({ database }, statements) }),
       run: async (step) => {
         await runStatements(await run.target(step), statements);
-        return { summary: `${live} holds backup ${facts.choice?.chosen.id}` };
+        return { summary: t`${live} holds backup ${facts.choice?.chosen.id}` };
       },
       rollback: {
         action: () => ({ call: sqlCall({ database }, [rename(live, scratch)]) }),

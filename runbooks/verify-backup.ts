@@ -27,6 +27,7 @@ import { againstRto, rtoText, type RtoVerdict } from "../lib/restore/report.js";
 import { seconds } from "../lib/restore/run.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { databaseLock, type LockHolder } from "../lib/runbook/locks.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   database: z.string().describe("database whose backup to check (a databases[].name of the stack)"),
@@ -146,7 +147,7 @@ The database the backup came from is never touched.`,
 function findStep({ ctx, database, location, store, facts }: Drill, budget: Budget): Step {
   const wanted = ctx.params.backup;
   return {
-    title: `Find backup ${wanted} of ${database.name}`,
+    title: t`Find backup ${wanted} of ${database.name}`,
     kind: "read",
     get timeoutMs() {
       return budget.remaining();
@@ -162,9 +163,9 @@ function findStep({ ctx, database, location, store, facts }: Drill, budget: Budg
       const { id, sizeText, age, operator, manifest } = chosen;
       const passed = skipped.length === 0 ? "" : `; ${skippedText(skipped)}`;
       return {
-        summary: `${id}: ${sizeText}, ${age} old, by ${operator}, sha256 checked${passed}`,
+        summary: t`${id}: ${sizeText}, ${age} old, by ${operator}, sha256 checked${passed}`,
         ...(skipped.length > 0 && {
-          evidence: skipped.map((b) => `skipped ${b.id}: ${b.reason}`).join("\n"),
+          evidence: skipped.map((b) => t`skipped ${b.id}: ${b.reason}`).join("\n"),
         }),
         data: { id, criticalTables: manifest.criticalTables, skipped },
       };
@@ -190,7 +191,7 @@ function budgetOf(totalMs: number): Budget {
 function drillStep(drill: Drill, budget: Budget): Step {
   const { ctx, database, backups, location, onto, store, target, facts } = drill;
   return {
-    title: `Restore drill of ${database.name} on ${onto.host}`,
+    title: t`Restore drill of ${database.name} on ${onto.host}`,
     kind: "change",
     get timeoutMs() {
       return budget.remaining();
@@ -200,7 +201,7 @@ function drillStep(drill: Drill, budget: Budget): Step {
       target: {
         server: `${onto.host}:${onto.port}`,
         backup: facts.choice?.chosen.url ?? ctx.params.backup,
-        scratch: "guardia_drill_<time>_<random> (dropped at the end)",
+        scratch: t`guardia_drill_<time>_<random> (dropped at the end)`,
       },
     }),
     run: async (step) => {
@@ -219,18 +220,16 @@ function drillStep(drill: Drill, budget: Budget): Step {
       const counts = tables.map((t) => `${t.table} ${t.restored}/${t.expected}`).join(", ");
       // The drill passed: a scratch database that could not be dropped is said, not failed.
       const scratch = scratchLeft
-        ? `WARNING: scratch database ${scratchDatabase} was left (the next drill drops it)`
-        : `scratch database ${scratchDatabase} dropped`;
+        ? t`WARNING: scratch database ${scratchDatabase} was left (the next drill drops it)`
+        : t`scratch database ${scratchDatabase} dropped`;
       const times = drillTimes(drill, facts.report);
       return {
-        summary:
-          `checksums match; ${counts || "no critical tables"}; ` +
-          `total ${seconds(times.totalMs)}${rtoText(times)}; ${scratch}`,
+        summary: t`checksums match; ${counts || t`no critical tables`}; total ${seconds(times.totalMs)}${rtoText(times)}; ${scratch}`,
         evidence: [tableEvidence(facts.report), ...(scratchLeft ? [scratchLeft] : [])].join("\n"),
         data: { ...facts.report, manifest: undefined },
       };
     },
-    manualUndo: "nothing to undo: the scratch database is dropped even when the drill fails",
+    manualUndo: t`nothing to undo: the scratch database is dropped even when the drill fails`,
   };
 }
 
@@ -241,7 +240,7 @@ async function drillTarget(step: RunContext, backups: Backups, onto: Database): 
   // Only the drill server's own Secret: a PGPASSWORD meant for production must not be sent here.
   const password = await step.secret(
     server.passwordSecret,
-    `password of drill server ${server.host}`,
+    t`password of drill server ${server.host}`,
   );
   return { database: onto, password };
 }
@@ -262,14 +261,14 @@ function staleScratchSteps({ ctx, onto, target, facts }: Drill): Step[] {
   const names = () => facts.survey?.stale.map((d) => d.name) ?? [];
   return [
     {
-      title: `Find scratch databases left by earlier drills on ${server}`,
+      title: t`Find scratch databases left by earlier drills on ${server}`,
       kind: "read",
       run: async (step) => {
         facts.survey = await surveyScratch(await target(step), holderOf(ctx));
         const { stale, kept } = facts.survey;
         const lines = [
-          ...stale.map((d) => `drop ${d.name}: ${d.reason}`),
-          ...kept.map((d) => `keep ${d.name}: ${d.reason}`),
+          ...stale.map((d) => t`drop ${d.name}: ${d.reason}`),
+          ...kept.map((d) => t`keep ${d.name}: ${d.reason}`),
         ];
         return {
           summary: surveySummary(facts.survey),
@@ -279,43 +278,43 @@ function staleScratchSteps({ ctx, onto, target, facts }: Drill): Step[] {
       },
     },
     {
-      title: "Drop scratch databases left by earlier drills",
+      title: t`Drop scratch databases left by earlier drills`,
       kind: "change",
       action: () => ({ target: { server, drop: names().join(", ") || "nothing" } }),
       run: async (step) => {
         facts.stale = await dropStaleScratch(await target(step), names(), holderOf(ctx));
         const { dropped, failed } = facts.stale;
         // One that cannot be dropped must not stop this week's drill; the evidence names it.
-        const left = failed.map((f) => `left ${f.name}: ${f.error}`);
+        const left = failed.map((f) => t`left ${f.name}: ${f.error}`);
         const kept = facts.survey?.kept.length ?? 0;
         return {
           summary:
-            `dropped ${dropped.length}${dropped.length ? ` (${dropped.join(", ")})` : ""}` +
-            `${failed.length > 0 ? `; could not drop ${failed.length}: ${failed.map((f) => f.name).join(", ")}` : ""}` +
-            `${kept > 0 ? `; kept ${kept} in use` : ""}`,
+            t`dropped ${dropped.length}${dropped.length ? ` (${dropped.join(", ")})` : ""}` +
+            `${failed.length > 0 ? t`; could not drop ${failed.length}: ${failed.map((f) => f.name).join(", ")}` : ""}` +
+            `${kept > 0 ? t`; kept ${kept} in use` : ""}`,
           ...(left.length > 0 && { evidence: left.join("\n") }),
           data: facts.stale,
         };
       },
-      manualUndo: "nothing to undo: they were copies of backups that still exist",
+      manualUndo: t`nothing to undo: they were copies of backups that still exist`,
     },
   ];
 }
 
 /** "found 3: 2 of drills that are gone (dropped next: a, b); kept 1 (c: in use by alice (psql))". */
 function surveySummary({ stale, kept }: ScratchSurvey): string {
-  if (stale.length + kept.length === 0) return "found none";
+  if (stale.length + kept.length === 0) return t`found none`;
   const parts = [
     ...(stale.length > 0
       ? [
-          `${stale.length} of drills that are gone (dropped next: ${stale.map((d) => d.name).join(", ")})`,
+          t`${stale.length} of drills that are gone (dropped next: ${stale.map((d) => d.name).join(", ")})`,
         ]
       : []),
     ...(kept.length > 0
-      ? [`kept ${kept.length} (${kept.map((d) => `${d.name}: ${d.reason}`).join("; ")})`]
+      ? [t`kept ${kept.length} (${kept.map((d) => `${d.name}: ${d.reason}`).join("; ")})`]
       : []),
   ];
-  return `found ${stale.length + kept.length}: ${parts.join("; ")}`;
+  return t`found ${stale.length + kept.length}: ${parts.join("; ")}`;
 }
 
 /**
@@ -344,14 +343,13 @@ function drillTimes({ database, facts }: Drill, report: VerifyReport): DrillTime
 function drillOutput(drill: Drill, report: VerifyReport): string {
   const times = drillTimes(drill, report);
   return (
-    `backup ${report.id} of ${drill.database.name} verified: checksums ${seconds(times.checksumMs)}, ` +
-    `restored and counted in ${seconds(times.restoreMs)}, total ${seconds(times.totalMs)}` +
-    `${rtoText(times)}; counts match\n${tableEvidence(report)}`
+    t`backup ${report.id} of ${drill.database.name} verified: checksums ${seconds(times.checksumMs)}, restored and counted in ${seconds(times.restoreMs)}, total ${seconds(times.totalMs)}${rtoText(times)}; counts match` +
+    `\n${tableEvidence(report)}`
   );
 }
 
 function tableEvidence(report: VerifyReport): string {
   return report.tables
-    .map((t) => `${t.table}: ${t.restored} rows restored, ${t.expected} in the manifest`)
+    .map((row) => t`${row.table}: ${row.restored} rows restored, ${row.expected} in the manifest`)
     .join("\n");
 }

@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 /**
  * Cancellation of the long operations (dump, checksums, restore): an AbortSignal from the runbook
  * step (its timeout, or SIGTERM/SIGINT), and an error that says the work was cancelled rather
@@ -12,7 +13,7 @@ export class CancelledError extends Error {
 export function cancelledError(what: string, signal: AbortSignal, cause?: unknown): CancelledError {
   const reason: unknown = signal.reason;
   const why = reason instanceof Error ? reason.message : String(reason ?? "aborted");
-  return new CancelledError(`${what} was cancelled (${why})`, { cause });
+  return new CancelledError(t`${what} was cancelled (${why})`, { cause });
 }
 
 export function throwIfCancelled(signal: AbortSignal | undefined, what: string): void {

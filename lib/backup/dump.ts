@@ -24,6 +24,7 @@ import { findExecutable, startPipeline, type RunningPipeline } from "./process.j
 import { storedAs, type ObjectStore, type StoredObject } from "./store.js";
 import { countRows } from "./tables.js";
 import { fingerprintSchema, type SchemaFingerprint } from "./fingerprint.js";
+import { t } from "../i18n/index.js";
 
 /**
  * One backup: `pg_dump -Fc -Z0 --snapshot=<s> | zstd` streamed into the destination while sha256 is
@@ -93,7 +94,7 @@ export const DEFAULT_ZSTD_LEVEL = 1;
  */
 export function zstdArgs(level = DEFAULT_ZSTD_LEVEL, threads = 1): string[] {
   if (!Number.isInteger(level) || level < 1 || level > 19) {
-    throw new Error(`zstd level ${level} is out of range: use 1 (fastest) to 19`);
+    throw new Error(t`zstd level ${level} is out of range: use 1 (fastest) to 19`);
   }
   const threading = threads === 1 ? "--single-thread" : `-T${threads}`;
   return ["-q", "-c", `-${level}`, "--long=24", threading];
@@ -105,10 +106,10 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
   const clock = performance.now();
   const id = backupId(started, opts.schedule, opts.run);
   const url = store.describe(backupPrefix(location, id));
-  const context = `backup ${id} of ${describeTarget(target)} to ${url}`;
+  const context = t`backup ${id} of ${describeTarget(target)} to ${url}`;
   try {
     zstdArgs(opts.zstdLevel, opts.zstdThreads); // a bad level fails before anything starts
-    throwIfCancelled(opts.signal, `backup ${id}`);
+    throwIfCancelled(opts.signal, t`backup ${id}`);
     await refuseExisting(store, location, id);
     const tools = {
       pgDump: opts.pgDump ?? (await findPgDump(opts.pgBinDir, opts.record)),
@@ -122,7 +123,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
     // manifest: incomplete, never listed, expired by its schedule's lifecycle rule.
     if (opts.signal?.aborted) {
       await store.delete(dumpKey(location, id)).catch(() => undefined);
-      throwIfCancelled(opts.signal, `backup ${id}`);
+      throwIfCancelled(opts.signal, t`backup ${id}`);
     }
     // Last: from here on the backup is complete and restorable.
     const manifest = await writeManifest(store, location, body);
@@ -132,7 +133,7 @@ export async function backupDatabase(opts: BackupOptions): Promise<BackupResult>
   } catch (err) {
     if (err instanceof PgDumpTooOldError) throw err;
     if (opts.signal?.aborted) throw cancelledError(context, opts.signal, err);
-    throw new Error(`${context} failed: ${(err as Error).message}`, { cause: err });
+    throw new Error(t`${context} failed: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -156,7 +157,7 @@ async function dumpInSnapshot(opts: BackupOptions, tools: Tools, id: string): Pr
     checkPgDumpVersion(tools.pgDump, { version, where: describeTarget(target) });
     return inSnapshot(client, async (snapshot, pid) => {
       await opts.afterSnapshot?.(snapshot);
-      throwIfCancelled(opts.signal, `backup ${id}`);
+      throwIfCancelled(opts.signal, t`backup ${id}`);
       const dumped = await dumpAndCount(opts, client, { snapshot, pid }, tools, id);
       return { ...dumped, serverVersion: version };
     });
@@ -230,7 +231,7 @@ export function dumpKey(location: BackupLocation, id?: string): string {
 async function refuseExisting(store: ObjectStore, location: BackupLocation, id: string) {
   const existing = await store.list(backupPrefix(location, id));
   if (existing.length > 0) {
-    throw new Error(`${store.describe(backupPrefix(location, id))} already holds objects`);
+    throw new Error(t`${store.describe(backupPrefix(location, id))} already holds objects`);
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { FAILED_OBJECT, objectKey, SCHEDULE_TAG } from "./layout.js";
 import type { BackupLocation } from "./layout.js";
 import { readText, type ObjectStore } from "./store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * failed.json: the mark a backup gets when its own read-back fails (the stored dump is not what
@@ -42,8 +43,8 @@ export async function failedReason(
   try {
     const text = await readText(store, objectKey(location, id, FAILED_OBJECT));
     const mark = failedMarkSchema.parse(JSON.parse(text));
-    return `its read-back failed (${mark.markedAt}): ${mark.reason}`;
+    return t`its read-back failed (${mark.markedAt}): ${mark.reason}`;
   } catch {
-    return `it is marked failed (${FAILED_OBJECT} beside its manifest)`;
+    return t`it is marked failed (${FAILED_OBJECT} beside its manifest)`;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ClientBase } from "pg";
 import { z } from "zod";
+import { t } from "../i18n/index.js";
 
 /**
  * A database's structure in a few hundred bytes: per table, the sha256 of its columns (name, type,
@@ -60,9 +61,9 @@ export function compareFingerprints(expected: SchemaFingerprint, got: SchemaFing
   return names.flatMap((name) => {
     const [want, have] = [expected.tables[name], got.tables[name]];
     if (want === have) return [];
-    if (have === undefined) return [`table ${name} is missing`];
-    if (want === undefined) return [`table ${name} is not in the backup's manifest`];
-    return [`table ${name}: columns, indexes or constraints differ`];
+    if (have === undefined) return [t`table ${name} is missing`];
+    if (want === undefined) return [t`table ${name} is not in the backup's manifest`];
+    return [t`table ${name}: columns, indexes or constraints differ`];
   });
 }
 

@@ -1,10 +1,11 @@
 /** Database backups: back up, list, verify (restore drill) and file:// retention. */
 import { UsageError } from "../errors.js";
 import type { Backups, LoadedStack } from "../model/index.js";
+import { t } from "../i18n/index.js";
 
 /** The stack's backups section, or bad input (exit 2) for a stack that has none. */
 export function requireBackups(stack: LoadedStack): Backups {
-  if (!stack.platform.backups) throw new UsageError(`${stack.name} has no \`backups\` section`);
+  if (!stack.platform.backups) throw new UsageError(t`${stack.name} has no \`backups\` section`);
   return stack.platform.backups;
 }
 

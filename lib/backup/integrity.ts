@@ -4,6 +4,7 @@ import type { BackupLocation } from "./layout.js";
 import type { Manifest } from "./manifest.js";
 import { hashStream } from "./store.js";
 import type { ObjectStore } from "./store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Does a backup still hold what its manifest says? Used by the restore drill (before it creates
@@ -28,13 +29,13 @@ export class BackupVerificationError extends Error {
     where: string,
   ) {
     const lines = mismatches.map((m) => `  ${describeMismatch(m)}`);
-    super(`backup ${backupId} (${where}) does not match its manifest:\n${lines.join("\n")}`);
+    super(t`backup ${backupId} (${where}) does not match its manifest:\n${lines.join("\n")}`);
   }
 }
 
 /** "object dump.pgcustom.zst: sha256 expected …, got …". */
 export function describeMismatch(m: Mismatch): string {
-  return `${m.kind} ${m.name}: ${m.field} expected ${m.expected}, got ${m.got}`;
+  return t`${m.kind} ${m.name}: ${m.field} expected ${m.expected}, got ${m.got}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { compactUtc, parseCompactUtc } from "./stamp.js";
 import type { Database, Platform } from "../model/index.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Where backups live under a destination, the layout every backup, listing and restore shares:
@@ -48,7 +49,7 @@ export function databasePrefix(location: BackupLocation): string {
   for (const [field, value] of Object.entries(location)) {
     if (!SEGMENT.test(value)) {
       throw new Error(
-        `backup location: ${field} ${JSON.stringify(value)} is not a safe path segment`,
+        t`backup location: ${field} ${JSON.stringify(value)} is not a safe path segment`,
       );
     }
   }
@@ -77,7 +78,7 @@ export function runTag(): string {
 export function backupId(startedAt: Date, schedule: string, run: string = runTag()): string {
   if (!SCHEDULE.test(schedule)) {
     throw new Error(
-      `schedule name ${JSON.stringify(schedule)} cannot go into a backup id: use lowercase letters, digits and "-"`,
+      t`schedule name ${JSON.stringify(schedule)} cannot go into a backup id: use lowercase letters, digits and "-"`,
     );
   }
   if (!/^[0-9a-f]{6}$/.test(run)) throw new Error(`run tag ${JSON.stringify(run)}: 6 hex digits`);
@@ -97,7 +98,7 @@ export function parseBackupId(id: string): ParsedBackupId {
   const parsed = tryParseBackupId(id);
   if (!parsed) {
     throw new Error(
-      `${JSON.stringify(id)} is not a backup id (expected e.g. 20261123T020000Z-daily_3f9a1c)`,
+      t`${JSON.stringify(id)} is not a backup id (expected e.g. 20261123T020000Z-daily_3f9a1c)`,
     );
   }
   return parsed;

@@ -15,6 +15,7 @@ import { judge, type JudgedPartial } from "./partials.js";
 import type { Manifest } from "./manifest.js";
 import { formatBytes } from "./store.js";
 import type { ListedObject, ObjectStore } from "./store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * What a destination holds for one database, and which backup a restore may use. Every backup
@@ -130,7 +131,7 @@ async function classify<M extends ListedManifest>(
       const problem = partials.map((p) => `${basename(p.name)}: ${p.reason}`).join("; ");
       return { ...base, status: "partial", problem, manifest: undefined };
     }
-    const problem = `no ${MANIFEST_OBJECT} (still running, or the run died)`;
+    const problem = t`no ${MANIFEST_OBJECT} (still running, or the run died)`;
     return { ...base, status: "incomplete", problem, manifest: undefined };
   }
   let manifest: M;
@@ -150,9 +151,9 @@ async function classify<M extends ListedManifest>(
     const bytes = names.get(object.name);
     const problem =
       bytes === undefined
-        ? `${object.name} is missing`
+        ? t`${object.name} is missing`
         : bytes !== object.bytes
-          ? `${object.name} has ${bytes} bytes, the manifest says ${object.bytes}`
+          ? t`${object.name} has ${bytes} bytes, the manifest says ${object.bytes}`
           : undefined;
     if (problem) return { ...base, status: "damaged", problem, manifest };
   }
@@ -305,11 +306,11 @@ export async function chooseBackup(
  * to `width` characters and at most `max` backups named (the step's evidence has them all).
  */
 export function skippedText(skipped: readonly SkippedBackup[], max = 5, width = 120): string {
-  if (skipped.length === 0) return "skipped none";
+  if (skipped.length === 0) return t`skipped none`;
   const cut = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
   const named = skipped.slice(0, max).map((s) => `${s.id} (${cut(s.reason)})`);
-  const more = skipped.length > max ? `, and ${skipped.length - max} more` : "";
-  return `skipped ${skipped.length} newer: ${named.join(", ")}${more}`;
+  const more = skipped.length > max ? t`, and ${skipped.length - max} more` : "";
+  return t`skipped ${skipped.length} newer: ${named.join(", ")}${more}`;
 }
 
 /** "complete", or "damaged: dump.pgcustom.zst has 12 bytes, …": the status once, then why. */
@@ -324,17 +325,17 @@ function noneMessage(
   all: readonly ScannedBackup[],
   skipped: readonly SkippedBackup[],
 ): string {
-  const where = `database ${location.database} in ${store.describe(databasePrefix(location))}`;
+  const where = t`database ${location.database} in ${store.describe(databasePrefix(location))}`;
   if (wanted !== "latest" && skipped.length === 0) {
     const newest = all.slice(0, 5).map((b) => b.id);
-    return `no backup ${wanted} of ${where} (newest: ${newest.join(", ") || "none"})`;
+    return t`no backup ${wanted} of ${where} (newest: ${newest.join(", ") || t`none`})`;
   }
   if (wanted !== "latest")
-    return `backup ${wanted} of ${where} is not restorable: ${skipped[0]!.reason}`;
-  if (skipped.length === 0) return `no backup of ${where}`;
+    return t`backup ${wanted} of ${where} is not restorable: ${skipped[0]!.reason}`;
+  if (skipped.length === 0) return t`no backup of ${where}`;
   const lines = skipped.slice(0, 10).map((s) => `  ${s.id}: ${s.reason}`);
-  const more = skipped.length > 10 ? [`  … and ${skipped.length - 10} more`] : [];
-  return `no restorable backup of ${where}; every one was skipped:\n${[...lines, ...more].join("\n")}`;
+  const more = skipped.length > 10 ? [t`  … and ${skipped.length - 10} more`] : [];
+  return t`no restorable backup of ${where}; every one was skipped:\n${[...lines, ...more].join("\n")}`;
 }
 
 /** "45 min", "3 h", "12.5 d": ages in listings. */

@@ -5,6 +5,7 @@ import { MANIFEST_OBJECT, objectKey, SCHEDULE_TAG, tryParseBackupId } from "./la
 import type { BackupLocation } from "./layout.js";
 import { ObjectNotFoundError } from "./store.js";
 import type { ObjectStore } from "./store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * manifest.json: what a backup holds and how to check it. Written last, so its presence marks a
@@ -143,7 +144,7 @@ export async function readManifest(
       throw new ManifestError(
         key,
         "missing",
-        `backup ${id} is incomplete: ${where} does not exist`,
+        t`backup ${id} is incomplete: ${where} does not exist`,
       );
     }
     throw err;
@@ -159,12 +160,12 @@ export function parseManifest(
   id: string,
 ): Manifest {
   const invalid = (why: string) =>
-    new ManifestError(key, "invalid", `manifest ${where} cannot be trusted: ${why}`);
+    new ManifestError(key, "invalid", t`manifest ${where} cannot be trusted: ${why}`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw invalid(`not JSON (${(err as Error).message})`);
+    throw invalid(t`not JSON (${(err as Error).message})`);
   }
   const seal = sealProblem(json, text);
   if (seal) throw invalid(seal);
@@ -183,7 +184,7 @@ export function parseManifest(
   };
   for (const field of Object.keys(expected) as (keyof typeof expected)[]) {
     if (actual[field] !== expected[field]) {
-      throw invalid(`${field} is "${actual[field]}", but it is stored under "${expected[field]}"`);
+      throw invalid(t`${field} is "${actual[field]}", but it is stored under "${expected[field]}"`);
     }
   }
   return m;
@@ -193,10 +194,10 @@ export function parseManifest(
 function sealProblem(json: unknown, text: string): string | undefined {
   const stored = (json as { manifestSha256?: unknown } | null)?.manifestSha256;
   if (typeof json !== "object" || json === null || typeof stored !== "string") {
-    return "it has no manifestSha256 (its own checksum)";
+    return t`it has no manifestSha256 (its own checksum)`;
   }
   if (manifestText(json as Manifest) === text) return undefined;
-  return "its manifestSha256 does not match its content: the manifest changed after it was written";
+  return t`its manifestSha256 does not match its content: the manifest changed after it was written`;
 }
 
 async function readText(body: AsyncIterable<Buffer>): Promise<string> {

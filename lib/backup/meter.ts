@@ -1,4 +1,5 @@
 import { formatBytes } from "./store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Progress of a long transfer (a dump streaming to the store), as lines for the step's progress
@@ -49,8 +50,7 @@ export function startMeter(options: MeterOptions): Meter {
     const still = at - movedAt;
     if (still >= stallMs) {
       options.log(
-        `WARNING: no byte has moved for ${Math.round(still / 1000)} s (${formatBytes(bytes)} so far): ` +
-          "pg_dump may wait for a lock, or the database or the destination has stalled",
+        t`WARNING: no byte has moved for ${Math.round(still / 1000)} s (${formatBytes(bytes)} so far): pg_dump may wait for a lock, or the database or the destination has stalled`,
       );
       return;
     }
@@ -64,12 +64,12 @@ export function startMeter(options: MeterOptions): Meter {
 /** "48.0 MiB stored, 3.2 MiB/s; about 40% of the last backup (120 MiB), about 23 s left". */
 export function progressLine(bytes: number, elapsedMs: number, estimate?: Estimate): string {
   const rate = elapsedMs > 0 ? (bytes * 1000) / elapsedMs : 0;
-  const line = `${formatBytes(bytes)} stored, ${formatBytes(Math.round(rate))}/s`;
+  const line = t`${formatBytes(bytes)} stored, ${formatBytes(Math.round(rate))}/s`;
   if (!estimate || estimate.bytes <= 0) return line;
   const share = Math.round((bytes / estimate.bytes) * 100);
   const left =
     rate > 0 && bytes < estimate.bytes
-      ? `, about ${Math.round((estimate.bytes - bytes) / rate)} s left`
+      ? t`, about ${Math.round((estimate.bytes - bytes) / rate)} s left`
       : "";
-  return `${line}; about ${share}% of ${estimate.from} (${formatBytes(estimate.bytes)})${left}`;
+  return t`${line}; about ${share}% of ${estimate.from} (${formatBytes(estimate.bytes)})${left}`;
 }

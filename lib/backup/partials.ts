@@ -4,6 +4,7 @@ import type { BackupLocation } from "./layout.js";
 import { formatBytes } from "./store.js";
 import type { ObjectStore, PartialObject } from "./store.js";
 import { BACKUP_JOB_DEADLINE_SECONDS } from "./timeouts.js";
+import { t } from "../i18n/index.js";
 
 /**
  * What a run killed mid-write (SIGKILL, an OOM kill, a node lost) leaves behind: a file://
@@ -50,13 +51,13 @@ export function judge(partial: PartialObject, now: Date = new Date()): JudgedPar
   const ageMs = now.getTime() - partial.lastWrittenAt.getTime();
   const age = `${(ageMs / 3_600_000).toFixed(1)} h`;
   const size = formatBytes(partial.bytes);
-  const what = partial.upload ? `upload started ${age} ago` : `last written ${age} ago`;
+  const what = partial.upload ? t`upload started ${age} ago` : t`last written ${age} ago`;
   if (ageMs > PARTIAL_MAX_AGE_MS) {
     const limit = `${BACKUP_JOB_DEADLINE_SECONDS / 3600} h`;
     return {
       ...partial,
       stale: true,
-      reason: `${size}, ${what}: longer than a backup job may run (${limit})`,
+      reason: t`${size}, ${what}: longer than a backup job may run (${limit})`,
     };
   }
   const writer = partial.writer;
@@ -65,17 +66,17 @@ export function judge(partial: PartialObject, now: Date = new Date()): JudgedPar
       return {
         ...partial,
         stale: true,
-        reason: `${size}, its writer (pid ${writer.pid} on this host) is gone`,
+        reason: t`${size}, its writer (pid ${writer.pid} on this host) is gone`,
       };
     }
     return {
       ...partial,
       stale: false,
-      reason: `${size}, pid ${writer.pid} on this host may still write it`,
+      reason: t`${size}, pid ${writer.pid} on this host may still write it`,
     };
   }
-  const by = writer ? ` by ${writer.host} pid ${writer.pid}` : "";
-  return { ...partial, stale: false, reason: `${size}, ${what}${by}: may still be running` };
+  const by = writer ? t` by ${writer.host} pid ${writer.pid}` : "";
+  return { ...partial, stale: false, reason: t`${size}, ${what}${by}: may still be running` };
 }
 
 function processAlive(pid: number): boolean {
@@ -103,7 +104,7 @@ export async function removePartials(
     failed: [] as PartialRemoval["failed"][number][],
   };
   for (const partial of partials) {
-    if (!partial.stale) throw new Error(`${partial.name} may still be written; not removed`);
+    if (!partial.stale) throw new Error(t`${partial.name} may still be written; not removed`);
     try {
       await store.deletePartial(partial);
       removal.removed.push(partial);

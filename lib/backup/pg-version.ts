@@ -3,6 +3,7 @@ import type { PgTarget } from "../adapters/postgres.js";
 import type { ClientBase } from "pg";
 import type { Command, CommandLog } from "../command.js";
 import { capture, findExecutable } from "./process.js";
+import { t } from "../i18n/index.js";
 
 /**
  * pg_dump refuses (or, across some versions, silently misdumps) a server of a newer major version,
@@ -14,7 +15,7 @@ import { capture, findExecutable } from "./process.js";
 export function parseToolVersion(output: string): string {
   const match = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*(?:(?:beta|rc|devel)\d*)?)/.exec(output);
   if (!match?.[1]) {
-    throw new Error(`cannot read a PostgreSQL version from ${JSON.stringify(output.trim())}`);
+    throw new Error(t`cannot read a PostgreSQL version from ${JSON.stringify(output.trim())}`);
   }
   return match[1];
 }
@@ -22,7 +23,7 @@ export function parseToolVersion(output: string): string {
 /** Major version: 15 for "15.18 (Debian ...)", 16 for "16beta1", 9.6 for "9.6.24" (pre-10 scheme). */
 export function majorVersion(version: string): number {
   const match = /^(\d+)(?:\.(\d+))?/.exec(version.trim());
-  if (!match?.[1]) throw new Error(`cannot read a major version from "${version}"`);
+  if (!match?.[1]) throw new Error(t`cannot read a major version from "${version}"`);
   const first = Number(match[1]);
   return first >= 10 ? first : Number(`${first}.${match[2] ?? 0}`);
 }
@@ -51,10 +52,7 @@ export function checkPgDumpVersion(pgDump: PgDumpFound, server: ServerFound): vo
   if (majorVersion(pgDump.version) >= serverMajor) return;
   const serverVersion = server.version.split(" ")[0];
   throw new PgDumpTooOldError(
-    `pg_dump ${pgDump.version} at ${pgDump.path} is older than the server it would dump ` +
-      `(PostgreSQL ${serverVersion} at ${server.where}): pg_dump cannot dump a newer major ` +
-      `version. Install the PostgreSQL ${serverMajor} client (Debian/Ubuntu: apt-get install ` +
-      `postgresql-client-${serverMajor}) and put /usr/lib/postgresql/${serverMajor}/bin first on PATH.`,
+    t`pg_dump ${pgDump.version} at ${pgDump.path} is older than the server it would dump (PostgreSQL ${serverVersion} at ${server.where}): pg_dump cannot dump a newer major version. Install the PostgreSQL ${serverMajor} client (Debian/Ubuntu: apt-get install postgresql-client-${serverMajor}) and put /usr/lib/postgresql/${serverMajor}/bin first on PATH.`,
   );
 }
 
@@ -91,6 +89,6 @@ export async function checkPgDumpAgainstServer(
   const version = await withPgClient(target, serverVersion);
   const where = describeTarget(target);
   checkPgDumpVersion(pgDump, { version, where });
-  const summary = `pg_dump ${pgDump.version} (${pgDump.path}) can dump PostgreSQL ${version.split(" ")[0]} at ${where}`;
+  const summary = t`pg_dump ${pgDump.version} (${pgDump.path}) can dump PostgreSQL ${version.split(" ")[0]} at ${where}`;
   return { pgDump, summary };
 }

@@ -15,6 +15,7 @@ import {
   type Pipeline,
   type SecretEnv,
 } from "../command.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Child processes of the backup pipelines (pg_dump | zstd, zstd | pg_restore): `Command` values
@@ -30,8 +31,8 @@ const STDERR_LINES = 12;
 export function findExecutable(name: string, binDir?: string): string {
   const found = searchExecutable(name, binDir);
   if (found) return found;
-  const where = binDir ? `in ${binDir}` : "on PATH";
-  throw new Error(`${name} not found ${where}; install it (Debian: ${packageOf(name)})`);
+  const where = binDir ? t`in ${binDir}` : t`on PATH`;
+  throw new Error(t`${name} not found ${where}; install it (Debian: ${packageOf(name)})`);
 }
 
 /**
@@ -107,15 +108,15 @@ export function startStage(command: Command, opts: StageOptions = {}): Stage {
   const done = new Promise<void>((resolve, reject) => {
     child.once("error", (err) => {
       code = exitCodeOf(null, null);
-      reject(new Error(`could not run ${program}: ${err.message}`, { cause: err }));
+      reject(new Error(t`could not run ${program}: ${err.message}`, { cause: err }));
     });
     // "close" waits for stderr to drain, so the tail in the message is complete.
     child.once("close", (exit, signal) => {
       code = exitCodeOf(exit, signal);
       if (exit === 0) return resolve();
-      const how = signal ? `was killed by ${signal}` : `exited ${exit}`;
+      const how = signal ? t`was killed by ${signal}` : t`exited ${exit}`;
       const tail = outputTail(stderr, STDERR_LINES);
-      reject(new Error(`${name} ${how}${tail ? `:\n${tail}` : " (no output on stderr)"}`));
+      reject(new Error(`${name} ${how}${tail ? `:\n${tail}` : t` (no output on stderr)`}`));
     });
   });
   // Callers await `done` when they need it; an unobserved failure must not crash the process.

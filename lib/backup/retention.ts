@@ -6,6 +6,7 @@ import { scanBackups } from "./list.js";
 import type { ListedManifest, ManifestReader, ScannedBackup } from "./list.js";
 import { removePartials, type JudgedPartial, type PartialRemoval } from "./partials.js";
 import type { ObjectStore } from "./store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Retention for file:// destinations (S3 buckets expire objects with lifecycle rules instead).
@@ -90,7 +91,7 @@ export async function planRetention(opts: RetentionOptions): Promise<RetentionPl
   const partials = backups.flatMap((b) => b.partials.filter((p) => p.stale));
   const { blocked, newestCheck } = await newestProblem(opts, backups);
   if (blocked) {
-    const keep = backups.map((b) => item(b, "kept: retention is blocked"));
+    const keep = backups.map((b) => item(b, t`kept: retention is blocked`));
     return { ...base, delete: [], keep, partials, blocked, newestCheck };
   }
   const keepDays = new Map(opts.schedules.map((s) => [s.name, s.keepDays]));
@@ -107,17 +108,20 @@ export async function planRetention(opts: RetentionOptions): Promise<RetentionPl
     const age = now.getTime() - b.startedAt.getTime();
     if (days === undefined) {
       plan.keep.push(
-        item(b, `schedule "${b.schedule}" is not in the stack, so it has no keepDays`),
+        item(b, t`schedule "${b.schedule}" is not in the stack, so it has no keepDays`),
       );
     } else if (age <= days * DAY_MS) {
-      plan.keep.push(item(b, `within keepDays ${days} of schedule ${b.schedule}`));
+      plan.keep.push(item(b, t`within keepDays ${days} of schedule ${b.schedule}`));
     } else if (newestComplete.get(b.schedule) === b.id) {
       plan.keep.push(
-        item(b, `older than ${days} days, but the newest complete ${b.schedule} backup`),
+        item(b, t`older than ${days} days, but the newest complete ${b.schedule} backup`),
       );
     } else {
-      const what = b.status === "complete" ? "older" : `${b.status} and older`;
-      plan.delete.push(item(b, `${what} than keepDays ${days} of schedule ${b.schedule}`));
+      const reason =
+        b.status === "complete"
+          ? t`older than keepDays ${days} of schedule ${b.schedule}`
+          : t`${b.status} and older than keepDays ${days} of schedule ${b.schedule}`;
+      plan.delete.push(item(b, reason));
     }
   }
   return { ...base, ...plan, partials, blocked: undefined, newestCheck };
@@ -135,9 +139,9 @@ async function newestProblem(
   const newest = backups[0];
   if (!newest) return { blocked: undefined, newestCheck: undefined };
   const blocked = (why: string) =>
-    `newest backup ${newest.id} ${why}; nothing is deleted until a newer backup is complete and verified`;
+    t`newest backup ${newest.id} ${why}; nothing is deleted until a newer backup is complete and verified`;
   if (newest.status !== "complete" || !newest.manifest) {
-    return { blocked: blocked(`is ${newest.status} (${newest.problem})`), newestCheck: undefined };
+    return { blocked: blocked(t`is ${newest.status} (${newest.problem})`), newestCheck: undefined };
   }
   if (opts.checksum === false) return { blocked: undefined, newestCheck: "skipped" };
   if (sameObjects(opts.verified, newest.manifest)) {
@@ -145,7 +149,7 @@ async function newestProblem(
   }
   const mismatches = await checkObjects(opts.store, opts.location, newest.manifest);
   if (mismatches.length > 0) {
-    const why = `fails its checksum: ${mismatches.map(describeMismatch).join("; ")}`;
+    const why = t`fails its checksum: ${mismatches.map(describeMismatch).join("; ")}`;
     return { blocked: blocked(why), newestCheck: "hashed" };
   }
   return { blocked: undefined, newestCheck: "hashed" };
@@ -180,7 +184,7 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   if (plan.newestCheck === "skipped" && !plan.blocked) {
     throw new Error(
-      `retention plan of ${plan.url} is a preview that did not check the newest backup's dump; plan again with the checksum before deleting`,
+      t`retention plan of ${plan.url} is a preview that did not check the newest backup's dump; plan again with the checksum before deleting`,
     );
   }
   const partials = await removePartials(store, plan.partials);
@@ -197,13 +201,17 @@ export async function applyRetention(
 
 /** One line for a step's summary: what expired, what stays, or why nothing may be deleted. */
 export function retentionSummary(plan: RetentionPlan, what = "backup"): string {
-  if (plan.blocked) return `nothing deleted: ${plan.blocked}`;
+  if (plan.blocked) return t`nothing deleted: ${plan.blocked}`;
   const preview =
-    plan.newestCheck === "skipped" ? ` (preview: checked after the new ${what} is made)` : "";
-  const kept = `${plan.keep.length} kept${preview}`;
+    plan.newestCheck !== "skipped"
+      ? ""
+      : what === "export"
+        ? t` (preview: checked after the new export is made)`
+        : t` (preview: checked after the new backup is made)`;
+  const kept = t`${plan.keep.length} kept${preview}`;
   return plan.delete.length === 0
-    ? `nothing expired; ${kept}`
-    : `${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${kept}`;
+    ? t`nothing expired; ${kept}`
+    : t`${plan.delete.length} expired (${plan.delete.map((d) => d.id).join(", ")}); ${kept}`;
 }
 
 /** The target a "delete expired" step plans: what the preview found expired, and where. */

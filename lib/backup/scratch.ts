@@ -7,6 +7,7 @@ import type { PgTarget } from "../adapters/postgres.js";
 import type { Backups, Database } from "../model/index.js";
 import { acquireAdvisoryLock } from "../runbook/lock-postgres.js";
 import { LockHeldError, scratchLockName, type LockHolder } from "../runbook/locks.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The restore drill's scratch databases: where they live (the stack's drill server, or the
@@ -81,8 +82,7 @@ export async function createScratch(
   } catch (err) {
     await lock.release();
     throw new Error(
-      `creating scratch database ${scratch} on ${describeTarget(target)} failed: ` +
-        `${(err as Error).message} (the restore drill needs a user with CREATEDB)`,
+      t`creating scratch database ${scratch} on ${describeTarget(target)} failed: ${(err as Error).message} (the restore drill needs a user with CREATEDB)`,
       { cause: err },
     );
   }
@@ -164,23 +164,21 @@ async function sessionsOn(c: ClientBase, scratch: string): Promise<Session[]> {
   return rows.map((r) => ({
     pid: r.pid,
     role: r.usename,
-    what: r.application_name || r.backend_type || "a session",
+    what: r.application_name || r.backend_type || t`a session`,
     autovacuum: r.usename === null,
     ownRole: r.own === true,
   }));
 }
 
 function dropError(target: PgTarget, scratch: string, err: Error, others: Session[]): Error {
-  const where = `scratch database ${scratch} on ${describeTarget(target)}`;
+  const where = t`scratch database ${scratch} on ${describeTarget(target)}`;
   const foreign = others.filter((s) => !s.autovacuum && !s.ownRole);
   const role = target.database.user;
   const why =
     foreign.length > 0
-      ? `it is in use by ${foreign.map((s) => `${s.what} (pid ${s.pid}, role ${s.role ?? "?"})`).join(", ")}; ` +
-        `${role} may terminate only its own sessions: that needs membership in their role or in ` +
-        `pg_signal_backend (GRANT pg_signal_backend TO ${role}), or end them and drop it by hand`
+      ? t`it is in use by ${foreign.map((s) => t`${s.what} (pid ${s.pid}, role ${s.role ?? "?"})`).join(", ")}; ${role} may terminate only its own sessions: that needs membership in their role or in pg_signal_backend (GRANT pg_signal_backend TO ${role}), or end them and drop it by hand`
       : err.message;
-  return new Error(`dropping ${where} failed: ${why} (DROP DATABASE ${scratch})`, { cause: err });
+  return new Error(t`dropping ${where} failed: ${why} (DROP DATABASE ${scratch})`, { cause: err });
 }
 
 export interface ScratchDatabase {
@@ -232,21 +230,21 @@ async function judgeScratch(target: PgTarget, name: string, holder: LockHolder) 
   if (!(await lockIsFree(target, name, holder))) {
     return {
       stale: false,
-      scratch: { ...base, reason: "its drill is running (it holds the drill's lock)" },
+      scratch: { ...base, reason: t`its drill is running (it holds the drill's lock)` },
     };
   }
   if (foreign.length > 0) {
     const who = foreign.map((s) => `${s.role ?? "?"} (${s.what})`).join(", ");
     return {
       stale: false,
-      scratch: { ...base, reason: `its drill is gone, but in use by ${who}` },
+      scratch: { ...base, reason: t`its drill is gone, but in use by ${who}` },
     };
   }
   const left =
-    clients.length > 0 ? `; its ${clients.length} leftover session(s) are ended first` : "";
+    clients.length > 0 ? t`; its ${clients.length} leftover session(s) are ended first` : "";
   return {
     stale: true,
-    scratch: { ...base, reason: `its drill is gone (the drill's lock is free)${left}` },
+    scratch: { ...base, reason: t`its drill is gone (the drill's lock is free)${left}` },
   };
 }
 
@@ -279,7 +277,7 @@ export async function dropStaleScratch(
   const result = { dropped: [] as string[], failed: [] as { name: string; error: string }[] };
   for (const name of names) {
     if (!scratchCreatedAt(name))
-      throw new Error(`${name} is not a restore drill's scratch database`);
+      throw new Error(t`${name} is not a restore drill's scratch database`);
     try {
       const lock = await acquireAdvisoryLock(scratchLockName(name), target, holder, "exclusive");
       try {

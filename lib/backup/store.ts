@@ -3,6 +3,7 @@ import { Transform } from "node:stream";
 import type { Readable, TransformCallback } from "node:stream";
 import type { Destination } from "../model/index.js";
 import type { S3StoreOptions } from "./s3-store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The few operations backups need from a destination, so the pipeline, listing, verification and
@@ -108,7 +109,7 @@ export class ObjectNotFoundError extends Error {
     readonly key: string,
     where: string,
   ) {
-    super(`${where} does not exist`);
+    super(t`${where} does not exist`);
   }
 }
 

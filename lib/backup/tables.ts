@@ -1,4 +1,5 @@
 import type { ClientBase } from "pg";
+import { t } from "../i18n/index.js";
 
 /**
  * Exact row counts of a database's critical tables: in the dump's snapshot when backing up, in
@@ -19,8 +20,7 @@ export async function countRows(
       counts[table] = Number(rows[0]!.n);
     } catch (err) {
       throw new Error(
-        `counting rows of critical table ${table} in ${where} failed: ${(err as Error).message}` +
-          ` (check the database's criticalTables in the stack)`,
+        t`counting rows of critical table ${table} in ${where} failed: ${(err as Error).message} (check the database's criticalTables in the stack)`,
         { cause: err },
       );
     }

@@ -19,6 +19,7 @@ import type { LockHolder } from "../runbook/locks.js";
 import { HashingStream, objectUrl } from "./store.js";
 import type { ObjectStore } from "./store.js";
 import { countRows } from "./tables.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The restore drill: prove a backup restores. Every object's sha256 is checked against the manifest
@@ -102,19 +103,19 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyReport> {
     zstd: findExecutable("zstd"),
     pgRestore: findExecutable("pg_restore", opts.pgBinDir),
   };
-  if (!opts.sha256Checked) log(`checking sha256 of backup ${opts.backup}`);
+  if (!opts.sha256Checked) log(t`checking sha256 of backup ${opts.backup}`);
   // Before any database exists: a corrupt backup must not even start a restore.
   const choice = await chooseBackup(store, location, opts.backup, {
     sha256: !opts.sha256Checked,
     signal,
   }).catch((err) => {
-    throw signal?.aborted ? cancelledError(`checking backup ${opts.backup}`, signal, err) : err;
+    throw signal?.aborted ? cancelledError(t`checking backup ${opts.backup}`, signal, err) : err;
   });
   const { manifest } = choice.chosen;
   const url = store.describe(backupPrefix(location, manifest.id));
-  throwIfCancelled(signal, `restore drill of backup ${manifest.id}`);
+  throwIfCancelled(signal, t`restore drill of backup ${manifest.id}`);
   const name = scratchName((opts.now ?? (() => new Date()))());
-  log(`restoring ${manifest.id} into ${describeTarget(target, name)}`);
+  log(t`restoring ${manifest.id} into ${describeTarget(target, name)}`);
   const holder = opts.holder ?? { operator: "guardia", runbook: "verify-backup", stack: "" };
   const scratch = await createScratch(target, name, holder);
   const drilled = await drillInto(scratch, { ...opts, manifest, tools, url }, opts.keep);
@@ -153,7 +154,7 @@ async function drillInto(
     tables = await abortable(compareCounts(manifest, r.target, scratch.name, r.url), signal);
   } catch (err) {
     failure = signal?.aborted
-      ? cancelledError(`restore drill of backup ${manifest.id} into ${scratch.name}`, signal, err)
+      ? cancelledError(t`restore drill of backup ${manifest.id} into ${scratch.name}`, signal, err)
       : (err as Error);
   }
   if (!failure && keep) return { tables, scratchLeft: undefined };
@@ -162,8 +163,8 @@ async function drillInto(
     (err: unknown) => (err as Error).message,
   );
   if (!failure) return { tables, scratchLeft: dropped };
-  if (dropped) failure.message += `\n(also: ${dropped})`;
-  else if (signal?.aborted) failure.message += `; ${scratch.name} was dropped`;
+  if (dropped) failure.message += t`\n(also: ${dropped})`;
+  else if (signal?.aborted) failure.message += t`; ${scratch.name} was dropped`;
   throw failure;
 }
 
@@ -226,7 +227,7 @@ async function restore(r: Restore): Promise<void> {
   const { store, location, manifest, target, scratch, url } = r;
   const dump = manifest.objects.find((o) => o.name === DUMP_OBJECT);
   if (!dump)
-    throw new Error(`backup ${manifest.id} (${url}) has no ${DUMP_OBJECT} in its manifest`);
+    throw new Error(t`backup ${manifest.id} (${url}) has no ${DUMP_OBJECT} in its manifest`);
   const key = objectKey(location, manifest.id, DUMP_OBJECT);
   const body = await store.get(key);
   const commands = restorePipeline({
@@ -256,7 +257,7 @@ async function restore(r: Restore): Promise<void> {
   const failure = [restored, unzipped, fed].find((r) => r?.status === "rejected");
   if (failure) {
     const reason = (failure as PromiseRejectedResult).reason as Error;
-    throw new Error(`restoring ${url} into ${scratch} failed: ${reason.message}`, {
+    throw new Error(t`restoring ${url} into ${scratch} failed: ${reason.message}`, {
       cause: reason,
     });
   }

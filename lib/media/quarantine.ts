@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseCompactUtc } from "../backup/stamp.js";
 import { fsyncPath } from "../fsync.js";
 import { ensureDirInside, insideRoot, QUARANTINE_DIR, type MediaFile } from "./scan.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The quarantine on the media volume itself: `<root>/.guardia-quarantine/<batch>/` holds
@@ -60,7 +61,7 @@ export async function quarantineFiles(
   const entries: QuarantineEntry[] = [];
   for (const file of files) {
     const stat = await lstat(await insideRoot(root, file.path));
-    if (!stat.isFile()) throw new Error(`${file.path} is no longer a regular file`);
+    if (!stat.isFile()) throw new Error(t`${file.path} is no longer a regular file`);
     entries.push({ path: file.path, size: stat.size, mtimeMs: stat.mtimeMs });
   }
   const manifest = {
@@ -81,7 +82,7 @@ export async function quarantineFiles(
 
 async function writeManifest(root: string, manifest: QuarantineManifest): Promise<void> {
   if (existsSync(path.join(quarantineRoot(root), manifest.batch)))
-    throw new Error(`quarantine batch ${manifest.batch} already exists`);
+    throw new Error(t`quarantine batch ${manifest.batch} already exists`);
   const dir = await ensureDirInside(root, path.posix.join(QUARANTINE_DIR, manifest.batch));
   const file = path.join(dir, MANIFEST);
   await writeFile(`${file}.partial`, `${JSON.stringify(manifest, null, 2)}\n`, { flag: "wx" });
@@ -100,7 +101,7 @@ export async function readQuarantine(
   if (!stat.isDirectory())
     return {
       batches: [],
-      unreadable: [`${QUARANTINE_DIR} is not a directory (a link?); not followed`],
+      unreadable: [t`${QUARANTINE_DIR} is not a directory (a link?); not followed`],
     };
   const batches: Batch[] = [];
   const unreadable: string[] = [];
@@ -108,7 +109,7 @@ export async function readQuarantine(
     try {
       const text = await readFile(path.join(dir, name, MANIFEST), "utf8");
       const manifest = manifestSchema.parse(JSON.parse(text));
-      if (manifest.batch !== name) throw new Error(`its manifest names batch ${manifest.batch}`);
+      if (manifest.batch !== name) throw new Error(t`its manifest names batch ${manifest.batch}`);
       const present = [];
       for (const entry of manifest.files) {
         await insideRoot(root, entry.path);

@@ -5,6 +5,7 @@ import type { Step } from "../runbook/types.js";
 import { printable } from "../user-text.js";
 import { readQuarantine, restoreEntries, type Batch } from "./quarantine.js";
 import { QUARANTINE_DIR, resolveRoot } from "./scan.js";
+import { t } from "../i18n/index.js";
 
 /**
  * cleanup-media --restore-quarantine: every quarantined file (or one batch's) back at the path
@@ -37,24 +38,26 @@ function readQuarantineStep(
   facts: RestoreFacts,
 ): Step {
   return {
-    title: `Read the quarantine of ${media.root}${only ? ` (batch ${only})` : ""}`,
+    title: only
+      ? t`Read the quarantine of ${media.root} (batch ${only})`
+      : t`Read the quarantine of ${media.root}`,
     kind: "read",
     run: async () => {
       facts.root = await resolveRoot(media.root);
       const { batches, unreadable } = await readQuarantine(facts.root);
       facts.batches = batches.filter((b) => !only || b.manifest.batch === only);
       if (only && facts.batches.length === 0)
-        throw new Error(`no quarantine batch ${only} in ${media.root}/${QUARANTINE_DIR}`);
+        throw new Error(t`no quarantine batch ${only} in ${media.root}/${QUARANTINE_DIR}`);
       const files = facts.batches.reduce((n, b) => n + b.present.length, 0);
-      const left = unreadable.length ? `; left alone: ${unreadable.join("; ")}` : "";
-      return { summary: `${files} file(s) in ${facts.batches.length} batch(es)${left}` };
+      const left = unreadable.length ? t`; left alone: ${unreadable.join("; ")}` : "";
+      return { summary: t`${files} file(s) in ${facts.batches.length} batch(es)${left}` };
     },
   };
 }
 
 function putBackStep(media: MediaCleanup, facts: RestoreFacts): Step {
   return {
-    title: "Put the quarantined files back",
+    title: t`Put the quarantined files back`,
     kind: "change",
     action: () => ({
       call:
@@ -73,18 +76,17 @@ function putBackStep(media: MediaCleanup, facts: RestoreFacts): Step {
       }
       if (facts.conflicts.length > 0)
         throw new Error(
-          `left in the quarantine, another file is at their path now: ${facts.conflicts.map((p) => printable(p)).join(", ")}`,
+          t`left in the quarantine, another file is at their path now: ${facts.conflicts.map((p) => printable(p)).join(", ")}`,
         );
-      return { summary: `put back ${facts.restored.length} file(s)` };
+      return { summary: t`put back ${facts.restored.length} file(s)` };
     },
-    manualUndo:
-      "run cleanup-media again: whatever is still unreferenced goes back to the quarantine",
+    manualUndo: t`run cleanup-media again: whatever is still unreferenced goes back to the quarantine`,
   };
 }
 
 function checkRestoredStep(facts: RestoreFacts): Step {
   return {
-    title: "Check the restored files against the manifests (size, modification time)",
+    title: t`Check the restored files against the manifests (size, modification time)`,
     kind: "verify",
     run: async () => {
       const problems: string[] = [];
@@ -94,8 +96,8 @@ function checkRestoredStep(facts: RestoreFacts): Step {
         if (!stat?.isFile() || stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs)
           problems.push(printable(entry.path));
       }
-      if (problems.length) throw new Error(`not as the manifest says: ${problems.join(", ")}`);
-      return { summary: `${facts.restored.length} file(s) as the manifests say` };
+      if (problems.length) throw new Error(t`not as the manifest says: ${problems.join(", ")}`);
+      return { summary: t`${facts.restored.length} file(s) as the manifests say` };
     },
   };
 }

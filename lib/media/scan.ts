@@ -1,5 +1,6 @@
 import { lstat, mkdir, opendir, realpath } from "node:fs/promises";
 import path from "node:path";
+import { t } from "../i18n/index.js";
 
 /**
  * The files under the media root, as they are on disk: a walk that never follows a symbolic link
@@ -30,10 +31,10 @@ export const QUARANTINE_DIR = ".guardia-quarantine";
 /** The root as the kernel resolves it: the walk and every move stay under this directory. */
 export async function resolveRoot(root: string): Promise<string> {
   const resolved = await realpath(root).catch((err: Error) => {
-    throw new Error(`media root ${root} cannot be read: ${err.message}`, { cause: err });
+    throw new Error(t`media root ${root} cannot be read: ${err.message}`, { cause: err });
   });
   if (!(await lstat(resolved)).isDirectory())
-    throw new Error(`media root ${root} is not a directory`);
+    throw new Error(t`media root ${root} is not a directory`);
   return resolved;
 }
 
@@ -44,9 +45,9 @@ export async function scanMedia(root: string): Promise<MediaScan> {
     for await (const entry of await opendir(path.join(root, dir))) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (!dir && entry.name === QUARANTINE_DIR) continue;
-      if (entry.isSymbolicLink()) skipped.push({ path: rel, why: "symbolic link, not followed" });
+      if (entry.isSymbolicLink()) skipped.push({ path: rel, why: t`symbolic link, not followed` });
       else if (entry.isDirectory()) await walk(rel);
-      else if (!entry.isFile()) skipped.push({ path: rel, why: "not a regular file" });
+      else if (!entry.isFile()) skipped.push({ path: rel, why: t`not a regular file` });
       else {
         const stat = await lstat(path.join(root, rel));
         files.push({ path: rel, size: stat.size, mtimeMs: stat.mtimeMs });
@@ -66,12 +67,12 @@ export async function scanMedia(root: string): Promise<MediaScan> {
 export async function insideRoot(root: string, rel: string): Promise<string> {
   const normalized = path.posix.normalize(rel);
   if (path.posix.isAbsolute(normalized) || normalized === ".." || normalized.startsWith("../"))
-    throw new Error(`${JSON.stringify(rel)} is not a path inside the media root`);
+    throw new Error(t`${JSON.stringify(rel)} is not a path inside the media root`);
   const full = path.join(root, normalized);
   let dir = path.dirname(full);
   while (dir !== root && !(await lstat(dir).catch(() => undefined))) dir = path.dirname(dir);
   if ((await realpath(dir)) !== dir)
-    throw new Error(`${JSON.stringify(rel)} goes through a symbolic link (${dir}); not followed`);
+    throw new Error(t`${JSON.stringify(rel)} goes through a symbolic link (${dir}); not followed`);
   return full;
 }
 
@@ -86,13 +87,13 @@ export async function ensureDirInside(root: string, rel: string): Promise<string
     .split("/")
     .filter((p) => p && p !== ".")) {
     if (part === "..")
-      throw new Error(`${JSON.stringify(rel)} is not a path inside the media root`);
+      throw new Error(t`${JSON.stringify(rel)} is not a path inside the media root`);
     dir = path.join(dir, part);
     const stat = await lstat(dir).catch(() => undefined);
     if (!stat) await mkdir(dir);
     else if (!stat.isDirectory())
       throw new Error(
-        `${path.relative(root, dir)} is not a directory (a link or a file); not followed`,
+        t`${path.relative(root, dir)} is not a directory (a link or a file); not followed`,
       );
   }
   return dir;

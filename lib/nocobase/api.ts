@@ -1,4 +1,5 @@
 import { maskSecrets, type Secret } from "../secret.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The NocoBase HTTP API as guardia uses it: every call is data first (method, path, body and a
@@ -62,7 +63,7 @@ export function nocobaseClient(apiUrl: string, token: Secret | undefined): NocoB
         });
       } catch (err) {
         const why = (err as Error).cause ?? err;
-        throw new NocoBaseError(call, undefined, `${line}: no answer (${String(why)})`);
+        throw new NocoBaseError(call, undefined, t`${line}: no answer (${String(why)})`);
       }
       const text = await res.text();
       if (!res.ok) {
@@ -71,7 +72,7 @@ export function nocobaseClient(apiUrl: string, token: Secret | undefined): NocoB
       try {
         return (text ? (JSON.parse(text) as { data: T }).data : undefined) as T;
       } catch {
-        throw new NocoBaseError(call, res.status, `${line}: not JSON: ${text.slice(0, 200)}`);
+        throw new NocoBaseError(call, res.status, t`${line}: not JSON: ${text.slice(0, 200)}`);
       }
     },
   };
@@ -92,7 +93,7 @@ function reason(text: string): string {
 /** `GET /app:getInfo`: the version NocoBase answers with ("2.2.15"). */
 export async function serverVersion(api: NocoBase, signal?: AbortSignal): Promise<string> {
   const info = await api.send<{ version?: string }>(READ.info, signal);
-  if (!info?.version) throw new Error(`${api.apiUrl}/app:getInfo did not name a version`);
+  if (!info?.version) throw new Error(t`${api.apiUrl}/app:getInfo did not name a version`);
   return info.version;
 }
 

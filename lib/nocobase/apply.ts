@@ -1,5 +1,6 @@
 import { callLine, WRITE, type ApiCall, type NocoBase } from "./api.js";
 import type { Created, Write } from "./recreate-plan.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Sends a recreate's writes in order, remembering what each created, so a failure half way can
@@ -72,7 +73,7 @@ export async function undoWrites(api: NocoBase, done: readonly Created[]): Promi
 export function describeCreated(done: readonly Created[]): string {
   return (
     done
-      .map((c) => (c.field ? `field ${c.collection}.${c.field}` : `collection ${c.collection}`))
+      .map((c) => (c.field ? t`field ${c.collection}.${c.field}` : t`collection ${c.collection}`))
       .join(", ") || "nothing"
   );
 }

@@ -1,4 +1,5 @@
 import type { CollectionDefinition, FieldDefinition } from "./definitions.js";
+import { t } from "../i18n/index.js";
 
 /**
  * A recreated collection read back and compared with the export, option by option: the
@@ -25,7 +26,7 @@ function optionDifferences(
     .filter((k) => canonical(expected[k]) !== canonical(found[k]))
     .map(
       (k) =>
-        `${where}.${k}: export ${canonical(expected[k]) ?? "(absent)"}, now ${canonical(found[k]) ?? "(absent)"}`,
+        t`${where}.${k}: export ${canonical(expected[k]) ?? t`(absent)`}, now ${canonical(found[k]) ?? t`(absent)`}`,
     );
 }
 
@@ -34,14 +35,14 @@ export function compareCollection(
   expected: CollectionDefinition,
   found: CollectionDefinition | undefined,
 ): string[] {
-  if (!found) return [`${expected.name}: not in NocoBase after the run`];
+  if (!found) return [t`${expected.name}: not in NocoBase after the run`];
   const { fields: expectedFields, ...expectedOptions } = expected;
   const { fields: foundFields, ...foundOptions } = found;
   const differences = optionDifferences(expected.name, expectedOptions, foundOptions);
   const names = (fields: readonly FieldDefinition[]) => fields.map((f) => f.name).join(", ");
   if (names(expectedFields) !== names(foundFields)) {
     differences.push(
-      `${expected.name} fields: export [${names(expectedFields)}], now [${names(foundFields)}]`,
+      t`${expected.name} fields: export [${names(expectedFields)}], now [${names(foundFields)}]`,
     );
   }
   for (const field of expectedFields) {
@@ -58,6 +59,6 @@ export function compareField(
 ): string[] {
   const where = `${collection}.${expected.name}`;
   const field = found.find((f) => f.name === expected.name);
-  if (!field) return [`${where}: missing`];
+  if (!field) return [t`${where}: missing`];
   return optionDifferences(where, expected, field);
 }

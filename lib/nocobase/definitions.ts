@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { READ, serverVersion, type NocoBase } from "./api.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Collection definitions as the export keeps them: every option NocoBase returns for a collection
@@ -111,7 +112,7 @@ export async function readCollections(
   const unknown = (include ?? []).filter((n) => !names.includes(n));
   if (unknown.length > 0) {
     throw new Error(
-      `collections.include names ${unknown.join(", ")}, which NocoBase at ${api.apiUrl} does not have (it has: ${names.join(", ")})`,
+      t`collections.include names ${unknown.join(", ")}, which NocoBase at ${api.apiUrl} does not have (it has: ${names.join(", ")})`,
     );
   }
   const chosen = include ? all.filter((c) => include.includes(String(c.name))) : all;

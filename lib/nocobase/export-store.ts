@@ -17,6 +17,7 @@ import { COLLECTIONS_FOLDER } from "../model/checks.js";
 import type { Platform } from "../model/index.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { collectionsDocument, type CollectionsDocument } from "./definitions.js";
+import { t } from "../i18n/index.js";
 
 /**
  * NocoBase collection exports at the backup destination, with the database backups' layout and
@@ -85,22 +86,22 @@ export async function readExportManifest(
     text = (await readBytes(store, key)).toString("utf8");
   } catch (err) {
     if (!(err instanceof ObjectNotFoundError)) throw err;
-    throw new ManifestError(key, "missing", `export ${id} is incomplete: ${where} does not exist`);
+    throw new ManifestError(key, "missing", t`export ${id} is incomplete: ${where} does not exist`);
   }
   const invalid = (why: string) =>
-    new ManifestError(key, "invalid", `manifest ${where} cannot be trusted: ${why}`);
+    new ManifestError(key, "invalid", t`manifest ${where} cannot be trusted: ${why}`);
   let parsed;
   try {
     parsed = exportManifestSchema.safeParse(JSON.parse(text));
   } catch (err) {
-    throw invalid(`not JSON (${(err as Error).message})`);
+    throw invalid(t`not JSON (${(err as Error).message})`);
   }
   if (!parsed.success) {
     throw invalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }
   const m = parsed.data;
   if (m.platform !== location.platform || m.environment !== location.environment || m.id !== id) {
-    throw invalid(`it names ${m.platform}/${m.environment}/${m.id}, but is stored under ${key}`);
+    throw invalid(t`it names ${m.platform}/${m.environment}/${m.id}, but is stored under ${key}`);
   }
   return m;
 }
@@ -162,7 +163,7 @@ export async function readExport(
 ): Promise<CollectionsDocument> {
   const object = manifest.objects.find((o) => o.name === COLLECTIONS_OBJECT);
   const where = store.describe(backupPrefix(location, manifest.id));
-  if (!object) throw new Error(`export ${manifest.id} (${where}) has no ${COLLECTIONS_OBJECT}`);
+  if (!object) throw new Error(t`export ${manifest.id} (${where}) has no ${COLLECTIONS_OBJECT}`);
   const bytes = await readBytes(store, objectKey(location, manifest.id, COLLECTIONS_OBJECT));
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const mismatches = objectMismatches(object, { bytes: bytes.length, sha256 });
@@ -171,7 +172,7 @@ export async function readExport(
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new Error(
-      `${where}${COLLECTIONS_OBJECT} is not an export guardia reads: ${issues.join("; ")}`,
+      t`${where}${COLLECTIONS_OBJECT} is not an export guardia reads: ${issues.join("; ")}`,
     );
   }
   return parsed.data;

@@ -9,6 +9,7 @@ import { objectUrl, type ObjectStore } from "../backup/store.js";
 import type { CommandLog, Pipeline } from "../command.js";
 import type { Database } from "../model/index.js";
 import type { Reference } from "./recreate-plan.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Rows of recreated collections brought back from a database backup, and the id sequences set
@@ -134,7 +135,7 @@ export async function copyRows(
   const unsubscribe = onAbort(opts.signal, () => running.kill());
   const results = await running.finished.finally(unsubscribe);
   const failed = results.find((r) => r.status === "rejected");
-  if (failed) throw new Error(`copying rows failed: ${(failed.reason as Error).message}`);
+  if (failed) throw new Error(t`copying rows failed: ${(failed.reason as Error).message}`);
 }
 
 const ident = (client: ClientBase, name: string) => client.escapeIdentifier(name);

@@ -10,6 +10,7 @@ import {
   type FieldDefinition,
 } from "./definitions.js";
 import { quoted } from "../user-text.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Which API calls bring one collection back from an export, decided before any write. NocoBase
@@ -84,7 +85,7 @@ export function planRecreate(
   const byName = new Map(doc.collections.map((c) => [c.name, c]));
   if (!byName.has(name)) {
     throw new UsageError(
-      `--collection: the export has no collection ${quoted(name)} (it has: ${[...byName.keys()].join(", ")})`,
+      t`--collection: the export has no collection ${quoted(name)} (it has: ${[...byName.keys()].join(", ")})`,
     );
   }
   const after = replace ? withoutCollection(live, name) : live;
@@ -92,7 +93,7 @@ export function planRecreate(
   const problems: string[] = [];
   if (after.has(name)) {
     problems.push(
-      `collection "${name}" exists in NocoBase; pass --replace to destroy and recreate it`,
+      t`collection "${name}" exists in NocoBase; pass --replace to destroy and recreate it`,
     );
   }
   const order = collectionsToCreate(byName, name, after, problems);
@@ -158,7 +159,7 @@ function collectionsToCreate(
         if (byName.has(needed)) found.push(needed);
         else {
           problems.push(
-            `relation ${owner.name}.${f.name} needs collection "${needed}", which is neither in NocoBase nor in the export`,
+            t`relation ${owner.name}.${f.name} needs collection "${needed}", which is neither in NocoBase nor in the export`,
           );
         }
       }
@@ -171,16 +172,16 @@ function unsupported(c: CollectionDefinition): string[] {
   const problems: string[] = [];
   if (!SUPPORTED_TEMPLATES.has(c.template)) {
     problems.push(
-      `collection "${c.name}" uses template "${c.template}", whose creation adds fields of its own; guardia recreates general collections only`,
+      t`collection "${c.name}" uses template "${c.template}", whose creation adds fields of its own; guardia recreates general collections only`,
     );
   }
   if (c.origin) {
     problems.push(
-      `collection "${c.name}" belongs to the plugin ${c.origin}; reinstall the plugin instead`,
+      t`collection "${c.name}" belongs to the plugin ${c.origin}; reinstall the plugin instead`,
     );
   }
   if (c.inherits && c.inherits.length > 0) {
-    problems.push(`collection "${c.name}" inherits from ${String(c.inherits)}; not supported`);
+    problems.push(t`collection "${c.name}" inherits from ${String(c.inherits)}; not supported`);
   }
   return problems;
 }

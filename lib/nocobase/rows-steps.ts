@@ -23,6 +23,7 @@ import {
   tocPipeline,
   type CopyPipeline,
 } from "./records.js";
+import { t } from "../i18n/index.js";
 
 /**
  * recreate-collection's steps about rows and ids: the id sequences set past every id still
@@ -69,7 +70,7 @@ export async function restoreTarget(
   if (onto === database || !server) return step.pg(database);
   const password = await step.secret(
     server.passwordSecret,
-    `password of drill server ${server.host}`,
+    t`password of drill server ${server.host}`,
   );
   return { database: onto, password };
 }
@@ -81,7 +82,7 @@ export function findBackupStep(
   facts: RecreateFacts,
 ): Step {
   return {
-    title: `Find the newest backup of ${database.name} that holds the table`,
+    title: t`Find the newest backup of ${database.name} that holds the table`,
     kind: "read",
     // Run on each backup, newest first, until one's table of contents names the table.
     action: () => ({
@@ -98,13 +99,13 @@ export function findBackupStep(
       });
       if (!found.backup) {
         throw new Error(
-          `no complete backup of ${database.name} holds table "${table}" (looked at: ${found.looked.join(", ") || "none"})`,
+          t`no complete backup of ${database.name} holds table "${table}" (looked at: ${found.looked.join(", ") || t`none`})`,
         );
       }
       facts.backup = found.backup;
       const { id, age, sizeText } = found.backup;
       return {
-        summary: `${id} (${sizeText}, ${age} old) holds "${table}"`,
+        summary: t`${id} (${sizeText}, ${age} old) holds "${table}"`,
         data: { id, looked: found.looked },
       };
     },
@@ -120,7 +121,7 @@ export function restoreStep(
   facts: RecreateFacts,
 ): Step {
   return {
-    title: `Restore the backup side by side into a scratch database on ${onto.host}`,
+    title: t`Restore the backup side by side into a scratch database on ${onto.host}`,
     kind: "change",
     timeoutMs: DRILL_STEP_TIMEOUT_MS,
     action: () => ({
@@ -133,7 +134,7 @@ export function restoreStep(
       target: {
         backup: facts.backup?.url ?? "<newest backup holding the table>",
         server: `${onto.host}:${onto.port}`,
-        scratch: "guardia_drill_<time> (dropped at the end)",
+        scratch: t`guardia_drill_<time> (dropped at the end)`,
       },
     }),
     run: async (step) => {
@@ -156,7 +157,7 @@ export function restoreStep(
       );
       facts.copy = copyPipeline(table, columns, { scratchServer: onto, scratch, live: database });
       return {
-        summary: `checksums match; restored into ${scratch} in ${(facts.restored.durationMs / 1000).toFixed(1)} s`,
+        summary: t`checksums match; restored into ${scratch} in ${(facts.restored.durationMs / 1000).toFixed(1)} s`,
       };
     },
     rollback: {
@@ -175,7 +176,7 @@ export function sequenceStep(
   facts: RecreateFacts,
 ): Step {
   return {
-    title: "Set id sequences past every id still referenced",
+    title: t`Set id sequences past every id still referenced`,
     kind: "change",
     action: () => ({
       target: {
@@ -198,10 +199,10 @@ export function sequenceStep(
       return {
         summary:
           facts.sequences.map((s) => `${s.sequence} → ${s.value}`).join(", ") ||
-          "no sequence to set",
+          t`no sequence to set`,
       };
     },
-    manualUndo: "nothing to undo: a higher sequence only skips ids",
+    manualUndo: t`nothing to undo: a higher sequence only skips ids`,
   };
 }
 
@@ -210,13 +211,13 @@ function sequencesText(ctx: Ctx, facts: RecreateFacts): string {
   const past = (s: RecreatePlan["sequences"][number]) => [
     ...s.references.map((r) => `${r.table}.${r.column}`),
     ...(ctx.params.withRecords && s.collection === ctx.params.collection
-      ? ["the backup's rows"]
+      ? [t`the backup's rows`]
       : []),
   ];
   const lines = facts.plan?.sequences.map(
-    (s) => `${s.table}.${s.key} past ${past(s).join(", ") || "its own rows"}`,
+    (s) => t`${s.table}.${s.key} past ${past(s).join(", ") || t`its own rows`}`,
   );
-  return lines?.join("; ") || "none";
+  return lines?.join("; ") || t`none`;
 }
 
 /** The highest id among the backup's rows of the collection (its table in the scratch database). */
@@ -245,7 +246,7 @@ export function copyStep(
 ): Step {
   const table = () => tableOf(facts.plan!.collections.at(-1)!);
   return {
-    title: `Copy the rows of ${ctx.params.collection} from the scratch database, ids included`,
+    title: t`Copy the rows of ${ctx.params.collection} from the scratch database, ids included`,
     kind: "change",
     timeoutMs: DRILL_STEP_TIMEOUT_MS,
     action: () => ({
@@ -258,7 +259,7 @@ export function copyStep(
         })
       ).pipeline,
       target: {
-        from: "the scratch database",
+        from: t`the scratch database`,
         into: `${database.host}:${database.port}/${database.database}`,
       },
     }),
@@ -277,10 +278,10 @@ export function copyStep(
       ]);
       facts.rows = { restored, copied };
       if (copied !== restored)
-        throw new Error(`${table()} has ${copied} row(s) after the copy, the backup ${restored}`);
-      return { summary: `${copied} row(s) copied; counts match the backup` };
+        throw new Error(t`${table()} has ${copied} row(s) after the copy, the backup ${restored}`);
+      return { summary: t`${copied} row(s) copied; counts match the backup` };
     },
-    manualUndo: `the rows go with the collection when its creation is undone`,
+    manualUndo: t`the rows go with the collection when its creation is undone`,
   };
 }
 
@@ -290,7 +291,7 @@ async function refuseMissingColumns(live: PgTarget, table: string, columns: read
   const missing = columns.filter((col) => !have.includes(col));
   if (missing.length > 0) {
     throw new Error(
-      `the backup's "${table}" has column(s) the recreated collection lacks: ${missing.join(", ")} (is the export older than the backup?); nothing was copied`,
+      t`the backup's "${table}" has column(s) the recreated collection lacks: ${missing.join(", ")} (is the export older than the backup?); nothing was copied`,
     );
   }
 }
@@ -302,14 +303,14 @@ async function countTable(target: PgTarget, table: string, database: string): Pr
 
 export function dropScratchStep(onto: Database, facts: RecreateFacts): Step {
   return {
-    title: `Drop the scratch database on ${onto.host}`,
+    title: t`Drop the scratch database on ${onto.host}`,
     kind: "change",
     action: () => ({ target: { drop: facts.restored?.scratchDatabase ?? "guardia_drill_<time>" } }),
     run: async () => {
       await facts.restored!.kept!.drop();
       facts.scratchDropped = true;
-      return { summary: `dropped ${facts.restored!.scratchDatabase}` };
+      return { summary: t`dropped ${facts.restored!.scratchDatabase}` };
     },
-    manualUndo: "nothing to undo: it was a copy of a backup that still exists",
+    manualUndo: t`nothing to undo: it was a copy of a backup that still exists`,
   };
 }

@@ -2,12 +2,13 @@ import { UsageError } from "../errors.js";
 import type { Collections, Database, LoadedStack } from "../model/index.js";
 import type { RunContext } from "../runbook/types.js";
 import { nocobaseClient, type NocoBase } from "./api.js";
+import { t } from "../i18n/index.js";
 
 /** What the NocoBase runbooks take from a stack: its `collections` section and what it names. */
 
 export function requireCollections(stack: LoadedStack): Collections {
   const collections = stack.platform.collections;
-  if (!collections) throw new UsageError(`${stack.name} has no \`collections\` section`);
+  if (!collections) throw new UsageError(t`${stack.name} has no \`collections\` section`);
   return collections;
 }
 
@@ -15,7 +16,7 @@ export function requireCollections(stack: LoadedStack): Collections {
 export function collectionsDatabase(ctx: RunContext, collections: Collections): Database {
   if (!collections.database) {
     throw new UsageError(
-      `${ctx.stack.name}: \`collections.database\` must name the database NocoBase keeps its tables in (recreate-collection sets id sequences there)`,
+      t`${ctx.stack.name}: \`collections.database\` must name the database NocoBase keeps its tables in (recreate-collection sets id sequences there)`,
     );
   }
   return ctx.database(collections.database);

@@ -20,6 +20,7 @@ import { markerOf } from "./names.js";
 import type { RestoreRun } from "./run.js";
 import { timed } from "./run.js";
 import { comment, createDatabase, dropDatabase, ident, runStatements, sqlCall } from "./server.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The steps that make a verified copy of the backup beside the live database: choose the
@@ -31,7 +32,7 @@ import { comment, createDatabase, dropDatabase, ident, runStatements, sqlCall } 
 export function findBackupStep({ ctx, source, store, facts }: RestoreRun): Step {
   const wanted = ctx.params.backup;
   return {
-    title: `Find backup ${wanted} of ${source.location.database} in ${source.backups.destination.url}`,
+    title: t`Find backup ${wanted} of ${source.location.database} in ${source.backups.destination.url}`,
     kind: "read",
     run: async (step) => {
       // Sizes and manifests only: the download below hashes the dump on its one read.
@@ -39,11 +40,11 @@ export function findBackupStep({ ctx, source, store, facts }: RestoreRun): Step 
         signal: step.signal,
       });
       const { id, sizeText, age, operator, schedule, manifest } = facts.choice.chosen;
-      const from = source.stack === ctx.stack.name ? "" : ` (stack ${source.stack})`;
+      const from = source.stack === ctx.stack.name ? "" : t` (stack ${source.stack})`;
       return {
-        summary: `${id}${from}: ${sizeText}, ${age} old, by ${operator}, schedule ${schedule}; ${skippedText(facts.choice.skipped)}`,
+        summary: t`${id}${from}: ${sizeText}, ${age} old, by ${operator}, schedule ${schedule}; ${skippedText(facts.choice.skipped)}`,
         evidence:
-          facts.choice.skipped.map((s) => `skipped ${s.id}: ${s.reason}`).join("\n") || undefined,
+          facts.choice.skipped.map((s) => t`skipped ${s.id}: ${s.reason}`).join("\n") || undefined,
         data: {
           id,
           size: facts.choice.chosen.size,
@@ -66,7 +67,7 @@ export function downloadStep(run: RestoreRun): Step {
       workDir,
     );
   return {
-    title: `Download and decompress the dump into ${workDir} (pg_restore -j reads a file, not a pipe)`,
+    title: t`Download and decompress the dump into ${workDir} (pg_restore -j reads a file, not a pipe)`,
     kind: "change",
     timeoutMs: 6 * 3600_000,
     action: () => ({ command: command() }),
@@ -82,7 +83,7 @@ export function downloadStep(run: RestoreRun): Step {
           record: step.exec.record,
         });
         return {
-          summary: `${facts.downloaded.bytes} bytes read, sha256 ${facts.downloaded.sha256.slice(0, 12)}…`,
+          summary: t`${facts.downloaded.bytes} bytes read, sha256 ${facts.downloaded.sha256.slice(0, 12)}…`,
         };
       }),
     rollback: { run: async () => rmSync(workDir, { recursive: true, force: true }) },
@@ -91,7 +92,7 @@ export function downloadStep(run: RestoreRun): Step {
 
 export function checksumStep({ source, facts }: RestoreRun): Step {
   return {
-    title: "Compare the dump's sha256 with the manifest, before any database is created",
+    title: t`Compare the dump's sha256 with the manifest, before any database is created`,
     kind: "verify",
     run: () =>
       timed(facts, "checksum", async () => {
@@ -101,7 +102,7 @@ export function checksumStep({ source, facts }: RestoreRun): Step {
         if (mismatches.length > 0)
           throw new BackupVerificationError(chosen.id, mismatches, chosen.url);
         return {
-          summary: `sha256 ${expected.sha256.slice(0, 12)}… matches (${source.location.database}/${chosen.id})`,
+          summary: t`sha256 ${expected.sha256.slice(0, 12)}… matches (${source.location.database}/${chosen.id})`,
         };
       }),
   };
@@ -126,7 +127,7 @@ export function restoreStep(run: RestoreRun): Step {
       workDir,
     });
   return {
-    title: `Restore into ${scratch} with parallel pg_restore`,
+    title: t`Restore into ${scratch} with parallel pg_restore`,
     kind: "change",
     timeoutMs: 12 * 3600_000,
     action: () => ({ call: sqlCall({ database }, statements()), command: command() }),
@@ -139,7 +140,7 @@ export function restoreStep(run: RestoreRun): Step {
         } catch (err) {
           throw await dropFailedCopy(target, scratch, err as Error);
         }
-        return { summary: `restored with ${facts.jobs?.jobs} jobs (${facts.jobs?.from})` };
+        return { summary: t`restored with ${facts.jobs?.jobs} jobs (${facts.jobs?.from})` };
       }),
     rollback: {
       action: () => ({ call: sqlCall({ database }, [dropDatabase(scratch)]) }),
@@ -154,11 +155,9 @@ export function restoreStep(run: RestoreRun): Step {
  */
 async function dropFailedCopy(target: PgTarget, scratch: string, failure: Error): Promise<Error> {
   await runStatements(target, [dropDatabase(scratch)]).then(
-    () => (failure.message += `\n${scratch} was dropped; the live database was not touched`),
+    () => (failure.message += `\n${t`${scratch} was dropped; the live database was not touched`}`),
     (err: unknown) =>
-      (failure.message +=
-        `\nalso: dropping ${scratch} failed (${(err as Error).message}); ` +
-        `the next restore-db drops it, or drop it by hand; the live database was not touched`),
+      (failure.message += `\n${t`also: dropping ${scratch} failed (${(err as Error).message}); the next restore-db drops it, or drop it by hand; the live database was not touched`}`),
   );
   return failure;
 }
@@ -166,13 +165,13 @@ async function dropFailedCopy(target: PgTarget, scratch: string, failure: Error)
 export function jobsStep(run: RestoreRun): Step {
   const { ctx, facts } = run;
   return {
-    title: "Count the server's cores for pg_restore -j and vacuumdb -j",
+    title: t`Count the server's cores for pg_restore -j and vacuumdb -j`,
     kind: "read",
     run: async (step) => {
       facts.jobs = ctx.params.jobs
         ? { jobs: ctx.params.jobs, from: "--jobs" }
         : await serverCores(await run.target(step));
-      return { summary: `${facts.jobs.jobs} jobs (${facts.jobs.from})` };
+      return { summary: t`${facts.jobs.jobs} jobs (${facts.jobs.from})` };
     },
   };
 }
@@ -187,16 +186,16 @@ export function analyzeStep(run: RestoreRun): Step {
       jobs: facts.jobs?.jobs ?? "<server cores>",
     });
   return {
-    title: `ANALYZE ${scratch}, so the first queries after the swap are not slow`,
+    title: t`ANALYZE ${scratch}, so the first queries after the swap are not slow`,
     kind: "change",
     timeoutMs: 6 * 3600_000,
     action: () => ({ command: command() }),
     run: (step) =>
       timed(facts, "restore", async () => {
         await step.exec(command(), pgExec(await run.target(step), step.signal));
-        return { summary: "statistics collected" };
+        return { summary: t`statistics collected` };
       }),
-    manualUndo: "nothing to undo: statistics of the scratch database, dropped with it",
+    manualUndo: t`nothing to undo: statistics of the scratch database, dropped with it`,
   };
 }
 
@@ -204,7 +203,10 @@ export function verifyStep(run: RestoreRun): Step {
   const { database, scratch, facts } = run;
   const queries = database.smokeQueries;
   return {
-    title: `Verify ${scratch}: critical-table counts, structure, ${queries.length} smoke quer${queries.length === 1 ? "y" : "ies"}`,
+    title:
+      queries.length === 1
+        ? t`Verify ${scratch}: critical-table counts, structure, 1 smoke query`
+        : t`Verify ${scratch}: critical-table counts, structure, ${queries.length} smoke queries`,
     kind: "verify",
     timeoutMs: 3 * 3600_000,
     run: (step) =>
@@ -214,7 +216,10 @@ export function verifyStep(run: RestoreRun): Step {
         const { tables, structure, smoke } = facts.verified;
         const counts = tables.map((t) => `${t.table} ${t.restored}/${t.expected}`).join(", ");
         return {
-          summary: `${counts || "no critical tables"}; ${structure}; ${smoke.length} smoke quer${smoke.length === 1 ? "y" : "ies"} answered`,
+          summary:
+            smoke.length === 1
+              ? t`${counts || t`no critical tables`}; ${structure}; 1 smoke query answered`
+              : t`${counts || t`no critical tables`}; ${structure}; ${smoke.length} smoke queries answered`,
           data: facts.verified,
         };
       }),

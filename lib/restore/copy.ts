@@ -13,6 +13,7 @@ import { countRows } from "../backup/tables.js";
 import type { Command, CommandLog, Pipeline } from "../command.js";
 import type { Database, SmokeQuery } from "../model/index.js";
 import { MAINTENANCE_DATABASE } from "./server.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Making the restored copy: the dump is downloaded and decompressed into a local file (sha256 of
@@ -108,12 +109,12 @@ export async function serverCores(target: PgTarget): Promise<{ jobs: number; fro
         )
         .then((r) => Number(r.rows[0]!.n))
         .catch(() => 0);
-      if (cpu > 0) return { jobs: Math.min(cpu, 16), from: "the server's /proc/cpuinfo" };
+      if (cpu > 0) return { jobs: Math.min(cpu, 16), from: t`the server's /proc/cpuinfo` };
       const { rows } = await client.query<{ n: string }>("SHOW max_parallel_workers");
       const workers = Number(rows[0]!.n) || availableParallelism();
       return {
         jobs: Math.max(1, Math.min(workers, 16)),
-        from: "the server's max_parallel_workers",
+        from: t`the server's max_parallel_workers`,
       };
     },
     MAINTENANCE_DATABASE,
@@ -145,13 +146,14 @@ export async function verifyCopy(
         restored: counts[table]!,
       }));
       const problems = tables
-        .filter((t) => t.restored !== t.expected)
-        .map((t) => `table ${t.table}: ${t.restored} rows restored, ${t.expected} in the manifest`);
-      let structure =
-        "no schema fingerprint in the manifest (an older backup): structure not compared";
+        .filter((r) => r.restored !== r.expected)
+        .map(
+          (r) => t`table ${r.table}: ${r.restored} rows restored, ${r.expected} in the manifest`,
+        );
+      let structure = t`no schema fingerprint in the manifest (an older backup): structure not compared`;
       if (manifest.schema) {
         problems.push(...compareFingerprints(manifest.schema, await fingerprintSchema(client)));
-        structure = `structure matches the manifest (${Object.keys(manifest.schema.tables).length} tables)`;
+        structure = t`structure matches the manifest (${Object.keys(manifest.schema.tables).length} tables)`;
       }
       const smoke = [];
       for (const q of smokeQueries) {
@@ -159,12 +161,14 @@ export async function verifyCopy(
         if (typeof rows === "number" && rows > 0) smoke.push({ name: q.name, rows });
         else
           problems.push(
-            `smoke query "${q.name}": ${typeof rows === "number" ? "no rows" : rows.message}`,
+            typeof rows === "number"
+              ? t`smoke query "${q.name}": no rows`
+              : t`smoke query "${q.name}": ${rows.message}`,
           );
       }
       if (problems.length > 0)
         throw new Error(
-          `the restored copy ${into} differs from backup ${manifest.id}:\n  ${problems.join("\n  ")}`,
+          t`the restored copy ${into} differs from backup ${manifest.id}:\n  ${problems.join("\n  ")}`,
         );
       return { tables, structure, smoke };
     },

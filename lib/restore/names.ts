@@ -1,5 +1,6 @@
 import { compactUtc, parseCompactUtc } from "../backup/stamp.js";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The names a restore gives databases on the server, here and nowhere else. One run has one
@@ -34,7 +35,7 @@ export function keptNameOf(
 function checked(name: string): string {
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) {
     throw new UsageError(
-      `database name ${name} would be longer than PostgreSQL's ${MAX_NAME_BYTES} bytes: restore into --target <shorter name>`,
+      t`database name ${name} would be longer than PostgreSQL's ${MAX_NAME_BYTES} bytes: restore into --target <shorter name>`,
     );
   }
   return name;

@@ -1,6 +1,7 @@
 import type { Duration } from "../model/index.js";
 import type { SmokePlan } from "../smoke/steps.js";
 import { PHASES, seconds, type RestoreRun } from "./run.js";
+import { t } from "../i18n/index.js";
 
 /**
  * What a restore measured, for --json, the report and the terminal: each phase's time, the
@@ -44,7 +45,7 @@ export function againstRto(totalMs: number, rto: Duration | undefined): RtoVerdi
 /** " (RTO 1h: within)", " (RTO 1h: EXCEEDED)", or "" without an RTO. */
 export function rtoText(verdict: RtoVerdict): string {
   if (verdict.rto === undefined) return "";
-  return ` (RTO ${verdict.rto}: ${verdict.withinRto ? "within" : "EXCEEDED"})`;
+  return verdict.withinRto ? t` (RTO ${verdict.rto}: within)` : t` (RTO ${verdict.rto}: EXCEEDED)`;
 }
 
 /** `smoke`: the flows run after the swap (restore and --rollback). */
@@ -72,21 +73,23 @@ export function timesLine(times: RestoreTimes): string {
     .filter(([, ms]) => ms > 0)
     .map(([p, ms]) => `${p} ${seconds(ms)}`)
     .join(", ");
-  const downtime = times.downtimeMs === undefined ? "" : `; downtime ${seconds(times.downtimeMs)}`;
-  return `phases: ${phases || "none"}${downtime}; total ${seconds(times.totalMs)}${rtoText(times)}`;
+  const downtime = times.downtimeMs === undefined ? "" : t`; downtime ${seconds(times.downtimeMs)}`;
+  return t`phases: ${phases || t`none`}${downtime}; total ${seconds(times.totalMs)}${rtoText(times)}`;
 }
 
 export function restoreOutput(run: RestoreRun, smoke?: SmokePlan): string {
   const { choice, incoming, repaired } = run.facts;
-  const lines = repaired.map((r) => `repaired: ${r}`);
+  const lines = repaired.map((r) => t`repaired: ${r}`);
   const failed = smoke?.failures() ?? [];
   if (failed.length > 0)
     lines.push(
-      `${run.live} was NOT ${incoming ? `swapped for ${incoming.name}` : `restored from backup ${choice?.chosen.id}`}: after the swap, smoke flow(s) failed (${failed.join("; ")}); the run undid the swap (the state after the failure says what each step left)`,
+      incoming
+        ? t`${run.live} was NOT swapped for ${incoming.name}: after the swap, smoke flow(s) failed (${failed.join("; ")}); the run undid the swap (the state after the failure says what each step left)`
+        : t`${run.live} was NOT restored from backup ${choice?.chosen.id}: after the swap, smoke flow(s) failed (${failed.join("; ")}); the run undid the swap (the state after the failure says what each step left)`,
     );
-  else if (incoming) lines.push(`${run.live} is ${incoming.name} again`);
+  else if (incoming) lines.push(t`${run.live} is ${incoming.name} again`);
   else if (choice)
-    lines.push(`${run.live} restored from backup ${choice.chosen.id} (${choice.chosen.sizeText})`);
+    lines.push(t`${run.live} restored from backup ${choice.chosen.id} (${choice.chosen.sizeText})`);
   lines.push(timesLine(restoreTimes(run)));
   return lines.join("\n");
 }

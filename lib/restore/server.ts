@@ -1,6 +1,7 @@
 import type { ClientBase } from "pg";
 import { describeTarget, withPgClient, type PgTarget } from "../adapters/postgres.js";
 import type { Database } from "../model/index.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The SQL a restore sends to the database server, as data: each statement is built once, with its
@@ -43,7 +44,7 @@ export async function runStatements(
           await client.query(statement);
           if (statement.startsWith(TERMINATE)) await waitForNoSessions(client, statement);
         } catch (err) {
-          throw new Error(`${statement} failed: ${(err as Error).message}`, { cause: err });
+          throw new Error(t`${statement} failed: ${(err as Error).message}`, { cause: err });
         }
       }
     },
@@ -75,7 +76,7 @@ async function waitForNoSessions(client: ClientBase, terminate: string, waitMs =
     );
     if (Number(rows[0]!.n) === 0) return;
     if (Date.now() > deadline)
-      throw new Error(`${rows[0]!.n} session(s) did not end within ${waitMs / 1000} s`);
+      throw new Error(t`${rows[0]!.n} session(s) did not end within ${waitMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await client.query(terminate);
   }

@@ -1,5 +1,6 @@
 import { withPgClient, type PgTarget } from "../adapters/postgres.js";
 import { comment, ident, literal, MAINTENANCE_DATABASE } from "./server.js";
+import { t } from "../i18n/index.js";
 
 /**
  * What belongs to the database itself rather than to its contents, so pg_restore does not bring
@@ -42,7 +43,7 @@ export async function readSettings(target: PgTarget, db: string): Promise<Databa
            FROM pg_database WHERE datname = $1`,
         [db],
       );
-      if (!rows[0]) throw new Error(`database ${db} does not exist`);
+      if (!rows[0]) throw new Error(t`database ${db} does not exist`);
       const grants = await client.query<{ grantee: string; privilege: string; grantable: boolean }>(
         `SELECT coalesce(pg_get_userbyid(NULLIF(a.grantee, 0)), '') AS grantee,
                 a.privilege_type AS privilege, a.is_grantable AS grantable

@@ -11,6 +11,7 @@ import {
   unfence,
   type ServerDatabase,
 } from "./server.js";
+import { t } from "../i18n/index.js";
 
 /**
  * What a database's server holds for restores of it: the live database, the copies restores and
@@ -82,23 +83,23 @@ function repairOf(
     // Both renames happened, the settings step did not: the restored copy is live, unfinished.
     const aside = scratchNameOf(database, stamp);
     found.push(
-      `${database} is a restored copy whose swap did not complete (${previous.name} is the database it replaced)`,
+      t`${database} is a restored copy whose swap did not complete (${previous.name} is the database it replaced)`,
     );
     repair.push(endSessions(database), rename(database, aside), rename(previous.name, database));
     repair.push(unfence(database));
     drop = [...drop, aside];
   } else if (!live && previous) {
     found.push(
-      `${database} does not exist: a run died between its renames; ${previous.name} is the newest kept copy`,
+      t`${database} does not exist: a run died between its renames; ${previous.name} is the newest kept copy`,
     );
     repair.push(rename(previous.name, database), unfence(database));
   } else if (live && !live.allowConnections) {
-    found.push(`${database} does not allow connections: a run died before it allowed them again`);
+    found.push(t`${database} does not allow connections: a run died before it allowed them again`);
     repair.push(unfence(database));
   }
   for (const name of new Set(drop)) {
     found.push(
-      `${name}: a restored copy left by a run that died (a copy of a backup that still exists)`,
+      t`${name}: a restored copy left by a run that died (a copy of a backup that still exists)`,
     );
     repair.push(dropDatabase(name));
   }

@@ -17,6 +17,7 @@ import {
   stopCommands,
   type WorkloadState,
 } from "./workloads.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The fenced swap and what surrounds it: the survey of the server (and the repair of whatever a
@@ -27,20 +28,20 @@ import {
 export function surveyStep(run: RestoreRun): Step {
   const { live, facts } = run;
   return {
-    title: `Survey the server: ${live}, copies kept by earlier restores, anything a killed run left`,
+    title: t`Survey the server: ${live}, copies kept by earlier restores, anything a killed run left`,
     kind: "read",
     run: async (step) => {
       facts.survey = await surveyServer(await run.target(step), live);
       const { live: db, kept, found } = facts.survey;
       const state = db
-        ? `${live}: ${(db.bytes / 1048576).toFixed(1)} MiB in tablespace ${db.tablespace}`
-        : `${live} does not exist`;
+        ? t`${live}: ${(db.bytes / 1048576).toFixed(1)} MiB in tablespace ${db.tablespace}`
+        : t`${live} does not exist`;
       return {
-        summary: `${state}; ${kept.length} kept cop${kept.length === 1 ? "y" : "ies"}; ${found.length === 0 ? "nothing left by a killed run" : `found: ${found.join("; ")}`}`,
+        summary: `${state}; ${kept.length === 1 ? t`1 kept copy` : t`${kept.length} kept copies`}; ${found.length === 0 ? t`nothing left by a killed run` : t`found: ${found.join("; ")}`}`,
         evidence:
           [
-            ...found.map((f) => `found: ${f}`),
-            ...kept.map((k) => `kept: ${k.name} (${k.size}, ${k.age} old)`),
+            ...found.map((f) => t`found: ${f}`),
+            ...kept.map((k) => t`kept: ${k.name} (${k.size}, ${k.age} old)`),
           ].join("\n") || undefined,
         data: facts.survey,
       };
@@ -53,24 +54,23 @@ export function repairStep(run: RestoreRun): Step {
   const { database, facts } = run;
   const statements = () => facts.survey?.repair ?? [];
   return {
-    title: "Repair what an interrupted restore or rollback left, if anything",
+    title: t`Repair what an interrupted restore or rollback left, if anything`,
     kind: "change",
     action: () =>
       statements().length > 0
         ? { call: sqlCall({ database }, statements()) }
-        : { target: { repair: "nothing to repair" } },
+        : { target: { repair: t`nothing to repair` } },
     run: async (step) => {
-      if (statements().length === 0) return { summary: "nothing to repair" };
+      if (statements().length === 0) return { summary: t`nothing to repair` };
       await runStatements(await run.target(step), statements());
       // After what the workloads' repair steps found: the output names both.
       facts.repaired.push(...facts.survey!.found);
       return {
-        summary: `found and repaired: ${facts.repaired.join("; ")}`,
+        summary: t`found and repaired: ${facts.repaired.join("; ")}`,
         evidence: statements().join("\n"),
       };
     },
-    manualUndo:
-      "nothing to undo: it brought back the database as it was before the interrupted run",
+    manualUndo: t`nothing to undo: it brought back the database as it was before the interrupted run`,
   };
 }
 
@@ -86,34 +86,36 @@ export function workloadSteps(run: RestoreRun, w: Workload): { read: Step; repai
   };
   return {
     read: {
-      title: `Read ${w.ref}'s replicas`,
+      title: t`Read ${w.ref}'s replicas`,
       kind: "read",
       action: () => ({ command: readCommand(ctx.kubectl, w) }),
       run: async (step) => {
         const s = await readWorkload(step.kubectl, w);
         facts.workloads.set(w.ref, s);
         const note =
-          s.remembered === undefined ? "" : `; an interrupted run left ${s.remembered} remembered`;
-        return { summary: `${s.replicas} replica(s)${note}`, data: s };
+          s.remembered === undefined ? "" : t`; an interrupted run left ${s.remembered} remembered`;
+        return { summary: t`${s.replicas} replica(s)${note}`, data: s };
       },
     },
     repair: {
-      title: `Start ${w.ref} again if an interrupted run left it stopped`,
+      title: t`Start ${w.ref} again if an interrupted run left it stopped`,
       kind: "change",
       action: () => {
         const command = repair();
-        return command ? { command } : { target: { workload: w.ref, repair: "nothing to repair" } };
+        return command
+          ? { command }
+          : { target: { workload: w.ref, repair: t`nothing to repair` } };
       },
       run: async (step) => {
         const command = repair();
-        if (!command) return { summary: "nothing to repair" };
+        if (!command) return { summary: t`nothing to repair` };
         await step.exec(command);
         facts.repaired.push(
-          `${w.ref} was left at ${state()!.replicas} replica(s): scaled back to ${state()!.remembered}`,
+          t`${w.ref} was left at ${state()!.replicas} replica(s): scaled back to ${state()!.remembered}`,
         );
-        return { summary: `scaled back to ${state()!.remembered}` };
+        return { summary: t`scaled back to ${state()!.remembered}` };
       },
-      manualUndo: "nothing to undo: it started what an interrupted run had stopped",
+      manualUndo: t`nothing to undo: it started what an interrupted run had stopped`,
     },
   };
 }
@@ -121,13 +123,13 @@ export function workloadSteps(run: RestoreRun, w: Workload): { read: Step; repai
 export function settingsStep(run: RestoreRun): Step {
   const { live, facts } = run;
   return {
-    title: `Read ${live}'s owner, grants and settings, to apply them to the restored copy`,
+    title: t`Read ${live}'s owner, grants and settings, to apply them to the restored copy`,
     kind: "read",
     run: async (step) => {
       facts.settings = await readSettings(await run.target(step), live);
       const { owner, grants, config } = facts.settings;
       return {
-        summary: `owner ${owner}, ${grants?.length ?? "default"} grant(s), ${config.length} setting(s)`,
+        summary: t`owner ${owner}, ${grants?.length ?? t`default`} grant(s), ${config.length} setting(s)`,
         data: facts.settings,
       };
     },
@@ -142,13 +144,13 @@ export function downtimeStep(run: RestoreRun): Step {
   const refs = run.workloads.map((w) => w.ref);
   const workloads =
     refs.length === 0
-      ? "no workloads to stop (usedBy has none in the cluster)"
-      : `plus stopping ${refs.join(", ")} and their rollout when they start again (up to 5 min each)`;
+      ? t`no workloads to stop (usedBy has none in the cluster)`
+      : t`plus stopping ${refs.join(", ")} and their rollout when they start again (up to 5 min each)`;
   return {
-    title: "Expected downtime",
+    title: t`Expected downtime`,
     kind: "read",
     run: async () => ({
-      summary: `the swap alone: about a second of renames (up to 30 s while sessions end), ${workloads}; download, restore and verification happen before it, with the application running`,
+      summary: t`the swap alone: about a second of renames (up to 30 s while sessions end), ${workloads}; download, restore and verification happen before it, with the application running`,
     }),
   };
 }
@@ -185,36 +187,36 @@ export function swapSteps(run: RestoreRun, names: SwapNames): Step[] {
       }),
     ...(undo
       ? { rollback: { action: sql(undo), run: exec(undo) } }
-      : { manualUndo: "nothing to undo on its own: the steps around it undo the swap" }),
+      : { manualUndo: t`nothing to undo on its own: the steps around it undo the swap` }),
   });
   const incoming = names.incoming;
   return [
     ...run.workloads.flatMap((w) => stopSteps(run, w)),
     sqlStep(
-      `Fence ${live}: no new connections`,
+      t`Fence ${live}: no new connections`,
       () => [fence(live), fence(incoming())],
       () => [unfence(live)],
     ),
-    sqlStep(`End the sessions left on ${live}`, () => [endSessions(live)]),
+    sqlStep(t`End the sessions left on ${live}`, () => [endSessions(live)]),
     sqlStep(
-      `Rename ${live} → ${names.outgoing}`,
+      t`Rename ${live} → ${names.outgoing}`,
       () => [rename(live, names.outgoing)],
       () => [rename(names.outgoing, live)],
     ),
     sqlStep(
-      `Rename the incoming copy → ${live}`,
+      t`Rename the incoming copy → ${live}`,
       () => [rename(incoming(), live)],
       () => [endSessions(live), rename(live, incoming())],
     ),
     ...(names.settings
       ? [
-          sqlStep(`Apply ${live}'s owner, grants and settings`, () =>
+          sqlStep(t`Apply ${live}'s owner, grants and settings`, () =>
             settingsStatements(live, facts.settings!),
           ),
         ]
       : []),
     sqlStep(
-      `Allow connections to ${live}`,
+      t`Allow connections to ${live}`,
       () => [unfence(live)],
       () => [fence(live), endSessions(live)],
     ),
@@ -234,18 +236,18 @@ function stopSteps(run: RestoreRun, w: Workload): Step[] {
   const commands = () => stopCommands(ctx.kubectl, state());
   return [
     {
-      title: `Write ${w.ref}'s replica count on it`,
+      title: t`Write ${w.ref}'s replica count on it`,
       kind: "change",
       action: () => ({ command: commands()[0] ?? remember! }),
       run: async (step) => {
         facts.downtime ??= { from: performance.now() };
         await timed(facts, "swap", () => step.exec(commands()[0]!));
-        return { summary: `${replicasBefore(state())} replica(s) remembered` };
+        return { summary: t`${replicasBefore(state())} replica(s) remembered` };
       },
-      manualUndo: "nothing to undo: the annotation is removed when the workload starts again",
+      manualUndo: t`nothing to undo: the annotation is removed when the workload starts again`,
     },
     {
-      title: `Scale ${w.ref} to 0`,
+      title: t`Scale ${w.ref} to 0`,
       kind: "change",
       action: () => ({ command: commands()[1] ?? scale! }),
       run: (step) => timed(facts, "swap", async () => void (await step.exec(commands()[1]!))),
@@ -274,16 +276,16 @@ function startSteps(run: RestoreRun, w: Workload): Step[] {
     ...extra,
   });
   return [
-    step(`Scale ${w.ref} back to its replicas`, 0, {
+    step(t`Scale ${w.ref} back to its replicas`, 0, {
       rollback: {
         action: () => ({ command: stopCommands(ctx.kubectl, state())[1]! }),
         run: async (s) => void (await s.exec(stopCommands(ctx.kubectl, state())[1]!)),
       },
     }),
-    step(`Remove ${w.ref}'s remembered replica count`, 1, {
-      manualUndo: "nothing to undo: a note guardia no longer needs",
+    step(t`Remove ${w.ref}'s remembered replica count`, 1, {
+      manualUndo: t`nothing to undo: a note guardia no longer needs`,
     }),
-    step(`Wait for ${w.ref}'s rollout`, 2, { timeoutMs: 330_000 }),
+    step(t`Wait for ${w.ref}'s rollout`, 2, { timeoutMs: 330_000 }),
   ];
 }
 
@@ -298,7 +300,7 @@ export function healthStep(run: RestoreRun): Step {
     databases: [database],
   };
   return {
-    title: `Health-check ${database.name} and the services that use it`,
+    title: t`Health-check ${database.name} and the services that use it`,
     kind: "verify",
     retries: 5,
     retryDelayMs: 3000,
@@ -309,8 +311,8 @@ export function healthStep(run: RestoreRun): Step {
     run: async (step) => {
       const rows = await checkHealth(scope, step.pg, step.signal);
       const failed = failedChecks(rows);
-      if (failed) throw new Error(`health check failed after the swap:\n${failed}`);
-      return { summary: `${rows.length} check(s) passed`, evidence: healthTable(rows) };
+      if (failed) throw new Error(t`health check failed after the swap:\n${failed}`);
+      return { summary: t`${rows.length} check(s) passed`, evidence: healthTable(rows) };
     },
   };
 }

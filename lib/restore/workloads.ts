@@ -2,6 +2,7 @@ import type { Kubectl } from "../adapters/kubectl.js";
 import type { Command } from "../command.js";
 import { UsageError } from "../errors.js";
 import type { Platform, Database, Workload } from "../model/index.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The workloads of a database's `usedBy` services, stopped around the swap so nothing writes to
@@ -18,7 +19,7 @@ export function workloadsOf(platform: Platform, database: Database): Workload[] 
     const workload = platform.services.find((s) => s.name === name)?.workload;
     if (workload?.kind === "daemonset")
       throw new UsageError(
-        `service ${name} uses database ${database.name} but runs as a DaemonSet, which cannot be scaled to 0 for the swap`,
+        t`service ${name} uses database ${database.name} but runs as a DaemonSet, which cannot be scaled to 0 for the swap`,
       );
     return workload ? [workload] : [];
   });
