@@ -74,7 +74,6 @@ export const data: Catalogue = {
   " (RTO {0}: EXCEEDED)": " (RTO {0}: EXCEDIDO)",
   "; downtime {0}": "; tiempo fuera de servicio {0}",
   "phases: {0}{1}; total {2}{3}": "fases: {0}{1}; total {2}{3}",
-  none: "ninguno",
   "repaired: {0}": "reparado: {0}",
   "{0} was NOT swapped for {1}: after the swap, smoke flow(s) failed ({2}); the run undid the swap (the state after the failure says what each step left)":
     "{0} NO se intercambió por {1}: después del intercambio fallaron flujos de humo ({2}); la ejecución deshizo el intercambio (el estado tras la falla dice qué dejó cada paso)",

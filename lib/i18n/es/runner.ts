@@ -23,7 +23,6 @@ export const runner: Catalogue = {
     "--service: no hay un servicio {0} en este stack (servicios: {1})",
   "--database: no database {0} in this stack (databases: {1})":
     "--database: no hay una base de datos {0} en este stack (bases de datos: {1})",
-  none: "ninguno",
   "{0} contains a control character ({1} at position {2})":
     "{0} contiene un carácter de control ({1} en la posición {2})",
   "{0} is {1} characters long": "{0} tiene {1} caracteres",

@@ -1,0 +1,6 @@
+import type { Catalogue } from "../index.js";
+
+/** Words more than one area prints on their own (a table cell, a value that is absent). */
+export const common: Catalogue = {
+  none: "ninguno",
+};
