@@ -9,6 +9,7 @@ import {
 import path from "node:path";
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
+import { t } from "../lib/i18n/index.js";
 import { openIncidentStore } from "../lib/incidents/index.js";
 import { incidentAlert, notifyCall, NOTIFIED, postIncidentAlert } from "../lib/incidents/notify.js";
 import { postmortemMarkdown } from "../lib/incidents/postmortem.js";
@@ -18,6 +19,8 @@ import {
   lastActivity,
   LOG_EXCERPT_MAX,
   responseDue,
+  responseTimeText,
+  statusText,
   tokenFingerprint,
   type Incident,
   type IncidentEntry,
@@ -26,13 +29,13 @@ import type { IncidentStore } from "../lib/incidents/store.js";
 import {
   alertmanagerAlertSpans,
   assembleTimeline,
+  incidentTimelineEntry,
   overlappingWindows,
   prometheusAlertSpans,
   readAuditRuns,
   timelineLines,
   type TimelineEntry,
 } from "../lib/incidents/timeline.js";
-import { RESPONSE_TIME } from "../lib/monitoring/contract.js";
 import type { AlertmanagerApi } from "../lib/monitoring/silences.js";
 import { auditFile } from "../lib/runbook/audit.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
@@ -161,7 +164,7 @@ function where(ctx: Ctx, id: string): string {
 }
 
 function requireId(ctx: Ctx): string {
-  if (!ctx.params.id) throw new UsageError(`--id: required to ${ctx.params.action} an incident`);
+  if (!ctx.params.id) throw new UsageError(t`--id: required to ${ctx.params.action} an incident`);
   return ctx.params.id;
 }
 
@@ -172,22 +175,22 @@ function entry(ctx: Ctx, kind: IncidentEntry["kind"], text: string): IncidentEnt
 function readExcerpt(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
   if (!existsSync(file) || !statSync(file).isFile())
-    throw new UsageError(`--log-excerpt: ${file} is not a readable file`);
+    throw new UsageError(t`--log-excerpt: ${file} is not a readable file`);
   return maskSecrets(readFileSync(file, "utf8").slice(-LOG_EXCERPT_MAX));
 }
 
 function affectedToken(variable: string | undefined): string | undefined {
   if (variable === undefined) return undefined;
   const token = process.env[variable];
-  if (!token) throw new UsageError(`--token-env: the environment variable ${variable} is not set`);
+  if (!token) throw new UsageError(t`--token-env: the environment variable ${variable} is not set`);
   return tokenFingerprint(token);
 }
 
 function newIncident(ctx: Ctx): Incident {
   const p = ctx.params;
   const problems = [
-    !p.priority && "--priority: required to open an incident (P1..P4)",
-    !p.title && "--title: required to open an incident",
+    !p.priority && t`--priority: required to open an incident (P1..P4)`,
+    !p.title && t`--title: required to open an incident`,
   ].filter(Boolean);
   if (problems.length) throw new UsageError(problems.join("\n"));
   if (p.service) ctx.service(p.service);
@@ -233,7 +236,7 @@ function openPlan(ctx: Ctx) {
   const notify = NOTIFIED.includes(incident.priority);
   const steps: Step[] = [
     {
-      title: `Store incident ${incident.id} (${incident.priority}, respond by ${incident.responseDue})`,
+      title: t`Store incident ${incident.id} (${incident.priority}, respond by ${incident.responseDue})`,
       kind: "change",
       action: () => ({ target: { record: where(ctx, incident.id) } }),
       run: async () => {
@@ -241,58 +244,62 @@ function openPlan(ctx: Ctx) {
         return { summary: where(ctx, incident.id) };
       },
     },
-    ...(notify ? [notifyStep(ctx, () => incident, "Notify")] : []),
+    ...(notify ? [notifyStep(ctx, () => incident)] : []),
   ];
   return {
     steps,
     confirmTarget: ctx.stack.name,
     result: () => ({ incident }),
     output: () =>
-      `Incident ${incident.id} open: ${incident.priority} (respond within ${RESPONSE_TIME[incident.priority]}, by ${incident.responseDue}), owner ${incident.owner}.\nRecord: ${where(ctx, incident.id)}`,
+      [
+        t`Incident ${incident.id} open: ${incident.priority} (respond within ${responseTimeText(incident.priority)}, by ${incident.responseDue}), owner ${incident.owner}.`,
+        t`Record: ${where(ctx, incident.id)}`,
+      ].join("\n"),
   };
 }
 
 /** The P1/P2 notification (an alert through the stack's Alertmanager); `ends` resolves it. */
-function notifyStep(
-  ctx: Ctx,
-  incident: () => Incident | undefined,
-  verb: string,
-  ends?: boolean,
-): Step {
+function notifyStep(ctx: Ctx, incident: () => Incident | undefined, ends?: boolean): Step {
   return {
-    title: `${verb} the priority's receivers through Alertmanager`,
+    title: ends
+      ? t`Resolve the notification to the priority's receivers through Alertmanager`
+      : t`Notify the priority's receivers through Alertmanager`,
     kind: "change",
     action: () => ({ call: notifyCall(am(ctx)) }),
     run: async () => {
       const current = incident();
       if (!current || !NOTIFIED.includes(current.priority))
-        return { summary: `not notified: ${current?.priority ?? "?"} is not P1 or P2` };
+        return { summary: t`not notified: ${current?.priority ?? "?"} is not P1 or P2` };
       await postIncidentAlert(
         am(ctx),
         incidentAlert(ctx.platform, current, ends ? new Date() : undefined),
       );
+      const to = ctx.platform.alerting.routes[current.priority].join(", ") || t`nobody (no route)`;
       return {
-        summary: `${current.priority} ${ends ? "resolved" : "sent"} to ${ctx.platform.alerting.routes[current.priority].join(", ") || "nobody (no route)"}`,
+        summary: ends
+          ? t`${current.priority} resolved to ${to}`
+          : t`${current.priority} sent to ${to}`,
       };
     },
     manualUndo: ends
-      ? "the notification stays firing until its end (7 days after opening): tell the stakeholders the incident is closed"
-      : "tell the stakeholders by hand (the notification did not go out, or went out by mistake)",
+      ? t`the notification stays firing until its end (7 days after opening): tell the stakeholders the incident is closed`
+      : t`tell the stakeholders by hand (the notification did not go out, or went out by mistake)`,
   };
 }
 
 interface RecordChange {
-  readonly title: string;
+  /** The step's title, for the incident `id`. */
+  readonly title: (id: string) => string;
   readonly apply: (incident: Incident) => void;
   /** A priority change notifies again (a P3 raised to P1 reaches the P1 receivers). */
   readonly notifies?: boolean;
 }
 
 function noteChange(ctx: Ctx): RecordChange {
-  if (!ctx.params.text) throw new UsageError("--text: required for a note");
+  if (!ctx.params.text) throw new UsageError(t`--text: required for a note`);
   const text = ctx.params.text;
   return {
-    title: "Add a note",
+    title: (id) => t`Add a note to ${id}`,
     apply: (incident) => {
       incident.entries.push(entry(ctx, "note", text));
     },
@@ -302,19 +309,19 @@ function noteChange(ctx: Ctx): RecordChange {
 function updateChange(ctx: Ctx): RecordChange {
   const { priority, owner, status, text } = ctx.params;
   if (!priority && !owner && !status)
-    throw new UsageError("update: give --priority, --owner or --status (and --text for why)");
+    throw new UsageError(t`update: give --priority, --owner or --status (and --text for why)`);
   const changes = [
-    priority && `priority → ${priority}`,
-    owner && `owner → ${owner}`,
-    status && `status → ${status}`,
+    priority && t`priority → ${priority}`,
+    owner && t`owner → ${owner}`,
+    status && t`status → ${statusText(status)}`,
   ]
     .filter(Boolean)
     .join(", ");
   return {
-    title: `Update: ${changes}`,
+    title: (id) => t`Update: ${changes} to ${id}`,
     notifies: priority !== undefined,
     apply: (incident) => {
-      if (incident.status === "closed") throw new UsageError(`${incident.id} is closed`);
+      if (incident.status === "closed") throw new UsageError(t`${incident.id} is closed`);
       if (priority) {
         incident.priority = priority;
         incident.responseDue = responseDue(incident.openedAt, priority);
@@ -332,7 +339,7 @@ function changePlan(ctx: Ctx, change: RecordChange) {
   let changed: Incident | undefined;
   const steps: Step[] = [
     {
-      title: `${change.title} to ${id}`,
+      title: change.title(id),
       kind: "change",
       action: () => ({ target: { record: where(ctx, id) } }),
       run: async () => {
@@ -343,10 +350,10 @@ function changePlan(ctx: Ctx, change: RecordChange) {
             incident.acknowledgedAt ??= incident.entries.at(-1)!.time;
           }),
         );
-        return { summary: `${changed.entries.length} entries` };
+        return { summary: t`${changed.entries.length} entries` };
       },
     },
-    ...(change.notifies ? [notifyStep(ctx, () => changed, "Notify")] : []),
+    ...(change.notifies ? [notifyStep(ctx, () => changed)] : []),
   ];
   return { steps, confirmTarget: id, result: () => ({ incident: changed }) };
 }
@@ -364,7 +371,7 @@ function evidenceFiles(ctx: Ctx): string[] {
     .filter(Boolean);
   const missing = files.filter((f) => !existsSync(f) || !statSync(f).isFile());
   if (missing.length)
-    throw new UsageError(`--evidence: not a readable file: ${missing.join(", ")}`);
+    throw new UsageError(t`--evidence: not a readable file: ${missing.join(", ")}`);
   return files;
 }
 
@@ -373,30 +380,27 @@ function closePlan(ctx: Ctx, postmortemOnly = false) {
   const id = requireId(ctx);
   if (!postmortemOnly && (!ctx.params.rootCause || !ctx.params.fix))
     throw new UsageError(
-      "close: --root-cause and --fix are required (the logistics support plan closes with them)",
+      t`close: --root-cause and --fix are required (the logistics support plan closes with them)`,
     );
   const evidence = postmortemOnly ? [] : evidenceFiles(ctx);
   const facts: CloseFacts = { timeline: [] };
   const steps: Step[] = [
     {
-      title: `Read incident ${id}`,
+      title: t`Read incident ${id}`,
       kind: "read",
       action: () => ({ target: { record: where(ctx, id) } }),
       run: async () => {
         facts.incident = await withStore(ctx, (store) => store.read(id));
         if (!postmortemOnly && facts.incident.status === "closed")
-          throw new UsageError(`${id} is already closed (${facts.incident.closedAt})`);
-        return {
-          summary: `${facts.incident.priority} ${facts.incident.status}: ${facts.incident.title}`,
-        };
+          throw new UsageError(t`${id} is already closed (${facts.incident.closedAt})`);
+        const { priority, status, title } = facts.incident;
+        return { summary: `${priority} ${statusText(status)}: ${title}` };
       },
     },
     timelineStep(ctx, facts),
     ...(postmortemOnly ? [] : [closeStep(ctx, id, evidence, facts)]),
     postmortemStep(ctx, facts, postmortemOnly),
-    ...(postmortemOnly
-      ? []
-      : [notifyStep(ctx, () => facts.incident, "Resolve the notification to", true)]),
+    ...(postmortemOnly ? [] : [notifyStep(ctx, () => facts.incident, true)]),
   ];
   return {
     steps,
@@ -408,9 +412,9 @@ function closePlan(ctx: Ctx, postmortemOnly = false) {
     }),
     output: () =>
       [
-        `Incident ${id} ${facts.incident?.status ?? ""}.`,
+        t`Incident ${id} ${facts.incident ? statusText(facts.incident.status) : ""}.`,
         ...timelineLines(facts.timeline),
-        ...(facts.postmortemFile ? [`Post-mortem: ${facts.postmortemFile}`] : []),
+        ...(facts.postmortemFile ? [t`Post-mortem: ${facts.postmortemFile}`] : []),
       ].join("\n"),
   };
 }
@@ -418,7 +422,7 @@ function closePlan(ctx: Ctx, postmortemOnly = false) {
 function timelineStep(ctx: Ctx, facts: CloseFacts): Step {
   const audit = auditFile();
   return {
-    title: "Assemble the timeline: entries, guardia runs, alerts, maintenance windows",
+    title: t`Assemble the timeline: entries, guardia runs, alerts, maintenance windows`,
     kind: "read",
     action: () => ({
       call: [
@@ -438,30 +442,33 @@ function timelineStep(ctx: Ctx, facts: CloseFacts): Step {
       const to = new Date().toISOString();
       const gaps: string[] = [];
       // Closing must work while monitoring is down: a source that fails is a gap, said in it.
-      const read = async <T>(what: string, source: () => Promise<T[]>): Promise<T[]> =>
-        source().catch((err: unknown) => {
-          gaps.push(`${what} not read: ${(err as Error).message}`);
+      const read = async <T>(notRead: (why: string) => string, source: () => Promise<T[]>) =>
+        source().catch((err: unknown): T[] => {
+          gaps.push(notRead((err as Error).message));
           return [];
         });
       const { prometheusUrl } = ctx.params;
-      const alerts = await read("alerts", () =>
-        prometheusUrl
-          ? prometheusAlertSpans(prometheusUrl, ctx.platform, from, to)
-          : alertmanagerAlertSpans(am(ctx), ctx.platform, from),
+      const alerts = await read(
+        (why) => t`alerts not read: ${why}`,
+        () =>
+          prometheusUrl
+            ? prometheusAlertSpans(prometheusUrl, ctx.platform, from, to)
+            : alertmanagerAlertSpans(am(ctx), ctx.platform, from),
       );
       if (!prometheusUrl)
-        gaps.push("alerts that already resolved are not shown (no --prometheus-url)");
+        gaps.push(t`alerts that already resolved are not shown (no --prometheus-url)`);
       facts.timeline = assembleTimeline(incident, {
         audit: readAuditRuns(audit, ctx.stack.name, from, to),
         alerts,
-        windows: await read("maintenance windows", () =>
-          overlappingWindows(am(ctx), ctx.platform, from, to),
+        windows: await read(
+          (why) => t`maintenance windows not read: ${why}`,
+          () => overlappingWindows(am(ctx), ctx.platform, from, to),
         ),
         gaps,
         readAt: to,
       });
       return {
-        summary: `${facts.timeline.length} entries${gaps.length ? `; ${gaps.join("; ")}` : ""}`,
+        summary: [t`${facts.timeline.length} entries`, ...gaps].join("; "),
         evidence: timelineLines(facts.timeline).join("\n"),
       };
     },
@@ -470,9 +477,9 @@ function timelineStep(ctx: Ctx, facts: CloseFacts): Step {
 
 function closeStep(ctx: Ctx, id: string, files: readonly string[], facts: CloseFacts): Step {
   return {
-    title: "Close the record with root cause, fix, evidence and timeline",
+    title: t`Close the record with root cause, fix, evidence and timeline`,
     kind: "change",
-    action: () => ({ target: { record: where(ctx, id), evidence: files.join(", ") || "none" } }),
+    action: () => ({ target: { record: where(ctx, id), evidence: files.join(", ") || t`none` } }),
     run: async () => {
       facts.incident = await withStore(ctx, async (store) => {
         const stored: Incident["evidence"] = [];
@@ -485,7 +492,7 @@ function closeStep(ctx: Ctx, id: string, files: readonly string[], facts: CloseF
           closeRecord(ctx, incident, stored, facts.timeline),
         );
       });
-      return { summary: `closed; ${files.length} evidence file(s)` };
+      return { summary: t`closed; ${files.length} evidence file(s)` };
     },
   };
 }
@@ -496,11 +503,11 @@ function closeRecord(
   evidence: Incident["evidence"],
   timeline: TimelineEntry[],
 ): void {
-  if (incident.status === "closed") throw new UsageError(`${incident.id} is already closed`);
+  if (incident.status === "closed") throw new UsageError(t`${incident.id} is already closed`);
   const closed = entry(
     ctx,
     "closed",
-    `root cause: ${ctx.params.rootCause}; fix: ${ctx.params.fix}`,
+    t`root cause: ${ctx.params.rootCause}; fix: ${ctx.params.fix}`,
   );
   incident.status = "closed";
   incident.closedAt = closed.time;
@@ -512,20 +519,14 @@ function closeRecord(
   // The entries added since the timeline was read, and the closing itself, belong in it too.
   const known = new Set(timeline.filter((e) => e.source === "incident").map((e) => e.time));
   const added = incident.entries.filter((e) => !known.has(e.time));
-  incident.timeline = [
-    ...timeline,
-    ...added.map((e) => ({
-      time: e.time,
-      source: "incident" as const,
-      who: e.author,
-      text: `${e.kind}: ${e.text}`,
-    })),
-  ].sort((a, b) => a.time.localeCompare(b.time));
+  incident.timeline = [...timeline, ...added.map(incidentTimelineEntry)].sort((a, b) =>
+    a.time.localeCompare(b.time),
+  );
 }
 
 function postmortemStep(ctx: Ctx, facts: CloseFacts, requested: boolean): Step {
   return {
-    title: "Write the post-mortem (MIRA template) for a P1, or when asked",
+    title: t`Write the post-mortem (MIRA template) for a P1, or when asked`,
     kind: "change",
     action: () => ({
       target: { file: ctx.params.out ?? `incidents/${ctx.stack.name}-<id>-postmortem.md` },
@@ -533,7 +534,7 @@ function postmortemStep(ctx: Ctx, facts: CloseFacts, requested: boolean): Step {
     run: async () => {
       const incident = facts.incident!;
       if (incident.priority !== "P1" && !ctx.params.postmortem && !requested)
-        return { summary: `none: ${incident.priority} (pass --postmortem for one)` };
+        return { summary: t`none: ${incident.priority} (pass --postmortem for one)` };
       const markdown = postmortemMarkdown(incident, incident.timeline ?? facts.timeline);
       const file = path.resolve(
         ctx.params.out ?? path.join("incidents", `${ctx.stack.name}-${incident.id}-postmortem.md`),
@@ -558,14 +559,14 @@ function listPlan(ctx: Ctx) {
   const now = new Date();
   const steps: Step[] = [
     {
-      title: "List the stack's incidents",
+      title: t`List the stack's incidents`,
       kind: "read",
       action: () => ({ target: { records: where(ctx, "*") } }),
       run: async () => {
         const all = await withStore(ctx, (store) => store.list());
         incidents = ctx.params.open ? all.filter((i) => i.status !== "closed") : all;
         const late = incidents.filter((i) => isPastResponse(i, now)).length;
-        return { summary: `${incidents.length} incident(s), ${late} past their response time` };
+        return { summary: t`${incidents.length} incident(s), ${late} past their response time` };
       },
     },
   ];
@@ -576,17 +577,17 @@ function listPlan(ctx: Ctx) {
     }),
     output: () =>
       incidents.length === 0
-        ? "no incidents"
+        ? t`no incidents`
         : textTable([
-            ["ID", "PRIORITY", "STATUS", "OWNER", "LAST ENTRY", "TITLE", ""],
+            [t`ID`, t`PRIORITY`, t`STATUS`, t`OWNER`, t`LAST ENTRY`, t`TITLE`, ""],
             ...incidents.map((i) => [
               i.id,
               i.priority,
-              i.status,
+              statusText(i.status),
               i.owner,
               lastActivity(i),
               i.title,
-              isPastResponse(i, now) ? `PAST RESPONSE TIME (${RESPONSE_TIME[i.priority]})` : "",
+              isPastResponse(i, now) ? t`PAST RESPONSE TIME (${responseTimeText(i.priority)})` : "",
             ]),
           ]),
   };
