@@ -10,6 +10,7 @@ import {
   type CheckRow,
 } from "../lib/checks/stack-health.js";
 import { RefusedError, UsageError } from "../lib/errors.js";
+import { t } from "../lib/i18n/index.js";
 import { Duration } from "../lib/model/index.js";
 import {
   createSilence,
@@ -151,7 +152,7 @@ function parseStart(text: string | undefined): Date {
   const start = new Date(text);
   if (Number.isNaN(start.getTime()))
     throw new UsageError(
-      `--start: expected an ISO 8601 time such as 2026-11-25T02:00:00Z, got "${text}"`,
+      t`--start: expected an ISO 8601 time such as 2026-11-25T02:00:00Z, got "${text}"`,
     );
   return start;
 }
@@ -164,7 +165,7 @@ function openPlan(ctx: RunContext<Params>) {
   const steps: Step[] = [
     noOpenWindowStep(ctx),
     findScheduledStep(ctx, spec, announced),
-    healthStep("Pre-checks: the stack's health before the work", ctx, facts.preChecks),
+    healthStep(t`Pre-checks: the stack's health before the work`, ctx, facts.preChecks),
     silenceStep(ctx, silence, facts),
     recordStep(window, facts, announced),
     ...reminderSteps(ctx, spec, announced),
@@ -184,10 +185,10 @@ function openPlan(ctx: RunContext<Params>) {
     }),
     output: () =>
       [
-        `Maintenance window ${id} open until ${silence.endsAt} (silence ${facts.silenceId}).`,
-        `Record: ${file}`,
-        ...announced.unsent.map((u) => `Reminder NOT sent to ${u}: tell them another way.`),
-        `Close it with: guardia maintenance-window --stack ${ctx.stack.name} --close`,
+        t`Maintenance window ${id} open until ${silence.endsAt} (silence ${facts.silenceId}).`,
+        t`Record: ${file}`,
+        ...announced.unsent.map((u) => t`Reminder NOT sent to ${u}: tell them another way.`),
+        t`Close it with: guardia maintenance-window --stack ${ctx.stack.name} --close`,
       ].join("\n"),
   };
 }
@@ -197,7 +198,7 @@ function schedulePlan(ctx: RunContext<Params>) {
   requireSchedule(ctx.platform);
   const { spec } = windowToOpen(ctx);
   if (Date.parse(spec.startsAt) <= Date.now())
-    throw new UsageError(`--schedule: --start must be in the future, got ${spec.startsAt}`);
+    throw new UsageError(t`--schedule: --start must be in the future, got ${spec.startsAt}`);
   const calendar = objectUrl(
     ctx.platform.backups!.destination,
     scheduleKeys(ctx.platform).calendar,
@@ -207,7 +208,11 @@ function schedulePlan(ctx: RunContext<Params>) {
     confirmTarget: ctx.stack.name,
     result: () => ({ window: spec, calendar }),
     output: () =>
-      `Maintenance window ${spec.id} scheduled from ${spec.startsAt} to ${spec.endsAt}.\nCalendar: ${calendar}\nOpen it then with: guardia maintenance-window --stack ${ctx.stack.name} --objective ...`,
+      [
+        t`Maintenance window ${spec.id} scheduled from ${spec.startsAt} to ${spec.endsAt}.`,
+        t`Calendar: ${calendar}`,
+        t`Open it then with: guardia maintenance-window --stack ${ctx.stack.name} --objective ...`,
+      ].join("\n"),
   };
 }
 
@@ -219,7 +224,7 @@ interface OpenFacts {
 /** --emergency and --reason go together: the record keeps why the notice was skipped. */
 function emergencyReason(params: Params): string | undefined {
   if (params.emergency !== (params.reason !== undefined))
-    throw new UsageError("--emergency needs --reason, and --reason goes with --emergency");
+    throw new UsageError(t`--emergency needs --reason, and --reason goes with --emergency`);
   return params.reason;
 }
 
@@ -227,7 +232,7 @@ function emergencyReason(params: Params): string | undefined {
 function windowToOpen(ctx: RunContext<Params>) {
   const { params, platform } = ctx;
   if (!params.objective)
-    throw new UsageError("--objective: required to open or schedule a window (or pass --close)");
+    throw new UsageError(t`--objective: required to open or schedule a window (or pass --close)`);
   const problem = Duration.problem(params.duration);
   if (problem) throw new UsageError(`--duration: ${problem}`);
   const affected = (
@@ -271,23 +276,23 @@ function windowToOpen(ctx: RunContext<Params>) {
 
 function noOpenWindowStep(ctx: RunContext<Params>): Step {
   return {
-    title: "Look for an open maintenance window",
+    title: t`Look for an open maintenance window`,
     kind: "read",
     action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
     run: async () => {
       const [open] = await openWindows(api(ctx), ctx);
       if (open)
         throw new RefusedError(
-          `${ctx.stack.name} already has an open window: ${open.comment} (silence ${open.id} by ${open.createdBy} until ${open.endsAt}); close it first with --close`,
+          t`${ctx.stack.name} already has an open window: ${open.comment} (silence ${open.id} by ${open.createdBy} until ${open.endsAt}); close it first with --close`,
         );
-      return { summary: "none open" };
+      return { summary: t`none open` };
     },
   };
 }
 
 function silenceStep(ctx: RunContext<Params>, silence: SilencePlan, facts: OpenFacts): Step {
   return {
-    title: `Silence ${ctx.stack.name}'s alerts from ${silence.startsAt} to ${silence.endsAt}`,
+    title: t`Silence ${ctx.stack.name}'s alerts from ${silence.startsAt} to ${silence.endsAt}`,
     kind: "change",
     action: () => ({
       call: `POST ${api(ctx).url}/api/v2/silences`,
@@ -295,7 +300,7 @@ function silenceStep(ctx: RunContext<Params>, silence: SilencePlan, facts: OpenF
     }),
     run: async () => {
       facts.silenceId = await createSilence(api(ctx), silence);
-      return { summary: `silence ${facts.silenceId}`, data: { silenceId: facts.silenceId } };
+      return { summary: t`silence ${facts.silenceId}`, data: { silenceId: facts.silenceId } };
     },
     rollback: {
       action: () => ({ call: expireCall(ctx, facts.silenceId) }),
@@ -312,7 +317,7 @@ function recordStep(
   announced: Announced,
 ): Step {
   return {
-    title: `Write the window record ${path.relative(process.cwd(), file)}`,
+    title: t`Write the window record ${path.relative(process.cwd(), file)}`,
     kind: "change",
     action: () => ({ target: { file } }),
     run: async () => {
@@ -326,7 +331,7 @@ function recordStep(
       writeFileSync(file, header);
       return { summary: file };
     },
-    manualUndo: `delete ${file}`,
+    manualUndo: t`delete ${file}`,
   };
 }
 
@@ -344,34 +349,34 @@ function closePlan(ctx: RunContext<Params>) {
   const smoke = planSmokeFlows(ctx, { after: true });
   const failed = () => [
     ...facts.health.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`),
-    ...smoke.failures().map((f) => `smoke flow ${f}`),
+    ...smoke.failures().map((f) => t`smoke flow ${f}`),
     ...facts.newAlerts,
   ];
   const steps: Step[] = [
     findWindowStep(ctx, facts),
-    healthStep("Success criteria: health checks", ctx, facts.health),
+    healthStep(t`Success criteria: health checks`, ctx, facts.health),
     ...smoke.steps,
     newAlertsStep(ctx, facts),
     {
-      title: "Expire the window's silence",
+      title: t`Expire the window's silence`,
       kind: "change",
       action: () => ({ call: expireCall(ctx, facts.window?.id) }),
       run: async () => {
         await expireSilence(api(ctx), facts.window!.id);
-        return { summary: `silence ${facts.window!.id} expired: alerts reach people again` };
+        return { summary: t`silence ${facts.window!.id} expired: alerts reach people again` };
       },
-      manualUndo: "create a new window if the work goes on",
+      manualUndo: t`create a new window if the work goes on`,
     },
     completeRecordStep(ctx, facts, failed, () => smoke.result().flows),
     {
-      title: "Verdict",
+      title: t`Verdict`,
       kind: "verify",
       run: async () => {
         if (failed().length > 0)
           throw new Error(
-            `the window closed, but its success criteria failed: ${failed().join("; ")}`,
+            t`the window closed, but its success criteria failed: ${failed().join("; ")}`,
           );
-        return { summary: "every success criterion passed" };
+        return { summary: t`every success criterion passed` };
       },
     },
   ];
@@ -392,20 +397,20 @@ function closePlan(ctx: RunContext<Params>) {
 
 function findWindowStep(ctx: RunContext<Params>, facts: CloseFacts): Step {
   return {
-    title: "Find the open maintenance window",
+    title: t`Find the open maintenance window`,
     kind: "read",
     action: () => ({ call: `GET ${api(ctx).url}/api/v2/silences` }),
     run: async () => {
       const [window] = await openWindows(api(ctx), ctx);
       if (!window)
         throw new Error(
-          `${ctx.stack.name} has no open maintenance window (no active or pending guardia silence)`,
+          t`${ctx.stack.name} has no open maintenance window (no active or pending guardia silence)`,
         );
       facts.window = window;
       facts.id = window.comment.slice(COMMENT_PREFIX.length).split(":")[0]!;
       facts.file = recordFile(ctx, facts.id);
       return {
-        summary: `${facts.id}: silence ${window.id} since ${window.startsAt} by ${window.createdBy}`,
+        summary: t`${facts.id}: silence ${window.id} since ${window.startsAt} by ${window.createdBy}`,
       };
     },
   };
@@ -413,7 +418,7 @@ function findWindowStep(ctx: RunContext<Params>, facts: CloseFacts): Step {
 
 function newAlertsStep(ctx: RunContext<Params>, facts: CloseFacts): Step {
   return {
-    title: "Success criteria: no new critical or warning alerts",
+    title: t`Success criteria: no new critical or warning alerts`,
     kind: "read",
     action: () => ({ call: `GET ${api(ctx).url}/api/v2/alerts` }),
     run: async () => {
@@ -427,9 +432,9 @@ function newAlertsStep(ctx: RunContext<Params>, facts: CloseFacts): Step {
             a.startsAt >= since,
         )
         .map(
-          (a) => `alert ${a.labels.alertname} (${a.labels.priority ?? "?"}) since ${a.startsAt}`,
+          (a) => t`alert ${a.labels.alertname} (${a.labels.priority ?? "?"}) since ${a.startsAt}`,
         );
-      return { summary: facts.newAlerts.length === 0 ? "none" : facts.newAlerts.join("; ") };
+      return { summary: facts.newAlerts.length === 0 ? t`none` : facts.newAlerts.join("; ") };
     },
   };
 }
@@ -441,7 +446,7 @@ function completeRecordStep(
   smoke: () => readonly SmokeFlowResult[],
 ): Step {
   return {
-    title: "Complete the window record",
+    title: t`Complete the window record`,
     kind: "change",
     action: () => ({ target: { file: facts.file ?? "maintenance/<stack>-<window>.md" } }),
     run: async () => {
@@ -458,7 +463,12 @@ function completeRecordStep(
       else
         writeFileSync(
           file,
-          `# Maintenance window ${facts.id} — ${ctx.stack.name}\n\n- Silence: ${facts.window!.comment}\n${closing}`,
+          [
+            t`# Maintenance window ${facts.id} — ${ctx.stack.name}`,
+            "",
+            t`- Silence: ${facts.window!.comment}`,
+            closing,
+          ].join("\n"),
         );
       return { summary: file };
     },
@@ -482,7 +492,7 @@ function healthStep(title: string, ctx: RunContext<Params>, rows: CheckRow[]): S
     title,
     kind: "read",
     action: () => ({
-      call: scope.probes.map((p) => `GET ${p.target.url}`).join(", ") || "no HTTP checks",
+      call: scope.probes.map((p) => `GET ${p.target.url}`).join(", ") || t`no HTTP checks`,
     }),
     run: async (step) => {
       rows.push(...(await checkHealth(scope, step.pg, step.signal)));

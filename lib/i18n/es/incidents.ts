@@ -172,4 +172,161 @@ export const incidents: Catalogue = {
   "maintenance windows in Alertmanager: {0}": "ventanas de mantenimiento en Alertmanager: {0}",
   "{0} change(s)": "{0} cambio(s)",
   "guardia {0} by {1}": "guardia {0} por {1}",
+  // Maintenance windows: scheduling, announcements, reminders, the calendar
+  "Maintenance window scheduled: {0}": "Ventana de mantenimiento programada: {0}",
+  "Maintenance window opens now: {0}": "La ventana de mantenimiento se abre ahora: {0}",
+  "Calendar: {0}": "Calendario: {0}",
+  "Announce the window to {0} receiver {1}": "Anunciar la ventana al receptor {0} {1}",
+  "Remind that the window opens to {0} receiver {1}":
+    "Recordar al receptor {0} {1} que la ventana se abre",
+  "the window as JSON": "la ventana en JSON",
+  "NOT sent ({0}): tell them another way": "NO enviado ({0}): avise por otro medio",
+  "sent: {0}": "enviado: {0}",
+  "a message cannot be unsent: tell receiver {0} the window is off":
+    "un mensaje enviado no se puede retirar: avise al receptor {0} que la ventana se cancela",
+  "{0} {1} maintenance windows": "Ventanas de mantenimiento de {0} {1}",
+  "Maintenance {0} {1}: {2}": "Mantenimiento {0} {1}: {2}",
+  "Objective: {0}": "Objetivo: {0}",
+  "Services: {0}": "Servicios: {0}",
+  all: "todos",
+  "From {0} to {1} (UTC)": "Desde {0} hasta {1} (UTC)",
+  "Ticket: {0}": "Ticket: {0}",
+  "Steps: {0}": "Pasos: {0}",
+  "Rollback: {0}": "Reversión: {0}",
+  "Success criteria: {0}": "Criterios de éxito: {0}",
+  "Scheduled by {0} at {1}": "Programada por {0} el {1}",
+  "Emergency, with less notice than usual: {0}":
+    "Emergencia, con menos anticipación que la habitual: {0}",
+  "--schedule: windows are kept at the stack's backup destination, and {0} {1} has no `backups` section":
+    "--schedule: las ventanas se guardan en el destino de backup del stack, y {0} {1} no tiene sección `backups`",
+  "Check the notice: the stack asks {0} h before {1}":
+    "Verificar la anticipación: el stack pide {0} h antes de {1}",
+  "emergency: {0}": "emergencia: {0}",
+  "enough notice": "anticipación suficiente",
+  "{0} window(s) in {1}": "{0} ventana(s) en {1}",
+  "Store the window {0}": "Guardar la ventana {0}",
+  "Publish the calendar of scheduled windows": "Publicar el calendario de ventanas programadas",
+  "Find the window in the schedule (or check the notice an unscheduled one needs)":
+    "Buscar la ventana en la programación (o verificar la anticipación que necesita una no programada)",
+  "scheduled as {0} by {1} at {2} (emergency: {3})":
+    "programada como {0} por {1} el {2} (emergencia: {3})",
+  "scheduled as {0} by {1} at {2}": "programada como {0} por {1} el {2}",
+  "never scheduled: opened without announcement; emergency: {0}":
+    "nunca programada: abierta sin anuncio; emergencia: {0}",
+  "never scheduled: opened without announcement": "nunca programada: abierta sin anuncio",
+  "starts now": "empieza ahora",
+  "starts in {0} h": "empieza en {0} h",
+  '{0} {1} announces maintenance windows {2} h ahead (maintenance.noticeHours); this one {3}: schedule it for {4} or later, or pass --emergency --reason "<why it cannot wait>"':
+    '{0} {1} anuncia las ventanas de mantenimiento con {2} h de anticipación (maintenance.noticeHours); esta {3}: prográmela para {4} o después, o use --emergency --reason "<por qué no puede esperar>"',
+  "a window starting at {0} is already scheduled ({1})":
+    "ya hay una ventana programada que empieza el {0} ({1})",
+
+  // The window record: the INATrace operations manual, 3.1 Formato de Ventana de Mantenimiento
+  "none declared in the stack": "ninguno declarado en el stack",
+  "# Maintenance window {0} — {1}": "# Ventana de mantenimiento {0} — {1}",
+  "- Objective: {0}": "- Objetivo: {0}",
+  "- Ticket: {0}": "- Ticket: {0}",
+  "- Affected services: {0}": "- Servicios afectados: {0}",
+  "- Window: {0} → {1}": "- Ventana: {0} → {1}",
+  "- Opened by: {0} at {1}": "- Abierta por: {0} el {1}",
+  "- Announced: {0}": "- Anuncio: {0}",
+  "- Silence {0}: {1}": "- Silencio {0}: {1}",
+  "## Steps": "## Pasos",
+  "not given (--steps)": "no indicados (--steps)",
+  "## Rollback": "## Reversión",
+  "not given (--rollback)": "no indicado (--rollback)",
+  "## Success criteria": "## Criterios de éxito",
+  "- Every health endpoint, external dependency and database answers (health-check green)":
+    "- Todos los endpoints de salud, dependencias externas y bases de datos responden (health-check en verde)",
+  "- Smoke flows pass: {0}": "- Pruebas de humo aprobadas: {0}",
+  "- No critical or warning alert started during the window":
+    "- Ninguna alerta critical o warning comenzó durante la ventana",
+  "## Pre-checks at opening": "## Verificaciones previas al abrir",
+  "(nothing to check)": "(nada que verificar)",
+  "**SUCCESS**: every criterion passed": "**ÉXITO**: se cumplieron todos los criterios",
+  "**FAILED**: {0}": "**FALLÓ**: {0}",
+  "## Closing ({0}, by {1})": "## Cierre ({0}, por {1})",
+  "Smoke flows:": "Pruebas de humo:",
+  "New critical or warning alerts: {0}": "Alertas critical o warning nuevas: {0}",
+  "Verdict: {0}. The silence was expired: alerts reach people again.":
+    "Veredicto: {0}. El silencio expiró: las alertas vuelven a llegar a las personas.",
+
+  // Alertmanager silences
+  "a silence needs a positive duration, got {0} seconds":
+    "un silencio necesita una duración positiva, se recibió {0} segundos",
+  "a silence needs `createdBy` (who silences)": "un silencio necesita `createdBy` (quién silencia)",
+  "a silence needs a `comment` (why)": "un silencio necesita un `comment` (por qué)",
+  'label "{0}" is the stack\'s own scope and cannot be overridden in a silence':
+    'la etiqueta "{0}" es el alcance propio del stack y no se puede reemplazar en un silencio',
+  "silence {{0}} from {1} to {2} by {3}: {4}": "silencio {{0}} desde {1} hasta {2} por {3}: {4}",
+  "{0}: Alertmanager at {1} did not answer ({2}); is monitoring.alertmanagerUrl reachable from here (kubectl port-forward)?":
+    "{0}: Alertmanager en {1} no respondió ({2}); ¿se puede llegar a monitoring.alertmanagerUrl desde aquí (kubectl port-forward)?",
+  "{0}: Alertmanager at {1} answered {2} {3}": "{0}: Alertmanager en {1} respondió {2} {3}",
+  "creating {0}": "al crear {0}",
+  "expiring silence {0}": "al expirar el silencio {0}",
+  "reading silence {0}": "al leer el silencio {0}",
+  "listing silences of {0} {1}": "al listar los silencios de {0} {1}",
+  "listing alerts of {0} {1}": "al listar las alertas de {0} {1}",
+
+  // Messages to the stack's receivers
+  "Slack message": "mensaje de Slack",
+  "Teams MessageCard": "MessageCard de Teams",
+  "SMTP {0}: mail to {1} from {2} ({3})": "SMTP {0}: correo a {1} desde {2} ({3})",
+  "POST <URL from Secret {0}/{1}> ({2})": "POST <URL del Secret {0}/{1}> ({2})",
+  "could not post to receiver {0}: {1}": "no se pudo enviar al receptor {0}: {1}",
+  "receiver {0} answered {1}: {2}": "el receptor {0} respondió {1}: {2}",
+  "could not mail receiver {0} through {1}: {2}":
+    "no se pudo enviar correo al receptor {0} a través de {1}: {2}",
+  "SMTP password of receiver {0}": "contraseña SMTP del receptor {0}",
+  "webhook URL of receiver {0}": "URL del webhook del receptor {0}",
+
+  // guardia maintenance-window
+  '--start: expected an ISO 8601 time such as 2026-11-25T02:00:00Z, got "{0}"':
+    '--start: se esperaba una hora ISO 8601 como 2026-11-25T02:00:00Z, se recibió "{0}"',
+  "Pre-checks: the stack's health before the work":
+    "Verificaciones previas: la salud del stack antes del trabajo",
+  "Maintenance window {0} open until {1} (silence {2}).":
+    "Ventana de mantenimiento {0} abierta hasta {1} (silencio {2}).",
+  "Reminder NOT sent to {0}: tell them another way.":
+    "Recordatorio NO enviado a {0}: avise por otro medio.",
+  "Close it with: guardia maintenance-window --stack {0} --close":
+    "Ciérrela con: guardia maintenance-window --stack {0} --close",
+  "--schedule: --start must be in the future, got {0}":
+    "--schedule: --start debe estar en el futuro, se recibió {0}",
+  "Maintenance window {0} scheduled from {1} to {2}.":
+    "Ventana de mantenimiento {0} programada desde {1} hasta {2}.",
+  "Open it then with: guardia maintenance-window --stack {0} --objective ...":
+    "Ábrala en ese momento con: guardia maintenance-window --stack {0} --objective ...",
+  "--emergency needs --reason, and --reason goes with --emergency":
+    "--emergency necesita --reason, y --reason va con --emergency",
+  "--objective: required to open or schedule a window (or pass --close)":
+    "--objective: obligatorio para abrir o programar una ventana (o use --close)",
+  "Look for an open maintenance window": "Buscar una ventana de mantenimiento abierta",
+  "{0} already has an open window: {1} (silence {2} by {3} until {4}); close it first with --close":
+    "{0} ya tiene una ventana abierta: {1} (silencio {2} de {3} hasta {4}); ciérrela primero con --close",
+  "none open": "ninguna abierta",
+  "Silence {0}'s alerts from {1} to {2}": "Silenciar las alertas de {0} desde {1} hasta {2}",
+  "silence {0}": "silencio {0}",
+  "Write the window record {0}": "Escribir el registro de la ventana {0}",
+  "delete {0}": "borrar {0}",
+  "smoke flow {0}": "prueba de humo {0}",
+  "Success criteria: health checks": "Criterios de éxito: verificaciones de salud",
+  "Expire the window's silence": "Expirar el silencio de la ventana",
+  "silence {0} expired: alerts reach people again":
+    "silencio {0} expirado: las alertas vuelven a llegar a las personas",
+  "create a new window if the work goes on": "abra una nueva ventana si el trabajo continúa",
+  Verdict: "Veredicto",
+  "the window closed, but its success criteria failed: {0}":
+    "la ventana se cerró, pero sus criterios de éxito fallaron: {0}",
+  "every success criterion passed": "se cumplieron todos los criterios de éxito",
+  "Find the open maintenance window": "Buscar la ventana de mantenimiento abierta",
+  "{0} has no open maintenance window (no active or pending guardia silence)":
+    "{0} no tiene una ventana de mantenimiento abierta (ningún silencio de guardia activo o pendiente)",
+  "{0}: silence {1} since {2} by {3}": "{0}: silencio {1} desde {2} por {3}",
+  "Success criteria: no new critical or warning alerts":
+    "Criterios de éxito: ninguna alerta critical o warning nueva",
+  "alert {0} ({1}) since {2}": "alerta {0} ({1}) desde {2}",
+  "Complete the window record": "Completar el registro de la ventana",
+  "- Silence: {0}": "- Silencio: {0}",
+  "no HTTP checks": "sin verificaciones HTTP",
 };
