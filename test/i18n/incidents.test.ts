@@ -63,34 +63,44 @@ function keysOf(value: unknown): string[] {
 const NO_AM = ["--alertmanager-url", "http://127.0.0.1:9"];
 
 describe("incidents in the stack's language, and in English with --lang en", () => {
-  it("open and list: Spanish by the stack, English with --lang en, the same JSON keys", async () => {
-    const open = ["incident", "open", "--priority", "P3", "--title", "Pedidos fallan"];
-    const es = await guardia(open);
+  const open = ["incident", "open", "--priority", "P3", "--title", "Pedidos fallan"];
+
+  it("open: Spanish by the stack, English with --lang en", async () => {
+    const [es, en] = await Promise.all([guardia(open), guardia([...open, "--lang", "en"])]);
     expect(es.code, es.stderr).toBe(0);
     expect(es.stdout).toMatch(/Incidente inc-\S+ abierto: P3 \(responder en 4 horas, antes de /);
     expect(es.stdout).toContain("responsable ana.");
-    const en = await guardia([...open, "--lang", "en"]);
     expect(en.code, en.stderr).toBe(0);
     expect(en.stdout).toMatch(/Incident inc-\S+ open: P3 \(respond within 4 hours, by /);
     expect(en.stdout).not.toContain("Incidente");
+  });
 
-    const jsonEs = await guardia([...open, "--json"]);
-    const jsonEn = await guardia([...open, "--json", "--lang", "en"]);
+  it("open --json: the same keys in both languages", async () => {
+    const [jsonEs, jsonEn] = await Promise.all([
+      guardia([...open, "--json"]),
+      guardia([...open, "--json", "--lang", "en"]),
+    ]);
     const [a, b] = [jsonEs, jsonEn].map((r) => JSON.parse(r.stdout) as Record<string, unknown>);
     expect(keysOf(a).length).toBeGreaterThan(10);
     expect(keysOf(a)).toEqual(keysOf(b));
     const incidentEs = (a as { result: { incident: Incident } }).result.incident;
     expect(incidentEs).toMatchObject({ status: "open", priority: "P3" });
+  });
 
-    const listEs = await guardia(["incident", "list"]);
+  it("list: the table's headings and statuses in Spanish, in English with --lang en", async () => {
+    const [listEs, listEn] = await Promise.all([
+      guardia(["incident", "list"]),
+      guardia(["incident", "list", "--lang", "en"]),
+    ]);
     expect(listEs.stdout).toMatch(/ID +PRIORIDAD +ESTADO +RESPONSABLE +ÚLTIMA ENTRADA +TÍTULO/);
     expect(listEs.stdout).toMatch(/P3 +abierto +ana/);
-    const listEn = await guardia(["incident", "list", "--lang", "en"]);
     expect(listEn.stdout).toMatch(/ID +PRIORITY +STATUS +OWNER +LAST ENTRY +TITLE/);
     expect(listEn.stdout).toMatch(/P3 +open +ana/);
   });
 
-  it("a P1's post-mortem under the MIRA template's headings in Spanish, in English with --lang en", async () => {
+  let id = "";
+
+  it("a P1 opened without Alertmanager is stored, and takes a note", async () => {
     const opened = await guardia([
       "incident",
       "open",
@@ -102,16 +112,25 @@ describe("incidents in the stack's language, and in English with --lang en", () 
       ...NO_AM,
     ]);
     // Alertmanager is not there: the notification fails after the record was stored.
-    const { id } = JSON.parse(
-      readFileSync(
-        path.join(dir, "dest", "incidents", "shop", "dev", `${latestId()}.json`),
-        "utf8",
-      ),
-    ) as Incident;
+    id = (
+      JSON.parse(
+        readFileSync(
+          path.join(dir, "dest", "incidents", "shop", "dev", `${latestId()}.json`),
+          "utf8",
+        ),
+      ) as Incident
+    ).id;
     expect(opened.stdout + opened.stderr).toContain(id);
-    await guardia(["incident", "note", "--id", id, "--text", "revisando los pods"]);
+    const note = await guardia(["incident", "note", "--id", id, "--text", "revisando los pods"]);
+    expect(note.code, note.stderr).toBe(0);
+  });
 
-    const es = await guardia(["incident", "postmortem", "--id", id, "--json", ...NO_AM]);
+  it("the P1's post-mortem under the MIRA template's headings in Spanish, in English with --lang en", async () => {
+    const out = path.join(dir, "postmortem-en.md");
+    const [es, en] = await Promise.all([
+      guardia(["incident", "postmortem", "--id", id, "--json", ...NO_AM]),
+      guardia(["incident", "postmortem", "--id", id, "--out", out, "--lang", "en", ...NO_AM]),
+    ]);
     expect(es.code, es.stderr).toBe(0);
     const esFile = (JSON.parse(es.stdout) as { result: { postmortem: string } }).result.postmortem;
     const spanish = readFileSync(esFile, "utf8");
@@ -129,18 +148,6 @@ describe("incidents in the stack's language, and in English with --lang en", () 
     expect(spanish).toMatch(/\[incidente\] nota: revisando los pods — ana/);
     expect(spanish).toMatch(/\[sin datos\] alertas no leídas: /);
 
-    const out = path.join(dir, "postmortem-en.md");
-    const en = await guardia([
-      "incident",
-      "postmortem",
-      "--id",
-      id,
-      "--out",
-      out,
-      "--lang",
-      "en",
-      ...NO_AM,
-    ]);
     expect(en.code, en.stderr).toBe(0);
     expect(en.stdout).toContain(`Post-mortem: ${out}`);
     const english = readFileSync(out, "utf8");
@@ -159,21 +166,25 @@ describe("incidents in the stack's language, and in English with --lang en", () 
     expect(english).not.toContain("Causa Raíz");
   });
 
-  it("the support report in Spanish, in English with --lang en, the same JSON", async () => {
-    const es = await guardia(["support-report", ...NO_AM]);
+  it("the support report in Spanish, in English with --lang en", async () => {
+    const [es, en] = await Promise.all([
+      guardia(["support-report", ...NO_AM]),
+      guardia(["support-report", "--lang", "en", ...NO_AM]),
+    ]);
     expect(es.code, es.stderr).toBe(0);
     expect(es.stdout).toContain("# Indicadores de soporte — shop-dev");
     expect(es.stdout).toContain("| Prioridad | Incidentes | Atendidos |");
     expect(es.stdout).toContain("## No contabilizado");
-    const en = await guardia(["support-report", "--lang", "en", ...NO_AM]);
     expect(en.stdout).toContain("# Support indicators — shop-dev");
     expect(en.stdout).toContain("## Closed with a root cause identified");
+  });
 
+  it("the support report's JSON is the same in both languages", async () => {
     const json = async (lang: string[]) => {
       const run = await guardia(["support-report", "--format", "json", ...lang, ...NO_AM]);
       return JSON.parse(run.stdout) as Record<string, unknown>;
     };
-    const [a, b] = [await json([]), await json(["--lang", "en"])];
+    const [a, b] = await Promise.all([json([]), json(["--lang", "en"])]);
     expect(keysOf(a)).toContain("perPriority.P1.meanResolveMinutes");
     expect(keysOf(a)).toEqual(keysOf(b));
     expect(a.incidents).toBeGreaterThan(0);
