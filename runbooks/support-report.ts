@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
+import { t } from "../lib/i18n/index.js";
 import { openIncidentStore } from "../lib/incidents/index.js";
 import type { Incident } from "../lib/incidents/record.js";
 import {
@@ -75,7 +76,7 @@ function reportPlan(ctx: Ctx) {
   let report: SupportIndicators | undefined;
   const steps: Step[] = [
     {
-      title: "Read the incident records",
+      title: t`Read the incident records`,
       kind: "read",
       run: async () => {
         const store = await openIncidentStore(ctx.platform);
@@ -84,11 +85,11 @@ function reportPlan(ctx: Ctx) {
         } finally {
           store.store.close();
         }
-        return { summary: `${incidents.length} record(s)` };
+        return { summary: t`${incidents.length} record(s)` };
       },
     },
     {
-      title: "Read the changes: maintenance windows, restarts and restores",
+      title: t`Read the changes: maintenance windows, restarts and restores`,
       kind: "read",
       action: () => ({ call: `read ${auditFile()}\nGET ${am.url}/api/v2/silences` }),
       run: async () => {
@@ -99,17 +100,17 @@ function reportPlan(ctx: Ctx) {
           const windows = await overlappingWindows(am, ctx.platform, from, until.toISOString());
           changes.push(
             ...windows.map((w) => ({
-              what: `maintenance window ${w.comment.slice(WINDOW_COMMENT_PREFIX.length)}`,
+              what: t`maintenance window ${w.comment.slice(WINDOW_COMMENT_PREFIX.length)}`,
               start: w.startsAt,
               end: w.endsAt,
             })),
           );
         } catch (err) {
-          gaps.push(`maintenance windows in Alertmanager: ${(err as Error).message}`);
+          gaps.push(t`maintenance windows in Alertmanager: ${(err as Error).message}`);
         }
         report = supportIndicators(incidents, changes, since, until);
         return {
-          summary: `${changes.length} change(s)${gaps.length ? `; ${gaps.join("; ")}` : ""}`,
+          summary: [t`${changes.length} change(s)`, ...gaps].join("; "),
         };
       },
     },
@@ -129,7 +130,7 @@ function auditChanges(ctx: Ctx, from: string, to: string): Change[] {
     .filter((r) => CHANGE_RUNBOOKS.includes(r.runbook))
     .filter((r) => r.steps.some((s) => s.kind === "change" && s.status === "ok"))
     .map((r) => ({
-      what: `guardia ${r.runbook} by ${r.operator}`,
+      what: t`guardia ${r.runbook} by ${r.operator}`,
       start: r.time,
       end: new Date(Date.parse(r.time) + (r.durationMs ?? 0)).toISOString(),
     }));

@@ -1,5 +1,6 @@
 import { openStore, type OpenStoreOptions } from "../backup/store.js";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 import { isPastResponse, type Incident } from "./record.js";
 import { IncidentStore } from "./store.js";
@@ -13,7 +14,7 @@ export async function openIncidentStore(
 ): Promise<IncidentStore> {
   if (!platform.backups)
     throw new UsageError(
-      `${platform.name} ${platform.environment} has no \`backups\` section: incident records live at its backup destination`,
+      t`${platform.name} ${platform.environment} has no \`backups\` section: incident records live at its backup destination`,
     );
   return new IncidentStore(await openStore(platform.backups.destination, options), platform);
 }

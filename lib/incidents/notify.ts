@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import type { Platform, Priority } from "../model/index.js";
 import { guardiaCommand, runbookUrl, SEVERITY, stackLabels } from "../monitoring/contract.js";
 import type { AlertmanagerApi } from "../monitoring/silences.js";
@@ -33,14 +34,23 @@ export function incidentAlert(platform: Platform, incident: Incident, endsAt?: D
       ...(incident.service && { service: incident.service }),
     },
     annotations: {
-      summary: `Incident ${incident.id} (${incident.priority}): ${incident.title}`,
-      description: `Owner ${incident.owner}; opened ${incident.openedAt} by ${incident.reporter}; respond by ${incident.responseDue}.${incident.service ? ` Service: ${incident.service}.` : ""}${incident.endpoint ? ` Endpoint: ${incident.endpoint}.` : ""}`,
+      summary: t`Incident ${incident.id} (${incident.priority}): ${incident.title}`,
+      description: notificationText(incident),
       runbook_url: runbookUrl(platform, "incident"),
       guardia_command: `${guardiaCommand(incident.stack, { runbook: "incident" })} note --id ${incident.id} --text ...`,
     },
     startsAt: incident.openedAt,
     endsAt: ends.toISOString(),
   };
+}
+
+/** The notification's description: who, when, by when, and what is affected. */
+function notificationText(incident: Incident): string {
+  return [
+    t`Owner ${incident.owner}; opened ${incident.openedAt} by ${incident.reporter}; respond by ${incident.responseDue}.`,
+    ...(incident.service ? [t`Service: ${incident.service}.`] : []),
+    ...(incident.endpoint ? [t`Endpoint: ${incident.endpoint}.`] : []),
+  ].join(" ");
 }
 
 export function notifyCall(am: AlertmanagerApi): string {
@@ -62,12 +72,12 @@ export async function postIncidentAlert(
     });
   } catch (err) {
     throw new Error(
-      `notifying through Alertmanager at ${am.url}: it did not answer (${(err as Error).message})`,
+      t`notifying through Alertmanager at ${am.url}: it did not answer (${(err as Error).message})`,
       { cause: err },
     );
   }
   if (!res.ok)
     throw new Error(
-      `notifying through Alertmanager at ${am.url}: ${res.status} ${await res.text()}`,
+      t`notifying through Alertmanager at ${am.url}: ${res.status} ${await res.text()}`,
     );
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { compactUtc } from "../backup/stamp.js";
+import { t } from "../i18n/index.js";
 import type { Priority } from "../model/index.js";
 import { RESPONSE_MINUTES } from "../monitoring/contract.js";
 import type { TimelineEntry } from "./timeline.js";
@@ -71,6 +72,44 @@ export interface Incident {
 }
 
 export const LOG_EXCERPT_MAX = 4000;
+
+/** A status as people read it; the record stores the English value. */
+export function statusText(status: IncidentStatus): string {
+  switch (status) {
+    case "open":
+      return t`open`;
+    case "investigating":
+      return t`investigating`;
+    case "mitigated":
+      return t`mitigated`;
+    case "closed":
+      return t`closed`;
+  }
+}
+
+/** An entry's kind as people read it in a timeline. */
+export function entryKindText(kind: IncidentEntry["kind"]): string {
+  switch (kind) {
+    case "opened":
+      return t`opened`;
+    case "note":
+      return t`note`;
+    case "update":
+      return t`update`;
+    case "notified":
+      return t`notified`;
+    case "closed":
+      return t`closed`;
+  }
+}
+
+/** The priority's response time in words ("15 minutes", "1 hour", "4 hours"). */
+export function responseTimeText(priority: Priority): string {
+  const minutes = RESPONSE_MINUTES[priority];
+  if (minutes < 60) return t`${minutes} minutes`;
+  if (minutes === 60) return t`1 hour`;
+  return t`${minutes / 60} hours`;
+}
 
 /** `inc-20261201T181300Z-3fa2`: sorts by opening time; the suffix keeps two openings apart. */
 export function incidentId(openedAt: Date): string {

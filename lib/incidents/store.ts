@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ObjectNotFoundError, readText, type ObjectStore } from "../backup/store.js";
 import type { Platform } from "../model/index.js";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import { INCIDENT_ID, type Incident } from "./record.js";
 
 /**
@@ -42,7 +43,7 @@ export class IncidentStore {
   key(id: string, suffix = ".json"): string {
     if (!INCIDENT_ID.test(id))
       throw new UsageError(
-        `--id: expected an incident id such as inc-20261201T181300Z-3fa2, got "${id}"`,
+        t`--id: expected an incident id such as inc-20261201T181300Z-3fa2, got "${id}"`,
       );
     return `${this.#prefix}${id}${suffix}`;
   }
@@ -54,7 +55,7 @@ export class IncidentStore {
   /** Stores a new incident; refuses to overwrite one with the same id. */
   async create(incident: Incident): Promise<void> {
     if (!(await this.store.putIfAbsent(this.key(incident.id), serialize(incident))))
-      throw new Error(`${this.describe(incident.id)} already exists`);
+      throw new Error(t`${this.describe(incident.id)} already exists`);
   }
 
   async read(id: string): Promise<Incident> {
@@ -62,7 +63,7 @@ export class IncidentStore {
       return JSON.parse(await readText(this.store, this.key(id))) as Incident;
     } catch (err) {
       if (err instanceof ObjectNotFoundError)
-        throw new UsageError(`--id: no incident ${id} at ${this.store.describe(this.#prefix)}`);
+        throw new UsageError(t`--id: no incident ${id} at ${this.store.describe(this.#prefix)}`);
       throw err;
     }
   }
@@ -112,7 +113,7 @@ export class IncidentStore {
       }
       if (Date.now() > deadline)
         throw new Error(
-          `incident ${id} is locked by ${held?.holder ?? "someone"} since ${held?.since ?? "?"} (${this.store.describe(key)}); try again`,
+          t`incident ${id} is locked by ${held?.holder ?? t`someone`} since ${held?.since ?? "?"} (${this.store.describe(key)}); try again`,
         );
       await sleep(20 + Math.random() * 30 * Math.min(attempt + 1, 10));
     }

@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import type { Priority } from "../model/index.js";
 import { PRIORITIES } from "../monitoring/contract.js";
 import { minutesBetween, type Incident } from "./record.js";
@@ -115,28 +116,28 @@ export function supportMarkdown(
   gaps: readonly string[],
 ): string {
   return [
-    `# Support indicators — ${stack}`,
+    t`# Support indicators — ${stack}`,
     "",
-    `${s.since} → ${s.until}: ${s.incidents} incident(s).`,
+    t`${s.since} → ${s.until}: ${s.incidents} incident(s).`,
     "",
-    "## Time to acknowledge and to resolve, per priority",
+    t`## Time to acknowledge and to resolve, per priority`,
     "",
-    "| Priority | Incidents | Acknowledged | Mean to acknowledge | Resolved | Mean to resolve |",
+    t`| Priority | Incidents | Acknowledged | Mean to acknowledge | Resolved | Mean to resolve |`,
     "| -------- | --------- | ------------ | ------------------- | -------- | --------------- |",
     ...PRIORITIES.map((p) => {
       const f = s.perPriority[p];
       return `| ${p} | ${f.incidents} | ${f.acknowledged} | ${figure(f.meanAcknowledgeMinutes)} | ${f.resolved} | ${figure(f.meanResolveMinutes)} |`;
     }),
     "",
-    "## Closed with a root cause identified",
+    t`## Closed with a root cause identified`,
     "",
-    `${figure(s.rootCause.share, " %")} (${s.rootCause.identified} of ${s.rootCause.closed} closed)`,
+    t`${figure(s.rootCause.share, " %")} (${s.rootCause.identified} of ${s.rootCause.closed} closed)`,
     "",
-    `## Regressions after changes (began within ${REGRESSION_WINDOW_HOURS} h of a maintenance window, restart or restore)`,
+    t`## Regressions after changes (began within ${REGRESSION_WINDOW_HOURS} h of a maintenance window, restart or restore)`,
     "",
-    `${s.afterChanges.incidents} of ${s.afterChanges.of} incident(s)`,
-    ...s.afterChanges.items.map((i) => `- ${i.incident} after ${i.change} (${i.changeAt})`),
-    ...(gaps.length ? ["", "## Not counted", "", ...gaps.map((g) => `- ${g}`)] : []),
+    t`${s.afterChanges.incidents} of ${s.afterChanges.of} incident(s)`,
+    ...s.afterChanges.items.map((i) => t`- ${i.incident} after ${i.change} (${i.changeAt})`),
+    ...(gaps.length ? ["", t`## Not counted`, "", ...gaps.map((g) => `- ${g}`)] : []),
     "",
   ].join("\n");
 }

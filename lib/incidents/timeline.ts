@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { t } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 import { WATCHDOG_ALERT } from "../monitoring/alerts/cluster.js";
 import { WINDOW_COMMENT_PREFIX } from "../monitoring/maintenance-record.js";
@@ -10,7 +11,7 @@ import {
 } from "../monitoring/silences.js";
 import type { AuditRecord } from "../runbook/audit.js";
 import { INCIDENT_ALERT } from "./notify.js";
-import type { Incident } from "./record.js";
+import { entryKindText, type Incident, type IncidentEntry } from "./record.js";
 
 /**
  * The timeline nobody has to type: the incident's own entries, every guardia run on the stack
@@ -94,7 +95,7 @@ export async function prometheusAlertSpans(
   })}`;
   const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   if (!res.ok)
-    throw new Error(`Prometheus at ${prometheusUrl} answered ${res.status} ${await res.text()}`);
+    throw new Error(t`Prometheus at ${prometheusUrl} answered ${res.status} ${await res.text()}`);
   const body = (await res.json()) as {
     data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
   };
@@ -165,37 +166,51 @@ export async function overlappingWindows(
   );
 }
 
+/** One of the incident's own entries as a timeline entry (its text in the run's language). */
+export function incidentTimelineEntry(e: IncidentEntry): TimelineEntry {
+  return {
+    time: e.time,
+    source: "incident",
+    who: e.author,
+    text: `${entryKindText(e.kind)}: ${e.text}`,
+  };
+}
+
+function runText(r: AuditRecord): string {
+  const code = r.exitCode ?? "?";
+  if (!r.error) return t`guardia ${r.runbook} (exit ${code}) on ${r.host}`;
+  return t`guardia ${r.runbook} (exit ${code}: ${r.error.split("\n")[0]}) on ${r.host}`;
+}
+
 export function assembleTimeline(incident: Incident, sources: TimelineSources): TimelineEntry[] {
   const entries: TimelineEntry[] = [
-    ...incident.entries.map((e) => ({
-      time: e.time,
-      source: "incident" as const,
-      who: e.author,
-      text: `${e.kind}: ${e.text}`,
-    })),
+    ...incident.entries.map(incidentTimelineEntry),
     ...sources.audit.map((r) => ({
       time: r.time,
       source: "runbook" as const,
       who: r.operator,
       outcome: r.outcome,
-      text: `guardia ${r.runbook} (exit ${r.exitCode ?? "?"}${r.error ? `: ${r.error.split("\n")[0]}` : ""}) on ${r.host}`,
+      text: runText(r),
       ...(r.report && { link: r.report }),
     })),
     ...sources.alerts.flatMap((a) => alertEntries(a)),
-    ...sources.windows.flatMap((w) => [
-      {
-        time: w.startsAt,
-        source: "maintenance" as const,
-        who: w.createdBy,
-        text: `window opens: ${w.comment.slice(WINDOW_COMMENT_PREFIX.length)}`,
-      },
-      {
-        time: w.endsAt,
-        source: "maintenance" as const,
-        who: w.createdBy,
-        text: `window ends: ${w.comment.slice(WINDOW_COMMENT_PREFIX.length)}`,
-      },
-    ]),
+    ...sources.windows.flatMap((w) => {
+      const window = w.comment.slice(WINDOW_COMMENT_PREFIX.length);
+      return [
+        {
+          time: w.startsAt,
+          source: "maintenance" as const,
+          who: w.createdBy,
+          text: t`window opens: ${window}`,
+        },
+        {
+          time: w.endsAt,
+          source: "maintenance" as const,
+          who: w.createdBy,
+          text: t`window ends: ${window}`,
+        },
+      ];
+    }),
   ];
   const gaps = sources.gaps.map((text) => ({ time: sources.readAt, source: "gap" as const, text }));
   return [...entries.sort((a, b) => a.time.localeCompare(b.time)), ...gaps];
@@ -205,9 +220,9 @@ function alertEntries(a: AlertSpan): TimelineEntry[] {
   const scope = ["service", "database", "dependency"].map((k) => a.labels[k]).filter(Boolean);
   const name = `${a.alertname}${a.priority ? ` (${a.priority})` : ""}${scope.length ? ` ${scope.join(", ")}` : ""}`;
   return [
-    { time: a.firedAt, source: "alert", text: `alert fired: ${name}` },
+    { time: a.firedAt, source: "alert", text: t`alert fired: ${name}` },
     ...(a.resolvedAt
-      ? [{ time: a.resolvedAt, source: "alert" as const, text: `alert resolved: ${name}` }]
+      ? [{ time: a.resolvedAt, source: "alert" as const, text: t`alert resolved: ${name}` }]
       : []),
   ];
 }
@@ -216,6 +231,38 @@ function alertEntries(a: AlertSpan): TimelineEntry[] {
 export function timelineLines(entries: readonly TimelineEntry[]): string[] {
   return entries.map(
     (e) =>
-      `- ${e.time.slice(0, 19).replace("T", " ")}Z [${e.source}] ${e.text}${e.who ? ` — ${e.who}` : ""}${e.outcome ? ` (${e.outcome})` : ""}${e.link ? ` — report: ${e.link}` : ""}`,
+      `- ${e.time.slice(0, 19).replace("T", " ")}Z [${sourceText(e.source)}] ${e.text}${e.who ? ` — ${e.who}` : ""}${e.outcome ? ` (${outcomeText(e.outcome)})` : ""}${e.link ? ` — ${t`report: ${e.link}`}` : ""}`,
   );
+}
+
+/** The entry's source as people read it; the record stores the English value. */
+function sourceText(source: TimelineEntry["source"]): string {
+  switch (source) {
+    case "incident":
+      return t`incident`;
+    case "runbook":
+      return t`runbook`;
+    case "alert":
+      return t`alert`;
+    case "maintenance":
+      return t`maintenance`;
+    case "gap":
+      return t`gap`;
+  }
+}
+
+/** A run's outcome (the audit log's value) in words; an unknown one as it is. */
+function outcomeText(outcome: string): string {
+  switch (outcome) {
+    case "done":
+      return t`done`;
+    case "failed":
+      return t`failed`;
+    case "refused":
+      return t`refused`;
+    case "bad-input":
+      return t`bad-input`;
+    default:
+      return outcome;
+  }
 }

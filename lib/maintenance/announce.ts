@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 import { deliver, deliveryCall, messageReceivers, type Message } from "../receivers/deliver.js";
 import type { Step } from "../runbook/types.js";
@@ -13,10 +14,12 @@ import type { ScheduledWindow } from "./schedule.js";
 
 export type Announcement = "scheduled" | "opens";
 
-const TITLE: Record<Announcement, string> = {
-  scheduled: "Maintenance window scheduled",
-  opens: "Maintenance window opens now",
-};
+function title(kind: Announcement, platform: Platform): string {
+  const stack = `${platform.name} ${platform.environment}`;
+  return kind === "scheduled"
+    ? t`Maintenance window scheduled: ${stack}`
+    : t`Maintenance window opens now: ${stack}`;
+}
 
 const COLOR: Record<Announcement, string> = { scheduled: "0078D4", opens: "FFB900" };
 
@@ -28,10 +31,10 @@ export function announcementMessage(
 ): Message {
   const lines = [
     ...windowDescription(window),
-    ...(calendarUrl ? [`Calendar: ${calendarUrl}`] : []),
+    ...(calendarUrl ? [t`Calendar: ${calendarUrl}`] : []),
   ];
   return {
-    title: `${TITLE[kind]}: ${platform.name} ${platform.environment}`,
+    title: title(kind, platform),
     lines,
     color: COLOR[kind],
     json: {
@@ -57,11 +60,14 @@ export function announceSteps(
   unsent?: string[],
 ): Step[] {
   return messageReceivers(platform, platform.maintenance.receivers).map((receiver) => ({
-    title: `${kind === "scheduled" ? "Announce the window" : "Remind that the window opens"} to ${receiver.type} receiver ${receiver.name}`,
+    title:
+      kind === "scheduled"
+        ? t`Announce the window to ${receiver.type} receiver ${receiver.name}`
+        : t`Remind that the window opens to ${receiver.type} receiver ${receiver.name}`,
     kind: "change",
     timeoutMs: 60_000,
     retries: 1,
-    action: () => ({ call: deliveryCall(receiver, "the window as JSON") }),
+    action: () => ({ call: deliveryCall(receiver, t`the window as JSON`) }),
     run: async (step) => {
       const made = message();
       try {
@@ -69,10 +75,10 @@ export function announceSteps(
       } catch (err) {
         if (!unsent) throw err;
         unsent.push(`${receiver.name}: ${(err as Error).message}`);
-        return { summary: `NOT sent (${(err as Error).message}): tell them another way` };
+        return { summary: t`NOT sent (${(err as Error).message}): tell them another way` };
       }
-      return { summary: `sent: ${made.title}` };
+      return { summary: t`sent: ${made.title}` };
     },
-    manualUndo: `a message cannot be unsent: tell receiver ${receiver.name} the window is off`,
+    manualUndo: t`a message cannot be unsent: tell receiver ${receiver.name} the window is off`,
   }));
 }

@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 import type { ScheduledWindow } from "./schedule.js";
 
@@ -19,14 +20,14 @@ export async function calendarText(
   calendar.updatePropertyWithValue("calscale", "GREGORIAN");
   calendar.updatePropertyWithValue(
     "x-wr-calname",
-    `${platform.name} ${platform.environment} maintenance windows`,
+    t`${platform.name} ${platform.environment} maintenance windows`,
   );
   const utc = (iso: string) => ICAL.Time.fromJSDate(new Date(iso), true);
   for (const window of windows) {
     const component = new ICAL.Component("vevent");
     const event = new ICAL.Event(component);
     event.uid = `${window.id}@${platform.name}.${platform.environment}.guardia`;
-    event.summary = `Maintenance ${platform.name} ${platform.environment}: ${window.objective}`;
+    event.summary = t`Maintenance ${platform.name} ${platform.environment}: ${window.objective}`;
     event.description = windowDescription(window).join("\n");
     event.startDate = utc(window.startsAt);
     event.endDate = utc(window.endsAt);
@@ -39,14 +40,14 @@ export async function calendarText(
 /** What a window's announcement and its calendar event say, one line each. */
 export function windowDescription(window: ScheduledWindow): string[] {
   return [
-    `Objective: ${window.objective}`,
-    `Services: ${window.services.join(", ") || "all"}`,
-    `From ${window.startsAt} to ${window.endsAt} (UTC)`,
-    ...(window.ticket ? [`Ticket: ${window.ticket}`] : []),
-    ...(window.steps.length > 0 ? [`Steps: ${window.steps.join("; ")}`] : []),
-    ...(window.rollback.length > 0 ? [`Rollback: ${window.rollback.join("; ")}`] : []),
-    ...(window.criteria.length > 0 ? [`Success criteria: ${window.criteria.join("; ")}`] : []),
-    `Scheduled by ${window.scheduledBy} at ${window.scheduledAt}`,
-    ...(window.emergency ? [`Emergency, with less notice than usual: ${window.emergency}`] : []),
+    t`Objective: ${window.objective}`,
+    t`Services: ${window.services.join(", ") || t`all`}`,
+    t`From ${window.startsAt} to ${window.endsAt} (UTC)`,
+    ...(window.ticket ? [t`Ticket: ${window.ticket}`] : []),
+    ...(window.steps.length > 0 ? [t`Steps: ${window.steps.join("; ")}`] : []),
+    ...(window.rollback.length > 0 ? [t`Rollback: ${window.rollback.join("; ")}`] : []),
+    ...(window.criteria.length > 0 ? [t`Success criteria: ${window.criteria.join("; ")}`] : []),
+    t`Scheduled by ${window.scheduledBy} at ${window.scheduledAt}`,
+    ...(window.emergency ? [t`Emergency, with less notice than usual: ${window.emergency}`] : []),
   ];
 }

@@ -1,5 +1,6 @@
 import { objectUrl, openStore } from "../backup/store.js";
 import { UsageError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 import type { RunContext, Step } from "../runbook/types.js";
 import { announcementMessage, announceSteps } from "./announce.js";
@@ -31,18 +32,20 @@ export function scheduleOf(ctx: RunContext): () => Promise<WindowSchedule | unde
 export function requireSchedule(platform: Platform): void {
   if (!platform.backups)
     throw new UsageError(
-      `--schedule: windows are kept at the stack's backup destination, and ${platform.name} ${platform.environment} has no \`backups\` section`,
+      t`--schedule: windows are kept at the stack's backup destination, and ${platform.name} ${platform.environment} has no \`backups\` section`,
     );
 }
 
 function noticeStep(ctx: RunContext, window: ScheduledWindow): Step {
   const hours = ctx.platform.maintenance.noticeHours;
   return {
-    title: `Check the notice: the stack asks ${hours} h before ${window.startsAt}`,
+    title: t`Check the notice: the stack asks ${hours} h before ${window.startsAt}`,
     kind: "read",
     run: async () => {
       checkNotice(ctx.platform, new Date(window.startsAt), new Date(), window.emergency);
-      return { summary: window.emergency ? `emergency: ${window.emergency}` : "enough notice" };
+      return {
+        summary: window.emergency ? t`emergency: ${window.emergency}` : t`enough notice`,
+      };
     },
   };
 }
@@ -57,7 +60,7 @@ function calendarStep(
       const s = (await schedule())!;
       const windows = (await s.list()).filter((w) => w.id !== without);
       await s.store.putSmall(s.calendarKey, await calendarText(ctx.platform, windows));
-      return { summary: `${windows.length} window(s) in ${s.url(s.calendarKey)}` };
+      return { summary: t`${windows.length} window(s) in ${s.url(s.calendarKey)}` };
     },
   };
 }
@@ -73,7 +76,7 @@ export function scheduleSteps(ctx: RunContext, window: ScheduledWindow): Step[] 
   return [
     noticeStep(ctx, window),
     {
-      title: `Store the window ${window.id}`,
+      title: t`Store the window ${window.id}`,
       kind: "change",
       action: () => ({ target: { record: at(recordKey) } }),
       run: async () => {
@@ -86,7 +89,7 @@ export function scheduleSteps(ctx: RunContext, window: ScheduledWindow): Step[] 
       },
     },
     {
-      title: "Publish the calendar of scheduled windows",
+      title: t`Publish the calendar of scheduled windows`,
       kind: "change",
       action: () => ({ target: { calendar: at(keys.calendar) } }),
       run: publish.run,
@@ -120,18 +123,22 @@ export function findScheduledStep(
 ): Step {
   const schedule = scheduleOf(ctx);
   return {
-    title: "Find the window in the schedule (or check the notice an unscheduled one needs)",
+    title: t`Find the window in the schedule (or check the notice an unscheduled one needs)`,
     kind: "read",
     run: async () => {
       const s = await schedule();
       const found = s && scheduledAt(await s.list(), new Date(opening.startsAt));
       if (found) {
         announced.scheduled = found;
-        announced.line = `scheduled as ${found.id} by ${found.scheduledBy} at ${found.scheduledAt}${found.emergency ? ` (emergency: ${found.emergency})` : ""}`;
+        announced.line = found.emergency
+          ? t`scheduled as ${found.id} by ${found.scheduledBy} at ${found.scheduledAt} (emergency: ${found.emergency})`
+          : t`scheduled as ${found.id} by ${found.scheduledBy} at ${found.scheduledAt}`;
         return { summary: announced.line };
       }
       checkNotice(ctx.platform, new Date(opening.startsAt), new Date(), opening.emergency);
-      announced.line = `never scheduled: opened without announcement${opening.emergency ? `; emergency: ${opening.emergency}` : ""}`;
+      announced.line = opening.emergency
+        ? t`never scheduled: opened without announcement; emergency: ${opening.emergency}`
+        : t`never scheduled: opened without announcement`;
       return { summary: announced.line };
     },
   };

@@ -1,5 +1,6 @@
 import { objectUrl, readText, type ObjectStore } from "../backup/store.js";
 import { RefusedError } from "../errors.js";
+import { t } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 
 /**
@@ -64,8 +65,10 @@ export function checkNotice(
   const hours = platform.maintenance.noticeHours;
   const given = (start.getTime() - now.getTime()) / 3_600_000;
   if (hours === 0 || given >= hours || emergency !== undefined) return;
+  const starts = given <= 0 ? t`starts now` : t`starts in ${given.toFixed(1)} h`;
+  const earliest = new Date(now.getTime() + hours * 3_600_000).toISOString();
   throw new RefusedError(
-    `${platform.name} ${platform.environment} announces maintenance windows ${hours} h ahead (maintenance.noticeHours); this one ${given <= 0 ? "starts now" : `starts in ${given.toFixed(1)} h`}: schedule it for ${new Date(now.getTime() + hours * 3_600_000).toISOString()} or later, or pass --emergency --reason "<why it cannot wait>"`,
+    t`${platform.name} ${platform.environment} announces maintenance windows ${hours} h ahead (maintenance.noticeHours); this one ${starts}: schedule it for ${earliest} or later, or pass --emergency --reason "<why it cannot wait>"`,
   );
 }
 
@@ -108,7 +111,7 @@ export class WindowSchedule {
       !(await this.store.putIfAbsent(this.key(window.id), `${JSON.stringify(window, null, 2)}\n`))
     )
       throw new RefusedError(
-        `a window starting at ${window.startsAt} is already scheduled (${this.store.describe(this.key(window.id))})`,
+        t`a window starting at ${window.startsAt} is already scheduled (${this.store.describe(this.key(window.id))})`,
       );
   }
 

@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import { describeSilence, type SilencePlan } from "./silences.js";
 
 /**
@@ -38,37 +39,37 @@ export function windowHeader(
   announced: string | undefined,
 ): string {
   const smoke =
-    record.smokeFlows.length > 0 ? record.smokeFlows.join(", ") : "none declared in the stack";
+    record.smokeFlows.length > 0 ? record.smokeFlows.join(", ") : t`none declared in the stack`;
   return [
-    `# Maintenance window ${record.id} — ${record.stack}`,
+    t`# Maintenance window ${record.id} — ${record.stack}`,
     "",
-    `- Objective: ${record.objective}`,
-    ...(record.ticket ? [`- Ticket: ${record.ticket}`] : []),
-    `- Affected services: ${record.services.join(", ") || "none"}`,
-    `- Window: ${record.silence.startsAt} → ${record.silence.endsAt}`,
-    `- Opened by: ${record.openedBy} at ${new Date().toISOString()}`,
-    ...(announced ? [`- Announced: ${announced}`] : []),
-    `- Silence ${silenceId}: ${describeSilence(record.silence)}`,
+    t`- Objective: ${record.objective}`,
+    ...(record.ticket ? [t`- Ticket: ${record.ticket}`] : []),
+    t`- Affected services: ${record.services.join(", ") || t`none`}`,
+    t`- Window: ${record.silence.startsAt} → ${record.silence.endsAt}`,
+    t`- Opened by: ${record.openedBy} at ${new Date().toISOString()}`,
+    ...(announced ? [t`- Announced: ${announced}`] : []),
+    t`- Silence ${silenceId}: ${describeSilence(record.silence)}`,
     "",
-    "## Steps",
+    t`## Steps`,
     "",
-    ...numbered(record.steps, "not given (--steps)"),
+    ...numbered(record.steps, t`not given (--steps)`),
     "",
-    "## Rollback",
+    t`## Rollback`,
     "",
-    ...numbered(record.rollback, "not given (--rollback)"),
+    ...numbered(record.rollback, t`not given (--rollback)`),
     "",
-    "## Success criteria",
+    t`## Success criteria`,
     "",
-    "- Every health endpoint, external dependency and database answers (health-check green)",
-    `- Smoke flows pass: ${smoke}`,
-    "- No critical or warning alert started during the window",
+    t`- Every health endpoint, external dependency and database answers (health-check green)`,
+    t`- Smoke flows pass: ${smoke}`,
+    t`- No critical or warning alert started during the window`,
     ...record.criteria.map((c) => `- ${c}`),
     "",
-    "## Pre-checks at opening",
+    t`## Pre-checks at opening`,
     "",
     "```",
-    preChecks || "(nothing to check)",
+    preChecks || t`(nothing to check)`,
     "```",
     "",
   ].join("\n");
@@ -84,19 +85,20 @@ export function windowClosing(closing: {
 }): string {
   const verdict =
     closing.failed.length === 0
-      ? "**SUCCESS**: every criterion passed"
-      : `**FAILED**: ${closing.failed.join("; ")}`;
+      ? t`**SUCCESS**: every criterion passed`
+      : t`**FAILED**: ${closing.failed.join("; ")}`;
+  const newAlerts = closing.newAlerts.length === 0 ? t`none` : closing.newAlerts.join("; ");
   return [
-    `## Closing (${new Date().toISOString()}, by ${closing.closedBy})`,
+    t`## Closing (${new Date().toISOString()}, by ${closing.closedBy})`,
     "",
     "```",
-    closing.health || "(nothing to check)",
+    closing.health || t`(nothing to check)`,
     "```",
     "",
-    ...(closing.smoke ? ["Smoke flows:", "", "```", closing.smoke, "```", ""] : []),
-    `New critical or warning alerts: ${closing.newAlerts.length === 0 ? "none" : closing.newAlerts.join("; ")}`,
+    ...(closing.smoke ? [t`Smoke flows:`, "", "```", closing.smoke, "```", ""] : []),
+    t`New critical or warning alerts: ${newAlerts}`,
     "",
-    `Verdict: ${verdict}. The silence was expired: alerts reach people again.`,
+    t`Verdict: ${verdict}. The silence was expired: alerts reach people again.`,
     "",
   ].join("\n");
 }

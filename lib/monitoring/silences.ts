@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 import { WATCHDOG_ALERT } from "./alerts/cluster.js";
 import { stackLabels } from "./contract.js";
@@ -78,15 +79,15 @@ export function stackMatchers(platform: Platform): Matcher[] {
 export function silencePlan(request: SilenceRequest): SilencePlan {
   const { durationSeconds, createdBy, comment } = request;
   if (!(durationSeconds > 0)) {
-    throw new Error(`a silence needs a positive duration, got ${durationSeconds} seconds`);
+    throw new Error(t`a silence needs a positive duration, got ${durationSeconds} seconds`);
   }
-  if (createdBy.trim() === "") throw new Error("a silence needs `createdBy` (who silences)");
-  if (comment.trim() === "") throw new Error("a silence needs a `comment` (why)");
+  if (createdBy.trim() === "") throw new Error(t`a silence needs \`createdBy\` (who silences)`);
+  if (comment.trim() === "") throw new Error(t`a silence needs a \`comment\` (why)`);
   const scope = stackLabels(request.platform);
   const clash = Object.keys(request.labels ?? {}).find((k) => k in scope);
   if (clash) {
     throw new Error(
-      `label "${clash}" is the stack's own scope and cannot be overridden in a silence`,
+      t`label "${clash}" is the stack's own scope and cannot be overridden in a silence`,
     );
   }
   const starts = request.startsAt ?? new Date();
@@ -109,7 +110,7 @@ export function describeSilence(plan: SilencePlan): string {
   const matchers = plan.matchers.map(
     (m) => `${m.name}${m.isEqual ? "=" : "!="}${JSON.stringify(m.value)}`,
   );
-  return `silence {${matchers.join(", ")}} from ${plan.startsAt} to ${plan.endsAt} by ${plan.createdBy}: ${plan.comment}`;
+  return t`silence {${matchers.join(", ")}} from ${plan.startsAt} to ${plan.endsAt} by ${plan.createdBy}: ${plan.comment}`;
 }
 
 async function call(
@@ -124,20 +125,20 @@ async function call(
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(api.timeoutMs ?? 10_000) });
   } catch (err) {
     throw new Error(
-      `${what}: Alertmanager at ${api.url} did not answer (${(err as Error).message}); is monitoring.alertmanagerUrl reachable from here (kubectl port-forward)?`,
+      t`${what}: Alertmanager at ${api.url} did not answer (${(err as Error).message}); is monitoring.alertmanagerUrl reachable from here (kubectl port-forward)?`,
       { cause: err },
     );
   }
   if (!res.ok) {
     const body = (await res.text()).trim();
-    throw new Error(`${what}: Alertmanager at ${api.url} answered ${res.status} ${body}`);
+    throw new Error(t`${what}: Alertmanager at ${api.url} answered ${res.status} ${body}`);
   }
   return res;
 }
 
 /** Creates the silence and returns its id. */
 export async function createSilence(api: AlertmanagerApi, plan: SilencePlan): Promise<string> {
-  const res = await call(api, "/silences", `creating ${describeSilence(plan)}`, {
+  const res = await call(api, "/silences", t`creating ${describeSilence(plan)}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(plan),
@@ -150,13 +151,13 @@ export async function createSilence(api: AlertmanagerApi, plan: SilencePlan): Pr
 export async function expireSilence(api: AlertmanagerApi, id: string): Promise<void> {
   const silence = await getSilence(api, id);
   if (silence.status.state === "expired") return;
-  await call(api, `/silence/${encodeURIComponent(id)}`, `expiring silence ${id}`, {
+  await call(api, `/silence/${encodeURIComponent(id)}`, t`expiring silence ${id}`, {
     method: "DELETE",
   });
 }
 
 export async function getSilence(api: AlertmanagerApi, id: string): Promise<Silence> {
-  const res = await call(api, `/silence/${encodeURIComponent(id)}`, `reading silence ${id}`);
+  const res = await call(api, `/silence/${encodeURIComponent(id)}`, t`reading silence ${id}`);
   return (await res.json()) as Silence;
 }
 
@@ -172,7 +173,7 @@ export async function listSilences(
   const res = await call(
     api,
     "/silences",
-    `listing silences of ${platform.name} ${platform.environment}`,
+    t`listing silences of ${platform.name} ${platform.environment}`,
   );
   const all = (await res.json()) as Silence[];
   return all
@@ -214,7 +215,7 @@ export async function listStackAlerts(
   const res = await call(
     api,
     `/alerts?${query}`,
-    `listing alerts of ${platform.name} ${platform.environment}`,
+    t`listing alerts of ${platform.name} ${platform.environment}`,
   );
   return (await res.json()) as FiringAlert[];
 }

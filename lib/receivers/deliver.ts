@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import type { Platform, Receiver, SecretRef } from "../model/index.js";
 import type { Secret } from "../secret.js";
 
@@ -33,19 +34,18 @@ export function urlSecretOf(receiver: ChatReceiver): SecretRef {
   return receiver.type === "webhook" ? receiver.urlSecret : receiver.webhookSecret;
 }
 
-const FORMAT: Readonly<Record<ChatReceiver["type"], string>> = {
-  slack: "Slack message",
-  teams: "Teams MessageCard",
-  webhook: "JSON",
-};
+/** The format a chat receiver gets, in words for a plan. */
+function formatOf(type: Exclude<ChatReceiver["type"], "webhook">): string {
+  return type === "slack" ? t`Slack message` : t`Teams MessageCard`;
+}
 
 /** "POST <URL from Secret mira-alerting/teams-webhook> (Teams MessageCard)": a delivery in a plan. */
 export function deliveryCall(receiver: MessageReceiver, what: string): string {
   if (receiver.type === "email")
-    return `SMTP ${receiver.smarthost}: mail to ${receiver.to.join(", ")} from ${receiver.from} (${what})`;
+    return t`SMTP ${receiver.smarthost}: mail to ${receiver.to.join(", ")} from ${receiver.from} (${what})`;
   const ref = urlSecretOf(receiver);
-  const format = receiver.type === "webhook" ? what : FORMAT[receiver.type];
-  return `POST <URL from Secret ${ref.name}/${ref.key}> (${format})`;
+  const format = receiver.type === "webhook" ? what : formatOf(receiver.type);
+  return t`POST <URL from Secret ${ref.name}/${ref.key}> (${format})`;
 }
 
 export function chatPayload(receiver: ChatReceiver, message: Message): unknown {
@@ -95,11 +95,11 @@ export async function postJson(
     });
   } catch (err) {
     const why = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-    throw new Error(`could not post to receiver ${receiver}: ${why}`, { cause: err });
+    throw new Error(t`could not post to receiver ${receiver}: ${why}`, { cause: err });
   }
   const text = await response.text().catch(() => "");
   if (!response.ok)
-    throw new Error(`receiver ${receiver} answered ${response.status}: ${text.slice(0, 200)}`);
+    throw new Error(t`receiver ${receiver} answered ${response.status}: ${text.slice(0, 200)}`);
   return response.status;
 }
 
@@ -139,7 +139,7 @@ export async function sendMail(
     });
   } catch (err) {
     throw new Error(
-      `could not mail receiver ${receiver.name} through ${receiver.smarthost}: ${(err as Error).message}`,
+      t`could not mail receiver ${receiver.name} through ${receiver.smarthost}: ${(err as Error).message}`,
       { cause: err },
     );
   } finally {
@@ -157,12 +157,15 @@ export async function deliver(
 ): Promise<void> {
   if (receiver.type === "email") {
     const password = receiver.authPasswordSecret
-      ? await step.secret(receiver.authPasswordSecret, `SMTP password of receiver ${receiver.name}`)
+      ? await step.secret(
+          receiver.authPasswordSecret,
+          t`SMTP password of receiver ${receiver.name}`,
+        )
       : undefined;
     const subject = `${message.title}: ${message.lines[0] ?? ""}`;
     await sendMail(receiver, password, { subject, text: mailText }, step.signal);
     return;
   }
-  const url = await step.secret(urlSecretOf(receiver), `webhook URL of receiver ${receiver.name}`);
+  const url = await step.secret(urlSecretOf(receiver), t`webhook URL of receiver ${receiver.name}`);
   await postJson(receiver.name, url, chatPayload(receiver, message), step.signal);
 }

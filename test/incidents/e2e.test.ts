@@ -222,21 +222,22 @@ describe("an incident's timeline writes itself", () => {
     expect(relevant).toEqual(order);
     expect(timeline.map((e) => e.time)).toEqual([...timeline.map((e) => e.time)].sort());
 
-    // The post-mortem: every section of the MIRA template, duration and timeline filled in.
+    // The post-mortem: every section of the MIRA template (in English here; test/i18n/incidents
+    // checks the template's own Spanish headings), duration and timeline filled in.
     const postmortem = readFileSync(result.postmortem, "utf8");
     for (const heading of [
-      "## Resumen",
-      "## Impacto",
+      "## Summary",
+      "## Impact",
       "## Timeline",
-      "## Causa Raíz",
-      "## Solución",
-      "## Acciones Preventivas",
-      "## Lecciones Aprendidas",
+      "## Root cause",
+      "## Fix",
+      "## Preventive actions",
+      "## Lessons learned",
     ])
       expect(postmortem).toContain(heading);
     expect(postmortem).toContain("# Post-Mortem: Shop is down");
-    expect(postmortem).toMatch(/\*\*Duración\*\*: \d+\.\d horas \(\d+(\.\d)? min/);
-    expect(postmortem).toContain("**Severidad**: P1");
+    expect(postmortem).toMatch(/\*\*Duration\*\*: \d+\.\d hours \(\d+(\.\d)? min/);
+    expect(postmortem).toContain("**Severity**: P1");
     expect(postmortem).toMatch(/\[alert\] alert fired: EndpointDown/);
     // The run that wrote a report is linked from the timeline.
     expect(timeline.find((e) => e.text.startsWith("guardia list-backups"))!.link).toBe(listReport);

@@ -3,4 +3,9 @@ import type { Catalogue } from "../index.js";
 /** Words more than one area prints on their own (a table cell, a value that is absent). */
 export const common: Catalogue = {
   none: "ninguno",
+  STATUS: "ESTADO",
+  failed: "falló",
+  refused: "rechazado",
+  "bad-input": "entrada inválida",
+  "## Rollback": "## Reversión",
 };

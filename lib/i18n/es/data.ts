@@ -212,7 +212,6 @@ export const data: Catalogue = {
   BACKUP: "BACKUP",
   SCHEDULE: "PROGRAMACIÓN",
   OPERATOR: "OPERADOR",
-  STATUS: "ESTADO",
   "--rollback, --list-kept, --drop-kept and --target go one at a time":
     "--rollback, --list-kept, --drop-kept y --target van de a uno",
   "--from-stack chooses a backup: it goes with a restore, not with kept copies":

@@ -113,7 +113,6 @@ export const runner: Catalogue = {
   read: "lectura",
   change: "cambio",
   ok: "ok",
-  failed: "falló",
   planned: "planificado",
   "rolled-back": "deshecho",
   "not-run": "no ejecutado",
@@ -126,8 +125,6 @@ export const runner: Catalogue = {
   "- Error: {0}": "- Error: {0}",
   "## Result": "## Resultado",
   succeeded: "exitoso",
-  refused: "rechazado",
-  "bad-input": "entrada inválida",
   unknown: "desconocido",
   "- Stack: `{0}` ({1}), environment **{2}**": "- Stack: `{0}` ({1}), entorno **{2}**",
   "- Operator: {0}; started {1}; guardia {2}": "- Operador: {0}; inicio {1}; guardia {2}",
@@ -145,7 +142,6 @@ export const runner: Catalogue = {
   "Error:": "Error:",
   "Check: passed{0}": "Verificación: correcta{0}",
   "Check: FAILED{0}": "Verificación: FALLÓ{0}",
-  "## Rollback": "## Reversión",
   // The command line (lib/cli/)
   "unknown command {0}; see guardia --help": "comando desconocido {0}; vea guardia --help",
   "--{0} is given {1} times ({2}); give it once":
