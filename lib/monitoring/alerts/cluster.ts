@@ -1,5 +1,6 @@
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { selector } from "../promql.js";
 import { repeat, samplesFor } from "./examples.js";
 
@@ -32,6 +33,7 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
   });
   const count = samplesFor(timing.volumeFor.seconds, step) + 3;
   const filling = Array.from({ length: count }, (_, k) => 10 * GB - k * 0.02 * GB);
+  const lang = platform.language;
   return {
     alert: "VolumeFillingUp",
     group: "volumes",
@@ -41,12 +43,16 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
     forSeconds: timing.volumeFor.seconds,
     priority: "P3",
     subject: {},
-    summary: `Volume {{ $labels.persistentvolumeclaim }} is filling up: full within 4 days`,
-    description:
-      `PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in ${platform.namespace} has less ` +
-      `than ${FREE_RATIO * 100} % free and, at the rate of the last ${timing.volumeWindow}, fills up ` +
-      `within 4 days. Backups and logs stop when it does: check retention (keepDays, log ` +
-      `rotation) or grow the claim. Priority P3: respond within ${RESPONSE_TIME.P3}.`,
+    summary: tr(lang)`Volume {{ $labels.persistentvolumeclaim }} is filling up: full within 4 days`,
+    description: [
+      tr(
+        lang,
+      )`PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in ${platform.namespace} has less than ${FREE_RATIO * 100} % free and, at the rate of the last ${timing.volumeWindow}, fills up within 4 days.`,
+      tr(
+        lang,
+      )`Backups and logs stop when it does: check retention (keepDays, log rotation) or grow the claim.`,
+      respondWithin("P3", lang),
+    ].join(" "),
     first: { runbook: "health-check" },
     fires: [
       {
@@ -81,6 +87,7 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
  * every few minutes. Routed on its own (alertmanager-config.ts), never to people.
  */
 function watchdog(ctx: MonitoringContext): AlertDefinition {
+  const lang = ctx.platform.language;
   return {
     alert: WATCHDOG_ALERT,
     group: "watchdog",
@@ -88,11 +95,10 @@ function watchdog(ctx: MonitoringContext): AlertDefinition {
     forSeconds: 0,
     priority: "P4",
     subject: {},
-    summary: `guardia's alerting pipeline for ${ctx.stack} is alive`,
-    description:
-      `Always firing. It proves that Prometheus evaluates ${ctx.stack}'s rules and that ` +
-      `Alertmanager routes them; a dead man's switch that stops receiving it must page. ` +
-      `Priority P4: nobody acts on it.`,
+    summary: tr(lang)`guardia's alerting pipeline for ${ctx.stack} is alive`,
+    description: tr(
+      lang,
+    )`Always firing. It proves that Prometheus evaluates ${ctx.stack}'s rules and that Alertmanager routes them; a dead man's switch that stops receiving it must page. Priority P4: nobody acts on it.`,
     first: { runbook: "health-check" },
     fires: [{ step: ctx.timing.probeInterval.seconds, series: [], trueFrom: 0, seriesLabels: {} }],
     blip: undefined,
