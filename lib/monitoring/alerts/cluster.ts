@@ -33,7 +33,6 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
   });
   const count = samplesFor(timing.volumeFor.seconds, step) + 3;
   const filling = Array.from({ length: count }, (_, k) => 10 * GB - k * 0.02 * GB);
-  const lang = platform.language;
   return {
     alert: "VolumeFillingUp",
     group: "volumes",
@@ -43,16 +42,7 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
     forSeconds: timing.volumeFor.seconds,
     priority: "P3",
     subject: {},
-    summary: tr(lang)`Volume {{ $labels.persistentvolumeclaim }} is filling up: full within 4 days`,
-    description: [
-      tr(
-        lang,
-      )`PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in ${platform.namespace} has less than ${FREE_RATIO * 100} % free and, at the rate of the last ${timing.volumeWindow}, fills up within 4 days.`,
-      tr(
-        lang,
-      )`Backups and logs stop when it does: check retention (keepDays, log rotation) or grow the claim.`,
-      respondWithin("P3", lang),
-    ].join(" "),
+    ...volumeTexts(ctx),
     first: { runbook: "health-check" },
     fires: [
       {
@@ -79,6 +69,23 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
       ],
       checkFrom: 0,
     },
+  };
+}
+
+function volumeTexts(ctx: MonitoringContext): Pick<AlertDefinition, "summary" | "description"> {
+  const { timing, platform } = ctx;
+  const lang = platform.language;
+  return {
+    summary: tr(lang)`Volume {{ $labels.persistentvolumeclaim }} is filling up: full within 4 days`,
+    description: [
+      tr(
+        lang,
+      )`PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in ${platform.namespace} has less than ${FREE_RATIO * 100} % free and, at the rate of the last ${timing.volumeWindow}, fills up within 4 days.`,
+      tr(
+        lang,
+      )`Backups and logs stop when it does: check retention (keepDays, log rotation) or grow the claim.`,
+      respondWithin("P3", lang),
+    ].join(" "),
   };
 }
 

@@ -247,7 +247,6 @@ function tlsExpiring(ctx: MonitoringContext, service: Service): AlertDefinition[
   const series = selector("probe_ssl_earliest_cert_expiry", labels);
   const expiresIn = (days: number) => (t: number) => t + days * DAY;
   const count = samplesFor(forSeconds, step) + 2;
-  const lang = ctx.platform.language;
   return [
     {
       alert: "TlsCertificateExpiring",
@@ -256,15 +255,7 @@ function tlsExpiring(ctx: MonitoringContext, service: Service): AlertDefinition[
       forSeconds,
       priority: "P3",
       subject: { service: service.name },
-      summary: tr(
-        lang,
-      )`The TLS certificate of {{ $labels.instance }} expires in less than ${TLS_WARNING_DAYS} days`,
-      description: [
-        tr(
-          lang,
-        )`The certificate chain served by {{ $labels.instance }} (${service.name}) has a certificate that expires within ${TLS_WARNING_DAYS} days; renew it (cert-manager, the load balancer or the CA) before users see errors.`,
-        respondWithin("P3", lang),
-      ].join(" "),
+      ...tlsTexts(ctx, service),
       first: { runbook: "health-check", flags: { service: service.name } },
       fires: [
         {
@@ -290,4 +281,22 @@ function tlsExpiring(ctx: MonitoringContext, service: Service): AlertDefinition[
       },
     },
   ];
+}
+
+function tlsTexts(
+  ctx: MonitoringContext,
+  service: Service,
+): Pick<AlertDefinition, "summary" | "description"> {
+  const lang = ctx.platform.language;
+  return {
+    summary: tr(
+      lang,
+    )`The TLS certificate of {{ $labels.instance }} expires in less than ${TLS_WARNING_DAYS} days`,
+    description: [
+      tr(
+        lang,
+      )`The certificate chain served by {{ $labels.instance }} (${service.name}) has a certificate that expires within ${TLS_WARNING_DAYS} days; renew it (cert-manager, the load balancer or the CA) before users see errors.`,
+      respondWithin("P3", lang),
+    ].join(" "),
+  };
 }
