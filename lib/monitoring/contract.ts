@@ -42,7 +42,10 @@ export function respondWithin(priority: Priority, language: Language): string {
   return tr(language)`Priority ${priority}: respond within ${responseTime(priority, language)}.`;
 }
 
-/** In English, whatever the run's language. */
+/**
+ * In English, whatever the run's language: the generated docs. A text for the operator takes
+ * `responseTime(priority, currentLanguage())` instead.
+ */
 export const RESPONSE_TIME = Object.fromEntries(
   PRIORITIES.map((p) => [p, responseTime(p, "en")]),
 ) as Readonly<Record<Priority, string>>;
