@@ -12,6 +12,7 @@ import {
   type ClaimedLogFiles,
 } from "./logs/job-names.js";
 import { mountDirectory } from "./logs/patterns.js";
+import { tr, type Language } from "./i18n/index.js";
 import type { Platform, Priority } from "./model/index.js";
 import type { FirstCommand } from "./monitoring/contract.js";
 import { cronJobArgs, MAX_CRONJOB_NAME, objectName, type Component } from "./naming.js";
@@ -52,10 +53,10 @@ export interface GuardiaJob extends ScheduledRunbook {
     /** The alert's rule group ("backups", "jobs"). */
     readonly group: string;
     readonly priority: Priority;
-    /** "the daily backup of mira". */
-    readonly what: string;
+    /** The alert's summary in a language: "The daily backup of mira failed". */
+    readonly summary: (language: Language) => string;
     /** Why a failure matters, a clause after "failed and no run succeeded since: ". */
-    readonly consequence: string;
+    readonly consequence: (language: Language) => string;
     /** What an engineer runs by hand instead. */
     readonly first: FirstCommand;
   };
@@ -92,9 +93,9 @@ export function backupGuardiaJob(job: BackupJob): GuardiaJob {
         alert: "RestoreDrillFailed",
         group: "backups",
         priority: "P3",
-        what: `restore drill of ${database}`,
-        consequence:
-          "the latest backup could not be restored and verified, it may not be restorable",
+        summary: (lang) => tr(lang)`The restore drill of ${database} failed`,
+        consequence: (lang) =>
+          tr(lang)`the latest backup could not be restored and verified, it may not be restorable`,
         first,
       },
     };
@@ -110,8 +111,8 @@ export function backupGuardiaJob(job: BackupJob): GuardiaJob {
       alert: "BackupJobFailed",
       group: "backups",
       priority: "P2",
-      what: `${schedule} backup of ${database}`,
-      consequence: "the newest backup grows older with every hour",
+      summary: (lang) => tr(lang)`The ${schedule} backup of ${database} failed`,
+      consequence: (lang) => tr(lang)`the newest backup grows older with every hour`,
       first,
     },
   };
@@ -129,8 +130,8 @@ export function logRotationJob(platform: Platform, entry: ClaimedLogFiles): Guar
       alert: "LogRotationFailed",
       group: "jobs",
       priority: "P3",
-      what: `log rotation of ${entry.name}`,
-      consequence: "its log files grow until the volume is full",
+      summary: (lang) => tr(lang)`The log rotation of ${entry.name} failed`,
+      consequence: (lang) => tr(lang)`its log files grow until the volume is full`,
       first: { runbook: "rotate-logs", flags: { logs: entry.name } },
     },
   };
@@ -148,8 +149,9 @@ export function collectionsExportJob(platform: Platform): GuardiaJob {
       alert: "CollectionsExportFailed",
       group: "jobs",
       priority: "P3",
-      what: "export of the NocoBase collections",
-      consequence: "the newest export of the collections' definitions grows older every day",
+      summary: (lang) => tr(lang)`The export of the NocoBase collections failed`,
+      consequence: (lang) =>
+        tr(lang)`the newest export of the collections' definitions grows older every day`,
       first: { runbook: "export-collections" },
     },
   };
@@ -167,8 +169,8 @@ export function tokenRotationJob(platform: Platform): GuardiaJob {
       alert: "TokenRotationFailed",
       group: "jobs",
       priority: "P3",
-      what: "rotation of the API tokens",
-      consequence: "tokens past the stack's policy stay valid",
+      summary: (lang) => tr(lang)`The rotation of the API tokens failed`,
+      consequence: (lang) => tr(lang)`tokens past the stack's policy stay valid`,
       first: { runbook: "rotate-tokens" },
     },
   };
@@ -186,8 +188,9 @@ export function mediaCleanupJob(platform: Platform): GuardiaJob {
       alert: "MediaCleanupFailed",
       group: "jobs",
       priority: "P3",
-      what: "cleanup of orphaned media files",
-      consequence: "orphaned files stay on the media volume and keep using its space",
+      summary: (lang) => tr(lang)`The cleanup of orphaned media files failed`,
+      consequence: (lang) =>
+        tr(lang)`orphaned files stay on the media volume and keep using its space`,
       first: { runbook: "cleanup-media" },
     },
   };
@@ -204,8 +207,8 @@ export function routineGuardiaJob(platform: Platform, job: RoutineJob): GuardiaJ
       alert: "RoutineJobFailed",
       group: "routine",
       priority: "P3",
-      what: `${job.period} routine checklist of ${platform.name}`,
-      consequence: "its report was not written or not posted",
+      summary: (lang) => tr(lang)`The ${job.period} routine checklist of ${platform.name} failed`,
+      consequence: (lang) => tr(lang)`its report was not written or not posted`,
       first: { runbook: "routine", flags: { period: job.period } },
     },
   };

@@ -10,6 +10,7 @@ import {
   type PublicEndpoint,
 } from "../../lib/monitoring/uptime.js";
 import { awsTags } from "../../lib/naming.js";
+import { tr } from "../../lib/i18n/index.js";
 
 /**
  * Uptime checks from outside the cluster (the MIRA operations guide, Monitoreo, recommends Uptime
@@ -117,6 +118,7 @@ function createUptimeAlarm(
   child: pulumi.CustomResourceOptions,
 ): void {
   const tags = awsTags(platform);
+  const lang = platform.language;
   const check = new aws.route53.HealthCheck(
     `${name}-${id}`,
     {
@@ -133,7 +135,12 @@ function createUptimeAlarm(
     `${name}-${id}-alarm`,
     {
       name: `guardia-${stack}-${id}-uptime`,
-      alarmDescription: `${service.name} (${endpoint.url}) fails Route 53 health checks from outside the cluster. Run first: guardia health-check --stack ${stack} --service ${service.name}`,
+      alarmDescription: [
+        tr(
+          lang,
+        )`${service.name} (${endpoint.url}) fails Route 53 health checks from outside the cluster.`,
+        tr(lang)`Run first: ${`guardia health-check --stack ${stack} --service ${service.name}`}`,
+      ].join(" "),
       namespace: "AWS/Route53",
       metricName: "HealthCheckStatus",
       dimensions: { HealthCheckId: check.id },

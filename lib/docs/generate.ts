@@ -116,12 +116,11 @@ function withSections(
   return { path: file, content };
 }
 
-/** The alert catalogue of the example stack the docs show. */
+/** The alert catalogue of the example stack the docs show, in English as the docs are. */
 function exampleAlerts(root: string) {
   const stack = loadStack(path.join(root, EXAMPLE_STACK));
-  return alertCatalogue(
-    monitoringContext(stack.platform, stack.name, backupCronJobNames(stack.platform)),
-  );
+  const platform = { ...stack.platform, language: "en" as const };
+  return alertCatalogue(monitoringContext(platform, stack.name, backupCronJobNames(platform)));
 }
 
 function runbooksIndex(table: string): string {

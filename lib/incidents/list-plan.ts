@@ -1,13 +1,8 @@
-import { t } from "../i18n/index.js";
+import { currentLanguage, t } from "../i18n/index.js";
+import { responseTime } from "../monitoring/contract.js";
 import type { Step } from "../runbook/types.js";
 import { textTable } from "../table.js";
-import {
-  isPastResponse,
-  lastActivity,
-  responseTimeText,
-  statusText,
-  type Incident,
-} from "./record.js";
+import { isPastResponse, lastActivity, statusText, type Incident } from "./record.js";
 import { where, withStore, type Ctx } from "./run-context.js";
 
 /** `incident list`: every incident (--open: not closed), flagging P1/P2 past their response time. */
@@ -45,7 +40,9 @@ export function listPlan(ctx: Ctx) {
               i.owner,
               lastActivity(i),
               i.title,
-              isPastResponse(i, now) ? t`PAST RESPONSE TIME (${responseTimeText(i.priority)})` : "",
+              isPastResponse(i, now)
+                ? t`PAST RESPONSE TIME (${responseTime(i.priority, currentLanguage())})`
+                : "",
             ]),
           ]),
   };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { UsageError } from "../errors.js";
-import { t } from "../i18n/index.js";
+import { currentLanguage, t } from "../i18n/index.js";
+import { responseTime } from "../monitoring/contract.js";
 import { maskSecrets } from "../secret.js";
 import type { Step } from "../runbook/types.js";
 import { NOTIFIED } from "./notify.js";
@@ -8,7 +9,6 @@ import {
   incidentId,
   LOG_EXCERPT_MAX,
   responseDue,
-  responseTimeText,
   tokenFingerprint,
   type Incident,
 } from "./record.js";
@@ -96,7 +96,7 @@ export function openPlan(ctx: Ctx) {
     result: () => ({ incident }),
     output: () =>
       [
-        t`Incident ${incident.id} open: ${incident.priority} (respond within ${responseTimeText(incident.priority)}, by ${incident.responseDue}), owner ${incident.owner}.`,
+        t`Incident ${incident.id} open: ${incident.priority} (respond within ${responseTime(incident.priority, currentLanguage())}, by ${incident.responseDue}), owner ${incident.owner}.`,
         t`Record: ${where(ctx, incident.id)}`,
       ].join("\n"),
   };

@@ -103,14 +103,6 @@ export function entryKindText(kind: IncidentEntry["kind"]): string {
   }
 }
 
-/** The priority's response time in words ("15 minutes", "1 hour", "4 hours"). */
-export function responseTimeText(priority: Priority): string {
-  const minutes = RESPONSE_MINUTES[priority];
-  if (minutes < 60) return t`${minutes} minutes`;
-  if (minutes === 60) return t`1 hour`;
-  return t`${minutes / 60} hours`;
-}
-
 /** `inc-20261201T181300Z-3fa2`: sorts by opening time; the suffix keeps two openings apart. */
 export function incidentId(openedAt: Date): string {
   return `inc-${compactUtc(openedAt)}-${randomBytes(2).toString("hex")}`;

@@ -6,6 +6,7 @@ import {
   type Receiver,
   type SecretRef,
 } from "../model/index.js";
+import { tr, type Language } from "../i18n/index.js";
 import { WATCHDOG_ALERT } from "./alerts/cluster.js";
 import { PRIORITIES, stackLabels } from "./contract.js";
 import { alertTiming } from "./timing.js";
@@ -75,7 +76,9 @@ export function alertmanagerConfig(
       ...(deadMansSwitch === undefined ? [{ name: WATCHDOG_RECEIVER }] : []),
       // A heartbeat service counts any request as a heartbeat: no "resolved" notification, which
       // Alertmanager would send once the watchdog stops, may pass for one.
-      ...platform.alerting.receivers.map((r) => receiver(r, secretsDir, r.name !== deadMansSwitch)),
+      ...platform.alerting.receivers.map((r) =>
+        receiver(r, { secretsDir, language: platform.language }, r.name !== deadMansSwitch),
+      ),
     ],
   };
 }
@@ -182,22 +185,35 @@ function matchersRe(labels: Record<string, string>): string[] {
   return Object.entries(labels).map(([k, v]) => `${k}=~${JSON.stringify(v)}`);
 }
 
-// ASCII only: SNS rejects other characters in a subject.
-const TITLE =
-  "[{{ .Status | toUpper }}] {{ .CommonLabels.priority }} {{ .CommonLabels.alertname }} - {{ .CommonLabels.platform }} {{ .CommonLabels.environment }}";
-const TEXT = [
-  "{{ range .Alerts }}*{{ .Annotations.summary }}*",
-  "{{ .Annotations.description }}",
-  "Run first: `{{ .Annotations.guardia_command }}`",
-  "Runbook: {{ .Annotations.runbook_url }}",
-  "{{ end }}",
-].join("\n");
+/**
+ * The notification's subject in the stack's language. ASCII only, in every language: SNS rejects
+ * other characters in a subject.
+ */
+function title(language: Language): string {
+  const status = `{{ if eq .Status "firing" }}${tr(language)`FIRING`}{{ else }}${tr(language)`RESOLVED`}{{ end }}`;
+  return `[${status}] {{ .CommonLabels.priority }} {{ .CommonLabels.alertname }} - {{ .CommonLabels.platform }} {{ .CommonLabels.environment }}`;
+}
+
+/** The body: each alert's summary and description (already in the stack's language), then what to run. */
+function text(language: Language): string {
+  return [
+    "{{ range .Alerts }}*{{ .Annotations.summary }}*",
+    "{{ .Annotations.description }}",
+    tr(language)`Run first: ${"`{{ .Annotations.guardia_command }}`"}`,
+    tr(language)`Runbook: ${"{{ .Annotations.runbook_url }}"}`,
+    "{{ end }}",
+  ].join("\n");
+}
 
 function secretFile(dir: string, ref: SecretRef): string {
   return `${dir}/${ref.name}/${ref.key}`;
 }
 
-function receiver(r: Receiver, secretsDir: string, sendResolved: boolean): Config {
+function receiver(
+  r: Receiver,
+  { secretsDir, language }: { secretsDir: string; language: Language },
+  sendResolved: boolean,
+): Config {
   const common = { send_resolved: sendResolved };
   switch (r.type) {
     case "slack":
@@ -208,8 +224,8 @@ function receiver(r: Receiver, secretsDir: string, sendResolved: boolean): Confi
             ...common,
             api_url_file: secretFile(secretsDir, r.webhookSecret),
             channel: r.channel,
-            title: TITLE,
-            text: TEXT,
+            title: title(language),
+            text: text(language),
           },
         ],
       };
@@ -220,8 +236,8 @@ function receiver(r: Receiver, secretsDir: string, sendResolved: boolean): Confi
           {
             ...common,
             webhook_url_file: secretFile(secretsDir, r.webhookSecret),
-            title: TITLE,
-            text: TEXT,
+            title: title(language),
+            text: text(language),
           },
         ],
       };
@@ -231,7 +247,10 @@ function receiver(r: Receiver, secretsDir: string, sendResolved: boolean): Confi
         webhook_configs: [{ ...common, url_file: secretFile(secretsDir, r.urlSecret) }],
       };
     case "email":
-      return { name: r.name, email_configs: [{ ...common, ...emailConfig(r, secretsDir) }] };
+      return {
+        name: r.name,
+        email_configs: [{ ...common, ...emailConfig(r, secretsDir, language) }],
+      };
     case "sns":
       return {
         name: r.name,
@@ -241,15 +260,19 @@ function receiver(r: Receiver, secretsDir: string, sendResolved: boolean): Confi
             ...common,
             topic_arn: r.topicArn,
             sigv4: { region: r.topicArn.split(":")[3] },
-            subject: TITLE,
-            message: TEXT,
+            subject: title(language),
+            message: text(language),
           },
         ],
       };
   }
 }
 
-function emailConfig(r: Extract<Receiver, { type: "email" }>, secretsDir: string): Config {
+function emailConfig(
+  r: Extract<Receiver, { type: "email" }>,
+  secretsDir: string,
+  language: Language,
+): Config {
   return {
     to: r.to.join(", "),
     from: r.from,
@@ -258,6 +281,6 @@ function emailConfig(r: Extract<Receiver, { type: "email" }>, secretsDir: string
     ...(r.authPasswordSecret && {
       auth_password_file: secretFile(secretsDir, r.authPasswordSecret),
     }),
-    headers: { Subject: TITLE },
+    headers: { Subject: title(language) },
   };
 }

@@ -1,6 +1,7 @@
 import type { RunbookName } from "../../runbooks/index.js";
 import type { Platform, Priority } from "../model/index.js";
 import { commandLine } from "../naming.js";
+import { tr, type Language } from "../i18n/index.js";
 
 /**
  * The alert contract (docs/alerts.md): every rule carries `priority` and `severity` labels, the
@@ -26,15 +27,28 @@ export const RESPONSE_MINUTES: Readonly<Record<Priority, number>> = {
   P4: 1440,
 };
 
-/** The same in words, for alert descriptions and incident records. */
-export const RESPONSE_TIME = Object.fromEntries(
-  Object.entries(RESPONSE_MINUTES).map(([p, m]) => [
-    p,
-    m < 60 ? `${m} minutes` : m === 60 ? "1 hour" : `${m / 60} hours`,
-  ]),
-) as Readonly<Record<Priority, string>>;
-
 export const PRIORITIES: readonly Priority[] = ["P1", "P2", "P3", "P4"];
+
+/** The same in words, in one language: alert descriptions and incident records. */
+export function responseTime(priority: Priority, language: Language): string {
+  const minutes = RESPONSE_MINUTES[priority];
+  if (minutes < 60) return tr(language)`${minutes} minutes`;
+  if (minutes === 60) return tr(language)`1 hour`;
+  return tr(language)`${minutes / 60} hours`;
+}
+
+/** The closing sentence of every alert description. */
+export function respondWithin(priority: Priority, language: Language): string {
+  return tr(language)`Priority ${priority}: respond within ${responseTime(priority, language)}.`;
+}
+
+/**
+ * In English, whatever the run's language: the generated docs. A text for the operator takes
+ * `responseTime(priority, currentLanguage())` instead.
+ */
+export const RESPONSE_TIME = Object.fromEntries(
+  PRIORITIES.map((p) => [p, responseTime(p, "en")]),
+) as Readonly<Record<Priority, string>>;
 
 /** Alerts name only registered runbooks: their names come from the registry (runbooks/index.ts). */
 export type { RunbookName };

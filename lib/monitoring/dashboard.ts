@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ExternalDependency, Platform, Service } from "../model/index.js";
 import type { BackupJob } from "../backup/job-names.js";
+import { tr } from "../i18n/index.js";
 import { backupAgeLimitSeconds } from "./alerts/backups.js";
 import { dependencySelectorLabels, PROBE_JOB, serviceSelectorLabels } from "./probes.js";
 import { num, selector } from "./promql.js";
@@ -11,6 +12,7 @@ import { alertTiming } from "./timing.js";
  * availability against the SLO and its latency (average, p95) against the targets; every probe's
  * status; each external dependency against its target; each database's exporter and the age of
  * its last backups. Thresholds are the stack's own targets, so red means "under the manual's goal".
+ * Titles and legends are in the stack's language; queries, uids and tags never change with it.
  */
 
 interface Panel {
@@ -53,18 +55,19 @@ export function dashboardUid(platform: Platform): string {
 export function grafanaDashboard(input: DashboardInput): Record<string, unknown> {
   const layout = new Layout();
   const { platform } = input;
+  const lang = platform.language;
   for (const service of platform.services.filter((s) => s.health.length > 0)) {
-    layout.row(`Service ${service.name}`);
+    layout.row(tr(lang)`Service ${service.name}`);
     servicePanels(platform, service).forEach((p) => layout.add(p));
   }
-  layout.row("Probes");
+  layout.row(tr(lang)`Probes`);
   layout.add(probeStatus(platform));
   if (platform.externalDependencies.length > 0) {
-    layout.row("External dependencies");
+    layout.row(tr(lang)`External dependencies`);
     platform.externalDependencies.forEach((d) => layout.add(dependencyPanel(platform, d)));
   }
   if (platform.databases.length > 0) {
-    layout.row("Databases and backups");
+    layout.row(tr(lang)`Databases and backups`);
     databasePanels(input).forEach((p) => layout.add(p));
   }
   return {
@@ -184,12 +187,15 @@ function servicePanels(platform: Platform, service: Service): NewPanel[] {
   const window = String(alertTiming(platform.monitoring.probeInterval).latencyWindow);
   const avgMs = slo.latencyAvgMs / 1000;
   const p95Ms = slo.latencyP95Ms / 1000;
+  const lang = platform.language;
+  const { name } = service;
+  const availability = tr(lang)`availability`;
   return [
     stat(
-      `${service.name}: availability (SLO ${num(slo.availability * 100)} %)`,
+      tr(lang)`${name}: availability (SLO ${num(slo.availability * 100)} %)`,
       {
         expr: `avg(avg_over_time(${sel("probe_success")}[$__range]))`,
-        legendFormat: "availability",
+        legendFormat: availability,
       },
       "percentunit",
       [
@@ -198,8 +204,8 @@ function servicePanels(platform: Platform, service: Service): NewPanel[] {
       ],
     ),
     timeseries(
-      `${service.name}: availability per hour against the SLO`,
-      [{ expr: `avg(avg_over_time(${sel("probe_success")}[1h]))`, legendFormat: "availability" }],
+      tr(lang)`${name}: availability per hour against the SLO`,
+      [{ expr: `avg(avg_over_time(${sel("probe_success")}[1h]))`, legendFormat: availability }],
       "percentunit",
       [
         [null, "red"],
@@ -207,11 +213,11 @@ function servicePanels(platform: Platform, service: Service): NewPanel[] {
       ],
     ),
     timeseries(
-      `${service.name}: latency (targets: avg ${slo.latencyAvgMs} ms, p95 ${slo.latencyP95Ms} ms)`,
+      tr(lang)`${name}: latency (targets: avg ${slo.latencyAvgMs} ms, p95 ${slo.latencyP95Ms} ms)`,
       [
         {
           expr: `avg(avg_over_time(${sel("probe_duration_seconds")}[${window}]))`,
-          legendFormat: "average",
+          legendFormat: tr(lang)`average`,
         },
         {
           expr: `max(quantile_over_time(0.95, ${sel("probe_duration_seconds")}[${window}]))`,
@@ -234,9 +240,10 @@ function probeStatus(platform: Platform): NewPanel {
     platform: platform.name,
     environment: platform.environment,
   });
+  const lang = platform.language;
   return {
     type: "state-timeline",
-    title: "Probe status per endpoint",
+    title: tr(lang)`Probe status per endpoint`,
     datasource: DATASOURCE,
     // last_over_time: dependencies are probed every 15 minutes, longer than Prometheus' lookback.
     targets: targets([
@@ -250,7 +257,10 @@ function probeStatus(platform: Platform): NewPanel {
         mappings: [
           {
             type: "value",
-            options: { "0": { text: "DOWN", color: "red" }, "1": { text: "UP", color: "green" } },
+            options: {
+              "0": { text: tr(lang)`DOWN`, color: "red" },
+              "1": { text: tr(lang)`UP`, color: "green" },
+            },
           },
         ],
         thresholds: thresholds([
@@ -268,7 +278,7 @@ function probeStatus(platform: Platform): NewPanel {
 function dependencyPanel(platform: Platform, dep: ExternalDependency): NewPanel {
   const sel = selector("probe_success", dependencySelectorLabels(platform, dep));
   return stat(
-    `${dep.name}: availability (target ${num(dep.availability * 100)} %)`,
+    tr(platform.language)`${dep.name}: availability (target ${num(dep.availability * 100)} %)`,
     { expr: `avg(avg_over_time(${sel}[$__range]))`, legendFormat: dep.name },
     "percentunit",
     [
@@ -280,11 +290,12 @@ function dependencyPanel(platform: Platform, dep: ExternalDependency): NewPanel 
 
 function databasePanels(input: DashboardInput): NewPanel[] {
   const { platform } = input;
+  const lang = platform.language;
   const up = platform.databases.flatMap((db) =>
     db.exporterJob
       ? [
           stat(
-            `${db.name}: database up`,
+            tr(lang)`${db.name}: database up`,
             { expr: `min(${selector("pg_up", { job: db.exporterJob })})`, legendFormat: db.name },
             "none",
             [
@@ -302,8 +313,8 @@ function databasePanels(input: DashboardInput): NewPanel[] {
     });
     const title =
       job.kind === "backup"
-        ? `${job.database}: age of last ${job.schedule} backup`
-        : `${job.database}: age of last restore drill`;
+        ? tr(lang)`${job.database}: age of last ${job.schedule} backup`
+        : tr(lang)`${job.database}: age of last restore drill`;
     return stat(title, { expr: `time() - max(${sel})`, legendFormat: job.cronJob }, "s", [
       [null, "green"],
       [backupAgeLimitSeconds(job), "red"],

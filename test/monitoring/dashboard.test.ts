@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { backupAgeLimitSeconds } from "../../lib/monitoring/alerts/backups.js";
 import { dashboardUid, grafanaDashboard } from "../../lib/monitoring/dashboard.js";
+import type { Language } from "../../lib/i18n/index.js";
 import { CLUSTER_STACKS, exampleContext, runTool, tempDir } from "./helpers/stacks.js";
 
 /** The Grafana dashboard: the MIRA operations guide's Métricas Clave as panels, each query valid PromQL for promtool. */
@@ -18,14 +19,16 @@ interface Panel {
   fieldConfig?: { defaults: { thresholds: { steps: { value: number | null; color: string }[] } } };
 }
 
-function dashboardOf(name: string) {
+/** The example stack's dashboard, in the stack's own language unless `language` is given. */
+function dashboardOf(name: string, language?: Language) {
   const { stack, ctx } = exampleContext(name);
+  const platform = { ...stack.platform, language: language ?? stack.platform.language };
   const json = grafanaDashboard({
-    platform: stack.platform,
+    platform,
     stack: name,
     backupJobs: ctx.backupJobs,
   });
-  return { platform: stack.platform, ctx, json, panels: json.panels as Panel[] };
+  return { platform, ctx, json, panels: json.panels as Panel[] };
 }
 
 const steps = (panel: Panel | undefined) =>
@@ -50,7 +53,7 @@ describe.each(CLUSTER_STACKS)("%s's dashboard", (name) => {
   });
 
   it("draws each target as a threshold: SLO, latency targets, backup age limits", () => {
-    const { panels, platform, ctx } = dashboardOf(name);
+    const { panels, platform, ctx } = dashboardOf(name, "en");
     for (const service of platform.services.filter((s) => s.health.length > 0)) {
       expect(steps(titled(panels, `${service.name}: availability (SLO`))).toEqual([
         null,
@@ -102,7 +105,7 @@ describe("dashboard details", () => {
   });
 
   it("shows the MIRA operations guide's tables: NocoBase, ALMA/SIDRA, the database and its backups", () => {
-    const { panels } = dashboardOf("mira-prod");
+    const { panels } = dashboardOf("mira-prod", "en");
     expect(panels.filter((p) => p.type !== "row").map((p) => p.title)).toEqual([
       "nocobase: availability (SLO 99.5 %)",
       "nocobase: availability per hour against the SLO",
@@ -114,5 +117,30 @@ describe("dashboard details", () => {
       "mira: age of last weekly backup",
       "mira: age of last restore drill",
     ]);
+  });
+
+  it("speaks the stack's language (mira-prod: es), with the same queries and thresholds", () => {
+    const es = dashboardOf("mira-prod");
+    const en = dashboardOf("mira-prod", "en");
+    expect(es.platform.language).toBe("es");
+    expect(es.panels.map((p) => p.title)).toEqual([
+      "Servicio nocobase",
+      "nocobase: disponibilidad (SLO 99.5 %)",
+      "nocobase: disponibilidad por hora frente al SLO",
+      "nocobase: latencia (objetivos: promedio 500 ms, p95 2000 ms)",
+      "Sondas",
+      "Estado de las sondas por endpoint",
+      "Dependencias externas",
+      "alma-sidra: disponibilidad (objetivo 95 %)",
+      "Bases de datos y backups",
+      "mira: base de datos disponible",
+      "mira: antigüedad del último backup daily",
+      "mira: antigüedad del último backup weekly",
+      "mira: antigüedad del último simulacro de restauración",
+    ]);
+    const machine = (panels: Panel[]) =>
+      panels.map((p) => [p.id, p.type, p.gridPos, p.targets?.map((t) => t.expr), steps(p)]);
+    expect(machine(es.panels)).toEqual(machine(en.panels));
+    expect(es.json.uid).toBe(en.json.uid);
   });
 });

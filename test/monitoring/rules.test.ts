@@ -155,7 +155,8 @@ describe("RestoreDrillSlowerThanRto", () => {
     expect(drill!.expr).toMatch(/\) > 14400$/);
     expect(drill!.expr).toContain('owner_name="mira-restore-drill-mira"');
     expect(drill!.expr).toContain("kube_job_status_completion_time");
-    expect(drill!.description).toContain("more than 4h");
+    // mira-prod speaks Spanish (`language: es`).
+    expect(drill!.description).toContain("duró más de 4h");
     // A stack with a restore drill but no rto gets no such alert.
     const inatrace = exampleContext("inatrace-prod").ctx;
     expect(inatrace.backupJobs.map((j) => j.kind)).toContain("restore-drill");

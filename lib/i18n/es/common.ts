@@ -8,4 +8,7 @@ export const common: Catalogue = {
   refused: "rechazado",
   "bad-input": "entrada inválida",
   "## Rollback": "## Reversión",
+  "{0} minutes": "{0} minutos",
+  "1 hour": "1 hora",
+  "{0} hours": "{0} horas",
 };

@@ -24,9 +24,6 @@ export const incidents: Catalogue = {
   note: "nota",
   update: "actualización",
   notified: "notificación",
-  "{0} minutes": "{0} minutos",
-  "1 hour": "1 hora",
-  "{0} hours": "{0} horas",
 
   // The P1/P2 notification
   "Incident {0} ({1}): {2}": "Incidente {0} ({1}): {2}",

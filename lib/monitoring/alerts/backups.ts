@@ -1,6 +1,7 @@
 import type { BackupJob } from "../../backup/job-names.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { selector, type Labels } from "../promql.js";
 import { cronJobSeries, overTime, repeat, samplesFor } from "./examples.js";
 
@@ -34,6 +35,7 @@ function backupTooOld(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
   const labels = cronJobLabels(ctx, job);
   const lastSuccess = selector("kube_cronjob_status_last_successful_time", labels);
   const created = selector("kube_cronjob_created", labels);
+  const lang = ctx.platform.language;
   return {
     alert: "BackupTooOld",
     group: "backups",
@@ -45,11 +47,16 @@ function backupTooOld(ctx: MonitoringContext, job: BackupJob): AlertDefinition {
     forSeconds,
     priority: "P2",
     subject: { database: job.database, schedule: job.schedule, cronjob: job.cronJob },
-    summary: `The last ${job.schedule} backup of ${job.database} is older than its schedule allows`,
-    description:
-      `CronJob ${job.cronJob} has not completed a backup for more than ${hours(limit)} hours ` +
-      `(its schedule runs at most ${hours(job.maxIntervalSeconds)} hours apart). Run the backup ` +
-      `by hand, then look at the CronJob's last Jobs. Priority P2: respond within ${RESPONSE_TIME.P2}.`,
+    summary: tr(
+      lang,
+    )`The last ${job.schedule} backup of ${job.database} is older than its schedule allows`,
+    description: [
+      tr(
+        lang,
+      )`CronJob ${job.cronJob} has not completed a backup for more than ${hours(limit)} hours (its schedule runs at most ${hours(job.maxIntervalSeconds)} hours apart).`,
+      tr(lang)`Run the backup by hand, then look at the CronJob's last Jobs.`,
+      respondWithin("P2", lang),
+    ].join(" "),
     first: { runbook: "backup-db", flags: { database: job.database, schedule: job.schedule } },
     ...backupTooOldExamples(ctx, job, forSeconds, limit),
   };

@@ -1,7 +1,8 @@
 import { rotatedEntries, type ClaimedLogFiles } from "../../logs/job-names.js";
 import { logSizeCapBytes } from "../../model/resolve-hygiene.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { num, selector } from "../promql.js";
 import { overTime, repeat, samplesFor } from "./examples.js";
 
@@ -28,6 +29,7 @@ function logsGrowing(ctx: MonitoringContext, entry: ClaimedLogFiles): AlertDefin
   const claim = { namespace: platform.namespace, persistentvolumeclaim: entry.claim };
   const used = selector("kubelet_volume_stats_used_bytes", claim);
   const window = timing.logGrowthWindow;
+  const lang = platform.language;
   return {
     alert: "LogsGrowingPastCap",
     group: "logs",
@@ -35,12 +37,16 @@ function logsGrowing(ctx: MonitoringContext, entry: ClaimedLogFiles): AlertDefin
     forSeconds: timing.logGrowthFor.seconds,
     priority: "P3",
     subject: { logs: entry.name },
-    summary: `The logs of ${entry.name} keep growing despite rotation`,
-    description:
-      `Claim ${entry.claim} (logs entry ${entry.name}) grows at a rate that passes the entry's ` +
-      `size cap of ${gigabytes(cap)} GB within 4 days, judged over the last ${window}. Check ` +
-      `that the rotation CronJob runs and what writes so much (maxSize ${entry.maxSize}, ` +
-      `deleteAfterDays ${entry.deleteAfterDays}). Priority P3: respond within ${RESPONSE_TIME.P3}.`,
+    summary: tr(lang)`The logs of ${entry.name} keep growing despite rotation`,
+    description: [
+      tr(
+        lang,
+      )`Claim ${entry.claim} (logs entry ${entry.name}) grows at a rate that passes the entry's size cap of ${gigabytes(cap)} GB within 4 days, judged over the last ${window}.`,
+      tr(
+        lang,
+      )`Check that the rotation CronJob runs and what writes so much (maxSize ${entry.maxSize}, deleteAfterDays ${entry.deleteAfterDays}).`,
+      respondWithin("P3", lang),
+    ].join(" "),
     first: { runbook: "rotate-logs", flags: { logs: entry.name } },
     ...logsGrowingExamples(ctx, claim, cap),
   };

@@ -1,5 +1,6 @@
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { selector } from "../promql.js";
 import { repeat, samplesFor } from "./examples.js";
 
@@ -41,12 +42,7 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
     forSeconds: timing.volumeFor.seconds,
     priority: "P3",
     subject: {},
-    summary: `Volume {{ $labels.persistentvolumeclaim }} is filling up: full within 4 days`,
-    description:
-      `PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in ${platform.namespace} has less ` +
-      `than ${FREE_RATIO * 100} % free and, at the rate of the last ${timing.volumeWindow}, fills up ` +
-      `within 4 days. Backups and logs stop when it does: check retention (keepDays, log ` +
-      `rotation) or grow the claim. Priority P3: respond within ${RESPONSE_TIME.P3}.`,
+    ...volumeTexts(ctx),
     first: { runbook: "health-check" },
     fires: [
       {
@@ -76,11 +72,29 @@ function volumeFillingUp(ctx: MonitoringContext): AlertDefinition {
   };
 }
 
+function volumeTexts(ctx: MonitoringContext): Pick<AlertDefinition, "summary" | "description"> {
+  const { timing, platform } = ctx;
+  const lang = platform.language;
+  return {
+    summary: tr(lang)`Volume {{ $labels.persistentvolumeclaim }} is filling up: full within 4 days`,
+    description: [
+      tr(
+        lang,
+      )`PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in ${platform.namespace} has less than ${FREE_RATIO * 100} % free and, at the rate of the last ${timing.volumeWindow}, fills up within 4 days.`,
+      tr(
+        lang,
+      )`Backups and logs stop when it does: check retention (keepDays, log rotation) or grow the claim.`,
+      respondWithin("P3", lang),
+    ].join(" "),
+  };
+}
+
 /**
  * Always firing, so that its absence can alert: a dead man's switch outside the cluster expects it
  * every few minutes. Routed on its own (alertmanager-config.ts), never to people.
  */
 function watchdog(ctx: MonitoringContext): AlertDefinition {
+  const lang = ctx.platform.language;
   return {
     alert: WATCHDOG_ALERT,
     group: "watchdog",
@@ -88,11 +102,10 @@ function watchdog(ctx: MonitoringContext): AlertDefinition {
     forSeconds: 0,
     priority: "P4",
     subject: {},
-    summary: `guardia's alerting pipeline for ${ctx.stack} is alive`,
-    description:
-      `Always firing. It proves that Prometheus evaluates ${ctx.stack}'s rules and that ` +
-      `Alertmanager routes them; a dead man's switch that stops receiving it must page. ` +
-      `Priority P4: nobody acts on it.`,
+    summary: tr(lang)`guardia's alerting pipeline for ${ctx.stack} is alive`,
+    description: tr(
+      lang,
+    )`Always firing. It proves that Prometheus evaluates ${ctx.stack}'s rules and that Alertmanager routes them; a dead man's switch that stops receiving it must page. Priority P4: nobody acts on it.`,
     first: { runbook: "health-check" },
     fires: [{ step: ctx.timing.probeInterval.seconds, series: [], trueFrom: 0, seriesLabels: {} }],
     blip: undefined,

@@ -1,6 +1,7 @@
 import type { Database } from "../../model/index.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { databaseExporterJob } from "../exporters.js";
 import { selector } from "../promql.js";
 import { blip, repeat, samplesFor } from "./examples.js";
@@ -25,6 +26,8 @@ function databaseDown(ctx: MonitoringContext, db: Database, job: string): AlertD
   const instance = `${job}:9187`;
   const series = selector("pg_up", { job, instance });
   const down = blip(1, 0, { before: 5, bad: 2 }, forSeconds + 2 * step, step);
+  const lang = ctx.platform.language;
+  const users = db.usedBy.join(", ");
   return {
     alert: "DatabaseDown",
     group: "databases",
@@ -32,11 +35,18 @@ function databaseDown(ctx: MonitoringContext, db: Database, job: string): AlertD
     forSeconds,
     priority: "P1",
     subject: { database: db.name },
-    summary: `Database ${db.name} is down: postgres_exporter cannot connect`,
-    description:
-      `postgres_exporter (job ${job}) has not reached ${db.database} on ${db.host}:${db.port} for ` +
-      `${timing.databaseDownFor}; ${db.usedBy.length > 0 ? db.usedBy.join(", ") : "its services"} cannot work. ` +
-      `Alert the DBA immediately. Priority P1: respond within ${RESPONSE_TIME.P1}.`,
+    summary: tr(lang)`Database ${db.name} is down: postgres_exporter cannot connect`,
+    description: [
+      db.usedBy.length > 0
+        ? tr(
+            lang,
+          )`postgres_exporter (job ${job}) has not reached ${db.database} on ${db.host}:${db.port} for ${timing.databaseDownFor}; ${users} cannot work.`
+        : tr(
+            lang,
+          )`postgres_exporter (job ${job}) has not reached ${db.database} on ${db.host}:${db.port} for ${timing.databaseDownFor}; its services cannot work.`,
+      tr(lang)`Alert the DBA immediately.`,
+      respondWithin("P1", lang),
+    ].join(" "),
     first: { runbook: "health-check" },
     fires: [
       {

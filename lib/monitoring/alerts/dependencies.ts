@@ -1,6 +1,7 @@
 import type { ExternalDependency } from "../../model/index.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { dependencySelectorLabels } from "../probes.js";
 import { num, selector } from "../promql.js";
 import { dependencyWindow, dependencyWindowProbes } from "../timing.js";
@@ -24,6 +25,7 @@ function dependencyUnavailable(ctx: MonitoringContext, dep: ExternalDependency):
   const target = `${num(dep.availability * 100)} %`;
   // Two failed probes in a full window stay within the budget by construction (timing.ts).
   const failing = blip(1, 0, { before: probes + 1, bad: 2 }, window.seconds, step);
+  const lang = ctx.platform.language;
   return {
     alert: "DependencyUnavailable",
     group: "dependencies",
@@ -31,11 +33,14 @@ function dependencyUnavailable(ctx: MonitoringContext, dep: ExternalDependency):
     forSeconds: step,
     priority: dep.priority,
     subject: { dependency: dep.name },
-    summary: `${dep.name} answered under ${target} of probes over ${window}`,
-    description:
-      `${dep.description ?? dep.name} (${dep.url}) was available for less than its ${target} ` +
-      `target over the last ${window} (${probes} probes, ${dep.interval} apart). Check the VPN and ` +
-      `contact the provider's IT. Priority ${dep.priority}: respond within ${RESPONSE_TIME[dep.priority]}.`,
+    summary: tr(lang)`${dep.name} answered under ${target} of probes over ${window}`,
+    description: [
+      tr(
+        lang,
+      )`${dep.description ?? dep.name} (${dep.url}) was available for less than its ${target} target over the last ${window} (${probes} probes, ${dep.interval} apart).`,
+      tr(lang)`Check the VPN and contact the provider's IT.`,
+      respondWithin(dep.priority, lang),
+    ].join(" "),
     first: { runbook: "health-check" },
     fires: [
       {

@@ -1,6 +1,7 @@
 import type { DataFreshness } from "../../model/index.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { freshnessJob, freshnessMetric } from "../exporters.js";
 import { selector } from "../promql.js";
 import { overTime, repeat, samplesFor } from "./examples.js";
@@ -24,7 +25,6 @@ function dataStale(ctx: MonitoringContext, entry: DataFreshness): AlertDefinitio
   const newest = selector(freshnessMetric(entry), { job });
   const up = selector("pg_up", { job });
   const maxAge = entry.maxAge.seconds;
-  const from = entry.dependency ? ` from ${entry.dependency}` : "";
   return {
     alert: "DataStale",
     group: "freshness",
@@ -36,14 +36,37 @@ function dataStale(ctx: MonitoringContext, entry: DataFreshness): AlertDefinitio
       freshness: entry.name,
       ...(entry.dependency && { dependency: entry.dependency }),
     },
-    summary: `The data${from} in ${entry.database} is stale: nothing newer than ${entry.maxAge} (${entry.name})`,
-    description:
-      `${entry.description ?? `The newest row of ${entry.name}`} is older than ${entry.maxAge}, or ` +
-      `its query returned nothing: the synchronisation${from} has stopped. Check the dependency and ` +
-      `the sync's logs, then run it again. Query: ${entry.query.trim()}. Priority ${entry.priority}: ` +
-      `respond within ${RESPONSE_TIME[entry.priority]}.`,
+    ...dataStaleTexts(ctx, entry),
     first: { runbook: "health-check" },
     ...dataStaleExamples(ctx, entry, forSeconds),
+  };
+}
+
+function dataStaleTexts(
+  ctx: MonitoringContext,
+  entry: DataFreshness,
+): Pick<AlertDefinition, "summary" | "description"> {
+  const lang = ctx.platform.language;
+  const { dependency, database, maxAge, name } = entry;
+  const what = entry.description ?? tr(lang)`The newest row of ${name}`;
+  return {
+    summary: dependency
+      ? tr(
+          lang,
+        )`The data from ${dependency} in ${database} is stale: nothing newer than ${maxAge} (${name})`
+      : tr(lang)`The data in ${database} is stale: nothing newer than ${maxAge} (${name})`,
+    description: [
+      dependency
+        ? tr(
+            lang,
+          )`${what} is older than ${maxAge}, or its query returned nothing: the synchronisation from ${dependency} has stopped.`
+        : tr(
+            lang,
+          )`${what} is older than ${maxAge}, or its query returned nothing: the synchronisation has stopped.`,
+      tr(lang)`Check the dependency and the sync's logs, then run it again.`,
+      tr(lang)`Query: ${entry.query.trim()}.`,
+      respondWithin(entry.priority, lang),
+    ].join(" "),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { GuardiaJob } from "../../jobs.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { selector } from "../promql.js";
 import { cronJobSeries, KSM, repeat, samplesFor } from "./examples.js";
 
@@ -16,7 +17,8 @@ export function jobFailedAlerts(ctx: MonitoringContext): AlertDefinition[] {
 
 function jobFailed(ctx: MonitoringContext, job: GuardiaJob): AlertDefinition {
   const forSeconds = ctx.timing.jobFailedFor.seconds;
-  const { alert, group, priority, what, consequence, first } = job.failed;
+  const { alert, group, priority, summary, consequence, first } = job.failed;
+  const lang = ctx.platform.language;
   const ns = { namespace: ctx.platform.namespace };
   const owner = { ...ns, owner_kind: "CronJob", owner_name: job.cronJob };
   const lastSuccess = selector("kube_cronjob_status_last_successful_time", {
@@ -36,11 +38,14 @@ function jobFailed(ctx: MonitoringContext, job: GuardiaJob): AlertDefinition {
     forSeconds,
     priority,
     subject: job.subject,
-    summary: `The ${what} failed`,
-    description:
-      `The newest Job of CronJob ${job.cronJob} failed and no run succeeded since: ` +
-      `${consequence}. Run ${first.runbook} by hand and read the failed Job's logs. ` +
-      `Priority ${priority}: respond within ${RESPONSE_TIME[priority]}.`,
+    summary: summary(lang),
+    description: [
+      tr(
+        lang,
+      )`The newest Job of CronJob ${job.cronJob} failed and no run succeeded since: ${consequence(lang)}.`,
+      tr(lang)`Run ${first.runbook} by hand and read the failed Job's logs.`,
+      respondWithin(priority, lang),
+    ].join(" "),
     first,
     ...jobFailedExamples(ctx, job, forSeconds),
   };

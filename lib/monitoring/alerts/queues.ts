@@ -2,7 +2,8 @@ import type { Celery } from "../../model/index.js";
 import { Duration } from "../../model/index.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
 import { AGE_SCRIPT_PATH, redisExporterJob } from "../celery-queues.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { selector } from "../promql.js";
 import { overTime, repeat, samplesFor } from "./examples.js";
 
@@ -37,6 +38,7 @@ function queueGrowing(ctx: MonitoringContext, celery: Celery, queue: string): Al
   const depth = selector("redis_key_size", { job, key: queue });
   const series = selector("redis_key_size", { job, instance, db: "db0", key: queue });
   const count = samplesFor(window.seconds + forSeconds, step) + 2;
+  const lang = ctx.platform.language;
   return {
     alert: "CeleryQueueGrowing",
     group: "queues",
@@ -44,11 +46,14 @@ function queueGrowing(ctx: MonitoringContext, celery: Celery, queue: string): Al
     forSeconds,
     priority: celery.priority,
     subject: { service: celery.service, queue },
-    summary: `Celery queue ${queue} keeps growing and never empties`,
-    description:
-      `Queue ${queue} has not been empty for ${window} and has grown over it: the workers of ` +
-      `${celery.service} are not keeping up, or not consuming. Check them (health-check --deep pings ` +
-      `the workers), then the oldest waiting task. Priority ${celery.priority}: respond within ${RESPONSE_TIME[celery.priority]}.`,
+    summary: tr(lang)`Celery queue ${queue} keeps growing and never empties`,
+    description: [
+      tr(
+        lang,
+      )`Queue ${queue} has not been empty for ${window} and has grown over it: the workers of ${celery.service} are not keeping up, or not consuming.`,
+      tr(lang)`Check them (health-check --deep pings the workers), then the oldest waiting task.`,
+      respondWithin(celery.priority, lang),
+    ].join(" "),
     first: { runbook: "health-check", flags: { service: celery.service } },
     fires: [
       {
@@ -90,6 +95,7 @@ function taskTooOld(ctx: MonitoringContext, celery: Celery, queue: string): Aler
   });
   const limit = celery.maxTaskAge.seconds;
   const count = samplesFor(forSeconds, step) + 2;
+  const lang = ctx.platform.language;
   return {
     alert: "CeleryTaskWaitingTooLong",
     group: "queues",
@@ -97,12 +103,16 @@ function taskTooOld(ctx: MonitoringContext, celery: Celery, queue: string): Aler
     forSeconds,
     priority: celery.priority,
     subject: { service: celery.service, queue },
-    summary: `A task has waited in Celery queue ${queue} for more than ${celery.maxTaskAge}`,
-    description:
-      `The oldest task of queue ${queue} has waited more than ${celery.maxTaskAge} (as guardia's ` +
-      `redis_exporter saw it first): the workers of ${celery.service} are stuck or gone. Ping ` +
-      `them (health-check --deep), read their logs, restart them. Priority ${celery.priority}: ` +
-      `respond within ${RESPONSE_TIME[celery.priority]}.`,
+    summary: tr(
+      lang,
+    )`A task has waited in Celery queue ${queue} for more than ${celery.maxTaskAge}`,
+    description: [
+      tr(
+        lang,
+      )`The oldest task of queue ${queue} has waited more than ${celery.maxTaskAge} (as guardia's redis_exporter saw it first): the workers of ${celery.service} are stuck or gone.`,
+      tr(lang)`Ping them (health-check --deep), read their logs, restart them.`,
+      respondWithin(celery.priority, lang),
+    ].join(" "),
     first: { runbook: "health-check", flags: { service: celery.service } },
     fires: [
       {

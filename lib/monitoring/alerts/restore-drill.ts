@@ -1,7 +1,8 @@
 import type { BackupJob } from "../../backup/job-names.js";
 import type { Database } from "../../model/index.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { selector } from "../promql.js";
 import { KSM, repeat, samplesFor } from "./examples.js";
 
@@ -45,6 +46,7 @@ function drillSlowerThanRto(
 ): AlertDefinition {
   const completed = ofDrillJobs(ctx, job, "kube_job_status_completion_time");
   const started = ofDrillJobs(ctx, job, "kube_job_status_start_time");
+  const lang = ctx.platform.language;
   return {
     alert: "RestoreDrillSlowerThanRto",
     group: "backups",
@@ -57,13 +59,16 @@ function drillSlowerThanRto(
     // As RestoreDrillFailed: nothing is down, a real restore would only take longer than agreed.
     priority: "P3",
     subject: { database: job.database, schedule: job.schedule, cronjob: job.cronJob },
-    summary: `The last restore drill of ${job.database} took longer than its RTO (${rto})`,
-    description:
-      `The newest Job of CronJob ${job.cronJob} that completed ran for more than ${rto}, the ` +
-      `recovery time objective of ${job.database}: restoring its backup in an emergency would take ` +
-      `longer than promised. Run the drill by hand and read its times (checksum, restore) in its ` +
-      `result; then make the restore faster (a faster server or disk for it) or agree on a ` +
-      `longer rto. Priority P3: respond within ${RESPONSE_TIME.P3}.`,
+    summary: tr(lang)`The last restore drill of ${job.database} took longer than its RTO (${rto})`,
+    description: [
+      tr(
+        lang,
+      )`The newest Job of CronJob ${job.cronJob} that completed ran for more than ${rto}, the recovery time objective of ${job.database}: restoring its backup in an emergency would take longer than promised.`,
+      tr(
+        lang,
+      )`Run the drill by hand and read its times (checksum, restore) in its result; then make the restore faster (a faster server or disk for it) or agree on a longer rto.`,
+      respondWithin("P3", lang),
+    ].join(" "),
     first: { runbook: "verify-backup", flags: { database: job.database, backup: "latest" } },
     ...examples(ctx, job, rtoSeconds),
   };

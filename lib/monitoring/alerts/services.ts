@@ -1,6 +1,7 @@
 import type { Priority, Service } from "../../model/index.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { demote, RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { demote, respondWithin } from "../contract.js";
 import { PROBE_JOB, serviceSelectorLabels } from "../probes.js";
 import { num, selector, type Labels } from "../promql.js";
 import type { BurnWindows } from "../timing.js";
@@ -29,8 +30,6 @@ export function serviceAlerts(ctx: MonitoringContext): AlertDefinition[] {
     ]);
 }
 
-const respond = (p: Priority) => `Priority ${p}: respond within ${RESPONSE_TIME[p]}.`;
-
 function probeSeries(ctx: MonitoringContext, service: Service, metric: string): string {
   const instance = service.health[0]!.url;
   return selector(metric, { ...serviceSelectorLabels(ctx.platform, service), instance });
@@ -43,6 +42,7 @@ function endpointDown(ctx: MonitoringContext, service: Service): AlertDefinition
   const sel = selector("probe_success", serviceSelectorLabels(ctx.platform, service));
   const series = probeSeries(ctx, service, "probe_success");
   const down = blip(1, 0, { before: 10, bad: 2 }, forSeconds + 2 * step, step);
+  const lang = ctx.platform.language;
   return {
     alert: "EndpointDown",
     group: "endpoints",
@@ -50,11 +50,16 @@ function endpointDown(ctx: MonitoringContext, service: Service): AlertDefinition
     forSeconds,
     priority: service.priority,
     subject: { service: service.name },
-    summary: `${service.name} is down: {{ $labels.instance }} fails its health check`,
-    description:
-      `The blackbox probe of {{ $labels.instance }} has failed for ${timing.endpointDownFor} ` +
-      `(every probe, ${timing.probeInterval} apart). ${respond(service.priority)} If the health ` +
-      `check confirms it, restart: guardia restart-service --stack ${ctx.stack} --service ${service.name}`,
+    summary: tr(lang)`${service.name} is down: {{ $labels.instance }} fails its health check`,
+    description: [
+      tr(
+        lang,
+      )`The blackbox probe of {{ $labels.instance }} has failed for ${timing.endpointDownFor} (every probe, ${timing.probeInterval} apart).`,
+      respondWithin(service.priority, lang),
+      tr(
+        lang,
+      )`If the health check confirms it, restart: ${`guardia restart-service --stack ${ctx.stack} --service ${service.name}`}`,
+    ].join(" "),
     first: { runbook: "health-check", flags: { service: service.name } },
     fires: [
       {
@@ -98,6 +103,7 @@ function burnAlert(
   const longSamples = samplesFor(windows.long.seconds, step);
   const failing = blip(1, 0, { before: longSamples, bad: 2 }, windows.long.seconds, step);
   const target = `${num(service.slo.availability * 100)} %`;
+  const lang = ctx.platform.language;
   return {
     alert,
     group: "slo",
@@ -105,11 +111,15 @@ function burnAlert(
     forSeconds: windows.for.seconds,
     priority,
     subject: { service: service.name },
-    summary: `${service.name} burns its ${target} availability budget ${windows.factor}x too fast`,
-    description:
-      `Over the last ${windows.long} and ${windows.short}, more than ${num(Number(threshold) * 100)} % ` +
-      `of ${service.name}'s health probes failed: at this rate the ${target} SLO's error budget is ` +
-      `gone in ${(30 / windows.factor).toFixed(1)} days. ${respond(priority)}`,
+    summary: tr(
+      lang,
+    )`${service.name} burns its ${target} availability budget ${windows.factor}x too fast`,
+    description: [
+      tr(
+        lang,
+      )`Over the last ${windows.long} and ${windows.short}, more than ${num(Number(threshold) * 100)} % of ${service.name}'s health probes failed: at this rate the ${target} SLO's error budget is gone in ${(30 / windows.factor).toFixed(1)} days.`,
+      respondWithin(priority, lang),
+    ].join(" "),
     first: { runbook: "health-check", flags: { service: service.name } },
     fires: [
       {
@@ -127,14 +137,14 @@ function latencyAverage(ctx: MonitoringContext, service: Service): AlertDefiniti
   const seconds = service.slo.latencyAvgMs / 1000;
   const expr = (sel: string, w: string) =>
     `avg by (${SERVICE_KEYS}) (avg_over_time(${sel}[${w}])) > ${num(seconds)}`;
-  return latencyAlert(ctx, service, "LatencyAverageHigh", "average", seconds, expr);
+  return latencyAlert(ctx, service, "LatencyAverageHigh", seconds, expr);
 }
 
 function latencyP95(ctx: MonitoringContext, service: Service): AlertDefinition {
   const seconds = service.slo.latencyP95Ms / 1000;
   const expr = (sel: string, w: string) =>
     `max by (${SERVICE_KEYS}) (quantile_over_time(0.95, ${sel}[${w}])) > ${num(seconds)}`;
-  return latencyAlert(ctx, service, "LatencyP95High", "95th percentile", seconds, expr);
+  return latencyAlert(ctx, service, "LatencyP95High", seconds, expr);
 }
 
 /**
@@ -144,8 +154,7 @@ function latencyP95(ctx: MonitoringContext, service: Service): AlertDefinition {
 function latencyAlert(
   ctx: MonitoringContext,
   service: Service,
-  alert: string,
-  what: string,
+  alert: "LatencyAverageHigh" | "LatencyP95High",
   targetSeconds: number,
   expr: (sel: string, window: string) => string,
 ): AlertDefinition {
@@ -169,11 +178,7 @@ function latencyAlert(
     forSeconds: timing.latencyFor.seconds,
     priority: "P3",
     subject: { service: service.name },
-    summary: `${service.name} responds slowly: ${what} over ${num(targetSeconds * 1000)} ms`,
-    description:
-      `The ${what} response time of ${service.name}'s health probes over ${timing.latencyWindow} ` +
-      `has been above its ${num(targetSeconds * 1000)} ms target for ${timing.latencyFor}. ` +
-      `Review slow queries and endpoints. ${respond("P3")}`,
+    ...latencyTexts(ctx, service, alert, num(targetSeconds * 1000)),
     first: { runbook: "health-check", flags: { service: service.name } },
     fires: [
       {
@@ -192,6 +197,35 @@ function latencyAlert(
       },
     ],
     blip: { step, series: [{ series, values: slow.values }], checkFrom: 0 },
+  };
+}
+
+/** Average and p95 in whole sentences, so each language words them its own way. */
+function latencyTexts(
+  ctx: MonitoringContext,
+  service: Service,
+  alert: "LatencyAverageHigh" | "LatencyP95High",
+  ms: string,
+): Pick<AlertDefinition, "summary" | "description"> {
+  const lang = ctx.platform.language;
+  const { name } = service;
+  const { latencyWindow: window, latencyFor: held } = ctx.timing;
+  const average = alert === "LatencyAverageHigh";
+  return {
+    summary: average
+      ? tr(lang)`${name} responds slowly: average over ${ms} ms`
+      : tr(lang)`${name} responds slowly: 95th percentile over ${ms} ms`,
+    description: [
+      average
+        ? tr(
+            lang,
+          )`The average response time of ${name}'s health probes over ${window} has been above its ${ms} ms target for ${held}.`
+        : tr(
+            lang,
+          )`The 95th percentile response time of ${name}'s health probes over ${window} has been above its ${ms} ms target for ${held}.`,
+      tr(lang)`Review slow queries and endpoints.`,
+      respondWithin("P3", lang),
+    ].join(" "),
   };
 }
 
@@ -221,11 +255,7 @@ function tlsExpiring(ctx: MonitoringContext, service: Service): AlertDefinition[
       forSeconds,
       priority: "P3",
       subject: { service: service.name },
-      summary: `The TLS certificate of {{ $labels.instance }} expires in less than ${TLS_WARNING_DAYS} days`,
-      description:
-        `The certificate chain served by {{ $labels.instance }} (${service.name}) has a certificate ` +
-        `that expires within ${TLS_WARNING_DAYS} days; renew it (cert-manager, the load balancer or ` +
-        `the CA) before users see errors. ${respond("P3")}`,
+      ...tlsTexts(ctx, service),
       first: { runbook: "health-check", flags: { service: service.name } },
       fires: [
         {
@@ -251,4 +281,22 @@ function tlsExpiring(ctx: MonitoringContext, service: Service): AlertDefinition[
       },
     },
   ];
+}
+
+function tlsTexts(
+  ctx: MonitoringContext,
+  service: Service,
+): Pick<AlertDefinition, "summary" | "description"> {
+  const lang = ctx.platform.language;
+  return {
+    summary: tr(
+      lang,
+    )`The TLS certificate of {{ $labels.instance }} expires in less than ${TLS_WARNING_DAYS} days`,
+    description: [
+      tr(
+        lang,
+      )`The certificate chain served by {{ $labels.instance }} (${service.name}) has a certificate that expires within ${TLS_WARNING_DAYS} days; renew it (cert-manager, the load balancer or the CA) before users see errors.`,
+      respondWithin("P3", lang),
+    ].join(" "),
+  };
 }

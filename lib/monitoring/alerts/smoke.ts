@@ -1,6 +1,7 @@
 import { smokeJob, type SmokeJob } from "../../smoke/job.js";
 import type { AlertDefinition, MonitoringContext } from "../catalogue.js";
-import { RESPONSE_TIME } from "../contract.js";
+import { tr } from "../../i18n/index.js";
+import { respondWithin } from "../contract.js";
 import { selector } from "../promql.js";
 import { repeat, samplesFor, overTime } from "./examples.js";
 
@@ -34,6 +35,7 @@ function smokeFlowsFailing(ctx: MonitoringContext, job: SmokeJob): AlertDefiniti
   const created = selector("kube_cronjob_created", labels);
   const limit = smokeFailureLimitSeconds(job);
   const minutes = (seconds: number) => Math.round(seconds / 60);
+  const lang = ctx.platform.language;
   return {
     alert: "SmokeFlowsFailing",
     group: "smoke",
@@ -44,13 +46,16 @@ function smokeFlowsFailing(ctx: MonitoringContext, job: SmokeJob): AlertDefiniti
     forSeconds: ctx.timing.probeInterval.seconds,
     priority: "P2",
     subject: { cronjob: job.cronJob },
-    summary: `The smoke flows of ${ctx.stack} failed in two runs in a row`,
-    description:
-      `CronJob ${job.cronJob} has not completed a smoke run for more than ${minutes(limit)} ` +
-      `minutes (it runs at least every ${minutes(job.maxIntervalSeconds)} minutes): two runs in a ` +
-      `row failed, so a login or a business flow is broken even if the health endpoints answer. ` +
-      `Run the flows to see which step fails and why; each failed Job's log holds its run's ` +
-      `JSON result. Priority P2: respond within ${RESPONSE_TIME.P2}.`,
+    summary: tr(lang)`The smoke flows of ${ctx.stack} failed in two runs in a row`,
+    description: [
+      tr(
+        lang,
+      )`CronJob ${job.cronJob} has not completed a smoke run for more than ${minutes(limit)} minutes (it runs at least every ${minutes(job.maxIntervalSeconds)} minutes): two runs in a row failed, so a login or a business flow is broken even if the health endpoints answer.`,
+      tr(
+        lang,
+      )`Run the flows to see which step fails and why; each failed Job's log holds its run's JSON result.`,
+      respondWithin("P2", lang),
+    ].join(" "),
     first: { runbook: "smoke" },
     ...examples(ctx, job, limit),
   };
