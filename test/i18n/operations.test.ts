@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../harness/cli.js";
+import { writeStackFile } from "../harness/stacks.js";
+
+/**
+ * The routine in the operators' language: a local stack that says `language: es` runs its daily
+ * checklist against real log files and writes its report in Spanish (at the backup destination,
+ * as the Markdown a person reads); `--lang en` writes the same report in English, and the JSON
+ * result keeps its keys, ids and verdicts whatever the language.
+ */
+
+let work: string;
+let stack: string;
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), "guardia-i18n-ops-"));
+  const logs = path.join(work, "logs");
+  mkdirSync(logs);
+  const at = new Date(Date.now() - 600_000).toISOString();
+  const lines = Array.from({ length: 4 }, (_, i) => `${at} ERROR timeout calling ALMA ${i}`);
+  writeFileSync(path.join(logs, "app.log"), `${lines.join("\n")}\n${at} INFO all good\n`);
+  stack = writeStackFile(
+    {
+      name: "mira",
+      environment: "staging",
+      namespace: "mira",
+      runtime: "local",
+      language: "es",
+      services: [{ name: "api", local: { cwd: work } }],
+      backups: {
+        destination: { url: `file://${path.join(work, "backups")}` },
+        schedules: [{ name: "daily", cron: "0 2 * * *", keepDays: 30 }],
+      },
+      logs: [{ name: "app", paths: [`${logs}/*.log`], deleteAfterDays: 30 }],
+      routine: { receivers: [] },
+    },
+    "mira-staging",
+  );
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  if (stack) rmSync(path.dirname(stack), { recursive: true, force: true });
+});
+
+/** The stack's own language: GUARDIA_LANG (English for every other test) removed. */
+async function routine(...args: string[]) {
+  const run = await runCli(["routine", "--stack", stack, "--period", "daily", "--yes", ...args], {
+    env: { GUARDIA_LANG: undefined, GUARDIA_AUDIT_FILE: path.join(work, "audit.jsonl") },
+    timeoutMs: 120_000,
+  });
+  expect(run.code, run.stderr).toBe(0);
+  return run;
+}
+
+function newestReport(): string {
+  const dir = path.join(work, "backups", "mira", "staging", "reports", "daily");
+  const newest = readdirSync(dir)
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .at(-1)!;
+  return readFileSync(path.join(dir, newest), "utf8");
+}
+
+interface Result {
+  result: Record<string, unknown> & { items: { id: string; verdict: string; summary: string }[] };
+}
+
+function shape(json: Result) {
+  return {
+    keys: Object.keys(json.result).sort(),
+    items: json.result.items.map((i) => [i.id, i.verdict, Object.keys(i).sort().join()]),
+  };
+}
+
+describe("the routine in Spanish and English", () => {
+  it("writes the report in the stack's language, and in English with --lang en", async () => {
+    const spanish = await routine();
+    const es = newestReport();
+    expect(es).toMatch(/^# guardia, rutina diaria: mira staging$/m);
+    expect(es).toContain("**0 fallidos, 1 requieren atención, 0 manuales, 0 ok**");
+    expect(es).toContain("Primer informe de este período: no hay con qué comparar.");
+    expect(es).toContain("## Problemas");
+    expect(es).toContain("### ATENCIÓN: Líneas de error de los archivos de log app");
+    expect(es).toContain("4 línea(s) de error en las últimas 24 h, las 1 más frecuentes abajo");
+    expect(es).toContain("## El resto");
+    expect(es).not.toMatch(/Problems|error line|First report/);
+    // The report printed at the end of the run is the same document; the progress is Spanish too.
+    expect(spanish.stdout).toContain("## Problemas");
+    expect(spanish.stderr).toContain("Leer el informe anterior de la rutina diaria");
+
+    await routine("--lang", "en");
+    const en = newestReport();
+    expect(en).toMatch(/^# guardia routine, daily: mira staging$/m);
+    expect(en).toContain("**0 failed, 1 attention, 0 manual, 0 ok**. 0 changed since the last run");
+    expect(en).toContain("### ATTENTION: Error lines of the app log files");
+    expect(en).not.toMatch(/Problemas|rutina|línea/);
+  });
+
+  it("keeps the JSON result's keys, ids and verdicts in every language", async () => {
+    const es = JSON.parse((await routine("--json")).stdout) as Result;
+    const en = JSON.parse((await routine("--json", "--lang", "en")).stdout) as Result;
+    expect(shape(es)).toEqual(shape(en));
+    expect(es.result.items[0]!.summary).toMatch(/^4 línea\(s\) de error/);
+    expect(en.result.items[0]!.summary).toMatch(/^4 error line\(s\)/);
+  });
+});
