@@ -3,19 +3,24 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../harness/cli.js";
+import { startHttpServer, type HttpServer } from "../harness/http.js";
 import { writeStackFile } from "../harness/stacks.js";
 
 /**
  * The routine in the operators' language: a local stack that says `language: es` runs its daily
  * checklist against real log files and writes its report in Spanish (at the backup destination,
  * as the Markdown a person reads); `--lang en` writes the same report in English, and the JSON
- * result keeps its keys, ids and verdicts whatever the language.
+ * result keeps its keys, ids and verdicts whatever the language. health-check against real HTTP
+ * servers on loopback prints its table and verdict in Spanish too.
  */
 
 let work: string;
 let stack: string;
+let up: HttpServer;
+let down: HttpServer;
 
-beforeAll(() => {
+beforeAll(async () => {
+  [up, down] = await Promise.all([startHttpServer("ok"), startHttpServer("error")]);
   work = mkdtempSync(path.join(tmpdir(), "guardia-i18n-ops-"));
   const logs = path.join(work, "logs");
   mkdirSync(logs);
@@ -41,7 +46,9 @@ beforeAll(() => {
   );
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await up?.stop();
+  await down?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
   if (stack) rmSync(path.dirname(stack), { recursive: true, force: true });
 });
@@ -106,5 +113,38 @@ describe("the routine in Spanish and English", () => {
     expect(shape(es)).toEqual(shape(en));
     expect(es.result.items[0]!.summary).toMatch(/^4 línea\(s\) de error/);
     expect(en.result.items[0]!.summary).toMatch(/^4 error line\(s\)/);
+  });
+});
+
+describe("health-check in Spanish", () => {
+  it("prints the table and the failed verdict in the stack's language", async () => {
+    const env = { GUARDIA_LANG: undefined, GUARDIA_AUDIT_FILE: path.join(work, "audit.jsonl") };
+    const checked = writeStackFile(
+      {
+        name: "mira",
+        environment: "staging",
+        namespace: "mira",
+        runtime: "local",
+        language: "es",
+        services: [
+          { name: "api", local: { cwd: work }, health: [{ url: `${up.url}/health` }] },
+          { name: "web", local: { cwd: work }, health: [{ url: `${down.url}/health` }] },
+        ],
+      },
+      "mira-staging",
+    );
+    const es = await runCli(["health-check", "--stack", checked], { env });
+    expect(es.code, es.stderr).toBe(1);
+    expect(es.stdout).toMatch(
+      /^ARRIBA\s+endpoint\s+api http:\/\/127\.0\.0\.1:\d+\/health\s+\d+ ms\s+HTTP 200$/m,
+    );
+    expect(es.stdout).toMatch(/^CAÍDO\s+endpoint\s+web .*HTTP 500, se esperaba 200$/m);
+    expect(es.stderr).toContain("Sondear 2 endpoint(s) y 0 base(s) de datos");
+    expect(es.stderr).toContain("1 de 2 verificación(es) fallaron");
+    const en = await runCli(["health-check", "--stack", checked, "--lang", "en"], { env });
+    expect(en.code).toBe(1);
+    expect(en.stdout).toMatch(/^DOWN\s+endpoint\s+web .*HTTP 500, expected 200$/m);
+    expect(en.stderr).toContain("1 of 2 check(s) failed");
+    rmSync(path.dirname(checked), { recursive: true, force: true });
   });
 });
