@@ -148,3 +148,22 @@ describe("health-check in Spanish", () => {
     rmSync(path.dirname(checked), { recursive: true, force: true });
   });
 });
+
+describe("rotate-logs in Spanish", () => {
+  it("plans in the stack's language with the real logrotate, and changes nothing in a dry run", async () => {
+    const env = { GUARDIA_LANG: undefined, GUARDIA_AUDIT_FILE: path.join(work, "audit.jsonl") };
+    const state = path.join(work, "logrotate.state");
+    const args = ["rotate-logs", "--stack", stack, "--dry-run", "--state-file", state];
+    const es = await runCli(args, { env });
+    expect(es.code, es.stderr).toBe(0);
+    const plan = `${es.stdout}${es.stderr}`;
+    expect(plan).toContain('Listar los archivos de log "app" y lo que pasará con ellos');
+    expect(plan).toContain("1 archivo(s) activo(s), 0 por rotar");
+    expect(plan).toContain('Rotar los archivos de log "app" con logrotate');
+    // The commands are data: the same argv in every language.
+    expect(plan).toMatch(/\$ \S*logrotate --debug --state /);
+    const en = await runCli([...args, "--lang", "en"], { env });
+    expect(`${en.stdout}${en.stderr}`).toContain("1 live file(s), 0 to rotate");
+    expect(readdirSync(path.join(work, "logs"))).toEqual(["app.log"]);
+  });
+});
