@@ -92,7 +92,9 @@ describe("the routine in Spanish and English", () => {
     expect(es).toContain("Primer informe de este período: no hay con qué comparar.");
     expect(es).toContain("## Problemas");
     expect(es).toContain("### ATENCIÓN: Líneas de error de los archivos de log app");
-    expect(es).toContain("4 línea(s) de error en las últimas 24 h, las 1 más frecuentes abajo");
+    expect(es).toContain(
+      "4 línea(s) de error en las últimas 24 h; los mensajes más frecuentes, abajo (1)",
+    );
     expect(es).toContain("## El resto");
     expect(es).not.toMatch(/Problems|error line|First report/);
     // The report printed at the end of the run is the same document; the progress is Spanish too.

@@ -133,7 +133,7 @@ export const operations: Catalogue = {
   "in the last {0}": "en las últimas {0}",
   "no error lines {0}{1}": "sin líneas de error {0}{1}",
   "{0} error line(s) {1}, {2} most frequent below{3}":
-    "{0} línea(s) de error {1}, las {2} más frecuentes abajo{3}",
+    "{0} línea(s) de error {1}; los mensajes más frecuentes, abajo ({2}){3}",
   "no backup destination": "sin destino de backup",
   "Open incidents past their response time": "Incidentes abiertos fuera de su tiempo de respuesta",
   "no incident records ({0}): check the incident tool for open incidents past their response time":
