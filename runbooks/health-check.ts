@@ -18,6 +18,7 @@ import {
 import type { Command } from "../lib/command.js";
 import type { Service } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   service: z.string().optional().describe("check only this service (and the databases it uses)"),
@@ -103,7 +104,7 @@ function deepSteps(
     ...(svc.diagnostics.django
       ? [
           diagnosticStep(
-            `Django manage.py check of ${svc.name}`,
+            t`Django manage.py check of ${svc.name}`,
             djangoCheckCommand(platform, kubectl, svc),
             (step, command) => runDjangoCheck(step.exec, svc, command, step.signal),
             rows,
@@ -113,7 +114,7 @@ function deepSteps(
     ...(svc.diagnostics.celery
       ? [
           diagnosticStep(
-            `Celery worker ping of ${svc.name}`,
+            t`Celery worker ping of ${svc.name}`,
             celeryPingCommand(platform, kubectl, svc),
             (step, command) => runCeleryPing(step.exec, svc, command, step.signal),
             rows,
@@ -144,13 +145,13 @@ function diagnosticStep(
 
 function verdictStep(rows: CheckRow[]): Step {
   return {
-    title: "Verdict",
+    title: t`Verdict`,
     kind: "read",
     run: async () => {
       const failed = rows.filter((r) => !r.ok).length;
       if (failed > 0)
-        throw new Error(`${failed} of ${rows.length} check(s) failed: ${failedChecks(rows)}`);
-      return { summary: `all ${rows.length} check(s) passed` };
+        throw new Error(t`${failed} of ${rows.length} check(s) failed: ${failedChecks(rows)}`);
+      return { summary: t`all ${rows.length} check(s) passed` };
     },
   };
 }

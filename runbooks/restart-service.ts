@@ -7,6 +7,7 @@ import type { Service, Workload } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { localServiceLock, workloadLock } from "../lib/runbook/locks.js";
 import { planSmokeFlows } from "../lib/smoke/steps.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   service: z.string().describe("service to restart (a services[].name of the stack)"),
@@ -57,22 +58,23 @@ service at once.`,
 
 function clusterPlan(ctx: RunContext<Params>, service: Service) {
   if (!service.workload)
-    throw new UsageError(`--service: ${service.name} has no \`workload\` to restart in this stack`);
+    throw new UsageError(
+      t`--service: ${service.name} has no \`workload\` to restart in this stack`,
+    );
   const workload = service.workload;
   const facts: { selector?: string } = {};
   const diagnose = (step: RunContext) => diagnostics(step, workload, facts.selector);
   const steps: Step[] = [
     readStep(ctx, workload, facts),
     {
-      title: `Restart ${workload.ref}`,
+      title: t`Restart ${workload.ref}`,
       kind: "change",
-      ...runs(ctx.kubectl.command(["rollout", "restart", workload.ref]), "restart requested", {
+      ...runs(ctx.kubectl.command(["rollout", "restart", workload.ref]), t`restart requested`, {
         stack: ctx.stack.name,
         namespace: ctx.platform.namespace,
         workload: workload.ref,
       }),
-      manualUndo:
-        "a rollout restart replaces the pods with the same spec; there is nothing to undo",
+      manualUndo: t`a rollout restart replaces the pods with the same spec; there is nothing to undo`,
     },
     rolloutStep(ctx, workload, diagnose),
     healthStep(service, diagnose),
@@ -84,7 +86,7 @@ function clusterPlan(ctx: RunContext<Params>, service: Service) {
 function readStep(ctx: RunContext<Params>, workload: Workload, facts: { selector?: string }): Step {
   const read = ctx.kubectl.command(["get", workload.ref, "-o", "json"]);
   return {
-    title: `Read ${workload.ref}`,
+    title: t`Read ${workload.ref}`,
     kind: "read",
     action: () => ({ command: read }),
     run: async (step) => {
@@ -94,7 +96,7 @@ function readStep(ctx: RunContext<Params>, workload: Workload, facts: { selector
         Object.entries(labels)
           .map(([k, v]) => `${k}=${v}`)
           .join(",") || undefined;
-      const ready = `${status.status?.readyReplicas ?? 0}/${status.spec?.replicas ?? "?"} ready`;
+      const ready = t`${status.status?.readyReplicas ?? 0}/${status.spec?.replicas ?? "?"} ready`;
       return { summary: ready, data: { selector: facts.selector } };
     },
   };
@@ -108,7 +110,7 @@ function rolloutStep(
   const { timeout } = ctx.params;
   const status = ctx.kubectl.command(["rollout", "status", workload.ref, `--timeout=${timeout}s`]);
   return {
-    title: `Wait for the rollout of ${workload.ref}`,
+    title: t`Wait for the rollout of ${workload.ref}`,
     kind: "verify",
     timeoutMs: (timeout + 30) * 1000,
     action: () => ({ command: status }),
@@ -116,7 +118,7 @@ function rolloutStep(
       const rollout = await step.exec(status, { allowFailure: true });
       if (rollout.code !== 0)
         throw new Error(
-          `the rollout did not finish: ${rollout.stderr.trim() || rollout.stdout.trim()}\n${await diagnose(step)}`,
+          t`the rollout did not finish: ${rollout.stderr.trim() || rollout.stdout.trim()}\n${await diagnose(step)}`,
         );
       return { summary: rollout.stdout.trim().split("\n").at(-1) };
     },
@@ -127,14 +129,14 @@ function localPlan(ctx: RunContext<Params>, service: Service) {
   const restart = service.local?.restart?.split(/\s+/).filter(Boolean);
   if (!restart?.length)
     throw new UsageError(
-      `--service: ${service.name} has no \`local.restart\` command in this local stack`,
+      t`--service: ${service.name} has no \`local.restart\` command in this local stack`,
     );
   const steps: Step[] = [
     {
-      title: `Restart ${service.name}`,
+      title: t`Restart ${service.name}`,
       kind: "change",
-      ...runs({ argv: restart, cwd: service.local!.cwd }, "restart command succeeded"),
-      manualUndo: "a restart cannot be undone; start the service by hand if it stays down",
+      ...runs({ argv: restart, cwd: service.local!.cwd }, t`restart command succeeded`),
+      manualUndo: t`a restart cannot be undone; start the service by hand if it stays down`,
     },
     healthStep(service, async () => ""),
     ...smokeAfterRestart(ctx, service),
@@ -167,11 +169,11 @@ const HEALTH_DELAY_MS = 10_000;
 
 function healthStep(service: Service, diagnose: (ctx: RunContext) => Promise<string>): Step {
   return {
-    title: `Health-check ${service.name}`,
+    title: t`Health-check ${service.name}`,
     kind: "verify",
     timeoutMs: HEALTH_ATTEMPTS * (HEALTH_DELAY_MS + 10_000),
     action: () => ({
-      call: service.health.map((h) => `GET ${h.url}`).join(", ") || "no health endpoints declared",
+      call: service.health.map((h) => `GET ${h.url}`).join(", ") || t`no health endpoints declared`,
     }),
     run: async (step) => {
       let failed: string[] = [];
@@ -183,12 +185,14 @@ function healthStep(service: Service, diagnose: (ctx: RunContext) => Promise<str
         if (failed.length === 0) {
           return {
             summary:
-              results.map((r) => `${r.detail} in ${r.latencyMs} ms`).join(", ") ||
-              "no endpoints to check",
+              results.map((r) => t`${r.detail} in ${r.latencyMs} ms`).join(", ") ||
+              t`no endpoints to check`,
           };
         }
         if (attempt < HEALTH_ATTEMPTS) {
-          step.log(`attempt ${attempt}: ${failed.join("; ")}; next in ${HEALTH_DELAY_MS / 1000} s`);
+          step.log(
+            t`attempt ${attempt}: ${failed.join("; ")}; next in ${HEALTH_DELAY_MS / 1000} s`,
+          );
           await new Promise((resolve) => setTimeout(resolve, HEALTH_DELAY_MS));
         }
       }
@@ -213,9 +217,9 @@ async function diagnostics(
 ): Promise<string> {
   const selectorArgs = selector ? ["-l", selector] : [];
   const sections: [string, string[]][] = [
-    ["Pods", ["get", "pods", ...selectorArgs, "-o", "wide"]],
-    ["Recent events", ["get", "events", "--sort-by=.lastTimestamp"]],
-    ["Last log lines", ["logs", workload.ref, "--all-containers", "--tail=30"]],
+    [t`Pods`, ["get", "pods", ...selectorArgs, "-o", "wide"]],
+    [t`Recent events`, ["get", "events", "--sort-by=.lastTimestamp"]],
+    [t`Last log lines`, ["logs", workload.ref, "--all-containers", "--tail=30"]],
   ];
   const parts = await Promise.all(
     sections.map(async ([title, args]) => {

@@ -22,6 +22,7 @@ import type { Database, Workload } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { databaseLock } from "../lib/runbook/locks.js";
 import type { Secret } from "../lib/secret.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   database: z.string().describe("database whose password to rotate (a databases[].name)"),
@@ -81,16 +82,16 @@ to it: the running pods keep logging in as the other, so no login fails during t
   plan: (ctx) => {
     if (ctx.platform.runtime !== "kubernetes")
       throw new UsageError(
-        "rotate-db-password changes the database's Kubernetes Secret: this stack runs locally (change its password by hand)",
+        t`rotate-db-password changes the database's Kubernetes Secret: this stack runs locally (change its password by hand)`,
       );
     const database = ctx.database(ctx.params.database);
     if (!database.passwordSecret)
-      throw new UsageError(`--database: ${database.name} has no passwordSecret to rotate`);
+      throw new UsageError(t`--database: ${database.name} has no passwordSecret to rotate`);
     const workloads = database.usedBy.map((name) => {
       const service = ctx.service(name);
       if (!service.workload)
         throw new UsageError(
-          `service ${name} uses database ${database.name} but has no \`workload\` to restart onto the new password`,
+          t`service ${name} uses database ${database.name} but has no \`workload\` to restart onto the new password`,
         );
       return service.workload;
     });
@@ -150,14 +151,14 @@ interface Login {
 /** The Secret's login, then the one a run that never finished kept under `-previous`. */
 function secretLogins(database: Database, data: SecretData): Login[] {
   const ref = database.passwordSecret!;
-  if (!data.secrets[ref.key]) throw new Error(`Secret ${ref.name} has no key "${ref.key}"`);
+  if (!data.secrets[ref.key]) throw new Error(t`Secret ${ref.name} has no key "${ref.key}"`);
   return ["", PREVIOUS].flatMap((suffix) => {
     const password = data.secrets[`${ref.key}${suffix}`];
     if (!password) return [];
     const role = database.users ? data.plain[`${ACTIVE_LOGIN_KEY}${suffix}`] : database.user;
     if (!role || (database.users && !database.users.includes(role)))
       throw new Error(
-        `Secret ${ref.name}'s ${ACTIVE_LOGIN_KEY}${suffix} should name one of ${database.users!.join(", ")}`,
+        t`Secret ${ref.name}'s ${ACTIVE_LOGIN_KEY}${suffix} should name one of ${database.users!.join(", ")}`,
       );
     return [{ role, password, from: `${ref.key}${suffix}` }];
   });
@@ -181,12 +182,12 @@ async function workingLogin(
       return { login, encryption: encryption.rows[0]!.v };
     } catch (err) {
       if (logins.length === 1) throw err;
-      refused.push(`${login.role} with ${login.from}: ${(err as Error).message}`);
+      refused.push(t`${login.role} with ${login.from}: ${(err as Error).message}`);
     }
   }
   const ref = database.passwordSecret!;
   throw new RefusedError(
-    `Secret ${ref.name} still has the keys of a rotation that did not finish, and PostgreSQL accepts neither value (${refused.join("; ")}). Put the value PostgreSQL accepts under ${ref.key}, remove the ${PREVIOUS} keys, then run again`,
+    t`Secret ${ref.name} still has the keys of a rotation that did not finish, and PostgreSQL accepts neither value (${refused.join("; ")}). Put the value PostgreSQL accepts under ${ref.key}, remove the ${PREVIOUS} keys, then run again`,
   );
 }
 
@@ -195,7 +196,7 @@ function readStep(ctx: RunContext<Params>, database: Database, facts: Facts): St
   const command = getSecretCommand(ctx.kubectl, ref.name);
   const plainKeys = [ACTIVE_LOGIN_KEY, `${ACTIVE_LOGIN_KEY}${PREVIOUS}`];
   return {
-    title: `Read Secret ${ref.name} and log in to ${database.name} with it`,
+    title: t`Read Secret ${ref.name} and log in to ${database.name} with it`,
     kind: "read",
     action: () => ({ command, target: { secret: ref.name } }),
     run: async (step) => {
@@ -207,12 +208,12 @@ function readStep(ctx: RunContext<Params>, database: Database, facts: Facts): St
         k.endsWith(PREVIOUS),
       );
       const resumed = leftover.length
-        ? `; ${leftover.join(", ")} left by a rotation that did not finish: this run starts from ${login.from} and removes them`
+        ? t`; ${leftover.join(", ")} left by a rotation that did not finish: this run starts from ${login.from} and removes them`
         : "";
       const idle =
-        facts.target === facts.login ? "" : `; role ${facts.target} (idle) gets the new password`;
+        facts.target === facts.login ? "" : t`; role ${facts.target} (idle) gets the new password`;
       return {
-        summary: `${facts.login} logs in with the Secret's ${login.from}${idle}; password_encryption ${encryption}${resumed}`,
+        summary: t`${facts.login} logs in with the Secret's ${login.from}${idle}; password_encryption ${encryption}${resumed}`,
       };
     },
   };
@@ -227,12 +228,12 @@ function keepStep(ctx: RunContext<Params>, database: Database, facts: Facts): St
   });
   const drop = (): SecretChange => Object.fromEntries(Object.keys(keep()).map((k) => [k, null]));
   return {
-    title: `Keep the current value in Secret ${ref.name} under ${ref.key}${PREVIOUS}`,
+    title: t`Keep the current value in Secret ${ref.name} under ${ref.key}${PREVIOUS}`,
     kind: "change",
     action: () => ({ command, target: { secret: ref.name, keys: changeText(keep()) } }),
     run: async (step) => {
       await patchSecret(step.exec, command, keep());
-      return { summary: `kept: ${changeText(keep())}` };
+      return { summary: t`kept: ${changeText(keep())}` };
     },
     rollback: {
       action: () => ({ command, target: { secret: ref.name, keys: changeText(drop()) } }),
@@ -257,7 +258,9 @@ function alterStep(database: Database, facts: Facts): Step {
     ? undefined
     : () => alter(facts.target!, facts.fresh!, facts.target!, facts.old!);
   return {
-    title: `Set a new password for ${database.users ? "the idle login role" : `role ${database.user}`} in ${database.name}`,
+    title: database.users
+      ? t`Set a new password for the idle login role in ${database.name}`
+      : t`Set a new password for role ${database.user} in ${database.name}`,
     kind: "change",
     action: () => ({
       call: sql(facts.target ?? "<role>"),
@@ -270,19 +273,19 @@ function alterStep(database: Database, facts: Facts): Step {
         return rows[0]!.now;
       });
       await alter(facts.login!, facts.old!, facts.target!, facts.fresh);
-      facts.done.push(`password of ${facts.target} changed`);
+      facts.done.push(t`password of ${facts.target} changed`);
       await loginWithNew(database, facts, undo);
-      return { summary: `${facts.target} logs in with the new password` };
+      return { summary: t`${facts.target} logs in with the new password` };
     },
     ...(undo && {
       rollback: {
-        action: () => ({ call: `${alterRoleText(facts.target!)} (the old password again)` }),
+        action: () => ({ call: t`${alterRoleText(facts.target!)} (the old password again)` }),
         run: undo,
       },
     }),
     manualUndo: owner
-      ? `nothing to undo: ${database.users!.join(" and ")} keep working with what the Secret holds; the idle role's new password is in no Secret`
-      : `ALTER ROLE back to the value under ${database.passwordSecret!.key}${PREVIOUS}`,
+      ? t`nothing to undo: ${database.users!.join(" and ")} keep working with what the Secret holds; the idle role's new password is in no Secret`
+      : t`ALTER ROLE back to the value under ${database.passwordSecret!.key}${PREVIOUS}`,
   };
 }
 
@@ -299,13 +302,13 @@ async function loginWithNew(
   try {
     await withPgClient(target(database, facts.target!, facts.fresh), (c) => c.query("SELECT 1"));
   } catch (err) {
-    const failed = `${facts.target} does not log in with the new password: ${(err as Error).message}`;
+    const failed = t`${facts.target} does not log in with the new password: ${(err as Error).message}`;
     if (!undo) throw new Error(failed, { cause: err });
     const back = await undo().then(
-      () => "its old password was put back",
-      (e: Error) => `putting its old password back failed too (${e.message})`,
+      () => t`its old password was put back`,
+      (e: Error) => t`putting its old password back failed too (${e.message})`,
     );
-    facts.done.push(`password of ${facts.target}: ${back}`);
+    facts.done.push(t`password of ${facts.target}: ${back}`);
     throw new Error(`${failed}; ${back}`, { cause: err });
   }
 }
@@ -326,7 +329,9 @@ function secretStep(
     Object.fromEntries(Object.keys(change(undefined, undefined)).map((k) => [k, k])),
   );
   return {
-    title: `Put the new password${database.users ? " and role" : ""} in Secret ${ref.name}`,
+    title: database.users
+      ? t`Put the new password and role in Secret ${ref.name}`
+      : t`Put the new password in Secret ${ref.name}`,
     kind: "change",
     action: () => ({
       command,
@@ -335,15 +340,15 @@ function secretStep(
     run: async (step) => {
       facts.fresh ??= newPassword(`new password of role ${facts.target}`);
       await patchSecret(step.exec, command, change(facts.fresh, facts.target));
-      facts.done.push(`Secret ${ref.name} changed`);
-      return { summary: `Secret ${ref.name}: ${setKeys}` };
+      facts.done.push(t`Secret ${ref.name} changed`);
+      return { summary: t`Secret ${ref.name}: ${setKeys}` };
     },
     rollback: {
       action: () => ({
         command,
         target: {
           secret: ref.name,
-          keys: `${changeText(change(facts.old, facts.login))} (the old values)`,
+          keys: t`${changeText(change(facts.old, facts.login))} (the old values)`,
         },
       }),
       run: async (step) => {
@@ -351,7 +356,7 @@ function secretStep(
         for (const w of workloads.filter((w) => facts.restarted.includes(w.ref)))
           await rollout(step, w, ctx.params.timeout).catch((err: Error) => {
             throw new Error(
-              `the Secret has its old values again, but restarting ${w.ref} onto them failed: ${err.message}`,
+              t`the Secret has its old values again, but restarting ${w.ref} onto them failed: ${err.message}`,
               { cause: err },
             );
           });
@@ -377,18 +382,18 @@ function restartSteps(
     const status = ctx.kubectl.command(["rollout", "status", w.ref, `--timeout=${timeout}s`]);
     return [
       {
-        title: `Restart ${w.ref} onto the new password`,
+        title: t`Restart ${w.ref} onto the new password`,
         kind: "change",
         action: () => ({ command: restart }),
         run: async (step) => {
           facts.restarted.push(w.ref);
           await step.exec(restart);
-          return { summary: "restart requested" };
+          return { summary: t`restart requested` };
         },
-        manualUndo: "the Secret's rollback restarts it again, onto the old value",
+        manualUndo: t`the Secret's rollback restarts it again, onto the old value`,
       },
       {
-        title: `Wait for ${w.ref} to roll out`,
+        title: t`Wait for ${w.ref} to roll out`,
         kind: "verify",
         timeoutMs: (timeout + 30) * 1000,
         action: () => ({ command: status }),
@@ -406,12 +411,12 @@ function healthStep(ctx: RunContext<Params>, database: Database): Step {
     ctx.service(name).health.map((h) => ({ name, h })),
   );
   return {
-    title: `Health-check ${database.usedBy.join(", ")}`,
+    title: t`Health-check ${database.usedBy.join(", ")}`,
     kind: "verify",
     retries: 5,
     retryDelayMs: 5000,
     action: () => ({
-      call: endpoints.map(({ h }) => `GET ${h.url}`).join(", ") || "no health endpoints declared",
+      call: endpoints.map(({ h }) => `GET ${h.url}`).join(", ") || t`no health endpoints declared`,
     }),
     run: async (step) => {
       const results = await Promise.all(
@@ -420,7 +425,7 @@ function healthStep(ctx: RunContext<Params>, database: Database): Step {
       const failed = results.filter((r) => !r.ok).map((r) => `${r.url}: ${r.detail}`);
       if (failed.length) throw new Error(failed.join("; "));
       return {
-        summary: results.map((r) => `${r.url} ${r.detail}`).join(", ") || "no endpoints to check",
+        summary: results.map((r) => `${r.url} ${r.detail}`).join(", ") || t`no endpoints to check`,
       };
     },
   };
@@ -444,7 +449,7 @@ const OLD_SESSIONS = `
 
 function sessionsStep(database: Database, facts: Facts): Step {
   return {
-    title: "pg_stat_activity: no session with the old credentials",
+    title: t`pg_stat_activity: no session with the old credentials`,
     kind: "verify",
     // Pods of the old ReplicaSet may take their grace period to close their connections.
     retries: 6,
@@ -463,9 +468,9 @@ function sessionsStep(database: Database, facts: Facts): Step {
       });
       if (rows.length)
         throw new Error(
-          `sessions of ${facts.login} from before the change remain: ${rows.map((r) => `${r.n} of ${r.app} from ${r.addr}`).join(", ")}; a client not in usedBy still uses the old credentials`,
+          t`sessions of ${facts.login} from before the change remain: ${rows.map((r) => t`${r.n} of ${r.app} from ${r.addr}`).join(", ")}; a client not in usedBy still uses the old credentials`,
         );
-      return { summary: "none: every client logged in again since" };
+      return { summary: t`none: every client logged in again since` };
     },
   };
 }
@@ -478,13 +483,13 @@ function dropPreviousStep(ctx: RunContext<Params>, database: Database, facts: Fa
     ...(database.users && { [`${ACTIVE_LOGIN_KEY}${PREVIOUS}`]: null }),
   };
   return {
-    title: `Remove ${ref.key}${PREVIOUS} from Secret ${ref.name}`,
+    title: t`Remove ${ref.key}${PREVIOUS} from Secret ${ref.name}`,
     kind: "change",
     action: () => ({ command, target: { secret: ref.name, keys: changeText(drop) } }),
     run: async (step) => {
       await patchSecret(step.exec, command, drop);
-      facts.done.push(`${ref.key}${PREVIOUS} removed`);
-      return { summary: `the rotation of ${facts.target} is complete` };
+      facts.done.push(t`${ref.key}${PREVIOUS} removed`);
+      return { summary: t`the rotation of ${facts.target} is complete` };
     },
   };
 }

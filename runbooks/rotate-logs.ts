@@ -35,6 +35,7 @@ import type { LogFiles } from "../lib/model/index.js";
 import { defineRunbook, type RunContext, type Step } from "../lib/runbook/define.js";
 import { logRotationLock } from "../lib/runbook/locks.js";
 import { stateDir } from "../lib/runbook/state-dir.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   logs: z.string().optional().describe("rotate only this entry (a logs[].name of the stack)"),
@@ -120,12 +121,12 @@ live file or another program's file. Run it where the files are; the CronJobs ru
 
 function selectEntries(ctx: RunContext<Params>): readonly LogFiles[] {
   const { logs } = ctx.platform;
-  if (logs.length === 0) throw new UsageError(`${ctx.stack.name} has no \`logs\` section`);
+  if (logs.length === 0) throw new UsageError(t`${ctx.stack.name} has no \`logs\` section`);
   const chosen = ctx.params.logs ? logs.filter((l) => l.name === ctx.params.logs) : logs;
   if (chosen.length === 0) {
     const known = logs.map((l) => l.name).join(", ");
     throw new UsageError(
-      `--logs: no logs entry "${ctx.params.logs}" in this stack (logs: ${known})`,
+      t`--logs: no logs entry "${ctx.params.logs}" in this stack (logs: ${known})`,
     );
   }
   return chosen;
@@ -148,17 +149,16 @@ function checkStateFile(file: string): string {
   if (!stat) {
     let dir = path.dirname(file);
     while (!statIfAny(dir)) dir = path.dirname(dir);
-    if (!statSync(dir).isDirectory()) throw refuse(`${dir} is not a directory`);
-    if (!canWrite(dir)) throw refuse(`directory ${dir} is not writable`);
+    if (!statSync(dir).isDirectory()) throw refuse(t`${dir} is not a directory`);
+    if (!canWrite(dir)) throw refuse(t`directory ${dir} is not writable`);
     return file;
   }
-  if (!stat.isFile()) throw refuse("is not a regular file (logrotate's state file goes there)");
-  if (!canWrite(file)) throw refuse("is not readable and writable");
+  if (!stat.isFile()) throw refuse(t`is not a regular file (logrotate's state file goes there)`);
+  if (!canWrite(file)) throw refuse(t`is not readable and writable`);
   const first = readFileSync(file, "utf8").slice(0, 64);
   if (first.trim() !== "" && !first.startsWith("logrotate state"))
     throw refuse(
-      'is not a logrotate state file (it starts with neither "logrotate state" nor nothing), ' +
-        "and logrotate would overwrite it",
+      t`is not a logrotate state file (it starts with neither "logrotate state" nor nothing), and logrotate would overwrite it`,
     );
   return file;
 }
@@ -204,7 +204,7 @@ function inspectStep(ctx: RunContext<Params>, run: EntryRun, binary: string | un
   const { entry } = run;
   const debug = logrotateCommand(binary ?? "logrotate", run.stateFile, run.configFile, "debug");
   return {
-    title: `List the "${entry.name}" log files and what will happen to them`,
+    title: t`List the "${entry.name}" log files and what will happen to them`,
     kind: "read",
     action: () => ({
       command: debug,
@@ -220,11 +220,11 @@ function inspectStep(ctx: RunContext<Params>, run: EntryRun, binary: string | un
       if (result.code !== 0 || logrotate.errors.length > 0) {
         const errors =
           logrotate.errors.length > 0 ? logrotate.errors.join("\n") : result.stderr.trim();
-        throw new Error(`logrotate refuses the configuration of "${entry.name}":\n${errors}`);
+        throw new Error(t`logrotate refuses the configuration of "${entry.name}":\n${errors}`);
       }
       run.forecast = forecastRun(entry, run.listing.files, logrotate, new Date());
       const missing = run.listing.missing.length
-        ? `; not on this machine: ${run.listing.missing.join(", ")}${entry.claim ? ` (the CronJob mounts claim ${entry.claim})` : ""}`
+        ? t`; not on this machine: ${run.listing.missing.join(", ")}${entry.claim ? t` (the CronJob mounts claim ${entry.claim})` : ""}`
         : "";
       return {
         summary: `${forecastSummary(run.forecast)}${missing}`,
@@ -239,7 +239,7 @@ function rotateStep(run: EntryRun, binary: string | undefined): Step {
   const { entry } = run;
   const rotate = logrotateCommand(binary ?? "logrotate", run.stateFile, run.configFile, "run");
   return {
-    title: `Rotate the "${entry.name}" log files with logrotate`,
+    title: t`Rotate the "${entry.name}" log files with logrotate`,
     kind: "change",
     action: () => ({
       command: rotate,
@@ -262,13 +262,12 @@ function rotateStep(run: EntryRun, binary: string | undefined): Step {
       return {
         summary:
           rotated.length === 0
-            ? "nothing was due"
-            : `rotated ${rotated.map((r) => `${path.basename(r.file)} (${formatBytes(r.bytes)})`).join(", ")}; logrotate deleted ${removedByLogrotate.length}, compressed ${compressedByLogrotate.length}`,
+            ? t`nothing was due`
+            : t`rotated ${rotated.map((r) => `${path.basename(r.file)} (${formatBytes(r.bytes)})`).join(", ")}; logrotate deleted ${removedByLogrotate.length}, compressed ${compressedByLogrotate.length}`,
         data: { rotated, removedByLogrotate, compressedByLogrotate },
       };
     },
-    manualUndo:
-      "nothing to undo: logrotate copies each file, fsyncs the copy, then truncates the original",
+    manualUndo: t`nothing to undo: logrotate copies each file, fsyncs the copy, then truncates the original`,
   };
 }
 
@@ -288,7 +287,7 @@ function recordRotation(run: EntryRun, changes: ReturnType<typeof rotatedChanges
 function compressStep(run: EntryRun): Step {
   const { entry } = run;
   return {
-    title: `Gzip "${entry.name}" files rotated more than ${entry.compressAfterDays} days ago`,
+    title: t`Gzip "${entry.name}" files rotated more than ${entry.compressAfterDays} days ago`,
     kind: "change",
     timeoutMs: 3600_000,
     action: () => ({ target: { gzip: list(run.forecast?.compress) } }),
@@ -305,19 +304,19 @@ function compressStep(run: EntryRun): Step {
       const after = compressed.reduce((n, c) => n + c.compressedBytes, 0);
       return {
         summary: compressed.length
-          ? `${compressed.length} file(s): ${formatBytes(before)} → ${formatBytes(after)}`
-          : "nothing old enough",
+          ? t`${compressed.length} file(s): ${formatBytes(before)} → ${formatBytes(after)}`
+          : t`nothing old enough`,
         data: compressed,
       };
     },
-    manualUndo: "gunzip the .gz files listed in the result (their content is byte-identical)",
+    manualUndo: t`gunzip the .gz files listed in the result (their content is byte-identical)`,
   };
 }
 
 function deleteStep(run: EntryRun): Step {
   const { entry } = run;
   return {
-    title: `Delete "${entry.name}" files rotated more than ${entry.deleteAfterDays} days ago`,
+    title: t`Delete "${entry.name}" files rotated more than ${entry.deleteAfterDays} days ago`,
     kind: "change",
     action: () => ({ target: { delete: list(run.forecast?.delete) } }),
     run: async () => {
@@ -326,12 +325,12 @@ function deleteStep(run: EntryRun): Step {
       run.done.deleted = await deleteFiles(plan.delete.map((f) => f.path));
       return {
         summary: run.done.deleted.length
-          ? `deleted ${run.done.deleted.length} file(s) (${formatBytes(plan.delete.reduce((n, f) => n + f.size, 0))})`
-          : "nothing expired",
+          ? t`deleted ${run.done.deleted.length} file(s) (${formatBytes(plan.delete.reduce((n, f) => n + f.size, 0))})`
+          : t`nothing expired`,
         data: run.done.deleted,
       };
     },
-    manualUndo: `deleted log files are gone; only rotated files older than ${entry.deleteAfterDays} days are deleted`,
+    manualUndo: t`deleted log files are gone; only rotated files older than ${entry.deleteAfterDays} days are deleted`,
   };
 }
 
@@ -341,7 +340,7 @@ function requireBinary(binary: string | undefined): void {
 }
 
 function list(items: readonly string[] | undefined): string {
-  return items && items.length > 0 ? items.join(", ") : "nothing";
+  return items && items.length > 0 ? items.join(", ") : t`nothing`;
 }
 
 function resultOf(run: EntryRun) {
@@ -364,5 +363,5 @@ function resultOf(run: EntryRun) {
 
 function outputLine(run: EntryRun): string {
   const { rotated, compressed, deleted, removedByLogrotate, compressedByLogrotate } = run.done;
-  return `${run.entry.name}: rotated ${rotated.length}, compressed ${compressed.length + compressedByLogrotate.length}, deleted ${deleted.length + removedByLogrotate.length}`;
+  return t`${run.entry.name}: rotated ${rotated.length}, compressed ${compressed.length + compressedByLogrotate.length}, deleted ${deleted.length + removedByLogrotate.length}`;
 }

@@ -21,6 +21,7 @@ import {
   reissueCommand,
   showOnTerminal,
 } from "../lib/tokens/reissue.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   user: z
@@ -78,9 +79,10 @@ recorded: tokens are named by their user's id.`,
   params,
   plan: (ctx) => {
     const policy = ctx.platform.tokens;
-    if (!policy) throw new UsageError("this stack has no `tokens` section (the DRF token policy)");
+    if (!policy)
+      throw new UsageError(t`this stack has no \`tokens\` section (the DRF token policy)`);
     if (ctx.params.reissue && !ctx.params.user)
-      throw new UsageError("--reissue: needs --user <username> (whose token to reissue)");
+      throw new UsageError(t`--reissue: needs --user <username> (whose token to reissue)`);
     const database = ctx.database(policy.database);
     const facts: Facts = {};
     const steps = ctx.params.user
@@ -101,7 +103,7 @@ function policyText(policy: TokenPolicy): string {
 }
 
 function usersText(holders: PolicyScan["holders"]): string {
-  return holders.map((h) => `${h.id} ${h.username}`).join(", ") || "none";
+  return holders.map((h) => `${h.id} ${h.username}`).join(", ") || t`none`;
 }
 
 function policySteps(
@@ -113,26 +115,26 @@ function policySteps(
   const where = `${database.host}:${database.port}/${database.database}`;
   return [
     {
-      title: `Apply the token policy (${policyText(policy)}) to authtoken_token in ${database.name}`,
+      title: t`Apply the token policy (${policyText(policy)}) to authtoken_token in ${database.name}`,
       kind: "read",
       run: async (step) => {
         const scan = await withPgClient(await step.pg(database), (c) => scanPolicy(c, policy));
         facts.scan = scan;
         const over = capProblem(scan.holders.length, scan.total, policy);
-        const named = `${scan.holders.length} of ${scan.total} token(s) named by the policy`;
+        const named = t`${scan.holders.length} of ${scan.total} token(s) named by the policy`;
         if (over && !ctx.params.allowOverCap && !ctx.dryRun)
           throw new RefusedError(
-            `over the cap: ${over}; nothing was deleted (--allow-over-cap to delete them)`,
+            t`over the cap: ${over}; nothing was deleted (--allow-over-cap to delete them)`,
           );
         const cap = over
-          ? `; over the cap: ${over}${ctx.params.allowOverCap ? " (--allow-over-cap)" : ", so the run refuses without --allow-over-cap"}`
+          ? t`; over the cap: ${over}${ctx.params.allowOverCap ? " (--allow-over-cap)" : t`, so the run refuses without --allow-over-cap`}`
           : "";
         const evidence = scan.holders.map((h) => `${h.id} ${h.username}: ${h.reasons.join(", ")}`);
         return { summary: `${named}${cap}`, evidence: evidence.join("\n") };
       },
     },
     {
-      title: "Delete those tokens in one transaction that applies the policy again",
+      title: t`Delete those tokens in one transaction that applies the policy again`,
       kind: "change",
       action: () => ({
         call: "DELETE FROM authtoken_token (the policy again, the planned users only, the cap again; one transaction)",
@@ -144,21 +146,20 @@ function policySteps(
       }),
       run: async (step) => {
         const planned = (facts.scan?.holders ?? []).map((h) => h.id);
-        if (planned.length === 0) return { summary: "nothing to delete" };
+        if (planned.length === 0) return { summary: t`nothing to delete` };
         facts.deletion = await withPgClient(await step.pg(database), (c) =>
           deleteByPolicy(c, policy, planned, ctx.params.allowOverCap),
         );
         const { deleted, kept } = facts.deletion;
         const keptText = kept.length
-          ? `; kept ${kept.join(", ")} (no longer named by the policy)`
+          ? t`; kept ${kept.join(", ")} (no longer named by the policy)`
           : "";
         return {
-          summary: `deleted the tokens of ${deleted.length} user(s): ids ${deleted.join(", ") || "none"}${keptText}`,
+          summary: t`deleted the tokens of ${deleted.length} user(s): ids ${deleted.join(", ") || t`none`}${keptText}`,
           data: facts.deletion,
         };
       },
-      manualUndo:
-        "a deleted token cannot come back: its user logs in again, or gets a new one with --user <name> --reissue",
+      manualUndo: t`a deleted token cannot come back: its user logs in again, or gets a new one with --user <name> --reissue`,
     },
   ];
 }
@@ -192,26 +193,26 @@ function findUserStep(
   facts: Facts,
 ): Step {
   return {
-    title: `Find user ${username} and their token in ${database.name}`,
+    title: t`Find user ${username} and their token in ${database.name}`,
     kind: "read",
     run: async (step) => {
       facts.user = await withPgClient(await step.pg(database), (c) => findUser(c, username));
       if (!facts.user)
-        throw new UsageError(`--user: no user "${username}" in auth_user of ${where}`);
+        throw new UsageError(t`--user: no user "${username}" in auth_user of ${where}`);
       if (ctx.params.reissue && !hasTerminal())
         throw new UsageError(
-          "--reissue shows the new token on your terminal only, and there is none here (a pipe, a CronJob): run it from a terminal",
+          t`--reissue shows the new token on your terminal only, and there is none here (a pipe, a CronJob): run it from a terminal`,
         );
       const { id, created } = facts.user;
-      const token = created ? `token created ${created.toISOString()}` : "no token";
-      return { summary: `user ${id} ${username}: ${token}` };
+      const token = created ? t`token created ${created.toISOString()}` : t`no token`;
+      return { summary: t`user ${id} ${username}: ${token}` };
     },
   };
 }
 
 function reissueStep(command: Command, service: string, username: string, facts: Facts): Step {
   return {
-    title: `Revoke the token of ${username} and make a new one through Django`,
+    title: t`Revoke the token of ${username} and make a new one through Django`,
     kind: "change",
     action: () => ({ command, target: { user: username, service } }),
     run: async (step) => {
@@ -219,20 +220,19 @@ function reissueStep(command: Command, service: string, username: string, facts:
       const ran = await step.exec(command, { sensitiveOutput: true, allowFailure: true });
       if (ran.code !== 0)
         throw new Error(
-          `drf_create_token exited with ${ran.code}: ${ran.stderr.trim().split("\n").slice(-3).join("\n")}`,
+          t`drf_create_token exited with ${ran.code}: ${ran.stderr.trim().split("\n").slice(-3).join("\n")}`,
         );
       showOnTerminal(username, newTokenFrom(ran.stdout, username));
       facts.revoked = facts.reissued = true;
-      return { summary: "old token revoked; the new one was shown on the terminal only" };
+      return { summary: t`old token revoked; the new one was shown on the terminal only` };
     },
-    manualUndo:
-      "the old token is gone for good; the new one was shown once (run again for another)",
+    manualUndo: t`the old token is gone for good; the new one was shown once (run again for another)`,
   };
 }
 
 function revokeStep(database: Database, username: string, where: string, facts: Facts): Step {
   return {
-    title: `Revoke the token of ${username}`,
+    title: t`Revoke the token of ${username}`,
     kind: "change",
     action: () => ({
       call: `DELETE FROM authtoken_token WHERE user_id = ${facts.user?.id ?? "<id>"}`,
@@ -241,9 +241,9 @@ function revokeStep(database: Database, username: string, where: string, facts: 
     run: async (step) => {
       const id = facts.user!.id;
       facts.revoked = await withPgClient(await step.pg(database), (c) => revokeToken(c, id));
-      return { summary: facts.revoked ? `token of user ${id} revoked` : "there was no token" };
+      return { summary: facts.revoked ? t`token of user ${id} revoked` : t`there was no token` };
     },
-    manualUndo: "a revoked token cannot come back; make a new one with --reissue",
+    manualUndo: t`a revoked token cannot come back; make a new one with --reissue`,
   };
 }
 
@@ -255,19 +255,19 @@ function checkTokenStep(
 ): Step {
   const { reissue } = ctx.params;
   return {
-    title: `Check the token of ${username}`,
+    title: t`Check the token of ${username}`,
     kind: "verify",
     run: async (step) => {
       const now = await withPgClient(await step.pg(database), (c) => findUser(c, username));
       const created = now?.created;
       const before = facts.user?.created;
       if (!reissue && created)
-        throw new Error(`user ${username} still has a token (created ${created.toISOString()})`);
+        throw new Error(t`user ${username} still has a token (created ${created.toISOString()})`);
       // Both times come from Django's clock: no skew between this machine and the pod.
       if (reissue && !(created && (!before || created > before)))
-        throw new Error(`user ${username} has no token made by this run`);
+        throw new Error(t`user ${username} has no token made by this run`);
       return {
-        summary: reissue ? `a new token, created ${created!.toISOString()}` : "no token left",
+        summary: reissue ? t`a new token, created ${created!.toISOString()}` : t`no token left`,
       };
     },
   };

@@ -29,11 +29,13 @@ import {
 import {
   buildReport,
   countsLine,
+  periodName,
   reportMarkdown,
   type RoutineReport,
 } from "../lib/routine/report.js";
 import { ackKey, readPreviousReport, writeAck } from "../lib/routine/store.js";
 import { objectUrl } from "../lib/backup/store.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   period: z.enum(ROUTINE_PERIODS).describe("the checklist to run: daily, weekly or monthly"),
@@ -95,10 +97,10 @@ run.`,
     const routine = ctx.platform.routine;
     if (!routine)
       throw new UsageError(
-        `${ctx.stack.name} has no routine checklists (off by default in dev and testing, or \`routine: null\`): add \`routine: {}\` to its stack file to run them`,
+        t`${ctx.stack.name} has no routine checklists (off by default in dev and testing, or \`routine: null\`): add \`routine: {}\` to its stack file to run them`,
       );
     if (ctx.params.note !== undefined && ctx.params.ack === undefined)
-      throw new UsageError("--note goes with --ack <item>: it says what was done");
+      throw new UsageError(t`--note goes with --ack <item>: it says what was done`);
     return ctx.params.ack ? ackPlan(ctx, ctx.params.ack) : checksPlan(ctx);
   },
 });
@@ -142,7 +144,7 @@ function checksPlan(ctx: RunContext<Params>) {
     ));
   const delivered: Delivered = {};
   const steps = [
-    pingStep(run, "start", () => `${period} routine of ${ctx.stack.name} started`),
+    pingStep(run, "start", () => t`${periodName(period)} routine of ${ctx.stack.name} started`),
     ...(run.store ? [previousStep(run, previous, (at) => (previousAt = at))] : []),
     ...checkSteps(run),
     writeReportStep(run, made, delivered),
@@ -181,7 +183,7 @@ function previousStep(
   found: (startedAt: string | undefined) => void,
 ): Step {
   return {
-    title: `Read the previous ${run.period} report`,
+    title: t`Read the previous ${periodName(run.period)} report`,
     kind: "read",
     timeoutMs: 60_000,
     action: () => ({ target: { reports: reportsUrl(run.platform, run.period) } }),
@@ -189,11 +191,11 @@ function previousStep(
       previous.clear();
       const last = await readPreviousReport(await run.store!(), run.platform, run.period);
       found(last?.startedAt);
-      if (!last) return { summary: "none yet: this is the first report of the period" };
+      if (!last) return { summary: t`none yet: this is the first report of the period` };
       const at = new Date(last.startedAt);
       for (const item of last.items)
         previous.set(item.id, { verdict: item.verdict, data: item.data, at });
-      return { summary: `${last.startedAt} (${last.items.length} items)` };
+      return { summary: t`${last.startedAt} (${last.items.length} items)` };
     },
   };
 }
@@ -211,20 +213,20 @@ function ackPlan(ctx: RunContext<Params>, item: string) {
   const items = manualItems(period);
   if (!items.some((i) => i.id === item))
     throw new UsageError(
-      `--ack: "${item}" is no manual item of the ${period} checklist (manual items: ${items.map((i) => i.id).join(", ") || "none"})`,
+      t`--ack: "${item}" is no manual item of the ${period} checklist (manual items: ${items.map((i) => i.id).join(", ") || t`none`})`,
     );
   const backups = ctx.platform.backups;
   const where = backups
     ? objectUrl(backups.destination, ackKey(ctx.platform, item))
-    : `audit log ${auditFile()}`;
+    : t`audit log ${auditFile()}`;
   let recorded: string | undefined;
   const step: Step = {
-    title: `Record that ${item} (${period}) was done by ${ctx.operator}`,
+    title: t`Record that ${item} (${periodName(period)}) was done by ${ctx.operator}`,
     kind: "change",
     timeoutMs: 60_000,
     action: () => ({ target: { acknowledgement: where } }),
     run: async () => {
-      if (!backups) return { summary: `recorded in the ${where}` };
+      if (!backups) return { summary: t`recorded in the ${where}` };
       const at = new Date().toISOString();
       const ack = {
         type: "guardia.routine-ack.v1" as const,
@@ -240,15 +242,15 @@ function ackPlan(ctx: RunContext<Params>, item: string) {
       } finally {
         store.close();
       }
-      return { summary: `recorded at ${recorded} (and in the audit log)` };
+      return { summary: t`recorded at ${recorded} (and in the audit log)` };
     },
-    manualUndo: "an acknowledgement is a record: a wrong one is superseded by the next",
+    manualUndo: t`an acknowledgement is a record: a wrong one is superseded by the next`,
   };
   return {
     steps: [step],
     confirmTarget: item,
     result: () => ({ acknowledged: item, period, operator: ctx.operator, recorded }),
     output: () =>
-      recorded ? `${item} acknowledged: ${recorded}` : `${item} acknowledged in the audit log`,
+      recorded ? t`${item} acknowledged: ${recorded}` : t`${item} acknowledged in the audit log`,
   };
 }

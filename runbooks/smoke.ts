@@ -2,6 +2,7 @@ import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 import { defineRunbook } from "../lib/runbook/define.js";
 import { planSmokeFlows, smokeTable } from "../lib/smoke/steps.js";
+import { t } from "../lib/i18n/index.js";
 
 const params = z.object({
   service: z.string().optional().describe("run only this service's flows"),
@@ -51,7 +52,7 @@ only with a cleanup) are changes that need the confirmation. Screenshots are att
     const { service, flow, steps: which, screenshots } = ctx.params;
     if (ctx.platform.smoke.flows.length === 0)
       throw new UsageError(
-        `${ctx.stack.name} declares no smoke flows: add them under smokeFlows.flows in the stack file`,
+        t`${ctx.stack.name} declares no smoke flows: add them under smokeFlows.flows in the stack file`,
       );
     const smoke = planSmokeFlows(ctx, {
       service,
@@ -62,8 +63,8 @@ only with a cleanup) are changes that need the confirmation. Screenshots are att
     });
     if (smoke.steps.length === 0 && smoke.result().flows.length === 0)
       throw new UsageError(
-        `--service: ${service} has no smoke flows (flows by service: ${ctx.platform.smoke.flows
-          .map((f) => `${f.name} → ${f.service ?? "the stack"}`)
+        t`--service: ${service} has no smoke flows (flows by service: ${ctx.platform.smoke.flows
+          .map((f) => `${f.name} → ${f.service ?? t`the stack`}`)
           .join(", ")})`,
       );
     return {

@@ -1,4 +1,5 @@
 import { withPgClient, type PgTarget } from "../adapters/postgres.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Connect, SELECT 1, and the round trip: the MIRA operations guide's "Database Availability
@@ -38,7 +39,7 @@ export async function checkDatabase(target: PgTarget, timeoutMs: number): Promis
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(t`no answer within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([work, timeout]);

@@ -2,6 +2,7 @@ import type { Kubectl } from "../adapters/kubectl.js";
 import type { Command } from "../command.js";
 import type { Platform, Service, Workload } from "../model/index.js";
 import type { Exec, ExecResult } from "../runbook/exec.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The logistics support plan's diagnostic script (Flujos de atencion, step 2): `python manage.py
@@ -26,10 +27,10 @@ export function serviceCommand(
 ): Command {
   if (platform.runtime === "local") {
     if (!service.local)
-      throw new Error(`service ${service.name} has no \`local.cwd\` in this local stack`);
+      throw new Error(t`service ${service.name} has no \`local.cwd\` in this local stack`);
     return { argv, cwd: service.local.cwd };
   }
-  if (!workload) throw new Error(`service ${service.name} has no workload to exec into`);
+  if (!workload) throw new Error(t`service ${service.name} has no workload to exec into`);
   const container = service.container ? ["-c", service.container] : [];
   return kubectl.command(["exec", workload.ref, ...container, "--", ...argv]);
 }
@@ -69,7 +70,7 @@ export async function runDjangoCheck(
   const { result, output } = await runDiagnostic(exec, command, 60_000, signal);
   const ok = result.code === 0;
   const last = output.split("\n").at(-1) ?? "";
-  const detail = ok ? last : `exit ${result.code}: ${last}`;
+  const detail = ok ? last : t`exit ${result.code}: ${last}`;
   return { name: `${service.name}: manage.py check`, ok, detail, output };
 }
 
@@ -89,10 +90,10 @@ export async function runCeleryPing(
   );
   const ok = result.code === 0 && online > 0 && missing.length === 0;
   const detail = ok
-    ? `${online} worker(s) answered pong`
+    ? t`${online} worker(s) answered pong`
     : missing.length > 0 && online > 0
-      ? `no pong from ${missing.join(", ")}`
-      : `no worker answered within ${celery.timeoutSeconds} s`;
+      ? t`no pong from ${missing.join(", ")}`
+      : t`no worker answered within ${celery.timeoutSeconds} s`;
   return { name: `${service.name}: celery ping`, ok, detail, output };
 }
 

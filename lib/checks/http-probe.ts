@@ -1,4 +1,5 @@
 import type { HealthEndpoint } from "../model/index.js";
+import { t } from "../i18n/index.js";
 
 /** One HTTP health probe: status as expected within the timeout, and how long it took. */
 export interface ProbeResult {
@@ -34,16 +35,16 @@ export async function probeUrl(
     const bodyOk = body === undefined || body.includes(endpoint.contains!);
     const ok = statusOk && bodyOk;
     const detail = !statusOk
-      ? `HTTP ${response.status}, expected ${endpoint.expectStatus}`
+      ? t`HTTP ${response.status}, expected ${endpoint.expectStatus}`
       : bodyOk
         ? `HTTP ${response.status}`
-        : `HTTP ${response.status} without "${endpoint.contains}" in the body`;
+        : t`HTTP ${response.status} without "${endpoint.contains}" in the body`;
     return { name, url: endpoint.url, ok, status: response.status, latencyMs: elapsed(), detail };
   } catch (err) {
     const error = err as Error & { cause?: { code?: string } };
     const detail =
       error.name === "TimeoutError" || error.name === "AbortError"
-        ? `no answer within ${endpoint.timeoutMs} ms`
+        ? t`no answer within ${endpoint.timeoutMs} ms`
         : (error.cause?.code ?? error.message);
     return { name, url: endpoint.url, ok: false, status: undefined, latencyMs: elapsed(), detail };
   }

@@ -4,6 +4,7 @@ import type { PlannedAction } from "../runbook/types.js";
 import { formatTable } from "../table.js";
 import { checkDatabase } from "./database-check.js";
 import { probeUrl, type ProbeTarget } from "./http-probe.js";
+import { t } from "../i18n/index.js";
 
 /**
  * A stack's health as one table: every health URL, external dependency and database, all probed
@@ -60,9 +61,9 @@ export function healthScope(platform: Platform, options: ScopeOptions = {}): Hea
 
 export function describeScope(scope: HealthScope): { title: string; action: PlannedAction } {
   return {
-    title: `Probe ${scope.probes.length} endpoint(s) and ${scope.databases.length} database(s)`,
+    title: t`Probe ${scope.probes.length} endpoint(s) and ${scope.databases.length} database(s)`,
     action: {
-      call: scope.probes.map((p) => `GET ${p.target.url}`).join(", ") || "no HTTP endpoints",
+      call: scope.probes.map((p) => `GET ${p.target.url}`).join(", ") || t`no HTTP endpoints`,
       target: Object.fromEntries(
         scope.databases.map((db) => [db.name, `${db.host}:${db.port}/${db.database}`]),
       ),
@@ -111,20 +112,27 @@ export async function checkHealth(
 
 export function countSummary(rows: readonly { ok: boolean }[]): string {
   const failed = rows.filter((r) => !r.ok).length;
-  return failed === 0 ? `${rows.length} ok` : `${failed} of ${rows.length} failing`;
+  return failed === 0 ? t`${rows.length} ok` : t`${failed} of ${rows.length} failing`;
 }
 
 /** One line per check: UP/DOWN, kind, name, latency, detail; columns aligned. */
 export function healthTable(rows: readonly CheckRow[]): string {
   return formatTable(
     rows.map((r) => [
-      r.ok ? "UP" : "DOWN",
-      r.kind,
+      r.ok ? t`UP` : t`DOWN`,
+      kindWord(r.kind),
       r.name,
       r.latencyMs === undefined ? "" : `${r.latencyMs} ms`,
       r.detail,
     ]),
   );
+}
+
+/** A check's kind in the table: the value itself in English. */
+function kindWord(kind: CheckRow["kind"]): string {
+  if (kind === "endpoint") return t`endpoint`;
+  if (kind === "dependency") return t`dependency`;
+  return kind === "database" ? t`database` : t`diagnostic`;
 }
 
 export function failedChecks(rows: readonly CheckRow[]): string {

@@ -2,6 +2,7 @@ import type { Kubectl } from "../adapters/kubectl.js";
 import type { Command } from "../command.js";
 import type { Exec } from "../runbook/exec.js";
 import { Secret } from "../secret.js";
+import { t } from "../i18n/index.js";
 
 /**
  * A database's Kubernetes Secret as rotate-db-password reads and changes it: read whole (its
@@ -20,7 +21,7 @@ export function patchCommand(kubectl: Kubectl, name: string): Command {
 /** What the plan shows of a change: "password (set), password-previous (removed)". */
 export function changeText(change: SecretChange): string {
   return Object.entries(change)
-    .map(([key, value]) => `${key} (${value === null ? "removed" : "set"})`)
+    .map(([key, value]) => (value === null ? t`${key} (removed)` : t`${key} (set)`))
     .join(", ");
 }
 

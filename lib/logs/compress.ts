@@ -5,6 +5,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { fsyncPath } from "../fsync.js";
+import { t } from "../i18n/index.js";
 
 export interface Compressed {
   readonly file: string;
@@ -34,11 +35,11 @@ export async function gzipSafely(file: string, signal?: AbortSignal): Promise<Co
     await fsyncPath(temporary);
     const check = await gunzippedDigest(temporary, signal);
     if (check.bytes !== bytes || check.sha256 !== original.digest("hex")) {
-      throw new Error(`the compressed copy does not read back as the original`);
+      throw new Error(t`the compressed copy does not read back as the original`);
     }
     const after = await stat(file);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      throw new Error("it changed while it was being compressed; left as it is");
+      throw new Error(t`it changed while it was being compressed; left as it is`);
     }
     await utimes(temporary, before.atime, before.mtime);
     await claimName(temporary, to, check.sha256, signal);
@@ -48,7 +49,7 @@ export async function gzipSafely(file: string, signal?: AbortSignal): Promise<Co
     return { file, to, bytes, compressedBytes: (await stat(to)).size };
   } catch (err) {
     await rm(temporary, { force: true });
-    throw new Error(`compressing ${file}: ${(err as Error).message}`, { cause: err });
+    throw new Error(t`compressing ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -69,7 +70,7 @@ async function claimName(
     (d) => d.sha256 === sha256,
     () => false,
   );
-  if (!same) throw new Error(`${to} already exists with other content; both left as they are`);
+  if (!same) throw new Error(t`${to} already exists with other content; both left as they are`);
   await rm(temporary, { force: true });
 }
 

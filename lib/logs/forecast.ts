@@ -4,6 +4,7 @@ import { formatTable } from "../table.js";
 import { maxSizeBytes } from "./logrotate-config.js";
 import type { LogrotateForecast } from "./logrotate-output.js";
 import { ageInDays, planLogFiles, type ListedFile } from "./selection.js";
+import { t } from "../i18n/index.js";
 
 /**
  * What one run will do to an entry's files: logrotate's own decisions (from `--debug`) joined
@@ -45,7 +46,7 @@ export function forecastRun(
   const limit = maxSizeBytes(entry.maxSize);
   const rotate = logrotate.rotate.map(({ file, to }) => {
     const size = sizes.get(file) ?? 0;
-    const reason = size > limit ? `past maxSize ${entry.maxSize}` : "daily";
+    const reason = size > limit ? t`past maxSize ${entry.maxSize}` : t`daily`;
     return { file, to, size, reason };
   });
   const notRemoved = (files: readonly ListedFile[]) =>
@@ -84,12 +85,12 @@ function delayCompressed(
 
 export function forecastSummary(forecast: Forecast): string {
   const parts = [
-    `${forecast.live.length} live file(s)`,
-    `${forecast.rotate.length} to rotate`,
-    `${forecast.compress.length + forecast.compressByLogrotate.length} to compress`,
-    `${forecast.delete.length + forecast.removeByLogrotate.length} to delete`,
-    `${forecast.kept.length} rotated kept`,
-    `${forecast.other.length} other file(s) left alone`,
+    t`${forecast.live.length} live file(s)`,
+    t`${forecast.rotate.length} to rotate`,
+    t`${forecast.compress.length + forecast.compressByLogrotate.length} to compress`,
+    t`${forecast.delete.length + forecast.removeByLogrotate.length} to delete`,
+    t`${forecast.kept.length} rotated kept`,
+    t`${forecast.other.length} other file(s) left alone`,
   ];
   return parts.join(", ");
 }
@@ -102,21 +103,21 @@ export function forecastTable(
 ): string {
   const rotations = new Map(forecast.rotate.map((r) => [r.file, r]));
   const fates = new Map<string, string>([
-    ...forecast.live.map((p) => [p, "leave (live, not due)"] as const),
-    ...forecast.kept.map((p) => [p, "keep"] as const),
-    ...forecast.other.map((p) => [p, "leave (not this entry's)"] as const),
-    ...forecast.removeByLogrotate.map((p) => [p, "delete (logrotate maxage/rotate)"] as const),
-    ...forecast.compressByLogrotate.map((p) => [p, "compress (logrotate)"] as const),
-    ...forecast.compress.map((p) => [p, "compress (gzip)"] as const),
-    ...forecast.delete.map((p) => [p, "delete"] as const),
+    ...forecast.live.map((p) => [p, t`leave (live, not due)`] as const),
+    ...forecast.kept.map((p) => [p, t`keep`] as const),
+    ...forecast.other.map((p) => [p, t`leave (not this entry's)`] as const),
+    ...forecast.removeByLogrotate.map((p) => [p, t`delete (logrotate maxage/rotate)`] as const),
+    ...forecast.compressByLogrotate.map((p) => [p, t`compress (logrotate)`] as const),
+    ...forecast.compress.map((p) => [p, t`compress (gzip)`] as const),
+    ...forecast.delete.map((p) => [p, t`delete`] as const),
   ]);
   const rows = listing.map((f) => {
     const rotation = rotations.get(f.path);
     const fate = rotation
-      ? `rotate → ${rotation.to} (${rotation.reason})`
-      : (fates.get(f.path) ?? "leave");
+      ? t`rotate → ${rotation.to} (${rotation.reason})`
+      : (fates.get(f.path) ?? t`leave`);
     return [f.path, formatBytes(f.size), `${ageInDays(f, now)} d`, fate];
   });
-  if (rows.length === 0) return "no files";
+  if (rows.length === 0) return t`no files`;
   return formatTable(rows, ["left", "right", "right"]);
 }

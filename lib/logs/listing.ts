@@ -4,6 +4,7 @@ import path from "node:path";
 import { fsyncPath } from "../fsync.js";
 import { globSource } from "./patterns.js";
 import type { ListedFile } from "./selection.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The file system side of rotate-logs: list an entry's directories, delete files, find logrotate.
@@ -62,7 +63,7 @@ async function isDirectory(dir: string): Promise<boolean> {
 
 async function regularFiles(dir: string): Promise<ListedFile[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((err: Error) => {
-    throw new Error(`listing ${dir}: ${err.message}`, { cause: err });
+    throw new Error(t`listing ${dir}: ${err.message}`, { cause: err });
   });
   const files: ListedFile[] = [];
   for (const entry of entries.filter((e) => e.isFile())) {
@@ -83,7 +84,7 @@ export async function deleteFiles(files: readonly string[]): Promise<string[]> {
       deleted.push(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw new Error(`deleting ${file}: ${(err as Error).message}`, { cause: err });
+      throw new Error(t`deleting ${file}: ${(err as Error).message}`, { cause: err });
     }
   }
   for (const dir of new Set(deleted.map((f) => path.dirname(f)))) await fsyncPath(dir);
@@ -106,6 +107,6 @@ export function logrotateBinary(env: NodeJS.ProcessEnv = process.env): string {
     }
   }
   throw new Error(
-    "logrotate not found on PATH nor in /usr/sbin: install it (apt-get install logrotate)",
+    t`logrotate not found on PATH nor in /usr/sbin: install it (apt-get install logrotate)`,
   );
 }

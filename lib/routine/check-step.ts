@@ -3,6 +3,7 @@ import type { Platform, RoutinePeriod } from "../model/index.js";
 import type { Attachment, PlannedAction, RunContext, Step } from "../runbook/types.js";
 import { printable } from "../user-text.js";
 import type { ItemResult, ItemSink, Verdict } from "./checklist.js";
+import { t } from "../i18n/index.js";
 
 /**
  * What every check of a routine run shares: the run's context, the period, the moment the run
@@ -72,7 +73,7 @@ export function checkStep(
         // "kubectl exited 1:" says nothing alone: the summary carries the tool's own words.
         finding = {
           verdict: "failed",
-          summary: `could not check: ${oneLine(message)}`,
+          summary: t`could not check: ${oneLine(message)}`,
           evidence: message,
         };
       }

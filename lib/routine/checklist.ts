@@ -1,3 +1,4 @@
+import { t } from "../i18n/index.js";
 import type { RoutinePeriod } from "../model/index.js";
 
 /**
@@ -93,51 +94,54 @@ export interface ManualItem {
   readonly everyDays: number;
 }
 
-export const MANUAL_ITEMS: readonly ManualItem[] = [
-  {
-    id: "update-docs",
-    period: "weekly",
-    title: "Update the operations documentation",
-    source: `${MIRA}, Semanal: Actualizar documentación operacional`,
-    everyDays: 7,
-  },
-  {
-    id: "usage-metrics",
-    period: "monthly",
-    title: "Review the usage metrics (cases per day, active users, requests, database growth)",
-    source: `${MIRA}, Mensual: Revisar métricas de uso (Performance y Optimización)`,
-    everyDays: 31,
-  },
-  {
-    id: "plan-optimizations",
-    period: "monthly",
-    title: "Plan optimizations",
-    source: `${MIRA}, Mensual: Planificar optimizaciones`,
-    everyDays: 31,
-  },
-  {
-    id: "review-architecture",
-    period: "monthly",
-    title: "Review the architecture and scalability; evaluate the need for more hardware",
-    source: `${MIRA}, Trimestral: Revisar arquitectura y escalabilidad; Evaluar necesidad de hardware adicional`,
-    everyDays: 92,
-  },
-  {
-    id: "update-runbooks",
-    period: "monthly",
-    title: "Update the runbooks",
-    source: `${MIRA}, Trimestral: Actualizar runbooks`,
-    everyDays: 92,
-  },
-  {
-    id: "train-support",
-    period: "monthly",
-    title: "Train the support team",
-    source: `${MIRA}, Trimestral: Capacitación del equipo de soporte`,
-    everyDays: 92,
-  },
-];
+/** Built on each call: the titles are in the run's language. */
+function allManualItems(): readonly ManualItem[] {
+  return [
+    {
+      id: "update-docs",
+      period: "weekly",
+      title: t`Update the operations documentation`,
+      source: `${MIRA}, Semanal: Actualizar documentación operacional`,
+      everyDays: 7,
+    },
+    {
+      id: "usage-metrics",
+      period: "monthly",
+      title: t`Review the usage metrics (cases per day, active users, requests, database growth)`,
+      source: `${MIRA}, Mensual: Revisar métricas de uso (Performance y Optimización)`,
+      everyDays: 31,
+    },
+    {
+      id: "plan-optimizations",
+      period: "monthly",
+      title: t`Plan optimizations`,
+      source: `${MIRA}, Mensual: Planificar optimizaciones`,
+      everyDays: 31,
+    },
+    {
+      id: "review-architecture",
+      period: "monthly",
+      title: t`Review the architecture and scalability; evaluate the need for more hardware`,
+      source: `${MIRA}, Trimestral: Revisar arquitectura y escalabilidad; Evaluar necesidad de hardware adicional`,
+      everyDays: 92,
+    },
+    {
+      id: "update-runbooks",
+      period: "monthly",
+      title: t`Update the runbooks`,
+      source: `${MIRA}, Trimestral: Actualizar runbooks`,
+      everyDays: 92,
+    },
+    {
+      id: "train-support",
+      period: "monthly",
+      title: t`Train the support team`,
+      source: `${MIRA}, Trimestral: Capacitación del equipo de soporte`,
+      everyDays: 92,
+    },
+  ];
+}
 
 export function manualItems(period: RoutinePeriod): ManualItem[] {
-  return MANUAL_ITEMS.filter((item) => item.period === period);
+  return allManualItems().filter((item) => item.period === period);
 }

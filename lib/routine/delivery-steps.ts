@@ -4,8 +4,9 @@ import type { RoutineRun } from "./check-step.js";
 import { pingCall, sendPing, checkSlug, type Ping } from "./dead-mans-switch.js";
 import { deliver } from "../receivers/deliver.js";
 import { deliveryCall, reportMessage, reportReceivers } from "./notify.js";
-import { reportMarkdown, countsLine, type RoutineReport } from "./report.js";
+import { reportMarkdown, countsLine, periodName, type RoutineReport } from "./report.js";
 import { reportKey, writeReport } from "./store.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The steps around the checks that change something outside: the dead man's switch pings, the
@@ -34,21 +35,21 @@ export function pingStep(
   return {
     title:
       ping === "start"
-        ? `Tell the dead man's switch the ${run.period} routine started`
-        : `Tell the dead man's switch the ${run.period} routine finished`,
+        ? t`Tell the dead man's switch the ${periodName(run.period)} routine started`
+        : t`Tell the dead man's switch the ${periodName(run.period)} routine finished`,
     kind: "change",
     timeoutMs: 60_000,
     retries: 2,
     action: () => ({ call: pingCall(dms.urlSecret, slug, ping) }),
     run: async (step) => {
       await send(ping, body())(step);
-      return { summary: `pinged ${slug}${ping === "start" ? "/start" : ""}` };
+      return { summary: t`pinged ${slug}${ping === "start" ? "/start" : ""}` };
     },
     ...(ping === "start" && {
       rollback: {
         action: () => ({ call: pingCall(dms.urlSecret, slug, "fail") }),
         run: (step) =>
-          send("fail", "the routine run failed or was interrupted; see its audit record")(step),
+          send("fail", t`the routine run failed or was interrupted; see its audit record`)(step),
       },
     }),
   };
@@ -63,7 +64,7 @@ export function writeReportStep(
   if (!backups || !run.store) return undefined;
   const key = reportKey(run.platform, run.period);
   return {
-    title: `Write the report to ${objectUrl(backups.destination, `${key}.md`)} (and .json)`,
+    title: t`Write the report to ${objectUrl(backups.destination, `${key}.md`)} (and .json)`,
     kind: "change",
     timeoutMs: 120_000,
     action: () => ({
@@ -76,9 +77,9 @@ export function writeReportStep(
       const made = report();
       const where = await writeReport(await run.store!(), run.platform, made, reportMarkdown(made));
       delivered.url = where.markdown;
-      return { summary: `written: ${where.markdown}, ${where.json}` };
+      return { summary: t`written: ${where.markdown}, ${where.json}` };
     },
-    manualUndo: "nothing to undo: a report is a record; the next run compares with it",
+    manualUndo: t`nothing to undo: a report is a record; the next run compares with it`,
   };
 }
 
@@ -88,17 +89,17 @@ export function postSteps(
   delivered: Delivered,
 ): Step[] {
   return reportReceivers(run.platform).map((receiver) => ({
-    title: `Post the report to ${receiver.type} receiver ${receiver.name}`,
+    title: t`Post the report to ${receiver.type} receiver ${receiver.name}`,
     kind: "change",
     timeoutMs: 60_000,
     retries: 1,
     action: () => ({ call: deliveryCall(receiver) }),
     run: async (step) => {
       const made = report();
-      const mailText = `${reportMarkdown(made)}${delivered.url ? `\nFull report: ${delivered.url}\n` : ""}`;
+      const mailText = `${reportMarkdown(made)}${delivered.url ? t`\nFull report: ${delivered.url}\n` : ""}`;
       await deliver(receiver, reportMessage(made, delivered.url), mailText, step);
-      return { summary: `posted (${countsLine(made)})` };
+      return { summary: t`posted (${countsLine(made)})` };
     },
-    manualUndo: "nothing to undo: a message cannot be unsent",
+    manualUndo: t`nothing to undo: a message cannot be unsent`,
   }));
 }

@@ -14,6 +14,7 @@ import {
   verdictLabel,
   type RoutineReport,
 } from "./report.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The routine report as a message to the stack's receivers for routine reports
@@ -30,19 +31,19 @@ export function reportReceivers(platform: Platform): (ChatReceiver | EmailReceiv
 export function deliveryCall(receiver: ChatReceiver | EmailReceiver): string {
   return messageDeliveryCall(
     receiver,
-    receiver.type === "email" ? "the Markdown report" : "the JSON report",
+    receiver.type === "email" ? t`the Markdown report` : t`the JSON report`,
   );
 }
 
 /** The lines a chat message carries: counts, every problem and manual item, then the rest. */
 export function chatLines(report: RoutineReport, reportUrl: string | undefined): string[] {
   const changed = report.items.filter(isChanged).length;
-  const head = `${countsLine(report)}${report.previous ? `; ${changed} changed since the last run` : ""}`;
+  const head = `${countsLine(report)}${report.previous ? t`; ${changed} changed since the last run` : ""}`;
   const items = report.items.map((item) => {
     const note = changedText(item);
     return `${verdictLabel(item.verdict)}: ${item.title}: ${item.summary}${note ? ` (${note})` : ""}`;
   });
-  return [head, ...items, ...(reportUrl ? [`Full report: ${reportUrl}`] : [])];
+  return [head, ...items, ...(reportUrl ? [t`Full report: ${reportUrl}`] : [])];
 }
 
 const COLOR = { failed: "D13438", attention: "FFB900", clean: "2EB886" } as const;

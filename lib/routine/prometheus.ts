@@ -1,3 +1,5 @@
+import { t } from "../i18n/index.js";
+
 /**
  * Instant queries against Prometheus' HTTP API (`monitoring.prometheusUrl`), each a PromQL text
  * built once: the plan prints the call, the step sends it.
@@ -39,10 +41,10 @@ export async function instantQuery(
     answer = (await response.json()) as ApiAnswer;
   } catch (err) {
     const why = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-    throw new Error(`Prometheus at ${baseUrl} did not answer: ${why}`, { cause: err });
+    throw new Error(t`Prometheus at ${baseUrl} did not answer: ${why}`, { cause: err });
   }
   if (answer.status !== "success" || !answer.data)
-    throw new Error(`Prometheus refused ${promql}: ${answer.error ?? "no data"}`);
+    throw new Error(t`Prometheus refused ${promql}: ${answer.error ?? t`no data`}`);
   if (answer.data.resultType === "scalar") {
     const [, value] = answer.data.result as unknown as [number, string];
     return [{ labels: {}, value: Number(value) }];

@@ -1,4 +1,5 @@
 import type { RoutinePeriod } from "../model/index.js";
+import { t } from "../i18n/index.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { PERIODS, VERDICT_ORDER, type ItemResult, type Verdict } from "./checklist.js";
 
@@ -89,13 +90,20 @@ export function isChanged(item: ReportItem): boolean {
   return item.was !== undefined;
 }
 
-/** "1 failed, 2 attention, 0 manual, 5 ok". */
+/** "1 failed, 2 attention, 0 manual, 5 ok" (VERDICT_ORDER). */
 export function countsLine(report: RoutineReport): string {
-  return VERDICT_ORDER.map((v) => `${report.counts[v]} ${v}`).join(", ");
+  const { failed, attention, manual, ok } = report.counts;
+  return t`${failed} failed, ${attention} attention, ${manual} manual, ${ok} ok`;
+}
+
+/** The period as a report names it: "daily" ("diaria": a rutina, a lista in Spanish). */
+export function periodName(period: RoutinePeriod): string {
+  if (period === "daily") return t`daily`;
+  return period === "weekly" ? t`weekly` : t`monthly`;
 }
 
 export function reportTitle(report: RoutineReport): string {
-  return `guardia routine, ${report.period}: ${report.platform} ${report.environment}`;
+  return t`guardia routine, ${periodName(report.period)}: ${report.platform} ${report.environment}`;
 }
 
 /** "2026-12-01 07:00 UTC". */
@@ -106,19 +114,30 @@ export function utcMinute(iso: string): string {
 export function changedText(item: ReportItem): string {
   if (item.was === undefined) return "";
   return item.was === "new"
-    ? "new since the last run"
-    : `changed since the last run (was ${item.was})`;
+    ? t`new since the last run`
+    : t`changed since the last run (was ${verdictWord(item.was)})`;
 }
 
-const LABEL: Readonly<Record<Verdict, string>> = {
-  failed: "FAILED",
-  attention: "ATTENTION",
-  manual: "MANUAL",
-  ok: "ok",
-};
+/** A verdict in a sentence: the value itself in English. */
+function verdictWord(verdict: Verdict): string {
+  const words: Record<Verdict, string> = {
+    failed: t`failed`,
+    attention: t`attention`,
+    manual: t`manual`,
+    ok: t`ok`,
+  };
+  return words[verdict];
+}
 
+/** A verdict heading an item: "FAILED: Last backup of logistica". */
 export function verdictLabel(verdict: Verdict): string {
-  return LABEL[verdict];
+  const labels: Record<Verdict, string> = {
+    failed: t`FAILED`,
+    attention: t`ATTENTION`,
+    manual: t`MANUAL`,
+    ok: t`ok`,
+  };
+  return labels[verdict];
 }
 
 /** The report for a person: problems with their evidence, then one line per remaining item. */
@@ -127,22 +146,22 @@ export function reportMarkdown(report: RoutineReport): string {
   const rest = report.items.filter((i) => !problems.includes(i));
   const changed = report.items.filter(isChanged).length;
   const since = report.previous
-    ? `${changed} changed since the last run (${utcMinute(report.previous.startedAt)}).`
-    : "First report of this period: nothing to compare with.";
+    ? t`${changed} changed since the last run (${utcMinute(report.previous.startedAt)}).`
+    : t`First report of this period: nothing to compare with.`;
   return [
     `# ${reportTitle(report)}`,
     "",
-    `${utcMinute(report.startedAt)} · stack ${report.stack} · by ${report.operator} · guardia ${report.guardiaVersion}`,
-    `Checklists: ${PERIODS[report.period].manuals.join("; ")}.`,
+    t`${utcMinute(report.startedAt)} · stack ${report.stack} · by ${report.operator} · guardia ${report.guardiaVersion}`,
+    t`Checklists: ${PERIODS[report.period].manuals.join("; ")}.`,
     "",
     `**${countsLine(report)}**. ${since}`,
     "",
-    "## Problems",
+    t`## Problems`,
     "",
-    ...(problems.length === 0 ? ["None.", ""] : problems.flatMap(problemSection)),
-    "## The rest",
+    ...(problems.length === 0 ? [t`None.`, ""] : problems.flatMap(problemSection)),
+    t`## The rest`,
     "",
-    ...(rest.length === 0 ? ["None."] : rest.map(restLine)),
+    ...(rest.length === 0 ? [t`None.`] : rest.map(restLine)),
     "",
   ].join("\n");
 }
@@ -150,7 +169,7 @@ export function reportMarkdown(report: RoutineReport): string {
 function problemSection(item: ReportItem): string[] {
   const changed = changedText(item);
   return [
-    `### ${LABEL[item.verdict]}: ${item.title}${changed ? ` — **${changed}**` : ""}`,
+    `### ${verdictLabel(item.verdict)}: ${item.title}${changed ? ` — **${changed}**` : ""}`,
     "",
     item.summary,
     "",
@@ -162,5 +181,5 @@ function problemSection(item: ReportItem): string[] {
 
 function restLine(item: ReportItem): string {
   const changed = changedText(item);
-  return `- ${LABEL[item.verdict]}: ${item.title}: ${item.summary}${changed ? ` — **${changed}**` : ""}`;
+  return `- ${verdictLabel(item.verdict)}: ${item.title}: ${item.summary}${changed ? ` — **${changed}**` : ""}`;
 }

@@ -4,6 +4,7 @@ import { objectUrl, readText, type ObjectStore } from "../backup/store.js";
 import type { Platform, RoutinePeriod } from "../model/index.js";
 import { REPORTS_FOLDER } from "../model/routine-checks.js";
 import type { PreviousReport, RoutineReport } from "./report.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Routine reports and acknowledgements at the stack's backup destination, beside the backups:
@@ -64,7 +65,7 @@ export async function readPreviousReport(
   const key = keys.at(-1);
   if (!key) return undefined;
   const parsed = previousSchema.safeParse(parseJson(await readText(store, key)));
-  if (!parsed.success) throw new Error(`${store.describe(key)} is not a routine report`);
+  if (!parsed.success) throw new Error(t`${store.describe(key)} is not a routine report`);
   return { ...parsed.data, key };
 }
 

@@ -6,6 +6,7 @@ import type { SmokeBrowserStep } from "../model/index.js";
 import { maskSecrets } from "../secret.js";
 import { printable } from "../user-text.js";
 import { fill, shown } from "./template.js";
+import { t } from "../i18n/index.js";
 
 /**
  * A browser step: the page in headless Chromium (Debian's `chromium`, driven by playwright-core;
@@ -90,7 +91,7 @@ export async function runBrowserStep(
     const ok = problem === undefined;
     return {
       ok,
-      detail: ok ? `${step.visible} is visible` : failureDetail(problem, seen),
+      detail: ok ? t`${step.visible} is visible` : failureDetail(problem, seen),
       durationMs: Math.round(performance.now() - started),
       screenshot: shot,
       ...seen,
@@ -138,7 +139,7 @@ async function drive(
       waitUntil: "domcontentloaded",
     });
     if (response && response.status() >= 400)
-      return `${shown(step.url)} answered HTTP ${response.status()}`;
+      return t`${shown(step.url)} answered HTTP ${response.status()}`;
     for (const field of step.fill)
       await page.fill(field.selector, fill(field.value, values), { timeout: left() });
     if (step.click) await page.click(step.click, { timeout: left() });
@@ -147,7 +148,7 @@ async function drive(
   } catch (err) {
     const message = (err as Error).message.split("\n")[0]!;
     return /Timeout/i.test(message)
-      ? `${step.visible} was not visible within ${step.timeoutMs} ms (${message})`
+      ? t`${step.visible} was not visible within ${step.timeoutMs} ms (${message})`
       : message;
   }
 }
@@ -168,8 +169,8 @@ function failureDetail(
 ): string {
   const parts = [maskSecrets(problem)];
   if (seen.consoleErrors.length > 0)
-    parts.push(`console errors: ${seen.consoleErrors.slice(0, 5).join(" | ")}`);
+    parts.push(t`console errors: ${seen.consoleErrors.slice(0, 5).join(" | ")}`);
   if (seen.failedRequests.length > 0)
-    parts.push(`failed requests: ${seen.failedRequests.slice(0, 5).join(" | ")}`);
+    parts.push(t`failed requests: ${seen.failedRequests.slice(0, 5).join(" | ")}`);
   return parts.join("; ");
 }

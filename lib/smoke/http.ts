@@ -3,6 +3,7 @@ import { maskSecrets, Secret } from "../secret.js";
 import { printable } from "../user-text.js";
 import { asText, valueAt } from "./json-path.js";
 import { fill, fillJson, shown } from "./template.js";
+import { t } from "../i18n/index.js";
 
 /**
  * One HTTP request of a smoke flow: the line a plan prints for it (placeholders as `<name>`), the
@@ -145,30 +146,30 @@ export function answerProblems(
 ): string[] {
   if (answer.status !== expect.status) {
     const excerpt = printable(maskSecrets(answer.text.trim()), 200);
-    return [`HTTP ${answer.status}, expected ${expect.status}${excerpt ? `: ${excerpt}` : ""}`];
+    return [t`HTTP ${answer.status}, expected ${expect.status}${excerpt ? `: ${excerpt}` : ""}`];
   }
   const problems: string[] = [];
   if (expect.json.length > 0 && answer.json === undefined)
-    return [`HTTP ${answer.status} but the answer is not JSON`];
+    return [t`HTTP ${answer.status} but the answer is not JSON`];
   for (const check of expect.json) {
     const found = valueAt(answer.json, check.path);
     if (!found.found || found.value === null) {
-      problems.push(`${check.path} is missing from the answer`);
+      problems.push(t`${check.path} is missing from the answer`);
       continue;
     }
-    if (check.nonEmpty && !isNonEmpty(found.value)) problems.push(`${check.path} is empty`);
+    if (check.nonEmpty && !isNonEmpty(found.value)) problems.push(t`${check.path} is empty`);
     if (check.equals !== undefined) {
       const wanted = typeof check.equals === "string" ? fill(check.equals, values) : check.equals;
       if (found.value !== wanted)
         problems.push(
           maskSecrets(
-            `${check.path} is ${JSON.stringify(found.value)}, expected ${JSON.stringify(wanted)}`,
+            t`${check.path} is ${JSON.stringify(found.value)}, expected ${JSON.stringify(wanted)}`,
           ),
         );
     }
   }
   if (expect.contains !== undefined && !answer.text.includes(expect.contains))
-    problems.push(`the body does not contain ${JSON.stringify(expect.contains)}`);
+    problems.push(t`the body does not contain ${JSON.stringify(expect.contains)}`);
   return problems;
 }
 
@@ -191,7 +192,7 @@ export function captureValues(
   for (const [name, capture] of Object.entries(step.capture)) {
     const found = valueAt(answer.json, capture.json);
     if (!found.found || found.value === null || found.value === undefined) {
-      problems.push(`capture ${name}: ${capture.json} is missing from the answer`);
+      problems.push(t`capture ${name}: ${capture.json} is missing from the answer`);
       continue;
     }
     const text = asText(found.value);

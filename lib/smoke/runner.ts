@@ -15,6 +15,7 @@ import {
   type FlowValues,
 } from "./http.js";
 import { fill, RUN_ID } from "./template.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The one smoke runner: `guardia smoke`, the runbooks that verify a service after a change
@@ -87,11 +88,11 @@ export function selectFlows(
     !platform.services.some((s) => s.name === selection.service)
   )
     throw new UsageError(
-      `--service: no service "${selection.service}" in this stack (services: ${platform.services.map((s) => s.name).join(", ") || "none"})`,
+      t`--service: no service "${selection.service}" in this stack (services: ${platform.services.map((s) => s.name).join(", ") || t`none`})`,
     );
   if (selection.flow !== undefined && !all.some((f) => f.name === selection.flow))
     throw new UsageError(
-      `--flow: no smoke flow "${selection.flow}" in this stack (flows: ${all.map((f) => f.name).join(", ") || "none"})`,
+      t`--flow: no smoke flow "${selection.flow}" in this stack (flows: ${all.map((f) => f.name).join(", ") || t`none`})`,
     );
   const chosen = all.filter(
     (f) =>
@@ -109,7 +110,7 @@ export function selectFlows(
         flow: f.name,
         service: f.service,
         ok: true,
-        skipped: "it writes, and this stack has smokeFlows.allowWrites: false",
+        skipped: t`it writes, and this stack has smokeFlows.allowWrites: false`,
         durationMs: 0,
         steps: [],
       })),
@@ -173,9 +174,13 @@ export async function runSmokeFlow(
           ? await browserStep(step, state, flow, options, ctx.signal)
           : await requestStep(step, state, ctx.signal);
       steps.push(result);
-      ctx.log(`${flow.name}/${result.step}: ${result.ok ? "ok" : "FAILED"} — ${result.detail}`);
+      ctx.log(
+        result.ok
+          ? t`${flow.name}/${result.step}: ok — ${result.detail}`
+          : t`${flow.name}/${result.step}: FAILED — ${result.detail}`,
+      );
       if (!result.ok) {
-        failure = `step ${result.step}: ${result.detail}`;
+        failure = t`step ${result.step}: ${result.detail}`;
         break;
       }
     }
@@ -185,7 +190,7 @@ export async function runSmokeFlow(
     for (const write of writes.reverse()) steps.push(await cleanupStep(write, state));
   }
   const leftBehind = steps.filter((s) => s.kind === "cleanup" && !s.ok);
-  failure ??= leftBehind[0] && `cleanup of ${leftBehind[0].step}: ${leftBehind[0].detail}`;
+  failure ??= leftBehind[0] && t`cleanup of ${leftBehind[0].step}: ${leftBehind[0].detail}`;
   return {
     flow: flow.name,
     service: flow.service,
@@ -203,10 +208,10 @@ async function resolveSecrets(
 ): Promise<void> {
   for (const [name, ref] of Object.entries(flow.secrets)) {
     try {
-      values.set(name, (await ctx.secret(ref, `${name} of smoke flow ${flow.name}`)).reveal());
+      values.set(name, (await ctx.secret(ref, t`${name} of smoke flow ${flow.name}`)).reveal());
     } catch (err) {
       throw new Error(
-        `secret \${${name}} (Secret ${ref.name}, key ${ref.key}): ${(err as Error).message}`,
+        t`secret \${${name}} (Secret ${ref.name}, key ${ref.key}): ${(err as Error).message}`,
         { cause: err },
       );
     }
@@ -251,7 +256,7 @@ async function cleanupStep(step: SmokeRequestStep, state: FlowValues): Promise<S
       ok: true,
       call,
       durationMs: 0,
-      detail: "no cleanup declared: what it wrote stays",
+      detail: t`no cleanup declared: what it wrote stays`,
     };
   const started = performance.now();
   try {
@@ -267,8 +272,8 @@ async function cleanupStep(step: SmokeRequestStep, state: FlowValues): Promise<S
       status: answer.status,
       durationMs: answer.durationMs,
       detail: ok
-        ? `HTTP ${answer.status}: undone`
-        : `HTTP ${answer.status}: what ${step.name} wrote may remain`,
+        ? t`HTTP ${answer.status}: undone`
+        : t`HTTP ${answer.status}: what ${step.name} wrote may remain`,
     };
   } catch (err) {
     return failedCall(
@@ -278,7 +283,7 @@ async function cleanupStep(step: SmokeRequestStep, state: FlowValues): Promise<S
       started,
       err,
       cleanup.timeoutMs,
-      "what it wrote may remain",
+      t`what it wrote may remain`,
     );
   }
 }
@@ -298,7 +303,7 @@ async function browserStep(
       ok: true,
       call,
       durationMs: 0,
-      detail: "not run (--steps api)",
+      detail: t`not run (--steps api)`,
       notRun: true,
     };
   const screenshot = path.join(options.evidenceDir, `${flow.name}-${step.name}.png`);
@@ -333,7 +338,7 @@ function failedCall(
   const error = err as Error & { cause?: { code?: string; message?: string } };
   const why =
     error.name === "TimeoutError" || error.name === "AbortError"
-      ? `no answer within ${timeoutMs} ms`
+      ? t`no answer within ${timeoutMs} ms`
       : (error.cause?.code ?? error.cause?.message ?? error.message);
   return {
     step,

@@ -10,6 +10,7 @@ import {
   type SmokeOptions,
   type SmokeRun,
 } from "./runner.js";
+import { t } from "../i18n/index.js";
 
 /**
  * Smoke flows as runbook steps, one per flow, for any runbook that must show a service works:
@@ -58,7 +59,7 @@ export function planSmokeFlows(
   const failures = () =>
     result()
       .flows.filter((f) => !f.ok)
-      .map((f) => `${f.flow}: ${f.failure ?? "failed"}`);
+      .map((f) => `${f.flow}: ${f.failure ?? t`failed`}`);
   const flowSteps = run.map((flow) =>
     flowStep(flow, stepKind(flow, options), async (step) => {
       const outcome = await runSmokeFlow(step, flow, { ...options, evidenceDir });
@@ -67,13 +68,13 @@ export function planSmokeFlows(
     }),
   );
   const verdict: Step = {
-    title: "Verdict: every smoke flow passed",
+    title: t`Verdict: every smoke flow passed`,
     kind: options.after ? "verify" : "read",
     run: async () => {
       const failed = failures();
       if (failed.length > 0)
-        throw new Error(`${failed.length} smoke flow(s) failed: ${failed.join("; ")}`);
-      return { summary: `${result().flows.filter((f) => !f.skipped).length} flow(s) passed` };
+        throw new Error(t`${failed.length} smoke flow(s) failed: ${failed.join("; ")}`);
+      return { summary: t`${result().flows.filter((f) => !f.skipped).length} flow(s) passed` };
     },
   };
   return {
@@ -94,7 +95,9 @@ function flowStep(
   run: (ctx: RunContext) => Promise<SmokeFlowResult>,
 ): Step {
   return {
-    title: `Smoke flow ${flow.name}${flow.service ? ` of ${flow.service}` : ""}`,
+    title: flow.service
+      ? t`Smoke flow ${flow.name} of ${flow.service}`
+      : t`Smoke flow ${flow.name}`,
     kind,
     timeoutMs: flowTimeoutMs(flow),
     action: () => flowAction(flow),
@@ -110,7 +113,7 @@ function flowStep(
       };
     },
     ...(kind === "change" && {
-      manualUndo: `the flow's cleanup requests ran at its end, whatever happened; where the evidence shows one FAILED, undo by hand: ${flowCalls(
+      manualUndo: t`the flow's cleanup requests ran at its end, whatever happened; where the evidence shows one FAILED, undo by hand: ${flowCalls(
         flow,
       )
         .filter((c) => c.startsWith("cleanup"))
@@ -141,13 +144,13 @@ export function flowTimeoutMs(flow: SmokeFlow): number {
 }
 
 export function flowSummary(result: SmokeFlowResult): string {
-  if (result.skipped) return `skipped: ${result.skipped}`;
+  if (result.skipped) return t`skipped: ${result.skipped}`;
   const ran = result.steps.filter((s) => s.kind !== "cleanup" && !s.notRun);
   const notRun = result.steps.filter((s) => s.notRun).length;
   const time = `${(result.durationMs / 1000).toFixed(1)} s`;
   return result.ok
-    ? `${ran.length} step(s) passed${notRun > 0 ? `, ${notRun} not run` : ""} in ${time}`
-    : `FAILED at ${result.failure?.split("\n")[0] ?? "an unknown step"} (${time})`;
+    ? t`${ran.length} step(s) passed${notRun > 0 ? t`, ${notRun} not run` : ""} in ${time}`
+    : t`FAILED at ${result.failure?.split("\n")[0] ?? t`an unknown step`} (${time})`;
 }
 
 /** One line per step of each flow: PASS/FAIL, flow, step, status, time, what it found. */
@@ -159,7 +162,7 @@ export function smokeTable(flows: readonly SmokeFlowResult[]): string {
         : flow.steps.map((s) => [
             s.ok ? "PASS" : "FAIL",
             flow.flow,
-            s.kind === "cleanup" ? `${s.step} (cleanup)` : s.step,
+            s.kind === "cleanup" ? t`${s.step} (cleanup)` : s.step,
             s.status === undefined ? "" : String(s.status),
             `${s.durationMs} ms`,
             s.detail,

@@ -1,6 +1,7 @@
 import type { ClientBase } from "pg";
 import { RefusedError } from "../errors.js";
 import type { TokenPolicy } from "../model/index.js";
+import { t } from "../i18n/index.js";
 
 /**
  * The stack's token policy over DRF's `authtoken_token` (one token per user) and Django's
@@ -63,9 +64,9 @@ export async function scanPolicy(client: ClientBase, policy: TokenPolicy): Promi
     id: row.id,
     username: row.username,
     reasons: [
-      ...(row.expired ? [`created ${row.age} days ago`] : []),
+      ...(row.expired ? [t`created ${row.age} days ago`] : []),
       ...(policy.inactiveDays !== undefined && row.idle >= policy.inactiveDays
-        ? [`no login for ${row.idle} days`]
+        ? [t`no login for ${row.idle} days`]
         : []),
     ],
   }));
@@ -74,10 +75,10 @@ export async function scanPolicy(client: ClientBase, policy: TokenPolicy): Promi
 
 /** Why deleting `count` of `total` tokens is over the stack's cap, or undefined when it is not. */
 export function capProblem(count: number, total: number, policy: TokenPolicy): string | undefined {
-  if (count > policy.maxCount) return `${count} tokens is more than maxCount (${policy.maxCount})`;
+  if (count > policy.maxCount) return t`${count} tokens is more than maxCount (${policy.maxCount})`;
   if (count > FRACTION_FLOOR && count > policy.maxFraction * total) {
     const percent = Math.round((count / total) * 1000) / 10;
-    return `${count} of ${total} tokens (${percent} %) is more than maxFraction (${policy.maxFraction * 100} %)`;
+    return t`${count} of ${total} tokens (${percent} %) is more than maxFraction (${policy.maxFraction * 100} %)`;
   }
   return undefined;
 }
@@ -116,7 +117,7 @@ export async function deleteByPolicy(
     const deleted = rows.map((r) => r.user_id).sort((a, b) => a - b);
     const over = capProblem(deleted.length, Number(count[0]?.total ?? 0), policy);
     if (over && !allowOverCap)
-      throw new RefusedError(`${over}; nothing was deleted (--allow-over-cap to delete them)`);
+      throw new RefusedError(t`${over}; nothing was deleted (--allow-over-cap to delete them)`);
     await client.query("COMMIT");
     return { deleted, kept: planned.filter((id) => !deleted.includes(id)) };
   } catch (err) {

@@ -4,6 +4,7 @@ import { serviceCommand } from "../checks/diagnostics.js";
 import type { Command } from "../command.js";
 import type { Platform, Service } from "../model/index.js";
 import { Secret } from "../secret.js";
+import { t } from "../i18n/index.js";
 
 /**
  * A new DRF token made by Django itself (`manage.py drf_create_token -r <user>`: the old token
@@ -23,7 +24,8 @@ export function reissueCommand(
   username: string,
 ): Command {
   const django = service.diagnostics.django;
-  if (!django) throw new Error(`service ${service.name} has no \`diagnostics.django\` (manage.py)`);
+  if (!django)
+    throw new Error(t`service ${service.name} has no \`diagnostics.django\` (manage.py)`);
   const argv = [django.python, django.manage, "drf_create_token", "-r", username];
   return serviceCommand(platform, kubectl, service, service.workload, argv);
 }
@@ -33,9 +35,9 @@ export function newTokenFrom(stdout: string, username: string): Secret {
   const key = /Generated token ([0-9a-f]{40}) for user /.exec(stdout)?.[1];
   if (!key)
     throw new Error(
-      "drf_create_token did not print a new token (its output is not shown: it may hold one)",
+      t`drf_create_token did not print a new token (its output is not shown: it may hold one)`,
     );
-  return new Secret(key, `new DRF token of ${username}`);
+  return new Secret(key, t`new DRF token of ${username}`);
 }
 
 /** Whether there is a terminal to show a new token on (a CronJob or a pipe has none). */
@@ -54,7 +56,7 @@ export function showOnTerminal(username: string, token: Secret): void {
   try {
     writeSync(
       fd,
-      `\nNew DRF token for ${username} (shown once, never recorded; give it to the user now):\n${token.reveal()}\n\n`,
+      t`\nNew DRF token for ${username} (shown once, never recorded; give it to the user now):\n${token.reveal()}\n\n`,
     );
   } finally {
     closeSync(fd);

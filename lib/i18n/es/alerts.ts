@@ -161,8 +161,6 @@ export const alerts: Catalogue = {
     "{0}: latencia (objetivos: promedio {1} ms, p95 {2} ms)",
   average: "promedio",
   "Probe status per endpoint": "Estado de las sondas por endpoint",
-  DOWN: "CAÍDO",
-  UP: "DISPONIBLE",
   "{0}: availability (target {1} %)": "{0}: disponibilidad (objetivo {1} %)",
   "{0}: database up": "{0}: base de datos disponible",
   "{0}: age of last {1} backup": "{0}: antigüedad del último backup {1}",

@@ -11,4 +11,11 @@ export const common: Catalogue = {
   "{0} minutes": "{0} minutos",
   "1 hour": "1 hora",
   "{0} hours": "{0} horas",
+  DOWN: "CAÍDO",
+  UP: "DISPONIBLE",
+  "nothing expired": "nada vencido",
+  Verdict: "Veredicto",
+  manual: "manual",
+  ok: "ok",
+  nothing: "nada",
 };

@@ -508,7 +508,6 @@ export const data: Catalogue = {
   "; {0} referenced since the scan stayed": "; {0} referenciados desde el recorrido se quedaron",
   "Delete quarantined files older than {0} that are still unreferenced":
     "Borrar los archivos en cuarentena con más de {0} que siguen sin referencias",
-  "nothing expired": "nada vencido",
   "deleted {0} file(s); put back {1}": "{0} archivo(s) borrados; {1} devueltos a su lugar",
   "deleted files are gone: each had been unreferenced in the quarantine for {0}":
     "los archivos borrados no se recuperan: cada uno estuvo sin referencias en la cuarentena durante {0}",

@@ -306,7 +306,6 @@ export const incidents: Catalogue = {
   "silence {0} expired: alerts reach people again":
     "silencio {0} expirado: las alertas vuelven a llegar a las personas",
   "create a new window if the work goes on": "abra una nueva ventana si el trabajo continúa",
-  Verdict: "Veredicto",
   "the window closed, but its success criteria failed: {0}":
     "la ventana se cerró, pero sus criterios de éxito fallaron: {0}",
   "every success criterion passed": "se cumplieron todos los criterios de éxito",

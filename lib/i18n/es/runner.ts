@@ -75,7 +75,6 @@ export const runner: Catalogue = {
     "  {0}\n    confirmado: {1}\n    ahora:      {2}",
   "what the plan read changed while the confirmation waited; the changes are no longer the ones confirmed:\n{0}\nRun it again to see the new plan.":
     "lo que leyó el plan cambió mientras se esperaba la confirmación; los cambios ya no son los confirmados:\n{0}\nEjecútelo de nuevo para ver el plan nuevo.",
-  nothing: "nada",
   "stack {0} ({1})": "el stack {0} ({1})",
   "{0} on {1}:{2} as {3}": "{0} en {1}:{2} como {3}",
   "could not take the lock {0} on database {1} of {2}: {3}: {4}. Check that the server is running and reachable from here, and the database's host, port, user and password in the stack file.":
@@ -112,12 +111,10 @@ export const runner: Catalogue = {
   "Lock: {0}": "Bloqueo: {0}",
   read: "lectura",
   change: "cambio",
-  ok: "ok",
   planned: "planificado",
   "rolled-back": "deshecho",
   "not-run": "no ejecutado",
   "rollback-failed": "reversión fallida",
-  manual: "manual",
   "target: {0}": "destino: {0}",
   "# Plan: `{0}` on `{1}`": "# Plan: `{0}` en `{1}`",
   "# Evidence: `{0}` on `{1}` — {2}": "# Evidencia: `{0}` en `{1}` — {2}",

@@ -12,6 +12,7 @@ import type { Step } from "../../runbook/types.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, humanDuration, type Finding, type RoutineRun } from "../check-step.js";
 import { queryCall, singleValue } from "../prometheus.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Backups and restore drills (MIRA operations guide, Semanal: Revisar backups exitosos; INATrace
@@ -55,10 +56,10 @@ function latestBackupStep(run: RoutineRun, backups: Backups, db: Database): Step
   return checkStep(
     run,
     {
-      title: `Newest complete backup of ${db.name}`,
+      title: t`Newest complete backup of ${db.name}`,
       item: {
         id: `backups/${db.name}`,
-        title: `Last backup of ${db.name}`,
+        title: t`Last backup of ${db.name}`,
         source: SOURCES.backups,
       },
       action: () => ({ target: { backups: destination(run, backups, db) } }),
@@ -69,13 +70,13 @@ function latestBackupStep(run: RoutineRun, backups: Backups, db: Database): Step
       const newest = scanned[0];
       const broken =
         newest && newest.status !== "complete"
-          ? `; the newest attempt ${newest.id} is ${newest.status}`
+          ? t`; the newest attempt ${newest.id} is ${newest.status}`
           : "";
       if (!complete)
-        return { verdict: "failed", summary: `no complete backup of ${db.name}${broken}` };
+        return { verdict: "failed", summary: t`no complete backup of ${db.name}${broken}` };
       const age = (run.now.getTime() - complete.startedAt.getTime()) / 1000;
       const data = { latest: complete.id, ageSeconds: Math.round(age) };
-      const summary = `${complete.id}, ${humanDuration(age)} old (limit ${humanDuration(limit)})${broken}`;
+      const summary = t`${complete.id}, ${humanDuration(age)} old (limit ${humanDuration(limit)})${broken}`;
       if (age > limit) return { verdict: "failed", summary, data };
       return { verdict: broken ? "attention" : "ok", summary, data };
     },
@@ -97,10 +98,10 @@ function weekOfBackupsStep(run: RoutineRun, backups: Backups, db: Database): Ste
   return checkStep(
     run,
     {
-      title: `Backups of ${db.name} in the last 7 days, per schedule`,
+      title: t`Backups of ${db.name} in the last 7 days, per schedule`,
       item: {
         id: `backups-week/${db.name}`,
-        title: `Backups of ${db.name} this week`,
+        title: t`Backups of ${db.name} this week`,
         source: SOURCES.backups,
       },
       action: () => ({ target: { backups: destination(run, backups, db) } }),
@@ -122,7 +123,7 @@ function weekFinding(run: RoutineRun, backups: Backups, scanned: ScannedBackup[]
   const missing = rows.filter((r) => r.complete < r.expected);
   const summary =
     rows.map((r) => `${r.schedule} ${r.complete}/${r.expected}`).join(", ") +
-    (broken.length > 0 ? `; ${broken.length} incomplete or damaged` : "");
+    (broken.length > 0 ? t`; ${broken.length} incomplete or damaged` : "");
   const evidence = broken.map((b) => `${b.id}: ${b.status}: ${b.problem ?? ""}`).join("\n");
   const verdict = missing.length > 0 ? "failed" : broken.length > 0 ? "attention" : "ok";
   return { verdict, summary, ...(evidence && { evidence }), data: { schedules: rows } };
@@ -136,10 +137,10 @@ function drillStep(run: RoutineRun, backups: Backups, db: Database): Step {
   return checkStep(
     run,
     {
-      title: `Last successful restore drill of ${db.name}`,
+      title: t`Last successful restore drill of ${db.name}`,
       item: {
         id: `drill/${db.name}`,
-        title: `Last restore drill of ${db.name}`,
+        title: t`Last restore drill of ${db.name}`,
         source: `${SOURCES.backups}; INATrace operations manual, 4.3 Pruebas de Restauración`,
       },
       action: () => source.action,
@@ -149,10 +150,10 @@ function drillStep(run: RoutineRun, backups: Backups, db: Database): Step {
       if (at === undefined)
         return {
           verdict: "failed",
-          summary: `no successful restore drill recorded (${source.where})`,
+          summary: t`no successful restore drill recorded (${source.where})`,
         };
       const age = (run.now.getTime() - at) / 1000;
-      const summary = `${new Date(at).toISOString().slice(0, 16)}Z, ${humanDuration(age)} ago (limit ${humanDuration(limit)}; ${source.where})`;
+      const summary = t`${new Date(at).toISOString().slice(0, 16)}Z, ${humanDuration(age)} ago (limit ${humanDuration(limit)}; ${source.where})`;
       return {
         verdict: age > limit ? "failed" : "ok",
         summary,
@@ -179,7 +180,7 @@ function drillSource(run: RoutineRun, db: Database) {
   }
   const file = auditFile();
   return {
-    where: `audit log ${file}`,
+    where: t`audit log ${file}`,
     action: { target: { "audit log": file } },
     read: () => lastDrillInAudit(file, db.name),
   };

@@ -4,6 +4,7 @@ import type { RoutineDependency } from "../../model/index.js";
 import type { RunContext, Step } from "../../runbook/types.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, type Finding, type RoutineRun } from "../check-step.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Outdated and vulnerable dependencies through each service's own tools, in its pod (kubectl
@@ -40,14 +41,16 @@ export function dependencySteps(run: RoutineRun): Step[] {
 
 function dependencyStep(run: RoutineRun, dep: RoutineDependency): Step {
   const command = dependencyCommand(run.ctx, dep);
-  const what = dep.tool === "pip" ? "outdated Python packages" : "vulnerable npm packages";
+  const pip = dep.tool === "pip";
   return checkStep(
     run,
     {
-      title: `${dep.tool === "pip" ? "pip list --outdated" : "npm audit"} in ${dep.service}`,
+      title: pip ? t`pip list --outdated in ${dep.service}` : t`npm audit in ${dep.service}`,
       item: {
         id: `dependencies/${dep.service}-${dep.tool}`,
-        title: `${what[0]!.toUpperCase()}${what.slice(1)} of ${dep.service}`,
+        title: pip
+          ? t`Outdated Python packages of ${dep.service}`
+          : t`Vulnerable npm packages of ${dep.service}`,
         source: dep.tool === "pip" ? SOURCES.pip : SOURCES.npm,
       },
       action: () => ({ command }),
@@ -76,10 +79,11 @@ export function pipFinding(stdout: string): Finding {
   const packages = JSON.parse(stdout.trim() || "[]") as PipOutdated[];
   const top = packages.slice(0, TOP).map((p) => `${p.name} ${p.version} → ${p.latest_version}`);
   const data = { outdated: packages.length, top };
-  if (packages.length === 0) return { verdict: "ok", summary: "every package is up to date", data };
+  if (packages.length === 0)
+    return { verdict: "ok", summary: t`every package is up to date`, data };
   return {
     verdict: "attention",
-    summary: `${packages.length} outdated package(s): ${top.slice(0, 3).join(", ")}${packages.length > 3 ? ", …" : ""}`,
+    summary: t`${packages.length} outdated package(s): ${top.slice(0, 3).join(", ")}${packages.length > 3 ? ", …" : ""}`,
     evidence: packages.map((p) => `${p.name} ${p.version} → ${p.latest_version}`).join("\n"),
     data,
   };
@@ -100,11 +104,11 @@ export function npmFinding(stdout: string, stderr: string): Finding {
   try {
     audit = JSON.parse(stdout) as NpmAudit;
   } catch {
-    throw new Error(`npm audit gave no JSON: ${(stderr || stdout).trim().split("\n")[0]}`);
+    throw new Error(t`npm audit gave no JSON: ${(stderr || stdout).trim().split("\n")[0]}`);
   }
   const counts = audit.metadata?.vulnerabilities;
   if (!counts)
-    throw new Error(`npm audit failed: ${audit.error?.summary || audit.message || "no report"}`);
+    throw new Error(t`npm audit failed: ${audit.error?.summary || audit.message || "no report"}`);
   const vulns = Object.entries(audit.vulnerabilities ?? {}).sort(
     ([, a], [, b]) =>
       SEVERITIES.indexOf(a.severity as never) - SEVERITIES.indexOf(b.severity as never),
@@ -118,11 +122,11 @@ export function npmFinding(stdout: string, stderr: string): Finding {
   const total = counts.total ?? vulns.length;
   const byLevel = SEVERITIES.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s]} ${s}`);
   const data = { vulnerabilities: counts, top };
-  if (total === 0) return { verdict: "ok", summary: "no known vulnerabilities", data };
+  if (total === 0) return { verdict: "ok", summary: t`no known vulnerabilities`, data };
   const serious = (counts.critical ?? 0) + (counts.high ?? 0) > 0;
   return {
     verdict: serious ? "failed" : "attention",
-    summary: `${total} vulnerable package(s): ${byLevel.join(", ")}`,
+    summary: t`${total} vulnerable package(s): ${byLevel.join(", ")}`,
     evidence: top.join("\n"),
     data,
   };

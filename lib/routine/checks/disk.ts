@@ -9,6 +9,7 @@ import { SOURCES } from "../checklist.js";
 import { checkStep, humanDuration, worst, type Finding, type RoutineRun } from "../check-step.js";
 import { instantQuery, queryCall } from "../prometheus.js";
 import { psqlQuery, psqlRows } from "../psql.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Weekly: how full every volume the stack knows is, and the days left at the current growth. On a
@@ -44,9 +45,9 @@ export function judgeVolume(
         : "ok";
   const left =
     daysLeft === undefined
-      ? "not growing"
-      : `full in ${humanDuration(daysLeft * DAY)} at ${formatBytes(growthPerDay!)}/day`;
-  const words = `${formatBytes(usedBytes)} of ${formatBytes(capacityBytes)} used (${Math.round(freeRatio * 100)} % free), ${left}`;
+      ? t`not growing`
+      : t`full in ${humanDuration(daysLeft * DAY)} at ${formatBytes(growthPerDay!)}/day`;
+  const words = t`${formatBytes(usedBytes)} of ${formatBytes(capacityBytes)} used (${Math.round(freeRatio * 100)} % free), ${left}`;
   return { verdict, words, daysLeft } as const;
 }
 
@@ -62,10 +63,10 @@ function claimsStep(run: RoutineRun): Step {
   return checkStep(
     run,
     {
-      title: `Volumes of namespace ${run.platform.namespace}: use and growth over 7 days (Prometheus)`,
+      title: t`Volumes of namespace ${run.platform.namespace}: use and growth over 7 days (Prometheus)`,
       item: {
         id: "disk/volumes",
-        title: `Volumes of ${run.platform.namespace}`,
+        title: t`Volumes of ${run.platform.namespace}`,
         source: SOURCES.disk,
       },
       action: () => ({
@@ -88,12 +89,12 @@ function claimsStep(run: RoutineRun): Step {
       if (rows.length === 0)
         return {
           verdict: "attention",
-          summary: "no volume stats in Prometheus for this namespace",
+          summary: t`no volume stats in Prometheus for this namespace`,
         };
       const problems = rows.filter((r) => r.verdict !== "ok");
       return {
         verdict: worst(rows.map((r) => r.verdict)),
-        summary: `${rows.length} claim(s)${problems.length ? `; ${problems.map((r) => `${r.claim}: ${r.words}`).join("; ")}` : ", all with room"}`,
+        summary: t`${rows.length} claim(s)${problems.length ? `; ${problems.map((r) => `${r.claim}: ${r.words}`).join("; ")}` : t`, all with room`}`,
         evidence: rows.map((r) => `${r.claim}: ${r.words}`).join("\n"),
         data: { claims: rows.map((r) => ({ claim: r.claim, daysLeft: r.daysLeft ?? null })) },
       };
@@ -119,8 +120,8 @@ function localSteps(run: RoutineRun): Step[] {
     return checkStep(
       run,
       {
-        title: `Disk space of ${role} (${dir})`,
-        item: { id, title: `Disk of ${role} (${path.normalize(dir)})`, source: SOURCES.disk },
+        title: t`Disk space of ${role} (${dir})`,
+        item: { id, title: t`Disk of ${role} (${path.normalize(dir)})`, source: SOURCES.disk },
         action: () => ({ command }),
       },
       async (step) => {
@@ -141,7 +142,7 @@ function growthFinding(run: RoutineRun, id: string, used: number, capacity: numb
   const judged = judgeVolume(used, capacity, perDay);
   return {
     verdict: judged.verdict,
-    summary: `${judged.words}${perDay === undefined ? " (growth: no previous report)" : ""}`,
+    summary: `${judged.words}${perDay === undefined ? t` (growth: no previous report)` : ""}`,
     data: { usedBytes: used, capacityBytes: capacity, daysLeft: judged.daysLeft ?? null },
   };
 }
@@ -152,8 +153,8 @@ function databaseSizeStep(run: RoutineRun, db: Database): Step {
   return checkStep(
     run,
     {
-      title: `Size of database ${db.name}`,
-      item: { id, title: `Size of database ${db.name}`, source: SOURCES.disk },
+      title: t`Size of database ${db.name}`,
+      item: { id, title: t`Size of database ${db.name}`, source: SOURCES.disk },
       action: () => ({ command }),
     },
     async (step) => {
@@ -162,7 +163,7 @@ function databaseSizeStep(run: RoutineRun, db: Database): Step {
       const before = previous?.data?.bytes;
       const change =
         typeof before === "number"
-          ? `, ${before <= bytes ? "+" : "-"}${formatBytes(Math.abs(bytes - before))} since the previous report`
+          ? t`, ${before <= bytes ? "+" : "-"}${formatBytes(Math.abs(bytes - before))} since the previous report`
           : "";
       return { verdict: "ok", summary: `${formatBytes(bytes)}${change}`, data: { bytes } };
     },

@@ -7,6 +7,7 @@ import { PERIODS, SOURCES } from "../checklist.js";
 import { checkStep, humanDuration, type Finding, type RoutineRun } from "../check-step.js";
 import { ErrorTally, tallyFile } from "../error-lines.js";
 import { streamLines } from "../stream.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Daily: the error lines of the last 24 h, per service from its pods' logs (every pod and
@@ -55,10 +56,10 @@ function podLogStep(run: RoutineRun, service: Service, windowSeconds: number): S
   return checkStep(
     run,
     {
-      title: `Error lines in the logs of ${service.name}'s pods, last ${humanDuration(windowSeconds)}`,
+      title: t`Error lines in the logs of ${service.name}'s pods, last ${humanDuration(windowSeconds)}`,
       item: {
         id: `error-logs/${service.name}`,
-        title: `Error lines of ${service.name} (pods)`,
+        title: t`Error lines of ${service.name} (pods)`,
         source: SOURCES.errorLogs,
       },
       action: () => ({ command }),
@@ -80,10 +81,10 @@ function logFilesStep(run: RoutineRun, entry: LogFiles, windowSeconds: number): 
   return checkStep(
     run,
     {
-      title: `Error lines in the ${entry.name} log files, last ${humanDuration(windowSeconds)}`,
+      title: t`Error lines in the ${entry.name} log files, last ${humanDuration(windowSeconds)}`,
       item: {
         id: `error-logs/logs-${entry.name}`,
-        title: `Error lines of the ${entry.name} log files`,
+        title: t`Error lines of the ${entry.name} log files`,
         source: SOURCES.errorLogs,
       },
       action: () => ({
@@ -107,14 +108,14 @@ function logFilesStep(run: RoutineRun, entry: LogFiles, windowSeconds: number): 
 
 function finding(run: RoutineRun, id: string, tally: ErrorTally, windowSeconds: number): Finding {
   const before = run.previous(id)?.data?.errors;
-  const trend = typeof before === "number" ? ` (${before} in the previous report)` : "";
+  const trend = typeof before === "number" ? t` (${before} in the previous report)` : "";
   const top = tally.top(TOP);
-  const within = `in the last ${humanDuration(windowSeconds)}`;
+  const within = t`in the last ${humanDuration(windowSeconds)}`;
   if (tally.count === 0)
-    return { verdict: "ok", summary: `no error lines ${within}${trend}`, data: { errors: 0 } };
+    return { verdict: "ok", summary: t`no error lines ${within}${trend}`, data: { errors: 0 } };
   return {
     verdict: "attention",
-    summary: `${tally.count} error line(s) ${within}, ${top.length} most frequent below${trend}`,
+    summary: t`${tally.count} error line(s) ${within}, ${top.length} most frequent below${trend}`,
     evidence: top.map((m) => `${String(m.count).padStart(6)} × ${m.example}`).join("\n"),
     data: { errors: tally.count, top: top.map((m) => ({ message: m.message, count: m.count })) },
   };

@@ -5,6 +5,7 @@ import { objectUrl, readText } from "../../backup/store.js";
 import type { Step } from "../../runbook/types.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, humanDuration, type Finding, type RoutineRun } from "../check-step.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Weekly: open incidents left without an update past their priority's response time (MIRA
@@ -31,15 +32,15 @@ export function incidentSteps(run: RoutineRun): Step[] {
   if (run.period !== "weekly") return [];
   const where = run.platform.backups
     ? objectUrl(run.platform.backups.destination, incidentsPrefix(run))
-    : "no backup destination";
+    : t`no backup destination`;
   return [
     checkStep(
       run,
       {
-        title: "Open incidents past their response time",
+        title: t`Open incidents past their response time`,
         item: {
           id: "incidents",
-          title: "Open incidents past their response time",
+          title: t`Open incidents past their response time`,
           source: SOURCES.incidents,
         },
         action: () => ({ target: { "incident records": where } }),
@@ -51,7 +52,7 @@ export function incidentSteps(run: RoutineRun): Step[] {
         if (records.length === 0)
           return {
             verdict: "manual",
-            summary: `no incident records (${where}): check the incident tool for open incidents past their response time`,
+            summary: t`no incident records (${where}): check the incident tool for open incidents past their response time`,
           };
         return judgeIncidents(records, run.now);
       },
@@ -67,19 +68,19 @@ export function judgeIncidents(records: readonly IncidentRecord[], now: Date): F
   );
   const lines = late.map(
     (r) =>
-      `${r.priority} ${r.id}: ${r.title}, no update for ${humanDuration((now.getTime() - r.lastUpdate) / 1000)}`,
+      t`${r.priority} ${r.id}: ${r.title}, no update for ${humanDuration((now.getTime() - r.lastUpdate) / 1000)}`,
   );
   const data = { records: records.length, open: open.length, late: late.length };
   if (late.length === 0)
     return {
       verdict: "ok",
-      summary: `${open.length} open incident(s), each updated within its response time`,
+      summary: t`${open.length} open incident(s), each updated within its response time`,
       data,
     };
   const urgent = late.some((r) => r.priority === "P1" || r.priority === "P2");
   return {
     verdict: urgent ? "failed" : "attention",
-    summary: `${late.length} of ${open.length} open incident(s) past their response time`,
+    summary: t`${late.length} of ${open.length} open incident(s) past their response time`,
     evidence: lines.join("\n"),
     data,
   };

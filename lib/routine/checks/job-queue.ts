@@ -4,6 +4,7 @@ import type { Celery } from "../../model/index.js";
 import type { Step } from "../../runbook/types.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, humanDuration, type Finding, type RoutineRun } from "../check-step.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Daily: the depth of each Celery queue and the age of its oldest task, read from the broker
@@ -30,12 +31,12 @@ interface QueueState {
 export function parseQueueReply(stdout: string): QueueState[] {
   const values = stdout.trim().split("\n").filter(Boolean);
   if (values.length % 3 !== 0)
-    throw new Error(`unexpected answer from redis-cli: ${stdout.slice(0, 200)}`);
+    throw new Error(t`unexpected answer from redis-cli: ${stdout.slice(0, 200)}`);
   const states: QueueState[] = [];
   for (let i = 0; i < values.length; i += 3) {
     const [queue, depth, age] = [values[i]!, Number(values[i + 1]), Number(values[i + 2])];
     if (!Number.isInteger(depth) || !Number.isInteger(age))
-      throw new Error(`unexpected answer from redis-cli: ${stdout.slice(0, 200)}`);
+      throw new Error(t`unexpected answer from redis-cli: ${stdout.slice(0, 200)}`);
     states.push({ queue, depth, ageSeconds: age < 0 ? undefined : age });
   }
   return states;
@@ -47,14 +48,14 @@ export function jobQueueSteps(run: RoutineRun): Step[] {
   const command = queueCommand(celery);
   const states = new Map<string, QueueState>();
   const read: Step = {
-    title: `Read the depth and oldest task of the Celery queues (${celery.queues.join(", ")}) from the broker`,
+    title: t`Read the depth and oldest task of the Celery queues (${celery.queues.join(", ")}) from the broker`,
     kind: "read",
     timeoutMs: 60_000,
     action: () => ({ command }),
     run: async (step) => {
       states.clear();
       const secret = celery.passwordSecret
-        ? await step.secret(celery.passwordSecret, "password of the Celery broker")
+        ? await step.secret(celery.passwordSecret, t`password of the Celery broker`)
         : undefined;
       try {
         const { stdout } = await step.exec(command, {
@@ -65,7 +66,7 @@ export function jobQueueSteps(run: RoutineRun): Step[] {
       } catch (err) {
         if (step.signal.aborted) throw err;
         // Each queue's item then says the broker could not be read.
-        return { summary: `could not read the broker: ${(err as Error).message.split("\n")[0]}` };
+        return { summary: t`could not read the broker: ${(err as Error).message.split("\n")[0]}` };
       }
       return { summary: [...states.values()].map((s) => `${s.queue}: ${s.depth}`).join(", ") };
     },
@@ -82,12 +83,12 @@ function queueStep(
   return checkStep(
     run,
     {
-      title: `Judge Celery queue ${queue} (oldest task at most ${celery.maxTaskAge})`,
-      item: { id: `job-queue/${queue}`, title: `Celery queue ${queue}`, source: SOURCES.jobQueue },
+      title: t`Judge Celery queue ${queue} (oldest task at most ${celery.maxTaskAge})`,
+      item: { id: `job-queue/${queue}`, title: t`Celery queue ${queue}`, source: SOURCES.jobQueue },
     },
     async () => {
       const state = states.get(queue);
-      if (!state) throw new Error(`the broker ${celery.brokerUrl} could not be read`);
+      if (!state) throw new Error(t`the broker ${celery.brokerUrl} could not be read`);
       return queueFinding(run, celery, state);
     },
   );
@@ -98,18 +99,18 @@ function queueFinding(run: RoutineRun, celery: Celery, state: QueueState): Findi
   const data = { depth: state.depth, oldestTaskSeconds: state.ageSeconds ?? null };
   const age =
     state.depth === 0
-      ? "empty"
+      ? t`empty`
       : state.ageSeconds === undefined
-        ? `${state.depth} waiting, oldest task's age not recorded (guardia's redis_exporter records it)`
-        : `${state.depth} waiting, the oldest for ${humanDuration(state.ageSeconds)}`;
-  const trend = typeof before === "number" ? ` (${before} at the previous report)` : "";
+        ? t`${state.depth} waiting, oldest task's age not recorded (guardia's redis_exporter records it)`
+        : t`${state.depth} waiting, the oldest for ${humanDuration(state.ageSeconds)}`;
+  const trend = typeof before === "number" ? t` (${before} at the previous report)` : "";
   if (state.ageSeconds !== undefined && state.ageSeconds > celery.maxTaskAge.seconds)
     return {
       verdict: "failed",
-      summary: `${age}, over ${celery.maxTaskAge}: are the workers of ${celery.service} consuming?${trend}`,
+      summary: t`${age}, over ${celery.maxTaskAge}: are the workers of ${celery.service} consuming?${trend}`,
       data,
     };
   if (typeof before === "number" && state.depth > before)
-    return { verdict: "attention", summary: `${age}: growing${trend}`, data };
+    return { verdict: "attention", summary: t`${age}: growing${trend}`, data };
   return { verdict: "ok", summary: `${age}${trend}`, data };
 }

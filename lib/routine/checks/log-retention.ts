@@ -7,6 +7,7 @@ import { formatBytes } from "../../backup/store.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, type RoutineRun } from "../check-step.js";
 import { readableLogEntries } from "./error-logs.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Monthly: is the retention of each log set actually applied? The oldest rotated file against
@@ -30,7 +31,7 @@ export function logRetentionSteps(run: RoutineRun): Step[] {
 function item(entry: LogFiles) {
   return {
     id: `log-retention/${entry.name}`,
-    title: `Log retention of ${entry.name} (delete after ${entry.deleteAfterDays} days)`,
+    title: t`Log retention of ${entry.name} (delete after ${entry.deleteAfterDays} days)`,
     source: SOURCES.logRetention,
   };
 }
@@ -39,7 +40,7 @@ function retentionStep(run: RoutineRun, entry: LogFiles): Step {
   return checkStep(
     run,
     {
-      title: `Oldest rotated file of the ${entry.name} logs against deleteAfterDays ${entry.deleteAfterDays}`,
+      title: t`Oldest rotated file of the ${entry.name} logs against deleteAfterDays ${entry.deleteAfterDays}`,
       item: item(entry),
       action: () => ({ target: { files: entry.paths.join(" ") } }),
     },
@@ -59,15 +60,15 @@ function retentionStep(run: RoutineRun, entry: LogFiles): Step {
       const overgrown = plan.live.filter((f) => f.size > limit);
       const total = [...plan.live, ...rotated].reduce((sum, f) => sum + f.size, 0);
       const summary =
-        `${rotated.length} rotated file(s), the oldest ${Math.floor(oldestDays)} days old; ${formatBytes(total)} in all` +
+        t`${rotated.length} rotated file(s), the oldest ${Math.floor(oldestDays)} days old; ${formatBytes(total)} in all` +
         (overdue.length
-          ? `; ${overdue.length} past ${entry.deleteAfterDays} days: retention is not applied (guardia rotate-logs)`
+          ? t`; ${overdue.length} past ${entry.deleteAfterDays} days: retention is not applied (guardia rotate-logs)`
           : "") +
         (overgrown.length
-          ? `; ${overgrown.length} live file(s) over ${OVERGROWN}× maxSize ${entry.maxSize}: not rotating`
+          ? t`; ${overgrown.length} live file(s) over ${OVERGROWN}× maxSize ${entry.maxSize}: not rotating`
           : "");
       const evidence = [...overdue, ...overgrown]
-        .map((f) => `${f.path}: ${formatBytes(f.size)}, ${Math.floor(ageInDays(f, run.now))} days`)
+        .map((f) => t`${f.path}: ${formatBytes(f.size)}, ${Math.floor(ageInDays(f, run.now))} days`)
         .join("\n");
       const verdict = overdue.length > 0 ? "failed" : overgrown.length > 0 ? "attention" : "ok";
       return {
@@ -83,10 +84,10 @@ function retentionStep(run: RoutineRun, entry: LogFiles): Step {
 function unreachableStep(run: RoutineRun, entry: LogFiles): Step {
   return checkStep(
     run,
-    { title: `Log retention of ${entry.name}: its files are out of reach`, item: item(entry) },
+    { title: t`Log retention of ${entry.name}: its files are out of reach`, item: item(entry) },
     async () => ({
       verdict: "manual",
-      summary: `the files (${entry.paths.join(" ")}) are on no claim this job mounts: check by hand that none is older than ${entry.deleteAfterDays} days`,
+      summary: t`the files (${entry.paths.join(" ")}) are on no claim this job mounts: check by hand that none is older than ${entry.deleteAfterDays} days`,
     }),
   );
 }

@@ -5,7 +5,9 @@ import { auditFile } from "../../runbook/audit.js";
 import type { Step } from "../../runbook/types.js";
 import { manualItems, type ManualItem } from "../checklist.js";
 import type { RoutineRun } from "../check-step.js";
+import { periodName } from "../report.js";
 import { readAcks, reportsPrefix, type Ack } from "../store.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * The items only a person can do (update the operations docs, train the support team): each is
@@ -33,10 +35,10 @@ export function manualSteps(run: RoutineRun): Step[] {
   if (items.length === 0) return [];
   const where = run.platform.backups
     ? objectUrl(run.platform.backups.destination, `${reportsPrefix(run.platform)}acks/`)
-    : `audit log ${auditFile()}`;
+    : t`audit log ${auditFile()}`;
   return [
     {
-      title: `Manual items of the ${run.period} checklist and who last did them`,
+      title: t`Manual items of the ${periodName(run.period)} checklist and who last did them`,
       kind: "read",
       timeoutMs: 60_000,
       action: () => ({ target: { acknowledgements: where } }),
@@ -46,7 +48,7 @@ export function manualSteps(run: RoutineRun): Step[] {
           : await auditAcks();
         for (const item of items) run.record(manualResult(run, item, acks.get(item.id)));
         const done = items.filter((i) => acks.has(i.id)).length;
-        return { summary: `${items.length} manual item(s), ${done} ever acknowledged` };
+        return { summary: t`${items.length} manual item(s), ${done} ever acknowledged` };
       },
     },
   ];
@@ -60,15 +62,15 @@ function manualResult(run: RoutineRun, item: ManualItem, ack: Ack | undefined) {
     return {
       ...header,
       verdict: "ok" as const,
-      summary: `done by ${ack.operator} on ${ack.at.slice(0, 10)}${note}`,
+      summary: t`done by ${ack.operator} on ${ack.at.slice(0, 10)}${note}`,
       data: { by: ack.operator, at: ack.at },
     };
   }
-  const last = ack ? `last done by ${ack.operator} on ${ack.at.slice(0, 10)}; ` : "";
+  const last = ack ? t`last done by ${ack.operator} on ${ack.at.slice(0, 10)}; ` : "";
   return {
     ...header,
     verdict: "manual" as const,
-    summary: `${last}due every ${item.everyDays} days; when done: ${ackCommand(run, item)}`,
+    summary: t`${last}due every ${item.everyDays} days; when done: ${ackCommand(run, item)}`,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Step } from "../../runbook/types.js";
 import { PERIODS, SOURCES } from "../checklist.js";
 import { checkStep, humanDuration, worst, type RoutineRun } from "../check-step.js";
 import { queryCall, singleValue } from "../prometheus.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Daily: each probed service's availability, average and 95th percentile latency over the last
@@ -37,10 +38,10 @@ function sloStep(run: RoutineRun, service: Service): Step {
   return checkStep(
     run,
     {
-      title: `Availability and latency of ${service.name} over the last ${window} (Prometheus)`,
+      title: t`Availability and latency of ${service.name} over the last ${window} (Prometheus)`,
       item: {
         id: `slo/${service.name}`,
-        title: `SLO of ${service.name}, last ${window}`,
+        title: t`SLO of ${service.name}, last ${window}`,
         source: SOURCES.slo,
       },
       action: () => ({
@@ -56,7 +57,7 @@ function sloStep(run: RoutineRun, service: Service): Step {
       if (availability === undefined || average === undefined || p95 === undefined)
         return {
           verdict: "attention",
-          summary: `no probe data in Prometheus for the last ${window}: is ${service.name} probed?`,
+          summary: t`no probe data in Prometheus for the last ${window}: is ${service.name} probed?`,
         };
       const { slo } = service;
       const verdicts = [
@@ -66,10 +67,7 @@ function sloStep(run: RoutineRun, service: Service): Step {
       ] as const;
       return {
         verdict: worst(verdicts),
-        summary:
-          `availability ${percent(availability)} (target ${percent(slo.availability)}), ` +
-          `average ${ms(average)} (target ${slo.latencyAvgMs} ms), ` +
-          `p95 ${ms(p95)} (target ${slo.latencyP95Ms} ms)`,
+        summary: t`availability ${percent(availability)} (target ${percent(slo.availability)}), average ${ms(average)} (target ${slo.latencyAvgMs} ms), p95 ${ms(p95)} (target ${slo.latencyP95Ms} ms)`,
         data: { availability, averageSeconds: average, p95Seconds: p95 },
       };
     },

@@ -3,6 +3,7 @@ import type { Step } from "../../runbook/types.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, type RoutineRun } from "../check-step.js";
 import { psqlQuery, psqlRows } from "../psql.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Weekly: the slowest statements of each database over the manual's target (MIRA operations
@@ -27,7 +28,7 @@ const EXTENSION_SQL =
 function extensionStep(run: RoutineRun, db: Database, installed: { value?: boolean }): Step {
   const command = psqlQuery(db, EXTENSION_SQL);
   return {
-    title: `Is pg_stat_statements installed in ${db.name}?`,
+    title: t`Is pg_stat_statements installed in ${db.name}?`,
     kind: "read",
     timeoutMs: 90_000,
     action: () => ({ command }),
@@ -38,9 +39,11 @@ function extensionStep(run: RoutineRun, db: Database, installed: { value?: boole
         installed.value = row?.[0] === "1" && (row[1] ?? "").includes("pg_stat_statements");
       } catch (err) {
         if (step.signal.aborted) throw err;
-        return { summary: `could not ask: ${(err as Error).message.split("\n")[0]}` };
+        return { summary: t`could not ask: ${(err as Error).message.split("\n")[0]}` };
       }
-      return { summary: installed.value ? "installed and loaded" : "not installed or not loaded" };
+      return {
+        summary: installed.value ? t`installed and loaded` : t`not installed or not loaded`,
+      };
     },
   };
 }
@@ -61,10 +64,10 @@ function statementsStep(run: RoutineRun, db: Database, installed: { value?: bool
   return checkStep(
     run,
     {
-      title: `Statements of ${db.name} slower than ${ms} ms on average`,
+      title: t`Statements of ${db.name} slower than ${ms} ms on average`,
       item: {
         id: `slow-queries/${db.name}`,
-        title: `Slow queries of ${db.name}`,
+        title: t`Slow queries of ${db.name}`,
         source: SOURCES.slowQueries,
       },
       // Only when the previous step found the extension: otherwise nothing runs.
@@ -72,30 +75,28 @@ function statementsStep(run: RoutineRun, db: Database, installed: { value?: bool
     },
     async (step) => {
       if (installed.value === undefined)
-        throw new Error(`could not ask ${db.name} about pg_stat_statements`);
+        throw new Error(t`could not ask ${db.name} about pg_stat_statements`);
       if (!installed.value)
         return {
           verdict: "manual",
-          summary:
-            `pg_stat_statements is not installed in ${db.database}: review slow queries by hand, or ` +
-            "add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements",
+          summary: t`pg_stat_statements is not installed in ${db.database}: review slow queries by hand, or add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements`,
         };
       const rows = await psqlRows(step, db, command);
       const evidence = rows
         .map(
           ([mean, calls, total, query]) =>
-            `${mean} ms avg × ${calls} calls (${total} ms in all): ${query}`,
+            t`${mean} ms avg × ${calls} calls (${total} ms in all): ${query}`,
         )
         .join("\n");
       if (rows.length === 0)
         return {
           verdict: "ok",
-          summary: `no statement over ${ms} ms on average`,
+          summary: t`no statement over ${ms} ms on average`,
           data: { slow: 0 },
         };
       return {
         verdict: "attention",
-        summary: `${rows.length} statement(s) over ${ms} ms on average, the slowest ${rows[0]![0]} ms`,
+        summary: t`${rows.length} statement(s) over ${ms} ms on average, the slowest ${rows[0]![0]} ms`,
         evidence,
         data: { slow: rows.length, slowestMs: Number(rows[0]![0]) },
       };

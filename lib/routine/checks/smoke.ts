@@ -6,6 +6,7 @@ import { defaultEvidenceDir, runSmokeFlow, selectFlows } from "../../smoke/runne
 import { flowAction, flowSummary, flowTimeoutMs, smokeTable } from "../../smoke/steps.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, type Finding, type RoutineRun } from "../check-step.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Daily: the stack's smoke flows, through the same runner as `guardia smoke`, one item each. A
@@ -38,10 +39,14 @@ function smokeStep(run: RoutineRun, flow: SmokeFlow, where: Where): Step {
   const step = checkStep(
     run,
     {
-      title: `Smoke flow ${flow.name}${flow.service ? ` of ${flow.service}` : ""}`,
+      title: flow.service
+        ? t`Smoke flow ${flow.name} of ${flow.service}`
+        : t`Smoke flow ${flow.name}`,
       item: {
         id: `smoke/${flow.name}`,
-        title: `Smoke flow ${flow.name}${flow.service ? ` (${flow.service})` : ""}`,
+        title: flow.service
+          ? t`Smoke flow ${flow.name} (${flow.service})`
+          : t`Smoke flow ${flow.name}`,
         source: SOURCES.smoke,
       },
       action: () => flowAction(flow),
@@ -63,7 +68,7 @@ async function measure(
   });
   const unrun = result.steps.filter((s) => s.notRun).length;
   const note =
-    unrun > 0 ? `; the browser step(s) went unchecked: no Chromium at ${where.chromium}` : "";
+    unrun > 0 ? t`; the browser step(s) went unchecked: no Chromium at ${where.chromium}` : "";
   return {
     verdict: !result.ok ? "failed" : unrun > 0 ? "attention" : "ok",
     summary: `${flowSummary(result)}${note}`,

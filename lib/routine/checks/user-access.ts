@@ -3,6 +3,7 @@ import type { Step } from "../../runbook/types.js";
 import { SOURCES } from "../checklist.js";
 import { checkStep, type RoutineRun } from "../check-step.js";
 import { psqlQuery, psqlRows } from "../psql.js";
+import { t } from "../../i18n/index.js";
 
 /**
  * Monthly: who can get in (MIRA operations guide, Mensual: Auditar accesos de usuarios). Per
@@ -56,7 +57,7 @@ export function userAccessSteps(run: RoutineRun): Step[] {
 function rolesStep(db: Database, found: Found): Step {
   const command = psqlQuery(db, ROLES_SQL);
   return {
-    title: `Login roles and superusers of ${db.name}, and which application's users it holds`,
+    title: t`Login roles and superusers of ${db.name}, and which application's users it holds`,
     kind: "read",
     timeoutMs: 90_000,
     action: () => ({ command }),
@@ -77,7 +78,7 @@ function rolesStep(db: Database, found: Found): Step {
           ? "nocobase"
           : undefined;
       return {
-        summary: `${found.roles.length} login role(s); application users: ${found.app ?? "none found"}`,
+        summary: t`${found.roles.length} login role(s); application users: ${found.app ?? t`none found`}`,
       };
     },
   };
@@ -92,22 +93,22 @@ function usersStep(run: RoutineRun, db: Database, found: Found): Step {
   return checkStep(
     run,
     {
-      title: `Users of ${db.name} with no login for ${days} days`,
+      title: t`Users of ${db.name} with no login for ${days} days`,
       item: {
         id: `user-access/${db.name}`,
-        title: `User access of ${db.name}`,
+        title: t`User access of ${db.name}`,
         source: SOURCES.userAccess,
       },
       action: () => (found.app ? { command: commands[found.app] } : undefined),
     },
     async (step) => {
-      if (found.roles.length === 0) throw new Error(`could not read the roles of ${db.name}`);
+      if (found.roles.length === 0) throw new Error(t`could not read the roles of ${db.name}`);
       const superusers = found.roles.filter((r) => r.superuser).map((r) => r.name);
-      const roles = `login roles: ${found.roles.map((r) => r.name).join(", ")}; superusers: ${superusers.join(", ") || "none"}`;
+      const roles = t`login roles: ${found.roles.map((r) => r.name).join(", ")}; superusers: ${superusers.join(", ") || t`none`}`;
       if (!found.app)
         return {
           verdict: "ok",
-          summary: `${found.roles.length} login role(s), no application users here`,
+          summary: t`${found.roles.length} login role(s), no application users here`,
           evidence: roles,
         };
       const rows = await psqlRows(step, db, commands[found.app]);
@@ -115,19 +116,19 @@ function usersStep(run: RoutineRun, db: Database, found: Found): Step {
       const privileged = rows.filter((r) => r[1] === "1" || r[2] === "1").length;
       const lines = rows.map(
         ([user, su, staff, last]) =>
-          `${user}${su === "1" ? " (superuser)" : staff === "1" ? " (staff/admin)" : ""}: last login ${last}`,
+          t`${user}${su === "1" ? t` (superuser)` : staff === "1" ? t` (staff/admin)` : ""}: last login ${last}`,
       );
       const data = { inactive: total, privilegedInactive: privileged, superusers };
       if (total === 0)
         return {
           verdict: "ok",
-          summary: `every active ${found.app} user logged in within ${days} days`,
+          summary: t`every active ${found.app} user logged in within ${days} days`,
           evidence: roles,
           data,
         };
       return {
         verdict: "attention",
-        summary: `${total} active ${found.app} user(s) without a login for ${days} days${privileged ? `, ${privileged} of them privileged` : ""}: deactivate or confirm`,
+        summary: t`${total} active ${found.app} user(s) without a login for ${days} days${privileged ? t`, ${privileged} of them privileged` : ""}: deactivate or confirm`,
         evidence: [...lines, roles].join("\n"),
         data,
       };
