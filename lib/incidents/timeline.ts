@@ -10,6 +10,7 @@ import {
   type Silence,
 } from "../monitoring/silences.js";
 import type { AuditRecord } from "../runbook/audit.js";
+import { outcomeText } from "../runbook/report.js";
 import { INCIDENT_ALERT } from "./notify.js";
 import { entryKindText, type Incident, type IncidentEntry } from "./record.js";
 
@@ -248,21 +249,5 @@ function sourceText(source: TimelineEntry["source"]): string {
       return t`maintenance`;
     case "gap":
       return t`gap`;
-  }
-}
-
-/** A run's outcome (the audit log's value) in words; an unknown one as it is. */
-function outcomeText(outcome: string): string {
-  switch (outcome) {
-    case "done":
-      return t`done`;
-    case "failed":
-      return t`failed`;
-    case "refused":
-      return t`refused`;
-    case "bad-input":
-      return t`bad-input`;
-    default:
-      return outcome;
   }
 }

@@ -119,8 +119,11 @@ export function reportMarkdown(run: RunRecord, options: ReportOptions = {}): str
   );
 }
 
-/** The run's outcome as the report's title says it; the record keeps the English value. */
-function outcomeText(outcome: Outcome | undefined): string {
+/**
+ * A run's outcome in words (the report's title, an incident's timeline); the record keeps the
+ * English value, and a value this version does not know prints as it is.
+ */
+export function outcomeText(outcome: Outcome | string | undefined): string {
   switch (outcome) {
     case "done":
       return t`succeeded`;
@@ -134,6 +137,8 @@ function outcomeText(outcome: Outcome | undefined): string {
       return t`bad-input`;
     case undefined:
       return t`unknown`;
+    default:
+      return outcome;
   }
 }
 

@@ -73,7 +73,6 @@ export const incidents: Catalogue = {
   alert: "alerta",
   maintenance: "mantenimiento",
   gap: "sin datos",
-  done: "completado",
 
   // guardia incident
   "--id: required to {0} an incident": "--id: obligatorio con la acción {0}",
