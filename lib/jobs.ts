@@ -13,6 +13,7 @@ import {
 } from "./logs/job-names.js";
 import { mountDirectory } from "./logs/patterns.js";
 import { tr, type Language } from "./i18n/index.js";
+import { periodName } from "./routine/report.js";
 import type { Platform, Priority } from "./model/index.js";
 import type { FirstCommand } from "./monitoring/contract.js";
 import { cronJobArgs, MAX_CRONJOB_NAME, objectName, type Component } from "./naming.js";
@@ -207,7 +208,8 @@ export function routineGuardiaJob(platform: Platform, job: RoutineJob): GuardiaJ
       alert: "RoutineJobFailed",
       group: "routine",
       priority: "P3",
-      summary: (lang) => tr(lang)`The ${job.period} routine checklist of ${platform.name} failed`,
+      summary: (lang) =>
+        tr(lang)`The ${periodName(job.period, lang)} routine checklist of ${platform.name} failed`,
       consequence: (lang) => tr(lang)`its report was not written or not posted`,
       first: { runbook: "routine", flags: { period: job.period } },
     },

@@ -4,6 +4,7 @@ import type { Attachment, PlannedAction, RunContext, Step } from "../runbook/typ
 import { printable } from "../user-text.js";
 import type { ItemResult, ItemSink, Verdict } from "./checklist.js";
 import { t } from "../i18n/index.js";
+import { verdictWord } from "./report.js";
 
 /**
  * What every check of a routine run shares: the run's context, the period, the moment the run
@@ -80,7 +81,7 @@ export function checkStep(
       const { attachments, ...item } = finding;
       run.record({ ...spec.item, ...item });
       return {
-        summary: `${finding.verdict}: ${finding.summary}`,
+        summary: `${verdictWord(finding.verdict)}: ${finding.summary}`,
         evidence: finding.evidence,
         ...(attachments && { attachments }),
       };

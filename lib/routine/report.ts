@@ -1,5 +1,5 @@
 import type { RoutinePeriod } from "../model/index.js";
-import { t } from "../i18n/index.js";
+import { currentLanguage, t, tr } from "../i18n/index.js";
 import { GUARDIA_VERSION } from "../version.js";
 import { PERIODS, VERDICT_ORDER, type ItemResult, type Verdict } from "./checklist.js";
 
@@ -97,9 +97,10 @@ export function countsLine(report: RoutineReport): string {
 }
 
 /** The period as a report names it: "daily" ("diaria": a rutina, a lista in Spanish). */
-export function periodName(period: RoutinePeriod): string {
-  if (period === "daily") return t`daily`;
-  return period === "weekly" ? t`weekly` : t`monthly`;
+/** The period in words, in the run's language or, for rendered alerts, the stack's. */
+export function periodName(period: RoutinePeriod, language = currentLanguage()): string {
+  if (period === "daily") return tr(language)`daily`;
+  return period === "weekly" ? tr(language)`weekly` : tr(language)`monthly`;
 }
 
 export function reportTitle(report: RoutineReport): string {
@@ -118,8 +119,8 @@ export function changedText(item: ReportItem): string {
     : t`changed since the last run (was ${verdictWord(item.was)})`;
 }
 
-/** A verdict in a sentence: the value itself in English. */
-function verdictWord(verdict: Verdict): string {
+/** A verdict in a sentence (the record keeps the English value). */
+export function verdictWord(verdict: Verdict): string {
   const words: Record<Verdict, string> = {
     failed: t`failed`,
     attention: t`attention`,
