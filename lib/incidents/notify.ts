@@ -1,4 +1,4 @@
-import { t } from "../i18n/index.js";
+import { t, tr, type Language } from "../i18n/index.js";
 import type { Platform, Priority } from "../model/index.js";
 import { guardiaCommand, runbookUrl, SEVERITY, stackLabels } from "../monitoring/contract.js";
 import type { AlertmanagerApi } from "../monitoring/silences.js";
@@ -34,8 +34,10 @@ export function incidentAlert(platform: Platform, incident: Incident, endsAt?: D
       ...(incident.service && { service: incident.service }),
     },
     annotations: {
-      summary: t`Incident ${incident.id} (${incident.priority}): ${incident.title}`,
-      description: notificationText(incident),
+      summary: tr(
+        platform.language,
+      )`Incident ${incident.id} (${incident.priority}): ${incident.title}`,
+      description: notificationText(incident, platform.language),
       runbook_url: runbookUrl(platform, "incident"),
       guardia_command: `${guardiaCommand(incident.stack, { runbook: "incident" })} note --id ${incident.id} --text ...`,
     },
@@ -45,7 +47,9 @@ export function incidentAlert(platform: Platform, incident: Incident, endsAt?: D
 }
 
 /** The notification's description: who, when, by when, and what is affected. */
-function notificationText(incident: Incident): string {
+function notificationText(incident: Incident, language: Language): string {
+  // Read by the whole team: the stack's language, not the operator's.
+  const t = tr(language);
   return [
     t`Owner ${incident.owner}; opened ${incident.openedAt} by ${incident.reporter}; respond by ${incident.responseDue}.`,
     ...(incident.service ? [t`Service: ${incident.service}.`] : []),

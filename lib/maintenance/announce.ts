@@ -1,4 +1,4 @@
-import { t } from "../i18n/index.js";
+import { t, tr } from "../i18n/index.js";
 import type { Platform } from "../model/index.js";
 import { deliver, deliveryCall, messageReceivers, type Message } from "../receivers/deliver.js";
 import type { Step } from "../runbook/types.js";
@@ -15,6 +15,8 @@ import type { ScheduledWindow } from "./schedule.js";
 export type Announcement = "scheduled" | "opens";
 
 function title(kind: Announcement, platform: Platform): string {
+  // Read by the whole team: the stack's language, not the operator's.
+  const t = tr(platform.language);
   const stack = `${platform.name} ${platform.environment}`;
   return kind === "scheduled"
     ? t`Maintenance window scheduled: ${stack}`
@@ -29,8 +31,10 @@ export function announcementMessage(
   window: ScheduledWindow,
   calendarUrl: string | undefined,
 ): Message {
+  // Read by the whole team: the stack's language, not the operator's.
+  const t = tr(platform.language);
   const lines = [
-    ...windowDescription(window),
+    ...windowDescription(window, platform.language),
     ...(calendarUrl ? [t`Calendar: ${calendarUrl}`] : []),
   ];
   return {

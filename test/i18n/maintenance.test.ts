@@ -14,7 +14,8 @@ import { writeStackFile } from "../harness/stacks.js";
 /**
  * Maintenance windows in the operators' language: a Spanish stack schedules a window and its
  * announcement mail (a real SMTP server), its calendar event (read by Python's icalendar) and the
- * run's output are Spanish; `--lang en` gives English; the stored window has the same fields in
+ * run's output are Spanish; `--lang en` gives the operator English, while the feed and the
+ * announcement, which the whole team reads, stay in the stack's language; the stored window has the same fields in
  * both. The window record (the INATrace operations manual's format) is written in either.
  */
 
@@ -105,7 +106,7 @@ function storedWindows(): Record<string, unknown>[] {
 }
 
 describe("maintenance windows in the stack's language, and in English with --lang en", () => {
-  it("schedules and announces in Spanish, then in English with --lang en; the stored window is the same", async () => {
+  it("schedules and announces in Spanish; --lang en changes the operator's output, not the feed or the announcement; the stored window is the same", async () => {
     const es = await schedule(72);
     expect(es.code, es.stderr).toBe(0);
     expect(es.stdout).toMatch(/Ventana de mantenimiento mw-\S+ programada desde /);
@@ -124,13 +125,14 @@ describe("maintenance windows in the stack's language, and in English with --lan
     const en = await schedule(96, "--lang", "en");
     expect(en.code, en.stderr).toBe(0);
     expect(en.stdout).toMatch(/Maintenance window mw-\S+ scheduled from /);
-    // The feed is rebuilt whole, in the language of the run that rebuilt it.
+    // What the whole team reads — the feed and the announcement — stays in the stack's language
+    // whoever schedules; only the operator's own output follows --lang.
     expect(summaries()).toEqual([
-      "Maintenance logistica prod: Actualizar Django",
-      "Maintenance logistica prod: Actualizar Django",
+      "Mantenimiento logistica prod: Actualizar Django",
+      "Mantenimiento logistica prod: Actualizar Django",
     ]);
     const mailEn = mails().at(-1)!;
-    expect(mailEn).toMatch(/^Subject: Maintenance window scheduled: logistica prod: Objective: /m);
+    expect(mailEn).toMatch(/^Subject: Ventana de mantenimiento programada: logistica prod: /m);
 
     const [a, b] = storedWindows();
     expect(Object.keys(a!).length).toBeGreaterThan(8);
@@ -187,7 +189,7 @@ describe("maintenance windows in the stack's language, and in English with --lan
       "# Ventana de mantenimiento mw-x — logistica-prod",
       "- Objetivo: Actualizar Django",
       "## Pasos\n\n1. migrar",
-      "## Reversión\n\n_no indicado (--rollback)_",
+      "## Reversión\n\n_no indicada (--rollback)_",
       "## Criterios de éxito",
       "silencio {",
       "Veredicto: **ÉXITO**: se cumplieron todos los criterios.",
