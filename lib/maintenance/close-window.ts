@@ -122,7 +122,9 @@ function newAlertsStep(ctx: RunContext<Params>, facts: CloseFacts): Step {
         .map(
           (a) => t`alert ${a.labels.alertname} (${a.labels.priority ?? "?"}) since ${a.startsAt}`,
         );
-      return { summary: facts.newAlerts.length === 0 ? t`none` : facts.newAlerts.join("; ") };
+      return {
+        summary: facts.newAlerts.length === 0 ? t`no new alerts` : facts.newAlerts.join("; "),
+      };
     },
   };
 }

@@ -87,7 +87,10 @@ export function windowClosing(closing: {
     closing.failed.length === 0
       ? t`**SUCCESS**: every criterion passed`
       : t`**FAILED**: ${closing.failed.join("; ")}`;
-  const newAlerts = closing.newAlerts.length === 0 ? t`none` : closing.newAlerts.join("; ");
+  const newAlerts =
+    closing.newAlerts.length === 0
+      ? t`New critical or warning alerts: none`
+      : t`New critical or warning alerts: ${closing.newAlerts.join("; ")}`;
   return [
     t`## Closing (${new Date().toISOString()}, by ${closing.closedBy})`,
     "",
@@ -96,7 +99,7 @@ export function windowClosing(closing: {
     "```",
     "",
     ...(closing.smoke ? [t`Smoke flows:`, "", "```", closing.smoke, "```", ""] : []),
-    t`New critical or warning alerts: ${newAlerts}`,
+    newAlerts,
     "",
     t`Verdict: ${verdict}. The silence was expired: alerts reach people again.`,
     "",

@@ -74,7 +74,9 @@ export function timesLine(times: RestoreTimes): string {
     .map(([p, ms]) => `${p} ${seconds(ms)}`)
     .join(", ");
   const downtime = times.downtimeMs === undefined ? "" : t`; downtime ${seconds(times.downtimeMs)}`;
-  return t`phases: ${phases || t`none`}${downtime}; total ${seconds(times.totalMs)}${rtoText(times)}`;
+  const total = seconds(times.totalMs);
+  if (!phases) return t`phases: none${downtime}; total ${total}${rtoText(times)}`;
+  return t`phases: ${phases}${downtime}; total ${total}${rtoText(times)}`;
 }
 
 export function restoreOutput(run: RestoreRun, smoke?: SmokePlan): string {

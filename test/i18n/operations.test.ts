@@ -93,7 +93,7 @@ describe("the routine in Spanish and English", () => {
     expect(es).toContain("## Problemas");
     expect(es).toContain("### ATENCIÓN: Líneas de error de los archivos de log app");
     expect(es).toContain(
-      "4 línea(s) de error en las últimas 24 h; los mensajes más frecuentes, abajo (1)",
+      "4 línea(s) de error en el período de 24 h; los mensajes más frecuentes, abajo (1)",
     );
     expect(es).toContain("## El resto");
     expect(es).not.toMatch(/Problems|error line|First report/);

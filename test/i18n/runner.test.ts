@@ -184,9 +184,9 @@ describe("the engine's texts in Spanish, in-process", () => {
   it("writes the report, the Markdown plan and the state after the failure", () => {
     setLanguage("es");
     const report = reportMarkdown(run);
-    expect(report).toContain("# Evidencia: `restore-db` en `mira-prod` — falló");
+    expect(report).toContain("# Evidencia: `restore-db` en `mira-prod` — fallido");
     expect(report).toContain("| # | paso | tipo | estado | tiempo | resumen |");
-    expect(report).toContain("| 2 | Load the dump | cambio | falló | 2.0 s | disk full |");
+    expect(report).toContain("| 2 | Load the dump | cambio | fallido | 2.0 s | disk full |");
     expect(report).toContain("- Stop the workers: manual — start them again");
     expect(planMarkdown(run)).toContain("- Modo: ejecución");
     expect(stateAfterFailure(run, [])).toBe(

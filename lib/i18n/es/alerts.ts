@@ -123,7 +123,7 @@ export const alerts: Catalogue = {
     "La sonda blackbox de {{ $labels.instance }} ha fallado durante {0} (todas las sondas, una cada {1}).",
   "If the health check confirms it, restart: {0}": "Si el health check lo confirma, reinicie: {0}",
   "{0} burns its {1} availability budget {2}x too fast":
-    "{0} consume su presupuesto de disponibilidad de {1} {2}x demasiado rápido",
+    "{0} consume su presupuesto de disponibilidad de {1} {2} veces más rápido de lo sostenible",
   "Over the last {0} and {1}, more than {2} % of {3}'s health probes failed: at this rate the {4} SLO's error budget is gone in {5} days.":
     "En los últimos {0} y {1} falló más del {2} % de las sondas de salud de {3}: a este ritmo, el presupuesto de error del SLO de {4} se agota en {5} días.",
   "{0} responds slowly: average over {1} ms": "{0} responde lento: promedio sobre {1} ms",
@@ -143,9 +143,9 @@ export const alerts: Catalogue = {
 
   // Smoke flows
   "The smoke flows of {0} failed in two runs in a row":
-    "Los flujos smoke de {0} fallaron en dos ejecuciones seguidas",
+    "Los flujos de humo de {0} fallaron en dos ejecuciones seguidas",
   "CronJob {0} has not completed a smoke run for more than {1} minutes (it runs at least every {2} minutes): two runs in a row failed, so a login or a business flow is broken even if the health endpoints answer.":
-    "El CronJob {0} no ha completado una ejecución smoke en más de {1} minutos (se ejecuta al menos cada {2} minutos): dos ejecuciones seguidas fallaron, así que un inicio de sesión o un flujo de negocio está roto aunque los endpoints de salud respondan.",
+    "El CronJob {0} no ha completado una ejecución de humo en más de {1} minutos (se ejecuta al menos cada {2} minutos): dos ejecuciones seguidas fallaron, así que un inicio de sesión o un flujo de negocio está roto aunque los endpoints de salud respondan.",
   "Run the flows to see which step fails and why; each failed Job's log holds its run's JSON result.":
     "Ejecute los flujos para ver qué paso falla y por qué; el log de cada Job fallido contiene el resultado JSON de su ejecución.",
 

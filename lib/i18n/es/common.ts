@@ -4,7 +4,7 @@ import type { Catalogue } from "../index.js";
 export const common: Catalogue = {
   none: "ninguno",
   STATUS: "ESTADO",
-  failed: "falló",
+  failed: "fallido",
   refused: "rechazado",
   "bad-input": "entrada inválida",
   "## Rollback": "## Reversión",

@@ -14,7 +14,7 @@ export const data: Catalogue = {
     "Comparar el sha256 del dump con el manifiesto, antes de crear cualquier base de datos",
   "sha256 {0}… matches ({1}/{2})": "sha256 {0}… coincide ({1}/{2})",
   "Restore into {0} with parallel pg_restore": "Restaurar en {0} con pg_restore en paralelo",
-  "restored with {0} jobs ({1})": "restaurado con {0} procesos ({1})",
+  "restored with {0} jobs ({1})": "restaurada con {0} procesos ({1})",
   "{0} was dropped; the live database was not touched":
     "se eliminó {0}; la base de datos en uso no se tocó",
   "also: dropping {0} failed ({1}); the next restore-db drops it, or drop it by hand; the live database was not touched":
@@ -150,7 +150,7 @@ export const data: Catalogue = {
     "Revisar la salud de {0} y de los servicios que la usan",
   "health check failed after the swap:\n{0}":
     "la revisión de salud falló después del intercambio:\n{0}",
-  "{0} check(s) passed": "{0} revisión(es) aprobadas",
+  "{0} check(s) passed": "{0} verificación(es) aprobada(s)",
   "service {0} uses database {1} but runs as a DaemonSet, which cannot be scaled to 0 for the swap":
     "el servicio {0} usa la base de datos {1} pero corre como DaemonSet, que no se puede escalar a 0 para el intercambio",
   "backup {0} of {1}: {2} in {3} s → {4}": "backup {0} de {1}: {2} en {3} s → {4}",
@@ -213,7 +213,7 @@ export const data: Catalogue = {
   SCHEDULE: "PROGRAMACIÓN",
   OPERATOR: "OPERADOR",
   "--rollback, --list-kept, --drop-kept and --target go one at a time":
-    "--rollback, --list-kept, --drop-kept y --target van de a uno",
+    "--rollback, --list-kept, --drop-kept y --target se usan de a una por vez",
   "--from-stack chooses a backup: it goes with a restore, not with kept copies":
     "--from-stack elige un backup: va con una restauración, no con copias conservadas",
   "--from-stack {0}: it has no database named {1}":
@@ -345,7 +345,7 @@ export const data: Catalogue = {
     "{0} y más antiguo que keepDays {1} de la programación {2}",
   "newest backup {0} {1}; nothing is deleted until a newer backup is complete and verified":
     "el backup más reciente {0} {1}; no se borra nada hasta que un backup más nuevo esté completo y verificado",
-  "is {0} ({1})": "está {0} ({1})",
+  "is {0} ({1})": "está en estado {0} ({1})",
   "fails its checksum: {0}": "no pasa su suma de verificación: {0}",
   "retention plan of {0} is a preview that did not check the newest backup's dump; plan again with the checksum before deleting":
     "el plan de retención de {0} es una vista previa que no revisó el dump del backup más reciente; planifique de nuevo con la suma de verificación antes de borrar",
@@ -452,7 +452,7 @@ export const data: Catalogue = {
     'ningún backup completo de {0} contiene la tabla "{1}" (revisados: {2})',
   '{0} ({1}, {2} old) holds "{3}"': '{0} ({1}, antigüedad {2}) contiene "{3}"',
   "Restore the backup side by side into a scratch database on {0}":
-    "Restaurar el backup en paralelo en una base de datos temporal en {0}",
+    "Restaurar el backup aparte, en una base de datos temporal en {0}",
   "guardia_drill_<time> (dropped at the end)": "guardia_drill_<time> (se elimina al final)",
   "checksums match; restored into {0} in {1} s":
     "las sumas de verificación coinciden; restaurado en {0} en {1} s",
@@ -574,4 +574,5 @@ export const data: Catalogue = {
   "{0} collection(s) and {1} relation(s) match the export; each relation reads both ways":
     "{0} colección(es) y {1} relación(es) coinciden con la exportación; cada relación se lee en ambos sentidos",
   "{0}.{1} cannot be read: {2}": "no se puede leer {0}.{1}: {2}",
+  "phases: none{0}; total {1}{2}": "fases: ninguna{0}; total {1}{2}",
 };

@@ -20,10 +20,10 @@ export const incidents: Catalogue = {
   investigating: "en investigación",
   mitigated: "mitigado",
   closed: "cerrado",
-  opened: "apertura",
+  opened: "abierto",
   note: "nota",
   update: "actualización",
-  notified: "notificación",
+  notified: "notificado",
 
   // The P1/P2 notification
   "Incident {0} ({1}): {2}": "Incidente {0} ({1}): {2}",
@@ -93,7 +93,7 @@ export const incidents: Catalogue = {
     "Notificar a los receptores de la prioridad a través de Alertmanager",
   "not notified: {0} is not P1 or P2": "sin notificación: {0} no es P1 ni P2",
   "nobody (no route)": "nadie (sin ruta)",
-  "{0} resolved to {1}": "{0} resuelta para {1}",
+  "{0} resolved to {1}": "resolución de {0} enviada a {1}",
   "{0} sent to {1}": "{0} enviada a {1}",
   "the notification stays firing until its end (7 days after opening): tell the stakeholders the incident is closed":
     "la notificación sigue activa hasta su fin (7 días después de la apertura): avise a los interesados que el incidente está cerrado",
@@ -224,11 +224,11 @@ export const incidents: Catalogue = {
   "- Silence {0}: {1}": "- Silencio {0}: {1}",
   "## Steps": "## Pasos",
   "not given (--steps)": "no indicados (--steps)",
-  "not given (--rollback)": "no indicado (--rollback)",
+  "not given (--rollback)": "no indicada (--rollback)",
   "## Success criteria": "## Criterios de éxito",
   "- Every health endpoint, external dependency and database answers (health-check green)":
     "- Todos los endpoints de salud, dependencias externas y bases de datos responden (health-check en verde)",
-  "- Smoke flows pass: {0}": "- Pruebas de humo aprobadas: {0}",
+  "- Smoke flows pass: {0}": "- Flujos de humo aprobados: {0}",
   "- No critical or warning alert started during the window":
     "- Ninguna alerta critical o warning comenzó durante la ventana",
   "## Pre-checks at opening": "## Verificaciones previas al abrir",
@@ -236,7 +236,7 @@ export const incidents: Catalogue = {
   "**SUCCESS**: every criterion passed": "**ÉXITO**: se cumplieron todos los criterios",
   "**FAILED**: {0}": "**FALLÓ**: {0}",
   "## Closing ({0}, by {1})": "## Cierre ({0}, por {1})",
-  "Smoke flows:": "Pruebas de humo:",
+  "Smoke flows:": "Flujos de humo:",
   "New critical or warning alerts: {0}": "Alertas critical o warning nuevas: {0}",
   "Verdict: {0}. The silence was expired: alerts reach people again.":
     "Veredicto: {0}. El silencio expiró: las alertas vuelven a llegar a las personas.",
@@ -299,7 +299,7 @@ export const incidents: Catalogue = {
   "silence {0}": "silencio {0}",
   "Write the window record {0}": "Escribir el registro de la ventana {0}",
   "delete {0}": "borrar {0}",
-  "smoke flow {0}": "prueba de humo {0}",
+  "smoke flow {0}": "flujo de humo {0}",
   "Success criteria: health checks": "Criterios de éxito: verificaciones de salud",
   "Expire the window's silence": "Expirar el silencio de la ventana",
   "silence {0} expired: alerts reach people again":
@@ -318,4 +318,6 @@ export const incidents: Catalogue = {
   "Complete the window record": "Completar el registro de la ventana",
   "- Silence: {0}": "- Silencio: {0}",
   "no HTTP checks": "sin verificaciones HTTP",
+  "no new alerts": "ninguna alerta nueva",
+  "New critical or warning alerts: none": "Alertas critical o warning nuevas: ninguna",
 };

@@ -82,7 +82,7 @@ export const operations: Catalogue = {
   // The routine's checks (lib/routine/checks/).
   "Newest complete backup of {0}": "Backup completo más reciente de {0}",
   "Last backup of {0}": "Último backup de {0}",
-  "; the newest attempt {0} is {1}": "; el intento más reciente {0} está {1}",
+  "; the newest attempt {0} is {1}": "; el intento más reciente {0} está en estado {1}",
   "no complete backup of {0}{1}": "no hay un backup completo de {0}{1}",
   "{0}, {1} old (limit {2}){3}": "{0}, con {1} de antigüedad (límite {2}){3}",
   "Backups of {0} in the last 7 days, per schedule":
@@ -120,13 +120,13 @@ export const operations: Catalogue = {
   "Size of database {0}": "Tamaño de la base de datos {0}",
   ", {0}{1} since the previous report": ", {0}{1} desde el informe anterior",
   "Error lines in the logs of {0}'s pods, last {1}":
-    "Líneas de error en los logs de los pods de {0}, últimas {1}",
+    "Líneas de error en los logs de los pods de {0}, período de {1}",
   "Error lines of {0} (pods)": "Líneas de error de {0} (pods)",
   "Error lines in the {0} log files, last {1}":
-    "Líneas de error en los archivos de log {0}, últimas {1}",
+    "Líneas de error en los archivos de log {0}, período de {1}",
   "Error lines of the {0} log files": "Líneas de error de los archivos de log {0}",
   " ({0} in the previous report)": " ({0} en el informe anterior)",
-  "in the last {0}": "en las últimas {0}",
+  "in the last {0}": "en el período de {0}",
   "no error lines {0}{1}": "sin líneas de error {0}{1}",
   "{0} error line(s) {1}, {2} most frequent below{3}":
     "{0} línea(s) de error {1}; los mensajes más frecuentes, abajo ({2}){3}",
@@ -179,10 +179,10 @@ export const operations: Catalogue = {
   "last done by {0} on {1}; ": "hecho por última vez por {0} el {1}; ",
   "{0}due every {1} days; when done: {2}": "{0}corresponde cada {1} días; una vez hecho: {2}",
   "Availability and latency of {0} over the last {1} (Prometheus)":
-    "Disponibilidad y latencia de {0} en las últimas {1} (Prometheus)",
-  "SLO of {0}, last {1}": "SLO de {0}, últimas {1}",
+    "Disponibilidad y latencia de {0} en el período de {1} (Prometheus)",
+  "SLO of {0}, last {1}": "SLO de {0}, período de {1}",
   "no probe data in Prometheus for the last {0}: is {1} probed?":
-    "no hay datos de sondeo en Prometheus de las últimas {0}: ¿se sondea {1}?",
+    "no hay datos de sondeo en Prometheus en el período de {0}: ¿se sondea {1}?",
   "availability {0} (target {1}), average {2} (target {3} ms), p95 {4} (target {5} ms)":
     "disponibilidad {0} (objetivo {1}), promedio {2} (objetivo {3} ms), p95 {4} (objetivo {5} ms)",
   "Is pg_stat_statements installed in {0}?": "¿Está instalado pg_stat_statements en {0}?",
@@ -200,9 +200,9 @@ export const operations: Catalogue = {
   "no statement over {0} ms on average": "ninguna sentencia supera {0} ms en promedio",
   "{0} statement(s) over {1} ms on average, the slowest {2} ms":
     "{0} sentencia(s) de más de {1} ms en promedio, la más lenta {2} ms",
-  "Smoke flow {0} of {1}": "Flujo smoke {0} de {1}",
-  "Smoke flow {0}": "Flujo smoke {0}",
-  "Smoke flow {0} ({1})": "Flujo smoke {0} ({1})",
+  "Smoke flow {0} of {1}": "Flujo de humo {0} de {1}",
+  "Smoke flow {0}": "Flujo de humo {0}",
+  "Smoke flow {0} ({1})": "Flujo de humo {0} ({1})",
   "; the browser step(s) went unchecked: no Chromium at {0}":
     "; los pasos de navegador quedaron sin verificar: no hay Chromium en {0}",
   "Login roles and superusers of {0}, and which application's users it holds":
@@ -273,9 +273,9 @@ export const operations: Catalogue = {
 
   // Smoke flows (runbooks/smoke.ts, lib/smoke/).
   "{0} declares no smoke flows: add them under smokeFlows.flows in the stack file":
-    "{0} no declara flujos smoke: agréguelos en smokeFlows.flows del archivo de stack",
+    "{0} no declara flujos de humo: agréguelos en smokeFlows.flows del archivo de stack",
   "--service: {0} has no smoke flows (flows by service: {1})":
-    "--service: {0} no tiene flujos smoke (flujos por servicio: {1})",
+    "--service: {0} no tiene flujos de humo (flujos por servicio: {1})",
   "the stack": "el stack",
   "{0} is visible": "{0} es visible",
   "{0} answered HTTP {1}": "{0} respondió HTTP {1}",
@@ -292,25 +292,25 @@ export const operations: Catalogue = {
   '--service: no service "{0}" in this stack (services: {1})':
     '--service: no hay un servicio "{0}" en este stack (servicios: {1})',
   '--flow: no smoke flow "{0}" in this stack (flows: {1})':
-    '--flow: no hay un flujo smoke "{0}" en este stack (flujos: {1})',
+    '--flow: no hay un flujo de humo "{0}" en este stack (flujos: {1})',
   "it writes, and this stack has smokeFlows.allowWrites: false":
     "escribe, y este stack tiene smokeFlows.allowWrites: false",
   "{0}/{1}: ok — {2}": "{0}/{1}: ok — {2}",
   "{0}/{1}: FAILED — {2}": "{0}/{1}: FALLÓ — {2}",
   "step {0}: {1}": "paso {0}: {1}",
   "cleanup of {0}: {1}": "limpieza de {0}: {1}",
-  "{0} of smoke flow {1}": "{0} del flujo smoke {1}",
+  "{0} of smoke flow {1}": "{0} del flujo de humo {1}",
   "secret ${{0}} (Secret {1}, key {2}): {3}": "secreto ${{0}} (Secret {1}, clave {2}): {3}",
   "no cleanup declared: what it wrote stays": "sin limpieza declarada: lo que escribió se queda",
   "HTTP {0}: undone": "HTTP {0}: deshecho",
   "HTTP {0}: what {1} wrote may remain": "HTTP {0}: lo que escribió {1} puede quedar",
   "what it wrote may remain": "lo que escribió puede quedar",
   "not run (--steps api)": "no ejecutado (--steps api)",
-  "Verdict: every smoke flow passed": "Veredicto: todos los flujos smoke pasaron",
-  "{0} smoke flow(s) failed: {1}": "{0} flujo(s) smoke fallaron: {1}",
+  "Verdict: every smoke flow passed": "Veredicto: todos los flujos de humo pasaron",
+  "{0} smoke flow(s) failed: {1}": "{0} flujo(s) de humo fallaron: {1}",
   "{0} flow(s) passed": "{0} flujo(s) pasaron",
   "the flow's cleanup requests ran at its end, whatever happened; where the evidence shows one FAILED, undo by hand: {0}":
-    "las solicitudes de limpieza del flujo se ejecutaron al final, pasara lo que pasara; donde la evidencia muestre una FAILED, deshaga a mano: {0}",
+    "las solicitudes de limpieza del flujo se ejecutaron al final, pasara lo que pasara; donde la evidencia muestre FALLÓ, deshaga a mano: {0}",
   "skipped: {0}": "omitido: {0}",
   "{0} step(s) passed{1} in {2}": "{0} paso(s) pasaron{1} en {2}",
   ", {0} not run": ", {0} sin ejecutar",
